@@ -1,0 +1,203 @@
+"""The Python API that the CLI and notebooks call: load, validate, score.
+
+>>> import followup
+>>> result = followup.score("sample_data/events.csv", "sample_data/interviews.csv",
+...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")  # doctest: +SKIP
+>>> result.candidates[["candidate_id", "status", "score", "grade", "flags"]].head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+
+from .errors import FollowupError, InvalidRowError
+from .features import build_rounds, round_features
+from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
+from .policy import Policy, load_policy
+from .readers import read_records
+from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
+from .scoring import score_rounds
+
+PathLike = Union[str, Path]
+Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
+
+CANDIDATE_COLUMNS = [
+    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade",
+    "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
+    "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
+    "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
+    "interviewers_met", "interviewers_thanked", "outbound_messages", "round_number", "rounds",
+    "anchor", "window_end", "window_closed_by", "decision", "decision_at", "decision_due",
+]
+
+
+def check_timezone(tz: str) -> str:
+    """Return ``tz`` if it is a known IANA zone name, else raise a one-line error."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FollowupError(f"unknown time zone {tz!r}; use an IANA name such as UTC or Europe/London") from None
+    return tz
+
+
+def parse_as_of(as_of, tz: str) -> pd.Timestamp:
+    """The as-of instant in UTC; ``None`` means now, a time without an offset is read in ``tz``."""
+    if as_of is None:
+        return pd.Timestamp.now(tz="UTC").floor("s")
+    try:
+        stamp = pd.Timestamp(as_of)
+    except (ValueError, TypeError):
+        raise FollowupError(f"as-of {as_of!r} is not a time; use ISO 8601, e.g. 2026-03-31T18:00:00-04:00") from None
+    if stamp is pd.NaT:
+        raise FollowupError("as-of is empty")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp.tz_convert("UTC")
+
+
+def _frames(source, aliases) -> list[pd.DataFrame]:
+    if isinstance(source, pd.DataFrame):
+        frame = source.rename(columns={c: c for c in source.columns}).copy()
+        from .readers import canonical_columns
+
+        frame = frame.rename(columns=canonical_columns([str(c) for c in frame.columns], aliases))
+        if "source_file" not in frame:
+            frame["source_file"] = "<DataFrame>"
+        if "source_row" not in frame:
+            frame["source_row"] = range(1, len(frame) + 1)
+        return [frame.reset_index(drop=True)]
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    return [read_records(p, aliases) for p in paths]
+
+
+def load_events(source: Source, tz: str = "UTC", strict: bool = False) -> Normalised:
+    """Read and normalise events from file path(s) or a DataFrame.
+
+    Returns a :class:`~followup.normalise.Normalised` with ``frame`` (the used events, sorted by
+    candidate and time, UTC), ``rejects`` and ``counts``. With ``strict=True`` the first bad
+    row raises :class:`~followup.errors.InvalidRowError` instead of being rejected.
+    """
+    if isinstance(source, Normalised):
+        return source
+    return normalise_events(_frames(source, EVENT_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+
+
+def load_interviews(source: Source, tz: str = "UTC", strict: bool = False) -> Normalised:
+    """Read and normalise the interview list (same conventions as :func:`load_events`)."""
+    if isinstance(source, Normalised):
+        return source
+    return normalise_interviews(_frames(source, INTERVIEW_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+
+
+@dataclass
+class ScoreResult:
+    """What :func:`score` returns: the shortlist and everything needed to trust it."""
+
+    candidates: pd.DataFrame
+    rounds: pd.DataFrame
+    events: pd.DataFrame
+    interviews: pd.DataFrame
+    rejects: pd.DataFrame
+    counts: dict[str, int]
+    as_of: pd.Timestamp
+    tz: str
+    policy: Policy
+    counts_by_file: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Candidates carrying at least one flag (whatever their status)."""
+        return self.candidates[self.candidates["flags"] != ""]
+
+    def summary(self) -> dict:
+        """Counts of candidates by status, for footers and logs."""
+        by_status = self.candidates["status"].value_counts()
+        return {"candidates": int(len(self.candidates)),
+                **{status: int(by_status.get(status, 0)) for status in ("ok", "flagged", "pending", "upcoming")}}
+
+
+def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
+    """Events of a candidate with no interview cannot be anchored: reject them, visibly."""
+    known = events.frame["candidate_id"].isin(set(interviews.frame["candidate_id"]))
+    orphan = ~known
+    if strict and orphan.any():
+        first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
+        raise InvalidRowError(first["source_file"], first["source_row"], "candidate_id",
+                              "candidate has no interview in the interview list")
+    return events.reject(orphan, "candidate_id", "candidate has no interview in the interview list")
+
+
+def score(
+    events: Source,
+    interviews: Source,
+    policy: "str | Path | Policy | None" = None,
+    as_of=None,
+    tz: str = "UTC",
+    strict: bool = False,
+    all_rounds: bool = False,
+) -> ScoreResult:
+    """Score every candidate in ``interviews`` on the follow-up found in ``events``.
+
+    ``events``/``interviews`` may be paths, lists of paths, DataFrames or already loaded
+    tables. ``as_of`` defaults to now (pass it explicitly in batch jobs and tests); naive
+    times are read in ``tz``, which also decides what "the same day" means. Returns a
+    :class:`ScoreResult` whose ``candidates`` frame has one ranked row per candidate (with
+    ``all_rounds=True``, one row per interview round).
+    """
+    tz = check_timezone(tz)
+    rules = load_policy(policy)
+    moment = parse_as_of(as_of, tz)
+    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict)
+    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict), loaded_interviews, strict)
+
+    rounds = build_rounds(loaded_interviews.frame, moment, tz)
+    features = round_features(loaded_events.frame, rounds, rules, tz)
+    scored = score_rounds(rounds, features, rules, tz)
+    chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
+    candidates = rank(chosen)
+
+    rejects = pd.concat([loaded_events.rejects, loaded_interviews.rejects], ignore_index=True)
+    counts = {key: loaded_events.counts[key] + loaded_interviews.counts[key] for key in COUNT_KEYS}
+    return ScoreResult(
+        candidates=candidates, rounds=scored, events=loaded_events.frame,
+        interviews=loaded_interviews.frame, rejects=rejects, counts=counts, as_of=moment, tz=tz,
+        policy=rules, counts_by_file=counts_by_file(loaded_events, loaded_interviews),
+    )
+
+
+def rank(scored: pd.DataFrame) -> pd.DataFrame:
+    """Best first: by grade (so a capped, flagged candidate never outranks a clean one of a
+    better grade), then score; pending and upcoming candidates last; ties by id."""
+    order_key = pd.DataFrame({
+        "unscored": scored["score"].isna(),
+        "upcoming": scored["status"] == "upcoming",
+        "grade": scored["grade"].fillna("E"),
+        "neg_score": -scored["score"].fillna(-1),
+        "candidate_id": scored["candidate_id"].astype(str),
+        "round_number": scored["round_number"],
+    })
+    ordered = scored.loc[order_key.sort_values(list(order_key.columns), kind="stable").index].copy()
+    ordered["rank"] = range(1, len(ordered) + 1)
+    ordered.loc[ordered["score"].isna(), "rank"] = pd.NA
+    ordered["rank"] = ordered["rank"].astype("Int64")
+    return ordered.reindex(columns=CANDIDATE_COLUMNS).reset_index(drop=True)
+
+
+def counts_by_file(*tables: Normalised) -> pd.DataFrame:
+    """Row accounting per input file: rows read, used, duplicates, rejected."""
+    rows = []
+    for table in tables:
+        used = table.frame["source_file"].astype(str).value_counts()
+        kinds = table.rejects.groupby(["source_file", "kind"]).size()
+        files = sorted(set(used.index) | set(table.rejects["source_file"].astype(str)))
+        for name in files:
+            duplicates = int(kinds.get((name, "duplicate"), 0))
+            rejected = int(kinds.get((name, "rejected"), 0))
+            rows.append({"source_file": name, "rows_read": int(used.get(name, 0)) + duplicates + rejected,
+                         "rows_used": int(used.get(name, 0)), "duplicates": duplicates, "rejected": rejected})
+    return pd.DataFrame(rows, columns=["source_file", *COUNT_KEYS])

@@ -1,0 +1,327 @@
+"""Features: an event log in, one tidy row of follow-up facts per interview round out.
+
+In the spirit of lifetimes' ``summary_data_from_transaction_data``: no scoring happens here,
+only counting. Everything is whole-column work — merges by sorted keys, ``bincount`` and
+``searchsorted`` over time-sorted windows — with no Python loop over candidates or events.
+
+The follow-up window of a round opens at its *anchor* (the interview's end, or start + 1 h)
+and closes at the earliest of ``as_of``, the round's ``decision_at`` and the candidate's next
+interview. Only inbound events inside it are follow-up. Days are counted on the local
+calendar of ``tz``: day 0 is the local date of the anchor.
+
+>>> import pandas as pd
+>>> from followup.policy import load_policy
+>>> interviews = pd.DataFrame({
+...     "candidate_id": ["ana"], "name": ["Ana"], "interviewers": ["Dana;Raj"],
+...     "interview_at": [pd.Timestamp("2026-03-02 14:00", tz="UTC")],
+...     "interview_end": [pd.Timestamp("2026-03-02 15:00", tz="UTC")],
+...     "decision": [None], "decision_at": [pd.NaT], "decision_due": [pd.NaT]})
+>>> events = pd.DataFrame({
+...     "candidate_id": ["ana", "ana"], "channel": ["email", "email"],
+...     "direction": ["inbound", "inbound"], "outcome": [None, None], "duration_s": [None, None],
+...     "contact": ["Dana", "Raj"],
+...     "timestamp": pd.to_datetime(["2026-03-02 19:30", "2026-03-02 19:35"], utc=True)})
+>>> rounds = build_rounds(interviews, pd.Timestamp("2026-03-20", tz="UTC"), tz="UTC")
+>>> row = round_features(events, rounds, load_policy("sales"), tz="UTC").iloc[0]
+>>> print(row.first_contact_hours, row.first_contact_day, row.inbound_contacts, row.interviewers_thanked)
+4.5 0 2 2
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .policy import Policy
+from .schema import CHANNELS, UNANSWERED_OUTCOMES
+
+NS_PER_DAY = 86_400 * 10**9
+NS_PER_HOUR = 3_600 * 10**9
+NS_PER_MINUTE = 60 * 10**9
+DEFAULT_INTERVIEW_LENGTH = pd.Timedelta(hours=1)
+
+
+def local_day(times: pd.Series, tz: str) -> np.ndarray:
+    """Local calendar day number (days since 1970-01-01 in ``tz``) of each UTC time."""
+    if tz.upper() == "UTC":
+        local = times
+    else:
+        local = times.dt.tz_convert(tz).dt.tz_localize(None)
+    values = local.to_numpy(dtype="datetime64[ns]").view("int64")
+    return np.floor_divide(values, NS_PER_DAY)
+
+
+def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.DataFrame:
+    """One row per interview, with its follow-up window and whether it is the shortlist round.
+
+    The shortlist round is a candidate's latest interview that started on or before
+    ``as_of``; a candidate with none yet is represented by the next upcoming interview.
+    """
+    rounds = interviews.sort_values(["candidate_id", "interview_at"], kind="stable").reset_index(drop=True)
+    rounds["anchor"] = rounds["interview_end"].fillna(rounds["interview_at"] + DEFAULT_INTERVIEW_LENGTH)
+    by_candidate = rounds.groupby("candidate_id", sort=False)
+    rounds["round_number"] = by_candidate.cumcount() + 1
+    rounds["rounds"] = by_candidate["interview_at"].transform("size")
+    rounds["next_interview_at"] = by_candidate["interview_at"].shift(-1)
+    rounds["held"] = rounds["interview_at"] <= as_of
+
+    ends = pd.DataFrame({
+        "as_of": pd.Series(as_of, index=rounds.index),
+        "decision": rounds["decision_at"].where(rounds["decision_at"].notna()),
+        "next_interview": rounds["next_interview_at"],
+    })
+    rounds["window_end"] = ends.min(axis=1).clip(lower=rounds["anchor"]).astype(rounds["anchor"].dtype)
+    rounds["window_closed_by"] = ends.idxmin(axis=1)
+    rounds["anchor_day"] = local_day(rounds["anchor"], tz)
+    rounds["window_end_day"] = local_day(rounds["window_end"], tz) - rounds["anchor_day"]
+
+    held = rounds[rounds["held"]]
+    latest_held = held.groupby("candidate_id", sort=False)["round_number"].max()
+    first_round = rounds["round_number"] == 1
+    shortlist_round = rounds["candidate_id"].map(latest_held)
+    rounds["is_shortlist_round"] = np.where(
+        shortlist_round.notna(), rounds["round_number"] == shortlist_round, first_round)
+    rounds["interviewer_list"] = _interviewer_lists(rounds["interviewers"])
+    rounds["interviewers_met"] = rounds["interviewer_list"].str.len().astype("int64")
+    rounds.index.name = "round_key"
+    return rounds
+
+
+def _interviewer_lists(interviewers: pd.Series) -> pd.Series:
+    return interviewers.fillna("").astype(str).str.split(";").map(
+        lambda names: [n.strip() for n in names if n.strip()])
+
+
+def person_key(names: pd.Series) -> pd.Series:
+    """Comparable form of a person: an email's local part and a name match each other.
+
+    ``"Dana.Whitfield@acme.com"``, ``"dana whitfield"`` and ``"Dana Whitfield"`` all become
+    ``"dana whitfield"``.
+    """
+    text = names.astype("string").str.strip().str.casefold()
+    text = text.str.replace(r"^.*<([^>]+)>.*$", r"\1", regex=True)
+    text = text.str.replace(r"@.*$", "", regex=True)
+    return text.str.replace(r"[._\-\s]+", " ", regex=True).str.strip()
+
+
+def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
+    """Per held round: the facts about the candidate's inbound follow-up in its window.
+
+    ``events`` must be normalised (see :mod:`followup.normalise`): sorted by candidate and
+    time, UTC timestamps, canonical channel/direction/outcome values.
+    """
+    held = rounds[rounds["held"]]
+    follow_up = _follow_up_events(events, held, policy, tz)
+    n = len(held)
+    position = follow_up["round_pos"].to_numpy()
+    contact = follow_up["is_contact"].to_numpy()
+    unanswered = ~contact
+    features = pd.DataFrame(index=held.index)
+    features["candidate_id"] = held["candidate_id"]
+
+    contacts = follow_up[contact]
+    contact_pos = position[contact]
+    first = contacts.groupby("round_pos")["timestamp"].min()
+    last = contacts.groupby("round_pos")["timestamp"].max()
+    first_at = _times_by_position(first, n, held.index)
+    features["first_contact_at"] = first_at
+    features["first_contact_hours"] = ((first_at - held["anchor"]) / pd.Timedelta(hours=1)).round(1)
+    first_day = pd.Series(np.nan, index=held.index)
+    has_first = first_at.notna()
+    if has_first.any():
+        first_day[has_first] = local_day(first_at[has_first], tz) - held.loc[has_first, "anchor_day"]
+    features["first_contact_day"] = first_day.astype("Int64")
+    features["last_contact_at"] = _times_by_position(last, n, held.index)
+    features["inbound_contacts"] = np.bincount(contact_pos, minlength=n)
+    features["hangups"] = np.bincount(position[unanswered], minlength=n)
+
+    channel_code = pd.Categorical(contacts["channel"].astype(object), categories=CHANNELS).codes
+    used = np.bincount(contact_pos * len(CHANNELS) + channel_code,
+                       minlength=n * len(CHANNELS)).reshape(n, len(CHANNELS)) > 0
+    features["n_channels"] = used.sum(axis=1)
+    features["channels"] = _join_flags(used, CHANNELS, held.index)
+
+    features["periods_completed"], features["periods_with_contact"] = _cadence(contacts, contact_pos, held, policy)
+    features["max_contacts_7d"], features["busiest_window_at"] = _busiest_window(
+        follow_up[contact & ~follow_up["is_opening"].to_numpy()], held, policy)
+    features["burst_hangups"], features["burst_at"] = _worst_burst(follow_up[unanswered], held, policy)
+    features["interviewers_thanked"], features["contact_data"] = _interviewers_thanked(contacts, held)
+    features["interviewers_met"] = held["interviewers_met"]
+    features["outbound_messages"] = _outbound_counts(events, held)
+    counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
+              "max_contacts_7d", "burst_hangups", "interviewers_thanked", "interviewers_met",
+              "outbound_messages"]
+    features[counts] = features[counts].astype("int64")
+    return features
+
+
+def _times_by_position(values: pd.Series, n: int, index: pd.Index) -> pd.Series:
+    """Spread per-round times (indexed by round position) over all ``n`` rounds."""
+    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
+    out.loc[values.index] = values.astype("datetime64[ns, UTC]")
+    out.index = index
+    return out
+
+
+def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
+    joined = pd.Series("", index=index, dtype=object)
+    for column, name in enumerate(names):
+        mark = present[:, column]
+        joined[mark] = joined[mark] + np.where(joined[mark] == "", name, "," + name)
+    return joined
+
+
+def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+    """Position in ``held`` of each event's latest round anchored at or before it (-1: none).
+
+    Rounds are grouped by candidate; the loop runs over round numbers (a handful), never
+    over candidates or events.
+    """
+    candidates = pd.Index(pd.unique(held["candidate_id"]))
+    round_code = candidates.get_indexer(held["candidate_id"])
+    anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((anchor_ns, round_code))
+    rounds_per_candidate = np.bincount(round_code, minlength=len(candidates))
+    first_round = np.cumsum(rounds_per_candidate) - rounds_per_candidate
+
+    code = candidates.get_indexer(events["candidate_id"])
+    known = code >= 0
+    code = np.maximum(code, 0)
+    times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    found = np.full(len(events), -1, dtype=np.int64)
+    for k in range(int(rounds_per_candidate.max(initial=0))):
+        has_kth = known & (rounds_per_candidate[code] > k)
+        slot = order[np.minimum(first_round[code] + k, len(order) - 1)]
+        reached = has_kth & (anchor_ns[slot] <= times_ns)
+        found[reached] = slot[reached]
+    return found
+
+
+def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
+    """Inbound events on counted channels inside a held round's window, tagged with the round."""
+    inbound = events[(events["direction"] == "inbound").to_numpy()
+                     & events["channel"].isin(policy.channels).to_numpy()]
+    columns = ["round_pos", "timestamp", "channel", "contact", "is_contact", "is_opening", "day"]
+    if not len(inbound) or not len(held):
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
+            {"round_pos": "int64", "is_contact": bool, "is_opening": bool})
+
+    position = _latest_round_at_or_before(inbound, held)
+    times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
+    inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
+    follow_up = inbound[inside]
+    position = position[inside]
+
+    outcome = follow_up["outcome"].astype(object)
+    is_phone = (follow_up["channel"] == "phone").to_numpy()
+    short_unknown = (outcome.isna().to_numpy() & (follow_up["duration_s"].to_numpy(dtype=float)
+                                                  < policy.restraint.short_call_seconds))
+    unanswered = is_phone & (outcome.isin(UNANSWERED_OUTCOMES).to_numpy() | short_unknown)
+    day = local_day(follow_up["timestamp"], tz) - held["anchor_day"].to_numpy()[position]
+    result = pd.DataFrame({
+        "round_pos": position,
+        "timestamp": follow_up["timestamp"].array,
+        "channel": follow_up["channel"].array,
+        "contact": follow_up["contact"].array,
+        "is_contact": ~unanswered,
+        "day": day,
+    })
+    result["is_opening"] = _opening_notes(result, held, policy)
+    return result
+
+
+def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Thank-you notes in the opening days: up to one per interviewer on each opening channel."""
+    opening = (follow_up["is_contact"].to_numpy()
+               & follow_up["channel"].isin(policy.opening_channels).to_numpy()
+               & (follow_up["day"].to_numpy() <= policy.windows.opening_days))
+    if not opening.any():
+        return opening
+    candidates = follow_up[opening]
+    rank = candidates.groupby(["round_pos", candidates["channel"].astype(object)], sort=False).cumcount()
+    allowance = np.maximum(held["interviewers_met"].to_numpy()[candidates["round_pos"].to_numpy()], 1)
+    opening[np.flatnonzero(opening)] = rank.to_numpy() < allowance
+    return opening
+
+
+def _cadence(contacts: pd.DataFrame, contact_pos: np.ndarray, held: pd.DataFrame, policy: Policy):
+    """Completed cadence periods after the first week, and how many held a contact."""
+    period_ns = policy.windows.cadence_days * NS_PER_DAY
+    start = (held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
+             + policy.windows.cadence_starts_day * NS_PER_DAY)
+    end = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
+    completed = np.maximum((end - start) // period_ns, 0)
+    if not len(contacts):
+        return completed, np.zeros(len(held), dtype=np.int64)
+    times = contacts["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    period = (times - start[contact_pos]) // period_ns
+    counted = (period >= 0) & (period < completed[contact_pos])
+    pairs = pd.DataFrame({"pos": contact_pos[counted], "period": period[counted]}).drop_duplicates()
+    return completed, np.bincount(pairs["pos"].to_numpy(), minlength=len(held))
+
+
+def _rolling_counts(positions: np.ndarray, times_ns: np.ndarray, width_ns: int) -> np.ndarray:
+    """For events sorted by (round, time): how many of the round's events fall in (t - width, t].
+
+    One integer key per event — the round's running segment number in the high part, whole
+    seconds in the low part — makes the array globally sorted, so a single searchsorted
+    finds every window's start without crossing into another round.
+    """
+    if not len(positions):
+        return np.zeros(0, dtype=np.int64)
+    segment = np.cumsum(np.r_[True, positions[1:] != positions[:-1]]).astype(np.int64)
+    seconds = times_ns // 10**9
+    width = max(int(width_ns // 10**9), 1)
+    span = int(seconds.max() - seconds.min()) + width + 1
+    key = segment * span + (seconds - seconds.min())
+    start = np.searchsorted(key, key - width, side="right")
+    return np.arange(len(key)) - start + 1
+
+
+def _worst_window(events: pd.DataFrame, held: pd.DataFrame, width_ns: int):
+    n = len(held)
+    most = np.zeros(n, dtype=np.int64)
+    when = pd.Series(pd.NaT, index=held.index, dtype="datetime64[ns, UTC]")
+    if not len(events):
+        return most, when
+    positions = events["round_pos"].to_numpy()
+    times = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    counts = _rolling_counts(positions, times, width_ns)
+    np.maximum.at(most, positions, counts)
+    # When the worst window ended: the first event whose count reaches the round's maximum.
+    peak = counts == most[positions]
+    first_peak = pd.Series(times[peak]).groupby(positions[peak]).min()
+    when.iloc[first_peak.index.to_numpy()] = pd.to_datetime(first_peak.to_numpy(), utc=True)
+    return most, when
+
+
+def _busiest_window(counted: pd.DataFrame, held: pd.DataFrame, policy: Policy):
+    return _worst_window(counted, held, policy.restraint.frequency_window_days * NS_PER_DAY)
+
+
+def _worst_burst(unanswered: pd.DataFrame, held: pd.DataFrame, policy: Policy):
+    return _worst_window(unanswered, held, int(policy.restraint.burst_minutes * NS_PER_MINUTE))
+
+
+def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
+    """How many of a round's interviewers a contact was addressed to, and whether any contact
+    carried a ``contact`` at all (without that, thanking cannot be judged)."""
+    n = len(held)
+    addressed = contacts[contacts["contact"].notna()]
+    contact_data = np.bincount(addressed["round_pos"].to_numpy(dtype=np.int64), minlength=n) > 0
+    panel = held[["interviewer_list"]].reset_index(drop=True).explode("interviewer_list").dropna()
+    if not len(panel) or not len(addressed):
+        return np.zeros(n, dtype=np.int64), contact_data
+    panel = pd.DataFrame({"pos": panel.index.to_numpy(), "who": person_key(panel["interviewer_list"]).to_numpy()})
+    reached = pd.DataFrame({"pos": addressed["round_pos"].to_numpy(),
+                            "who": person_key(addressed["contact"]).to_numpy()}).drop_duplicates()
+    thanked = panel.drop_duplicates().merge(reached, on=["pos", "who"])
+    return np.bincount(thanked["pos"].to_numpy(dtype=np.int64), minlength=n), contact_data
+
+
+def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+    """Employer messages per candidate (context for a reader; never follow-up)."""
+    outbound = events.loc[(events["direction"] == "outbound").to_numpy(), "candidate_id"]
+    counts = outbound.value_counts()
+    return held["candidate_id"].map(counts).fillna(0).astype("int64").to_numpy()

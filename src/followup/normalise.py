@@ -1,0 +1,351 @@
+"""Validate and normalise: raw records in, canonical events/interviews plus a rejects report out.
+
+Every input row ends in exactly one of three places, so that
+``rows_read = rows_used + duplicates + rejected`` always holds:
+
+* **used** — a row of the normalised frame;
+* **duplicate** — the same event seen again (same ``event_id``, or identical candidate, time,
+  channel, direction, outcome and contact); listed in the report with the row it repeats;
+* **rejected** — listed in the report with its file, row, column and reason.
+
+In strict mode the first rejected row raises :class:`~followup.errors.InvalidRowError` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from .errors import InputFileError, InvalidRowError
+from .schema import (
+    CHANNEL_LOOKUP,
+    CHANNELS,
+    DECISION_LOOKUP,
+    DECISIONS,
+    DIRECTION_LOOKUP,
+    DIRECTIONS,
+    OUTCOME_LOOKUP,
+    OUTCOMES,
+    REQUIRED_EVENT_COLUMNS,
+    REQUIRED_INTERVIEW_COLUMNS,
+    fold,
+)
+from .timeparse import parse_times
+
+REJECT_COLUMNS = ["source_file", "source_row", "kind", "column", "value", "reason"]
+COUNT_KEYS = ("rows_read", "rows_used", "duplicates", "rejected")
+
+
+@dataclass
+class Normalised:
+    """A normalised table with its row accounting.
+
+    ``frame`` holds the used rows; ``rejects`` lists every rejected and duplicate row with
+    ``source_file``, ``source_row``, ``kind`` (``rejected``/``duplicate``), ``column``,
+    ``value`` (the offending cell, shortened) and ``reason``.
+    """
+
+    frame: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=lambda: empty_rejects())
+    rows_read: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        kinds = self.rejects["kind"].value_counts()
+        return {
+            "rows_read": int(self.rows_read),
+            "rows_used": int(len(self.frame)),
+            "duplicates": int(kinds.get("duplicate", 0)),
+            "rejected": int(kinds.get("rejected", 0)),
+        }
+
+    def reject(self, mask: pd.Series, column: str, reason: str | pd.Series) -> "Normalised":
+        """Move the rows where ``mask`` holds from the frame to the rejects report."""
+        if not mask.any():
+            return self
+        bad = self.frame[mask]
+        report = _report(bad, "rejected", column, reason if isinstance(reason, str) else reason[mask])
+        return Normalised(self.frame[~mask], pd.concat([self.rejects, report], ignore_index=True),
+                          self.rows_read)
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object)
+                         for c in REJECT_COLUMNS})
+
+
+def _report(rows: pd.DataFrame, kind: str, column: str, reason) -> pd.DataFrame:
+    # The cell as the user wrote it (before normalisation), shortened: never a message body.
+    shown = column + "_raw" if column + "_raw" in rows else column
+    value = rows[shown].astype("string").str.slice(0, 60) if shown in rows else None
+    return pd.DataFrame({
+        "source_file": rows["source_file"].astype(object).to_numpy(),
+        "source_row": rows["source_row"].astype("int64").to_numpy(),
+        "kind": kind,
+        "column": column,
+        "value": np.asarray(value, dtype=object) if value is not None else None,
+        "reason": np.asarray(reason, dtype=object) if not isinstance(reason, str) else reason,
+    })
+
+
+def concat_sources(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack frames read from several files, keeping shared categorical columns categorical."""
+    if len(frames) == 1:
+        return frames[0]
+    columns = list(dict.fromkeys(c for f in frames for c in f.columns))
+    stacked = {}
+    for column in columns:
+        parts = [f[column] if column in f else pd.Series(pd.NA, index=f.index, dtype=object)
+                 for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            stacked[column] = pd.Series(union_categoricals(parts, ignore_order=True))
+        else:
+            stacked[column] = pd.concat(
+                [p.astype(object) for p in parts], ignore_index=True)
+    return pd.DataFrame(stacked)
+
+
+def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, ...]):
+    """Map spellings onto a closed vocabulary; work per distinct spelling, not per row.
+
+    Returns the canonical categorical and a mask of values present but not understood.
+    """
+    raw = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    spelled = pd.Series(raw.cat.categories.astype(str))
+    mapped = spelled.map(lambda s: lookup.get(fold(s))).to_numpy(dtype=object)
+    canonical_codes = pd.Categorical(mapped, categories=list(allowed)).codes
+    codes = raw.cat.codes.to_numpy()
+    new_codes = np.where(codes >= 0, canonical_codes[np.maximum(codes, 0)], -1)
+    unknown = (codes >= 0) & (new_codes < 0)
+    blank = np.zeros(len(codes), dtype=bool)
+    if len(spelled):
+        blank_spelling = (spelled.str.strip() == "").to_numpy()
+        blank = (codes >= 0) & blank_spelling[np.maximum(codes, 0)]
+    result = pd.Categorical.from_codes(np.where(blank, -1, new_codes), categories=list(allowed))
+    return pd.Series(result, index=values.index), pd.Series(unknown & ~blank, index=values.index)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Trimmed text with empty strings as missing."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories.astype(str).str.strip()
+        values = values.cat.rename_categories(
+            pd.Index(categories).where(categories != "", None).fillna("\x00")
+        ) if len(categories) else values
+        text = values.astype(object).where(values.astype(object) != "\x00")
+        return text
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...]) -> list[str]:
+    return [c for c in required if c not in frame.columns]
+
+
+def _check_columns(frames: list[pd.DataFrame], required: tuple[str, ...], what: str) -> None:
+    for frame in frames:
+        missing = _missing_columns(frame, required)
+        if missing and len(frame):
+            path = frame["source_file"].iloc[0]
+            present = ", ".join(c for c in frame.columns if not c.startswith("source_"))
+            raise InputFileError(
+                path, f"{what} need column(s) {', '.join(missing)}; the file has: {present}")
+
+
+def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool = False) -> Normalised:
+    """Validate and normalise raw event records from one or more files.
+
+    The result is sorted by candidate and time (the order the feature step needs) and has the
+    columns ``candidate_id, timestamp, channel, direction, outcome, duration_s, contact,
+    event_id, subject, note, source_file, source_row``; ``timestamp`` is UTC.
+    """
+    frames = [f for f in frames]
+    _check_columns(frames, REQUIRED_EVENT_COLUMNS, "events")
+    raw = concat_sources(frames) if frames else pd.DataFrame(columns=["source_file", "source_row"])
+    for column in ("outcome", "duration_s", "contact", "event_id", "subject", "note"):
+        if column not in raw:
+            raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
+    state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
+    if not len(raw):
+        return _finish_events(state, strict)
+
+    frame = state.frame
+    frame["candidate_id"] = _text(frame["candidate_id"])
+    state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
+
+    frame = state.frame
+    times, why = parse_times(frame["timestamp"], tz)
+    frame["timestamp_raw"] = frame["timestamp"]
+    frame["timestamp"] = times
+    state = state.reject(times.isna() & why.isna(), "timestamp", "timestamp is empty")
+    frame = state.frame
+    state = state.reject(why.loc[frame.index].notna(), "timestamp", why.loc[frame.index])
+
+    for column, lookup, allowed, required in (
+        ("channel", CHANNEL_LOOKUP, CHANNELS, True),
+        ("direction", DIRECTION_LOOKUP, DIRECTIONS, True),
+        ("outcome", OUTCOME_LOOKUP, OUTCOMES, False),
+    ):
+        frame = state.frame
+        original = frame[column]
+        canonical, unknown = _vocabulary(original, lookup, allowed)
+        frame[column + "_raw"] = original
+        frame[column] = canonical
+        state = state.reject(
+            unknown, column, f"unknown {column}; expected one of {', '.join(allowed)} (or a known synonym)")
+        if required:
+            frame = state.frame
+            state = state.reject(frame[column].isna(), column, f"{column} is empty")
+
+    frame = state.frame
+    duration = pd.to_numeric(_text(frame["duration_s"]), errors="coerce")
+    bad_duration = frame["duration_s"].notna() & _text(frame["duration_s"]).notna() & duration.isna()
+    frame["duration_s"] = duration.astype("float64")
+    state = state.reject(bad_duration, "duration_s", "duration_s is not a number of seconds")
+    frame = state.frame
+    state = state.reject(frame["duration_s"] < 0, "duration_s", "duration_s is negative")
+
+    frame = state.frame
+    is_phone = (frame["channel"] == "phone").to_numpy()
+    frame["outcome"] = frame["outcome"].where(is_phone)
+    state = state.reject(
+        pd.Series(is_phone, index=frame.index) & frame["outcome"].isna() & frame["duration_s"].isna(),
+        "outcome",
+        "phone call with neither an outcome nor a duration: cannot tell whether it connected",
+    )
+    for column in ("contact", "event_id", "subject", "note"):
+        state.frame[column] = _text(state.frame[column])
+    return _finish_events(state, strict)
+
+
+def _finish_events(state: Normalised, strict: bool) -> Normalised:
+    if strict:
+        raise_first_rejected(state.rejects)
+    frame = state.frame
+    if len(frame):
+        frame = _sort_by_candidate_time(frame)
+        state = _drop_duplicates(Normalised(frame, state.rejects, state.rows_read))
+        frame = state.frame
+    columns = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
+               "contact", "event_id", "subject", "note", "source_file", "source_row"]
+    for column in columns:
+        if column not in frame:
+            frame[column] = pd.Series(dtype=object)
+    frame = frame[columns].reset_index(drop=True)
+    frame["candidate_id"] = frame["candidate_id"].astype(object)
+    return Normalised(frame, state.rejects.sort_values(["source_file", "source_row"], kind="stable")
+                      .reset_index(drop=True), state.rows_read)
+
+
+def raise_first_rejected(rejects: pd.DataFrame) -> None:
+    bad = rejects[rejects["kind"] == "rejected"]
+    if len(bad):
+        first = bad.sort_values(["source_file", "source_row"], kind="stable").iloc[0]
+        raise InvalidRowError(first["source_file"], first["source_row"], first["column"], first["reason"])
+
+
+def _sort_by_candidate_time(frame: pd.DataFrame) -> pd.DataFrame:
+    codes = frame["candidate_id"].astype("category").cat.codes.to_numpy()
+    times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((times, codes))
+    return frame.iloc[order]
+
+
+DUPLICATE_KEY = ["candidate_id", "timestamp", "channel", "direction", "outcome", "contact"]
+
+
+def _drop_duplicates(state: Normalised) -> Normalised:
+    """Report repeated events, keeping the copy that comes first in the input."""
+    frame = state.frame
+    original = pd.DataFrame(index=frame.index, columns=["source_file", "source_row"], dtype=object)
+    # The frame is sorted by candidate and time, so exact copies sit in runs that share both;
+    # only rows in such runs need the full comparison.
+    new_moment = frame["timestamp"].ne(frame["timestamp"].shift()) | frame["candidate_id"].ne(
+        frame["candidate_id"].shift())
+    shares_moment = new_moment.cumsum().duplicated(keep=False)
+    if shares_moment.any():
+        _mark_repeats(frame.loc[shares_moment], DUPLICATE_KEY, original)
+    with_id = frame["event_id"].notna() & original["source_row"].isna()
+    if with_id.any():
+        _mark_repeats(frame.loc[with_id], ["event_id"], original)
+    duplicate = original["source_row"].notna()
+    if not duplicate.any():
+        return state
+    same_file = original.loc[duplicate, "source_file"] == frame.loc[duplicate, "source_file"]
+    reason = ("duplicate of row " + original.loc[duplicate, "source_row"].astype(str)).where(
+        same_file, "duplicate of " + original.loc[duplicate, "source_file"].astype(str) + " row "
+        + original.loc[duplicate, "source_row"].astype(str))
+    report = _report(frame[duplicate], "duplicate", "event_id", reason)
+    return Normalised(frame[~duplicate], pd.concat([state.rejects, report], ignore_index=True),
+                      state.rows_read)
+
+
+def _mark_repeats(rows: pd.DataFrame, key: list[str], original: pd.DataFrame) -> None:
+    """Fill ``original`` for every row of ``rows`` whose key an earlier input row already had."""
+    rows = rows.sort_values(["source_file", "source_row"], kind="stable")
+    group = rows[key].astype(object).fillna("\x00").groupby(key, sort=False).ngroup()
+    repeat = group.duplicated(keep="first")
+    if repeat.any():
+        index = repeat[repeat].index
+        for column in ("source_file", "source_row"):
+            original.loc[index, column] = rows[column].groupby(group).transform("first")[index]
+
+
+def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool = False) -> Normalised:
+    """Validate and normalise interview rows.
+
+    Columns out: ``candidate_id, name, interview_at, interview_end, interviewers, decision,
+    decision_at, decision_due, source_file, source_row`` (times UTC). A missing end is left
+    missing here; the feature step reads it as start + 1 h.
+    """
+    _check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
+    raw = concat_sources(frames) if frames else pd.DataFrame(
+        columns=["candidate_id", "interview_at", "source_file", "source_row"])
+    for column in ("name", "interview_end", "interviewers", "decision", "decision_at", "decision_due"):
+        if column not in raw:
+            raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
+    state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
+    if len(raw):
+        frame = state.frame
+        frame["candidate_id"] = _text(frame["candidate_id"])
+        state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
+        for column, required in (("interview_at", True), ("interview_end", False),
+                                 ("decision_at", False), ("decision_due", False)):
+            frame = state.frame
+            times, why = parse_times(frame[column], tz)
+            frame[column] = times
+            if required:
+                state = state.reject(times.isna() & why.isna(), column, f"{column} is empty")
+                frame = state.frame
+            state = state.reject(why.loc[frame.index].notna(), column, why.loc[frame.index])
+        frame = state.frame
+        state = state.reject(frame["interview_end"] < frame["interview_at"], "interview_end",
+                             "interview_end is before interview_at")
+        frame = state.frame
+        decision, unknown = _vocabulary(frame["decision"], DECISION_LOOKUP, DECISIONS)
+        frame["decision"] = decision
+        state = state.reject(unknown, "decision",
+                             f"unknown decision; expected one of {', '.join(DECISIONS)}")
+        for column in ("name", "interviewers"):
+            state.frame[column] = _text(state.frame[column])
+    if strict:
+        raise_first_rejected(state.rejects)
+    frame = state.frame
+    repeated = frame.duplicated(["candidate_id", "interview_at"], keep="first")
+    if repeated.any():
+        firsts = frame[~repeated].set_index(["candidate_id", "interview_at"])["source_row"]
+        origin = pd.MultiIndex.from_frame(frame.loc[repeated, ["candidate_id", "interview_at"]])
+        report = _report(frame[repeated], "duplicate", "interview_at",
+                         "duplicate of row " + pd.Series(firsts.reindex(origin).to_numpy()).astype(str).to_numpy())
+        state = Normalised(frame[~repeated], pd.concat([state.rejects, report], ignore_index=True),
+                           state.rows_read)
+    columns = ["candidate_id", "name", "interview_at", "interview_end", "interviewers", "decision",
+               "decision_at", "decision_due", "source_file", "source_row"]
+    frame = state.frame[columns].sort_values(["candidate_id", "interview_at"], kind="stable")
+    frame["candidate_id"] = frame["candidate_id"].astype(object)
+    return Normalised(frame.reset_index(drop=True),
+                      state.rejects.sort_values(["source_file", "source_row"], kind="stable")
+                      .reset_index(drop=True), state.rows_read)

@@ -1,0 +1,145 @@
+"""The normalised vocabulary: column names, allowed values and the spellings real exports use.
+
+Everything downstream of :mod:`followup.normalise` sees only the canonical values defined
+here. The synonym tables are matched case-insensitively after trimming and folding runs of
+spaces, hyphens and underscores, so ``"Phone Call"``, ``"phone-call"`` and ``"PHONE_CALL"``
+are one spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+EVENT_COLUMNS = (
+    "candidate_id",
+    "timestamp",
+    "channel",
+    "direction",
+    "outcome",
+    "duration_s",
+    "contact",
+    "event_id",
+    "subject",
+    "note",
+)
+REQUIRED_EVENT_COLUMNS = ("candidate_id", "timestamp", "channel", "direction")
+
+INTERVIEW_COLUMNS = (
+    "candidate_id",
+    "name",
+    "interview_at",
+    "interview_end",
+    "interviewers",
+    "decision",
+    "decision_at",
+    "decision_due",
+)
+REQUIRED_INTERVIEW_COLUMNS = ("candidate_id", "interview_at")
+
+CHANNELS = ("email", "phone", "letter", "sms", "linkedin", "in_person", "other")
+DIRECTIONS = ("inbound", "outbound")
+OUTCOMES = ("connected", "voicemail", "hang_up", "missed", "busy")
+DECISIONS = ("offer", "hired", "rejected", "withdrawn")
+
+# Outcomes of an inbound call that reached nobody and left no message: the caller-ID trail
+# the seeds warn about. They are attempts, never contacts.
+UNANSWERED_OUTCOMES = ("hang_up", "missed", "busy")
+
+CHANNEL_SYNONYMS = {
+    "email": "email", "e mail": "email", "mail": "email", "electronic mail": "email",
+    "email message": "email", "inbound email": "email", "outbound email": "email",
+    "phone": "phone", "phone call": "phone", "call": "phone", "telephone": "phone",
+    "voice": "phone", "voice call": "phone", "voip call": "phone", "tel": "phone",
+    "cell": "phone", "mobile": "phone",
+    "letter": "letter", "postal": "letter", "postal mail": "letter", "post": "letter",
+    "snail mail": "letter", "card": "letter", "thank you card": "letter",
+    "handwritten note": "letter", "mailed letter": "letter",
+    "sms": "sms", "text": "sms", "text message": "sms", "txt": "sms", "mms": "sms",
+    "linkedin": "linkedin", "linked in": "linkedin", "linkedin message": "linkedin",
+    "inmail": "linkedin", "linkedin inmail": "linkedin",
+    "in person": "in_person", "inperson": "in_person", "visit": "in_person",
+    "walk in": "in_person", "meeting": "in_person", "drop in": "in_person",
+    "other": "other", "note": "other",
+}
+
+DIRECTION_SYNONYMS = {
+    "inbound": "inbound", "in": "inbound", "incoming": "inbound", "received": "inbound",
+    "from candidate": "inbound", "candidate to employer": "inbound", "inbox": "inbound",
+    "outbound": "outbound", "out": "outbound", "outgoing": "outbound", "sent": "outbound",
+    "to candidate": "outbound", "employer to candidate": "outbound", "outbound api": "outbound",
+    "outbound dial": "outbound",
+}
+
+OUTCOME_SYNONYMS = {
+    "connected": "connected", "answered": "connected", "accepted": "connected",
+    "call connected": "connected", "call accepted": "connected", "completed": "connected",
+    "spoke": "connected", "talked": "connected", "conversation": "connected",
+    "voicemail": "voicemail", "voice mail": "voicemail", "vm": "voicemail",
+    "left voicemail": "voicemail", "left vm": "voicemail", "sent to voicemail": "voicemail",
+    "left message": "voicemail", "message left": "voicemail",
+    "hang up": "hang_up", "hangup": "hang_up", "hung up": "hang_up", "abandoned": "hang_up",
+    "canceled": "hang_up", "cancelled": "hang_up", "caller hung up": "hang_up",
+    "missed": "missed", "no answer": "missed", "not answered": "missed", "unanswered": "missed",
+    "rang out": "missed", "no-answer": "missed",
+    "busy": "busy", "line busy": "busy",
+}
+
+DECISION_SYNONYMS = {
+    "offer": "offer", "offered": "offer", "offer extended": "offer", "offer made": "offer",
+    "hired": "hired", "hire": "hired", "accepted offer": "hired", "offer accepted": "hired",
+    "rejected": "rejected", "reject": "rejected", "declined": "rejected",
+    "not selected": "rejected", "turned down": "rejected", "no hire": "rejected",
+    "withdrawn": "withdrawn", "withdrew": "withdrawn", "candidate withdrew": "withdrawn",
+}
+
+# Header spellings seen in exports, folded the same way as values.
+EVENT_COLUMN_ALIASES = {
+    "candidate_id": ("candidate id", "candidate", "candidateid", "applicant id", "person id"),
+    "timestamp": ("timestamp", "time", "date", "datetime", "date time", "created at",
+                  "occurred at", "start time", "sent at", "when"),
+    "channel": ("channel", "type", "medium", "activity type", "kind"),
+    "direction": ("direction", "dir", "inbound outbound"),
+    "outcome": ("outcome", "result", "call result", "status", "disposition"),
+    "duration_s": ("duration s", "duration", "duration seconds", "seconds", "call length s"),
+    "contact": ("contact", "to", "recipient", "interviewer", "addressed to"),
+    "event_id": ("event id", "id", "message id", "call id", "activity id"),
+    "subject": ("subject", "title"),
+    "note": ("note", "notes", "body", "comment"),
+}
+
+INTERVIEW_COLUMN_ALIASES = {
+    "candidate_id": ("candidate id", "candidate", "candidateid", "applicant id", "person id"),
+    "name": ("name", "candidate name", "full name"),
+    "interview_at": ("interview at", "interview start", "start", "start time", "interview date",
+                     "scheduled at", "date"),
+    "interview_end": ("interview end", "end", "end time", "ends at"),
+    "interviewers": ("interviewers", "interviewer", "panel", "interviewed by"),
+    "decision": ("decision", "outcome", "result", "status"),
+    "decision_at": ("decision at", "decided at", "decision date"),
+    "decision_due": ("decision due", "decision by", "decide by", "due", "decision expected"),
+}
+
+_FOLD = re.compile(r"[\s_\-\.]+")
+
+
+def fold(text: str) -> str:
+    """Fold a spelling for synonym lookup: lower case, separators to single spaces.
+
+    >>> fold("  Phone_Call ")
+    'phone call'
+    >>> fold("E-Mail")
+    'e mail'
+    """
+    return _FOLD.sub(" ", str(text).strip().lower()).strip()
+
+
+def _folded(table: dict[str, str]) -> dict[str, str]:
+    folded = {fold(key): value for key, value in table.items()}
+    folded.update({fold(value): value for value in table.values()})
+    return folded
+
+
+CHANNEL_LOOKUP = _folded(CHANNEL_SYNONYMS)
+DIRECTION_LOOKUP = _folded(DIRECTION_SYNONYMS)
+OUTCOME_LOOKUP = _folded(OUTCOME_SYNONYMS)
+DECISION_LOOKUP = _folded(DECISION_SYNONYMS)

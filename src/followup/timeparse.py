@@ -1,0 +1,138 @@
+"""Turn a column of time values into UTC instants, with a reason for each one that fails.
+
+Accepted, per value (a column may mix them):
+
+* ISO 8601 with an offset (``2026-03-02T19:30:00Z``, ``…-05:00``, ``…+0100``): the offset wins;
+* ISO 8601 without an offset, or a bare date: read as local time in the given time zone
+  (in the repeated hour when clocks go back, the first, daylight-time reading is taken; in
+  the skipped hour when they go forward, the time is moved forward);
+* RFC 2822 (``Tue, 05 Mar 2024 21:14:06 +0000``), as phone systems and mail headers write it;
+* epoch seconds (10 digits) or milliseconds (13 digits), as numbers or digit strings.
+
+Anything else is not guessed: ``03/02/2026`` could be March or February, so it is rejected.
+Times before 1990 or after 2100 are rejected too: they come from empty cells turned into
+zero, or from typos, never from a real follow-up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")
+LATEST = pd.Timestamp("2100-01-01", tz="UTC")
+UTC_NS = "datetime64[ns, UTC]"
+
+_OFFSET = r"(?:[zZ]|[+-]\d\d:?\d\d)$"
+_ISO = r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?"
+_RFC2822 = r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+(?:[+-]\d{4}|GMT|UT|UTC|Z)$"
+
+UNPARSEABLE = (
+    "not a time: use ISO 8601 (2026-03-02T14:30:00-05:00), RFC 2822 or epoch seconds/milliseconds"
+)
+
+
+def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+    """Parse ``values`` into a UTC series; return it with a series of reasons for failures.
+
+    The reason is ``None`` where a value parsed or was empty (an empty value is NaT with no
+    reason: whether it is allowed is the caller's decision).
+
+    >>> times, reasons = parse_times(pd.Series(["2026-03-02T14:30:00-05:00", "2026-03-02 09:30",
+    ...                                          "1772479800000", "soon"]), "America/New_York")
+    >>> [str(t) for t in times]
+    ['2026-03-02 19:30:00+00:00', '2026-03-02 14:30:00+00:00', '2026-03-02 19:30:00+00:00', 'NaT']
+    >>> reasons.iloc[3] is not None
+    True
+    """
+    index = values.index
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return _checked(values.dt.tz_convert("UTC").astype(UTC_NS), pd.Series(None, index, object))
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return _checked(_localize(values, tz), pd.Series(None, index, object))
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return _checked(*_from_epoch_numbers(values))
+
+    text = values.astype("string[pyarrow]").str.strip()
+    fast = _try_arrow_cast(text)
+    if fast is not None:
+        return _checked(fast, pd.Series(None, index, object))
+
+    result = pd.Series(pd.NaT, index=index, dtype=UTC_NS)
+    reasons = pd.Series(None, index=index, dtype=object)
+    present = text.notna() & (text != "")
+    digits = present & text.str.fullmatch(r"\d+").fillna(False)
+    iso = present & ~digits & text.str.match(_ISO).fillna(False)
+    with_offset = iso & text.str.contains(_OFFSET).fillna(False)
+    rfc = present & ~digits & ~iso & text.str.match(_RFC2822).fillna(False)
+
+    if digits.any():
+        parsed, why = _from_epoch_numbers(pd.to_numeric(text[digits]), digit_counts=text[digits].str.len())
+        result[digits] = parsed
+        reasons[digits] = why
+    if with_offset.any():
+        result[with_offset] = _to_ns(
+            pd.to_datetime(text[with_offset], format="ISO8601", utc=True, errors="coerce"))
+    naive = iso & ~with_offset
+    if naive.any():
+        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+        result[naive] = _localize(local, tz)
+    if rfc.any():
+        result[rfc] = _to_ns(pd.to_datetime(
+            text[rfc].str.replace(r"\s+(GMT|UT|UTC|Z)$", " +0000", regex=True)
+            .str.replace(r"^[A-Za-z]{3},\s*", "", regex=True),
+            format="%d %b %Y %H:%M:%S %z", utc=True, errors="coerce"))
+    failed = present & result.isna() & reasons.isna()
+    reasons[failed] = UNPARSEABLE
+    return _checked(result, reasons)
+
+
+def _to_ns(series: pd.Series) -> pd.Series:
+    return series.astype(UTC_NS)
+
+
+def _localize(naive: pd.Series, tz: str) -> pd.Series:
+    naive = naive.astype("datetime64[ns]")
+    return naive.dt.tz_localize(
+        tz, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="shift_forward"
+    ).dt.tz_convert("UTC").astype(UTC_NS)
+
+
+def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
+    """The common case, a clean column of offset-bearing ISO times, in one C++ pass."""
+    try:
+        array = pa.array(text, type=pa.string(), from_pandas=True)
+        cast = pc.cast(array, pa.timestamp("ns", tz="UTC"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if cast.null_count != array.null_count:
+        return None
+    return pd.Series(cast.to_pandas(), index=text.index).astype(UTC_NS)
+
+
+def _from_epoch_numbers(numbers: pd.Series, digit_counts: pd.Series | None = None):
+    numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    if digit_counts is None:
+        magnitude = np.floor(np.log10(np.abs(numbers.where(numbers != 0, np.nan)))) + 1
+        digit_counts = pd.Series(magnitude, index=numbers.index)
+    seconds = digit_counts == 10
+    millis = digit_counts == 13
+    result = pd.Series(pd.NaT, index=numbers.index, dtype=UTC_NS)
+    result[seconds] = pd.to_datetime(numbers[seconds] * 1e9, utc=True).astype(UTC_NS)
+    result[millis] = pd.to_datetime(numbers[millis] * 1e6, utc=True).astype(UTC_NS)
+    reasons = pd.Series(None, index=numbers.index, dtype=object)
+    reasons[numbers.notna() & ~seconds & ~millis] = (
+        "a number that is neither epoch seconds (10 digits) nor epoch milliseconds (13 digits)"
+    )
+    return result, reasons
+
+
+def _checked(times: pd.Series, reasons: pd.Series) -> tuple[pd.Series, pd.Series]:
+    implausible = times.notna() & ((times < EARLIEST) | (times >= LATEST))
+    if implausible.any():
+        reasons = reasons.copy()
+        reasons[implausible] = "implausible date (before 1990 or after 2099)"
+        times = times.mask(implausible)
+    return times, reasons
