@@ -115,8 +115,10 @@ class Grades(_Section):
     A: Score = 85
     B: Score = 70
     C: Score = 50
-    flagged_max: Literal["A", "B", "C", "D"] = Field(
-        "C", description="best grade a flagged candidate can get, whatever the score")
+    caps: dict[Literal["NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT"],
+               Literal["A", "B", "C", "D"]] = Field(
+        default={"NO_CONTACT": "D", "EXCESSIVE_HANGUPS": "C", "TOO_FREQUENT": "C", "WENT_SILENT": "C"},
+        description="best grade a candidate carrying the flag can get, whatever the score")
 
     @model_validator(mode="after")
     def _ordered(self):

@@ -102,7 +102,7 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     scored["flags"] = _join([pd.Series(np.where(mask, code, None), index=scored.index)
                              for code, mask in flag_masks.items()], ";")
     flagged = scored["flags"] != ""
-    scored["grade"] = grade(scored["score"], policy, flagged)
+    scored["grade"] = grade(scored["score"], policy, flag_masks)
     status = np.where(~held, "upcoming",
                       np.where(~judged, "pending",
                                np.where(flagged, "flagged", "ok")))
@@ -114,26 +114,24 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     return scored
 
 
-def grade(score: pd.Series, policy: Policy, flagged: pd.Series) -> pd.Series:
-    """A/B/C/D by the policy's thresholds, flagged candidates capped at ``flagged_max``;
+def grade(score: pd.Series, policy: Policy, flag_masks: dict[str, pd.Series]) -> pd.Series:
+    """A/B/C/D by the policy's thresholds, capped by the flags a candidate carries;
     missing where there is no score.
 
     >>> from followup.policy import load_policy
-    >>> grade(pd.Series([90.0, 90.0, 60.0, np.nan]), load_policy("sales"),
-    ...       pd.Series([False, True, False, False])).tolist()
-    ['A', 'C', 'C', nan]
+    >>> scores = pd.Series([90.0, 90.0, 90.0, np.nan])
+    >>> grade(scores, load_policy("sales"), {"TOO_FREQUENT": pd.Series([False, True, False, False]),
+    ...                                      "NO_CONTACT": pd.Series([False, False, True, False])}).tolist()
+    ['A', 'C', 'D', nan]
     """
     g = policy.grades
     letters = np.select([score >= g.A, score >= g.B, score >= g.C], ["A", "B", "C"], "D")
-    # Letters sort best-first, so the worse of grade and cap is the larger string.
-    letters = np.where(np.asarray(flagged, bool) & (letters < g.flagged_max), g.flagged_max, letters)
+    for code, mask in flag_masks.items():
+        cap = g.caps.get(code)
+        if cap:
+            # Letters sort best-first, so the worse of grade and cap is the larger string.
+            letters = np.where(np.asarray(mask, bool) & (letters < cap), cap, letters)
     return pd.Series(letters, index=score.index, dtype=object).where(score.notna())
-
-
-def _threshold(policy: Policy, letter: str) -> float:
-    """Lowest score of the grade above ``letter``: from there on, a cap changes the grade."""
-    better = {"A": 101.0, "B": policy.grades.A, "C": policy.grades.B, "D": policy.grades.C}
-    return better[letter]
 
 
 def _join(parts: list[pd.Series], separator: str) -> pd.Series:
@@ -180,13 +178,10 @@ def _reasons(scored, flag_masks, silent_days, policy: Policy, tz: str):
         where(held & has_contact & (day == 0), "first contact " + hours_text + " h after the interview (same day)"),
         where(held & has_contact & (day > 0) & (day <= windows.no_contact_days),
               "first contact " + hours_text + " h after the interview (day " + day.map("{:.0f}".format) + ")"),
-        where(held & has_contact & (day > windows.no_contact_days),
-              "first contact only on day " + day.map("{:.0f}".format)
-              + f", after the {windows.no_contact_days}-day window"),
     ], SEPARATOR)
     days_left = windows.no_contact_days - scored["window_end_day"]
     pending = where(held & ~has_contact & (scored["status"] == "pending"),
-                    "no contact yet; " + _plural(days_left.clip(lower=0), "day")
+                    "no contact yet, " + _plural(days_left.clip(lower=0), "day")
                     + f" left of the {windows.no_contact_days}-day window")
     upcoming = where(~held, "interview on " + _when(scored["interview_at"], tz) + " is after the as-of time")
 
@@ -195,7 +190,8 @@ def _reasons(scored, flag_masks, silent_days, policy: Policy, tz: str):
                     scored["periods_with_contact"].astype("Int64").astype(str) + " of "
                     + _plural(scored["periods_completed"], periods) + " with follow-up")
     channels = where(held & has_contact,
-                     _plural(scored["n_channels"], "channel") + " (" + scored["channels"].astype(str) + ")")
+                     _plural(scored["n_channels"], "channel") + " ("
+                     + scored["channels"].astype(str).str.replace(",", ", ") + ")")
     thanked = where(held & (scored["interviewers_met"] >= 2) & scored["contact_data"].fillna(False).astype(bool),
                     "thanked " + scored["interviewers_thanked"].astype("Int64").astype(str) + " of "
                     + scored["interviewers_met"].astype(str) + " interviewers individually")
@@ -207,16 +203,20 @@ def _reasons(scored, flag_masks, silent_days, policy: Policy, tz: str):
     burst = scored["burst_hangups"].fillna(0) >= r.burst_count
     burst_text = where(held & burst, _plural(scored["burst_hangups"], "unanswered call")
                        + f" within {r.burst_minutes:g} min on " + _when(scored["burst_at"], tz))
-    capped = where((scored["flags"] != "") & scored["score"].notna()
-                   & (scored["score"] >= _threshold(policy, policy.grades.flagged_max)),
-                   f"grade capped at {policy.grades.flagged_max} because of the flags")
+    uncapped = grade(scored["score"], policy, {})
+    capped = where(scored["grade"].notna() & (scored["grade"] != uncapped),
+                   "grade capped at " + scored["grade"].astype(str) + " by the flags (the score alone gives "
+                   + uncapped.astype(str) + ")")
     decision = where(scored["window_closed_by"] == "decision",
                      "window closed by the decision (" + scored["decision"].astype(str) + ") on "
                      + _when(scored["decision_at"], tz))
 
     flags = flag_masks
     flag_reasons = [
-        where(flags["NO_CONTACT"], f"NO_CONTACT: no contact within {windows.no_contact_days} days of the interview"),
+        where(flags["NO_CONTACT"] & has_contact, "NO_CONTACT: first contact only on day "
+              + day.map("{:.0f}".format) + f", after the {windows.no_contact_days}-day window"),
+        where(flags["NO_CONTACT"] & ~has_contact, "NO_CONTACT: no contact in the "
+              + scored["window_end_day"].map("{:.0f}".format) + " days since the interview"),
         where(flags["EXCESSIVE_HANGUPS"], "EXCESSIVE_HANGUPS: " + _join([unanswered, burst_text], ", ")),
         where(flags["TOO_FREQUENT"], "TOO_FREQUENT: " + _plural(scored["max_contacts_7d"], "contact")
               + f" in the {r.frequency_window_days} days to " + _when(scored["busiest_window_at"], tz)
@@ -228,7 +228,7 @@ def _reasons(scored, flag_masks, silent_days, policy: Policy, tz: str):
     reasons = _join(flag_reasons + [upcoming, pending, speed, cadence, channels, thanked,
                                     where(~flags["TOO_FREQUENT"], frequency), restraint, capped, decision],
                     SEPARATOR)
-    headline = _join([_join(flag_reasons, SEPARATOR).where(lambda s: s != ""),
-                      upcoming, pending, speed], SEPARATOR)
-    headline = headline.str.split(SEPARATOR, n=1).str[0]
+    flagged_first = _join(flag_reasons, SEPARATOR).str.split(SEPARATOR, n=1).str[0]
+    headline = _join([flagged_first.where(flagged_first != ""), upcoming, pending,
+                      _join([speed, cadence], ", ")], SEPARATOR).str.split(SEPARATOR, n=1).str[0]
     return reasons, headline

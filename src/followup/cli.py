@@ -1,0 +1,253 @@
+"""The ``followup`` command: a thin layer over :mod:`followup.api` and :mod:`followup.present`.
+
+Exit codes: 0 ok · 1 bad input under ``--strict``, an unreadable file or an invalid policy ·
+2 usage error · 3 flagged candidates with ``--fail-on-flag``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import api, present
+from .errors import FollowupError
+from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
+
+EXIT_FLAGGED = 3
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class FollowupGroup(click.Group):
+    """Turns any library error into one line on stderr and exit code 1 — never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FollowupError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for debugging
+            if os.environ.get("FOLLOWUP_DEBUG"):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(set FOLLOWUP_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=FollowupGroup, context_settings=CONTEXT)
+@click.version_option(package_name="followup")
+def main():
+    """Score how interview candidates followed up: how fast, how persistently, with how
+    much restraint — and flag anyone who made no contact within a week.
+
+    \b
+    Typical use:
+      followup score events.csv --interviews interviews.csv --as-of 2026-03-31T18:00
+      followup flags events.csv --interviews interviews.csv --fail-on-flag
+      followup validate events.csv --interviews interviews.csv --rejects rejects.csv
+
+    Inputs may be CSV, TSV, JSON, JSON Lines, Parquet or Excel (by extension).
+    """
+
+
+def scoring_options(command):
+    """Options shared by ``score`` and ``flags``."""
+    options = [
+        click.argument("events", nargs=-1, required=True, type=click.Path(dir_okay=False)),
+        click.option("--interviews", "-i", required=True, type=click.Path(dir_okay=False),
+                     help="Interview list: candidate_id, interview_at (+ name, interview_end, "
+                          "interviewers, decision, decision_at, decision_due)."),
+        click.option("--as-of", "as_of", metavar="TIME",
+                     help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
+                          "Default: now. Batch jobs should pass it."),
+        click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
+                     help="IANA time zone for naive times and for what counts as 'the same day'."),
+        click.option("--policy", "-p", default=DEFAULT_POLICY, show_default=True, metavar="NAME|FILE",
+                     help="A preset name (see `followup policies`) or a policy TOML file."),
+        click.option("--format", "-f", "fmt", type=click.Choice(present.FORMATS),
+                     help="Output format. Default: table on a terminal, csv when piped, or "
+                          "from the --output extension."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False),
+                     help="Write here (atomically) instead of standard output."),
+        click.option("--rejects", type=click.Path(dir_okay=False),
+                     help="Write rejected and duplicate rows (file, row, column, reason) here "
+                          "(.csv or .json)."),
+        click.option("--strict", is_flag=True,
+                     help="Stop at the first bad row (exit 1) instead of rejecting it."),
+        click.option("--all-rounds", is_flag=True,
+                     help="One row per interview round instead of the latest round per candidate."),
+        click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _score(events, interviews, as_of, tz, policy, strict, all_rounds):
+    return api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
+                     strict=strict, all_rounds=all_rounds)
+
+
+def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
+    """Write the result (and the rejects) where asked; print a summary line on stderr."""
+    is_terminal = sys.stdout.isatty()
+    fmt = present.format_for(output, fmt, is_terminal)
+    if rejects:
+        present.atomic_write(rejects, lambda p: present.write_rejects(result.rejects, p), inputs)
+    if output:
+        present.atomic_write(output, lambda p: present.write_result(result, fmt, p, frame), inputs)
+    elif fmt == "table":
+        from rich.console import Console
+
+        present.render_table(result, Console(width=None if is_terminal else 200), frame, title)
+    elif fmt in ("parquet", "xlsx"):
+        raise FollowupError(f"--format {fmt} is binary: give --output FILE")
+    elif fmt == "json":
+        import json
+
+        click.echo(json.dumps(present.json_document(result, frame), indent=2, ensure_ascii=False))
+    else:
+        click.echo(present.tabular(result, frame).to_csv(index=False), nl=False)
+    if not quiet and (output or fmt != "table"):
+        counts = result.counts
+        where = f" → {output}" if output else ""
+        click.echo(f"{len(frame)} candidates as of {result.as_of.isoformat()} (policy "
+                   f"{result.policy.label}); rows read {counts['rows_read']}, used "
+                   f"{counts['rows_used']}, duplicates {counts['duplicates']}, rejected "
+                   f"{counts['rejected']}{where}", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@scoring_options
+def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet):
+    """Score every candidate in the interview list on the follow-up in EVENTS.
+
+    EVENTS are one or more event logs (candidate_id, timestamp, channel, direction, outcome,
+    duration_s, contact, event_id); candidates with no events at all are scored as silent.
+    The result is ranked best first, with status, score, grade, flags and a reason.
+
+    \b
+    Examples:
+      followup score sample_data/events.csv --interviews sample_data/interviews.csv \\
+          --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
+      followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
+    """
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds)
+    _emit(result, result.candidates, fmt, output, rejects, [*events, interviews], quiet)
+
+
+@main.command(context_settings=CONTEXT)
+@scoring_options
+@click.option("--fail-on-flag", is_flag=True,
+              help=f"Exit with code {EXIT_FLAGGED} when any candidate is flagged (for scheduled jobs).")
+def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
+          fail_on_flag):
+    """Only the flagged candidates: who made no contact, went silent or pestered?
+
+    Same inputs and options as `score`. Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
+    WENT_SILENT.
+    """
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds)
+    flagged = result.flagged
+    _emit(result, flagged, fmt, output, rejects, [*events, interviews], quiet,
+          title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
+    if fail_on_flag and len(flagged):
+        sys.exit(EXIT_FLAGGED)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("events", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--interviews", "-i", type=click.Path(dir_okay=False),
+              help="Also check the interview list, and reject events of candidates not in it.")
+@click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
+              help="IANA time zone for times without an offset.")
+@click.option("--rejects", type=click.Path(dir_okay=False),
+              help="Write the rejected and duplicate rows here (.csv or .json).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+def validate(events, interviews, tz, rejects, fmt, strict):
+    """Check input files without scoring: row accounting per file and the reasons rows were
+    rejected. Exit 0 when the files could be read (rejected rows are reported, not fatal)."""
+    loaded = api.load_events(list(events), tz=tz, strict=strict)
+    tables = [loaded]
+    if interviews:
+        loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict)
+        loaded = api.reject_unknown_candidates(loaded, loaded_interviews, strict)
+        tables = [loaded, loaded_interviews]
+    by_file = api.counts_by_file(*tables)
+    all_rejects = __import__("pandas").concat([t.rejects for t in tables], ignore_index=True)
+    if rejects:
+        present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
+                             [*events, *([interviews] if interviews else [])])
+    totals = {key: int(by_file[key].sum()) for key in ("rows_read", "rows_used", "duplicates", "rejected")}
+    if fmt == "json":
+        import json
+
+        reasons = present.rejects_frame(all_rejects)
+        click.echo(json.dumps({"counts": totals, "files": by_file.to_dict(orient="records"),
+                               "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
+        return
+    click.echo(by_file.to_string(index=False))
+    click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
+               f"{totals['duplicates']} + rejected {totals['rejected']}")
+    if len(all_rejects):
+        click.echo("")
+        shown = present.rejects_frame(all_rejects).head(20)
+        click.echo(shown.to_string(index=False))
+        if len(all_rejects) > len(shown):
+            click.echo(f"… and {len(all_rejects) - len(shown)} more (write them all with --rejects FILE)")
+
+
+@main.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def policies(ctx):
+    """List the policy presets; `show NAME` prints one ready to copy, `check FILE` validates one."""
+    if ctx.invoked_subcommand is None:
+        for name in preset_names():
+            rules = load_policy(name)
+            marker = " (default)" if name == DEFAULT_POLICY else ""
+            click.echo(f"{name}{marker} [{rules.content_hash}]: {rules.summary}")
+
+
+@policies.command("show")
+@click.argument("name")
+def policies_show(name):
+    """Print preset NAME as commented TOML (save it, edit it, pass it with --policy FILE)."""
+    click.echo(preset_text(name), nl=False)
+
+
+@policies.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def policies_check(file):
+    """Validate a policy file: exit 0 and print its hash, or exit 1 naming the bad field."""
+    rules = load_policy(Path(file))
+    click.echo(f"{file}: valid policy {rules.label}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--candidates", "-n", default=1000, show_default=True, type=click.IntRange(1, 50_000_000))
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--events-per-candidate", default=10.0, show_default=True, type=click.FloatRange(0.5, 200))
+@click.option("--output-dir", "-o", required=True, type=click.Path(file_okay=False))
+def sample(candidates, seed, events_per_candidate, output_dir):
+    """Write a synthetic, seeded events.csv and interviews.csv (for trials and benchmarks),
+    and print the as-of that makes them meaningful."""
+    import pandas as pd
+
+    from . import synthetic
+
+    events_path, interviews_path = synthetic.write(
+        output_dir, candidates, seed=seed, events_per_candidate=events_per_candidate)
+    interviews = pd.read_csv(interviews_path, parse_dates=["interview_at", "interview_end"])
+    as_of = synthetic.default_as_of(interviews)
+    click.echo(f"wrote {events_path} and {interviews_path}; score them with --as-of {as_of.isoformat()}")
+
+
+if __name__ == "__main__":
+    main()
