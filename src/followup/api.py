@@ -161,7 +161,8 @@ def score(
     chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
     candidates = rank(chosen)
 
-    rejects = pd.concat([loaded_events.rejects, loaded_interviews.rejects], ignore_index=True)
+    rejects = pd.concat([loaded_events.rejects, loaded_interviews.rejects], ignore_index=True).sort_values(
+        ["source_file", "source_row"], kind="stable", ignore_index=True)
     counts = {key: loaded_events.counts[key] + loaded_interviews.counts[key] for key in COUNT_KEYS}
     return ScoreResult(
         candidates=candidates, rounds=scored, events=loaded_events.frame,

@@ -34,6 +34,7 @@ import pandas as pd
 
 from .policy import Policy
 from .schema import CHANNELS, UNANSWERED_OUTCOMES
+from .timeparse import UTC_NS
 
 NS_PER_DAY = 86_400 * 10**9
 NS_PER_HOUR = 3_600 * 10**9
@@ -58,6 +59,8 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     ``as_of``; a candidate with none yet is represented by the next upcoming interview.
     """
     rounds = interviews.sort_values(["candidate_id", "interview_at"], kind="stable").reset_index(drop=True)
+    for column in ("interview_at", "interview_end"):
+        rounds[column] = pd.to_datetime(rounds[column], utc=True).astype(UTC_NS)
     rounds["anchor"] = rounds["interview_end"].fillna(rounds["interview_at"] + DEFAULT_INTERVIEW_LENGTH)
     by_candidate = rounds.groupby("candidate_id", sort=False)
     rounds["round_number"] = by_candidate.cumcount() + 1
@@ -65,13 +68,15 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     rounds["next_interview_at"] = by_candidate["interview_at"].shift(-1)
     rounds["held"] = rounds["interview_at"] <= as_of
 
-    ends = pd.DataFrame({
-        "as_of": pd.Series(as_of, index=rounds.index),
-        "decision": rounds["decision_at"].where(rounds["decision_at"].notna()),
-        "next_interview": rounds["next_interview_at"],
-    })
-    rounds["window_end"] = ends.min(axis=1).clip(lower=rounds["anchor"]).astype(rounds["anchor"].dtype)
-    rounds["window_closed_by"] = ends.idxmin(axis=1)
+    as_of_series = pd.Series(as_of, index=rounds.index).astype(UTC_NS)
+    decision_at = pd.to_datetime(rounds["decision_at"], utc=True).astype(UTC_NS)
+    next_at = rounds["next_interview_at"].astype(UTC_NS)
+    window_end = as_of_series.where(~(decision_at < as_of_series), decision_at)
+    window_end = window_end.where(~(next_at < window_end), next_at)
+    rounds["window_closed_by"] = np.select(
+        [(window_end == next_at).to_numpy(), (window_end == decision_at).to_numpy()],
+        ["next_interview", "decision"], "as_of")
+    rounds["window_end"] = window_end.where(window_end >= rounds["anchor"], rounds["anchor"])
     rounds["anchor_day"] = local_day(rounds["anchor"], tz)
     rounds["window_end_day"] = local_day(rounds["window_end"], tz) - rounds["anchor_day"]
 
@@ -81,15 +86,18 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     shortlist_round = rounds["candidate_id"].map(latest_held)
     rounds["is_shortlist_round"] = np.where(
         shortlist_round.notna(), rounds["round_number"] == shortlist_round, first_round)
-    rounds["interviewer_list"] = _interviewer_lists(rounds["interviewers"])
-    rounds["interviewers_met"] = rounds["interviewer_list"].str.len().astype("int64")
+    rounds["interviewers_met"] = (
+        rounds["interviewers"].astype("string").str.count(r"[^;\s][^;]*").fillna(0).astype("int64"))
     rounds.index.name = "round_key"
     return rounds
 
 
-def _interviewer_lists(interviewers: pd.Series) -> pd.Series:
-    return interviewers.fillna("").astype(str).str.split(";").map(
-        lambda names: [n.strip() for n in names if n.strip()])
+def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
+    """One row per (round position, interviewer): ``pos`` and the comparable ``who``."""
+    names = rounds["interviewers"].astype("string").reset_index(drop=True).str.split(";").explode()
+    names = names.str.strip()
+    names = names[names.notna() & (names != "")]
+    return pd.DataFrame({"pos": names.index.to_numpy(), "who": person_key(names).to_numpy()})
 
 
 def person_key(names: pd.Series) -> pd.Series:
@@ -98,6 +106,10 @@ def person_key(names: pd.Series) -> pd.Series:
     ``"Dana.Whitfield@acme.com"``, ``"dana whitfield"`` and ``"Dana Whitfield"`` all become
     ``"dana whitfield"``.
     """
+    if isinstance(names.dtype, pd.CategoricalDtype):  # once per distinct spelling
+        keys = person_key(pd.Series(names.cat.categories.astype(object)))
+        return pd.Series(np.append(keys.to_numpy(dtype=object), None)[names.cat.codes.to_numpy()],
+                         index=names.index, dtype="string")
     text = names.astype("string").str.strip().str.casefold()
     text = text.str.replace(r"^.*<([^>]+)>.*$", r"\1", regex=True)
     text = text.str.replace(r"@.*$", "", regex=True)
@@ -171,20 +183,28 @@ def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) ->
     return joined
 
 
+def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """``index.get_indexer(values)``, done once per category when ``values`` is categorical."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = np.append(index.get_indexer(values.cat.categories.astype(object)), -1)
+        return per_category[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype(object))
+
+
 def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
     """Position in ``held`` of each event's latest round anchored at or before it (-1: none).
 
     Rounds are grouped by candidate; the loop runs over round numbers (a handful), never
     over candidates or events.
     """
-    candidates = pd.Index(pd.unique(held["candidate_id"]))
-    round_code = candidates.get_indexer(held["candidate_id"])
+    candidates = pd.Index(pd.unique(held["candidate_id"].astype(object)))
+    round_code = candidates.get_indexer(held["candidate_id"].astype(object))
     anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((anchor_ns, round_code))
     rounds_per_candidate = np.bincount(round_code, minlength=len(candidates))
     first_round = np.cumsum(rounds_per_candidate) - rounds_per_candidate
 
-    code = candidates.get_indexer(events["candidate_id"])
+    code = positions_in(candidates, events["candidate_id"])
     known = code >= 0
     code = np.maximum(code, 0)
     times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
@@ -310,10 +330,11 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
     n = len(held)
     addressed = contacts[contacts["contact"].notna()]
     contact_data = np.bincount(addressed["round_pos"].to_numpy(dtype=np.int64), minlength=n) > 0
-    panel = held[["interviewer_list"]].reset_index(drop=True).explode("interviewer_list").dropna()
-    if not len(panel) or not len(addressed):
+    if not len(addressed):
         return np.zeros(n, dtype=np.int64), contact_data
-    panel = pd.DataFrame({"pos": panel.index.to_numpy(), "who": person_key(panel["interviewer_list"]).to_numpy()})
+    several = (held["interviewers_met"].to_numpy() >= 2) & contact_data
+    panel = interviewer_panel(held[several])
+    panel["pos"] = np.flatnonzero(several)[panel["pos"].to_numpy()]
     reached = pd.DataFrame({"pos": addressed["round_pos"].to_numpy(),
                             "who": person_key(addressed["contact"]).to_numpy()}).drop_duplicates()
     thanked = panel.drop_duplicates().merge(reached, on=["pos", "who"])

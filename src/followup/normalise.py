@@ -118,6 +118,8 @@ def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, .
     mapped = spelled.map(lambda s: lookup.get(fold(s))).to_numpy(dtype=object)
     canonical_codes = pd.Categorical(mapped, categories=list(allowed)).codes
     codes = raw.cat.codes.to_numpy()
+    # One spare slot so that a column with no values at all (no categories) indexes safely.
+    canonical_codes = np.append(canonical_codes, -1)
     new_codes = np.where(codes >= 0, canonical_codes[np.maximum(codes, 0)], -1)
     unknown = (codes >= 0) & (new_codes < 0)
     blank = np.zeros(len(codes), dtype=bool)
@@ -129,14 +131,17 @@ def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, .
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Trimmed text with empty strings as missing."""
+    """Trimmed text with empty strings as missing.
+
+    A categorical column (how the CSV reader delivers repetitive columns) stays categorical:
+    the trimming is done once per distinct spelling, and spellings that become equal merge.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        categories = values.cat.categories.astype(str).str.strip()
-        values = values.cat.rename_categories(
-            pd.Index(categories).where(categories != "", None).fillna("\x00")
-        ) if len(categories) else values
-        text = values.astype(object).where(values.astype(object) != "\x00")
-        return text
+        trimmed = pd.Index(values.cat.categories.astype(str).str.strip())
+        distinct = pd.Index(trimmed[trimmed != ""].unique())
+        remap = np.append(distinct.get_indexer(trimmed), -1)
+        codes = remap[values.cat.codes.to_numpy()]  # code -1 (missing) picks the appended -1
+        return pd.Series(pd.Categorical.from_codes(codes, categories=distinct), index=values.index)
     text = values.astype("string").str.strip()
     return text.mask(text == "")
 
@@ -221,22 +226,24 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     return _finish_events(state, strict)
 
 
+EVENT_OUTPUT_COLUMNS = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
+                        "contact", "event_id", "subject", "note", "source_file", "source_row"]
+
+
 def _finish_events(state: Normalised, strict: bool) -> Normalised:
     if strict:
         raise_first_rejected(state.rejects)
     frame = state.frame
+    for column in EVENT_OUTPUT_COLUMNS:
+        if column not in frame:
+            frame[column] = pd.Series(dtype=object)
+    frame = frame[EVENT_OUTPUT_COLUMNS]
     if len(frame):
         frame = _sort_by_candidate_time(frame)
         state = _drop_duplicates(Normalised(frame, state.rejects, state.rows_read))
         frame = state.frame
-    columns = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
-               "contact", "event_id", "subject", "note", "source_file", "source_row"]
-    for column in columns:
-        if column not in frame:
-            frame[column] = pd.Series(dtype=object)
-    frame = frame[columns].reset_index(drop=True)
-    frame["candidate_id"] = frame["candidate_id"].astype(object)
-    return Normalised(frame, state.rejects.sort_values(["source_file", "source_row"], kind="stable")
+    return Normalised(frame.reset_index(drop=True),
+                      state.rejects.sort_values(["source_file", "source_row"], kind="stable")
                       .reset_index(drop=True), state.rows_read)
 
 
@@ -247,10 +254,28 @@ def raise_first_rejected(rejects: pd.DataFrame) -> None:
         raise InvalidRowError(first["source_file"], first["source_row"], first["column"], first["reason"])
 
 
+def _stable_order_by_code(codes: np.ndarray, groups: int) -> np.ndarray:
+    """Positions that sort ``codes`` stably: a counting sort, linear in the number of rows."""
+    try:
+        from pandas._libs.algos import groupsort_indexer  # pandas' own counting sort
+    except ImportError:  # a pandas that moved it: numpy's stable sort does the same, slower
+        return np.argsort(codes, kind="stable")
+    order, _ = groupsort_indexer(codes.astype(np.intp), groups)
+    return order
+
+
 def _sort_by_candidate_time(frame: pd.DataFrame) -> pd.DataFrame:
-    codes = frame["candidate_id"].astype("category").cat.codes.to_numpy()
+    candidate = frame["candidate_id"]
+    if not isinstance(candidate.dtype, pd.CategoricalDtype):
+        candidate = candidate.astype("category")
+        frame = frame.assign(candidate_id=candidate)
+    codes = candidate.cat.codes.to_numpy()
     times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
-    order = np.lexsort((times, codes))
+    if len(times) < 2 or bool((times[1:] >= times[:-1]).all()):
+        # A chronological log (as exports are): grouping by candidate keeps time order.
+        order = _stable_order_by_code(codes, len(candidate.cat.categories))
+    else:
+        order = np.lexsort((times, codes))
     return frame.iloc[order]
 
 
@@ -260,38 +285,42 @@ DUPLICATE_KEY = ["candidate_id", "timestamp", "channel", "direction", "outcome",
 def _drop_duplicates(state: Normalised) -> Normalised:
     """Report repeated events, keeping the copy that comes first in the input."""
     frame = state.frame
-    original = pd.DataFrame(index=frame.index, columns=["source_file", "source_row"], dtype=object)
     # The frame is sorted by candidate and time, so exact copies sit in runs that share both;
     # only rows in such runs need the full comparison.
-    new_moment = frame["timestamp"].ne(frame["timestamp"].shift()) | frame["candidate_id"].ne(
-        frame["candidate_id"].shift())
-    shares_moment = new_moment.cumsum().duplicated(keep=False)
-    if shares_moment.any():
-        _mark_repeats(frame.loc[shares_moment], DUPLICATE_KEY, original)
-    with_id = frame["event_id"].notna() & original["source_row"].isna()
-    if with_id.any():
-        _mark_repeats(frame.loc[with_id], ["event_id"], original)
-    duplicate = original["source_row"].notna()
-    if not duplicate.any():
+    codes = frame["candidate_id"].cat.codes.to_numpy()
+    times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    new_moment = np.r_[True, (codes[1:] != codes[:-1]) | (times[1:] != times[:-1])]
+    run = np.cumsum(new_moment) - 1
+    shares_moment = np.bincount(run)[run] > 1
+    found = [_repeats(frame[shares_moment], DUPLICATE_KEY)] if shares_moment.any() else []
+    ids = frame["event_id"]
+    repeated_id = ids.notna().to_numpy() & ids.duplicated(keep=False).to_numpy()
+    if found:
+        repeated_id &= ~frame.index.isin(found[0].index)
+    if repeated_id.any():
+        found.append(_repeats(frame[repeated_id], ["event_id"]))
+    if not found or not sum(len(f) for f in found):
         return state
-    same_file = original.loc[duplicate, "source_file"] == frame.loc[duplicate, "source_file"]
-    reason = ("duplicate of row " + original.loc[duplicate, "source_row"].astype(str)).where(
-        same_file, "duplicate of " + original.loc[duplicate, "source_file"].astype(str) + " row "
-        + original.loc[duplicate, "source_row"].astype(str))
-    report = _report(frame[duplicate], "duplicate", "event_id", reason)
+    original = pd.concat(found)
+    duplicate = frame.index.isin(original.index)
+    dups = frame[duplicate]
+    original = original.loc[dups.index]
+    row_text = original["source_row"].astype(str)
+    same_file = (original["source_file"] == dups["source_file"]).to_numpy()
+    reason = np.where(same_file, "duplicate of row " + row_text,
+                      "duplicate of " + original["source_file"].astype(str) + " row " + row_text)
+    report = _report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
     return Normalised(frame[~duplicate], pd.concat([state.rejects, report], ignore_index=True),
                       state.rows_read)
 
 
-def _mark_repeats(rows: pd.DataFrame, key: list[str], original: pd.DataFrame) -> None:
-    """Fill ``original`` for every row of ``rows`` whose key an earlier input row already had."""
+def _repeats(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Rows whose key an earlier input row already had, with that row's file and number."""
     rows = rows.sort_values(["source_file", "source_row"], kind="stable")
     group = rows[key].astype(object).fillna("\x00").groupby(key, sort=False).ngroup()
-    repeat = group.duplicated(keep="first")
-    if repeat.any():
-        index = repeat[repeat].index
-        for column in ("source_file", "source_row"):
-            original.loc[index, column] = rows[column].groupby(group).transform("first")[index]
+    repeat = group.duplicated(keep="first").to_numpy()
+    firsts = rows[["source_file", "source_row"]].groupby(group.to_numpy()).transform("first")
+    return firsts[repeat]
 
 
 def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool = False) -> Normalised:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -105,7 +106,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]]) -> pd.Da
     if suffix not in TEXT_SUFFIXES:
         frame = frame.rename(columns=canonical_columns([str(c) for c in frame.columns], aliases))
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame["source_file"] = str(path)
+    frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
     frame["source_row"] = pd.RangeIndex(1, len(frame) + 1)
     return frame.reset_index(drop=True)
 

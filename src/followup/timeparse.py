@@ -109,7 +109,8 @@ def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
         return None
     if cast.null_count != array.null_count:
         return None
-    return pd.Series(cast.to_pandas(), index=text.index).astype(UTC_NS)
+    # Positional: the text's index need not be 0..n-1 (rows rejected earlier leave gaps).
+    return cast.to_pandas().set_axis(text.index).astype(UTC_NS)
 
 
 def _from_epoch_numbers(numbers: pd.Series, digit_counts: pd.Series | None = None):

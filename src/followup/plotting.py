@@ -1,0 +1,489 @@
+"""Plots for notebooks and reports: one candidate's timeline and the shortlist at a glance.
+
+Every function returns a :class:`matplotlib.figure.Figure` built with the object-oriented API
+(no pyplot state, no ``plt.show()``), so it works headless, in a batch job or in a notebook
+(where a returned figure displays itself). Pass ``ax=`` to draw into an axes of your own
+figure instead; the function then returns that axes' figure. Empty input never raises: the
+figure says "no data" instead.
+
+>>> import followup
+>>> from followup import plotting
+>>> r = followup.score("sample_data/events.csv", "sample_data/interviews.csv",
+...                    as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")  # doctest: +SKIP
+>>> plotting.plot_candidate(r, "C007").savefig("c007.png")                        # doctest: +SKIP
+>>> plotting.plot_score_distribution(r)                                            # doctest: +SKIP
+>>> plotting.plot_first_contact_delay(r.candidates)                                # doctest: +SKIP
+>>> plotting.plot_flag_counts(r.candidates)                                        # doctest: +SKIP
+
+Reading a timeline: the x axis counts local calendar days in ``tz`` from the interview day
+(day 0 starts at local midnight of the day of the anchor, so an event at ``x = 8.4`` happened
+on day 8 at about 10 am — the same day numbers the scorer uses in its reasons). Inbound
+events (candidate → employer) sit above the axis, outbound ones below; several events on the
+same day are stacked. Marker shape is the channel; red fill is an unanswered call
+(``hang_up``/``missed``/``busy``), purple a voicemail. The dashed red line is the end of day
+``no_contact_days``: a candidate with no inbound contact by then is flagged ``NO_CONTACT``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .schema import CHANNELS, UNANSWERED_OUTCOMES
+from .scoring import FLAGS
+
+__all__ = [
+    "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
+    "plot_flag_counts", "CHANNEL_MARKERS", "COLORS",
+]
+
+#: Marker shape of each channel on a timeline.
+CHANNEL_MARKERS: dict[str, str] = {
+    "email": "o", "phone": "^", "letter": "s", "sms": "v", "linkedin": "p",
+    "in_person": "*", "other": "X",
+}
+#: Fill colours used on timelines and charts.
+COLORS: dict[str, str] = {
+    "inbound": "#1f77b4",      # blue: the candidate's own messages
+    "outbound": "#9e9e9e",     # grey: the employer's messages
+    "voicemail": "#9467bd",    # purple: a call that left a message (fine)
+    "unanswered": "#d62728",   # red: hang-up / missed / busy (the anti-pattern)
+    "anchor": "#222222",
+    "no_contact": "#d62728",
+    "window": "#2ca02c",
+    "ok": "#1f77b4",
+    "flagged": "#ff7f0e",
+    "same_day": "#2ca02c",
+    "within_week": "#1f77b4",
+    "late": "#d62728",
+}
+DEFAULT_THRESHOLDS = {"A": 85.0, "B": 70.0, "C": 50.0}
+_STACK_STEP = 0.45
+_OUT_OF_WINDOW_ALPHA = 0.35
+
+
+# --------------------------------------------------------------------------- helpers
+def _figure_and_axes(ax=None, figsize=(9, 4.5)):
+    """A new constrained-layout Figure with one axes, or the given axes and its figure."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _no_data(ax, title: str, message: str = "no data") -> None:
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+            fontsize=14, color="#666666", gid="no-data")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _unpack(candidates) -> tuple[pd.DataFrame | None, Any]:
+    """Accept a candidates DataFrame or a ScoreResult (then also return its policy)."""
+    if candidates is None:
+        return None, None
+    if isinstance(candidates, pd.DataFrame):
+        return candidates, None
+    if hasattr(candidates, "candidates"):
+        return candidates.candidates, getattr(candidates, "policy", None)
+    return pd.DataFrame(candidates), None
+
+
+def _utc(value, tz: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp is pd.NaT:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(tz)
+    return stamp.tz_convert("UTC")
+
+
+def _as_utc_series(times: pd.Series, tz: str) -> pd.Series:
+    times = pd.to_datetime(times)
+    if getattr(times.dt, "tz", None) is None:
+        times = times.dt.tz_localize(tz)
+    return times.dt.tz_convert("UTC")
+
+
+def _local_day_position(times: pd.Series, origin_date, tz: str) -> np.ndarray:
+    """Days since local midnight of ``origin_date`` in ``tz``: integers fall on local midnights,
+    so ``floor(x)`` is the local calendar day number, even across a daylight-saving change."""
+    local = times.dt.tz_convert(tz).dt.tz_localize(None)
+    origin = pd.Timestamp(origin_date)
+    whole_days = (local.dt.normalize() - origin).dt.days.to_numpy(dtype="float64")
+    seconds = (local - local.dt.normalize()).dt.total_seconds().to_numpy(dtype="float64")
+    return whole_days + seconds / 86400.0
+
+
+def _local_date(stamp: pd.Timestamp, tz: str) -> pd.Timestamp:
+    return stamp.tz_convert(tz).tz_localize(None).normalize()
+
+
+def _is_unanswered(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
+    channel = events["channel"].astype("string").fillna("")
+    outcome = events["outcome"].astype("string") if "outcome" in events else pd.Series(pd.NA, index=events.index, dtype="string")
+    is_phone = (channel == "phone").to_numpy()
+    unanswered = outcome.isin(UNANSWERED_OUTCOMES).fillna(False).to_numpy(dtype=bool)
+    if short_call_seconds is not None and "duration_s" in events:
+        duration = pd.to_numeric(events["duration_s"], errors="coerce")
+        short = (outcome.isna() & (duration < short_call_seconds)).fillna(False).to_numpy(dtype=bool)
+        unanswered = unanswered | short
+    return is_phone & unanswered
+
+
+def _is_voicemail(events: pd.DataFrame) -> np.ndarray:
+    if "outcome" not in events:
+        return np.zeros(len(events), dtype=bool)
+    return (events["outcome"].astype("string") == "voicemail").fillna(False).to_numpy(dtype=bool)
+
+
+# --------------------------------------------------------------------------- timeline
+def plot_timeline(
+    events: pd.DataFrame,
+    candidate_id: str,
+    *,
+    anchor=None,
+    tz: str = "UTC",
+    no_contact_days: int = 7,
+    window_end=None,
+    short_call_seconds: float | None = None,
+    title: str | None = None,
+    ax=None,
+) -> Figure:
+    """One candidate's communication log as marks on a day axis (day 0 = interview day).
+
+    ``events`` is a normalised events frame (``ScoreResult.events`` or ``load_events(...).frame``)
+    with ``candidate_id``, ``timestamp``, ``channel``, ``direction`` and optionally ``outcome``
+    and ``duration_s``. ``anchor`` is the interview end (``ScoreResult.candidates["anchor"]``);
+    without it, day 0 is the candidate's first event. ``tz`` decides where local days begin.
+    Every event of the candidate is one mark: inbound above the axis, outbound below, shape by
+    channel, red for unanswered calls (and, with ``short_call_seconds``, outcome-less calls
+    shorter than that), purple for voicemails. A solid black line marks the anchor, a dashed
+    red line the end of day ``no_contact_days``. With ``window_end`` the follow-up window is
+    shaded and events outside it are drawn faded.
+
+    >>> fig = plot_timeline(r.events, "C007", anchor=r.candidates.set_index("candidate_id").at["C007", "anchor"],
+    ...                     tz=r.tz)  # doctest: +SKIP
+    >>> fig.savefig("c007.png")       # doctest: +SKIP
+
+    See :func:`plot_candidate` for the one-call version that reads anchor, window and tz from a
+    :class:`~followup.ScoreResult`.
+    """
+    fig, ax = _figure_and_axes(ax, figsize=(11, 4.5))
+    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+    if len(frame) and "candidate_id" in frame:
+        frame = frame[frame["candidate_id"].astype("string") == str(candidate_id)].copy()
+    else:
+        frame = frame.iloc[0:0].copy()
+    if len(frame):
+        frame["timestamp"] = _as_utc_series(frame["timestamp"], tz)
+        frame = frame.dropna(subset=["timestamp"]).sort_values("timestamp", kind="stable")
+    anchor_utc = _utc(anchor, tz)
+    origin_note = ""
+    if anchor_utc is None and len(frame):
+        anchor_utc = frame["timestamp"].iloc[0]
+        origin_note = " (no anchor given: day 0 = first event)"
+    heading = title or f"{candidate_id}: follow-up timeline"
+
+    if anchor_utc is None:  # nothing to place on the axis at all
+        _no_data(ax, heading, f"no events for {candidate_id}")
+        return fig
+
+    origin_date = _local_date(anchor_utc, tz)
+    anchor_x = float(_local_day_position(pd.Series([anchor_utc]), origin_date, tz)[0])
+    deadline_x = float(no_contact_days + 1)  # the end of local day `no_contact_days`
+    end_utc = _utc(window_end, tz)
+    end_x = None if end_utc is None else float(_local_day_position(pd.Series([end_utc]), origin_date, tz)[0])
+
+    ax.axhline(0, color="#444444", linewidth=0.8, zorder=1)
+    ax.axvline(anchor_x, color=COLORS["anchor"], linewidth=1.5, zorder=2, gid="anchor",
+               label="interview end (anchor)")
+    ax.axvline(deadline_x, color=COLORS["no_contact"], linestyle="--", linewidth=1.5, zorder=2,
+               gid="no-contact-line", label=f"end of day {no_contact_days}: no-contact deadline")
+    if end_x is not None and end_x > anchor_x:
+        ax.axvspan(anchor_x, end_x, color=COLORS["window"], alpha=0.08, zorder=0, gid="window",
+                   label="follow-up window")
+
+    xs_all = [anchor_x, deadline_x] + ([end_x] if end_x is not None else [])
+    max_stack = 1
+    present_channels: list[str] = []
+    has_voicemail = has_unanswered = has_faded = False
+    if len(frame):
+        x = _local_day_position(frame["timestamp"], origin_date, tz)
+        direction = frame["direction"].astype("string").fillna("").to_numpy()
+        inbound = direction == "inbound"
+        # stack events of the same local day and direction so bursts stay visible
+        day = np.floor(x).astype(int)
+        level = pd.Series(0, index=range(len(frame))).groupby([day, inbound]).cumcount().to_numpy()
+        max_stack = int(level.max()) + 1
+        y = np.where(inbound, 1.0, -1.0) * (1.0 + _STACK_STEP * level)
+        unanswered = _is_unanswered(frame, short_call_seconds)
+        voicemail = _is_voicemail(frame) & ~unanswered
+        colour = np.where(inbound, COLORS["inbound"], COLORS["outbound"]).astype(object)
+        colour[voicemail] = COLORS["voicemail"]
+        colour[unanswered] = COLORS["unanswered"]
+        inside = np.ones(len(frame), dtype=bool)
+        if end_x is not None:
+            inside = (frame["timestamp"] >= anchor_utc).to_numpy() & (frame["timestamp"] <= end_utc).to_numpy()
+        alpha = np.where(inside, 1.0, _OUT_OF_WINDOW_ALPHA)
+        channel = frame["channel"].astype("string").fillna("other").to_numpy()
+        known = list(CHANNELS) + sorted(set(channel) - set(CHANNELS))
+        for name in known:
+            picked = channel == name
+            if not picked.any():
+                continue
+            present_channels.append(name)
+            rgba = [_rgba(c, a) for c, a in zip(colour[picked], alpha[picked])]
+            ax.scatter(x[picked], y[picked], marker=CHANNEL_MARKERS.get(name, "X"), s=70,
+                       c=rgba, edgecolors="#333333", linewidths=0.6, zorder=3,
+                       gid=f"events:{name}")
+        has_voicemail, has_unanswered = bool(voicemail.any()), bool(unanswered.any())
+        has_faded = bool((~inside).any())
+        xs_all += [float(x.min()), float(x.max())]
+
+    lo, hi = min(xs_all), max(xs_all)
+    ax.set_xlim(np.floor(min(lo, -1.0)) - 0.5, np.ceil(hi) + 1.0)
+    span = 1.0 + _STACK_STEP * (max_stack - 1)
+    ax.set_ylim(-span - 0.8, span + 0.8)
+    ax.set_yticks([])
+    ax.text(0.005, 0.98, "inbound (candidate → employer) ↑", transform=ax.transAxes, va="top",
+            fontsize=9, color=COLORS["inbound"])
+    ax.text(0.005, 0.02, "outbound (employer → candidate) ↓", transform=ax.transAxes, va="bottom",
+            fontsize=9, color="#666666")
+    ax.set_xlabel(f"local day ({tz}) since the interview; day 0 = interview day{origin_note}")
+    ax.set_title(heading)
+    _day_ticks(ax)
+    if not len(frame):
+        ax.text(0.5, 0.7, f"no events for {candidate_id}", transform=ax.transAxes, ha="center",
+                va="center", fontsize=12, color="#666666", gid="no-data",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+
+    handles = [Line2D([], [], linestyle="", marker=CHANNEL_MARKERS.get(name, "X"), markersize=8,
+                      markerfacecolor="white", markeredgecolor="#333333", label=name)
+               for name in present_channels]
+    handles += [Patch(color=COLORS["inbound"], label="inbound"),
+                Patch(color=COLORS["outbound"], label="outbound")]
+    if has_voicemail:
+        handles.append(Patch(color=COLORS["voicemail"], label="voicemail"))
+    if has_unanswered:
+        handles.append(Patch(color=COLORS["unanswered"], label="unanswered call"))
+    if has_faded:
+        handles.append(Patch(color=COLORS["outbound"], alpha=_OUT_OF_WINDOW_ALPHA, label="outside window"))
+    handles += [Line2D([], [], color=COLORS["anchor"], label="interview end (anchor)"),
+                Line2D([], [], color=COLORS["no_contact"], linestyle="--",
+                       label=f"end of day {no_contact_days} (no-contact)")]
+    if end_x is not None and end_x > anchor_x:
+        handles.append(Patch(color=COLORS["window"], alpha=0.2, label="follow-up window"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              frameon=False)
+    return fig
+
+
+def _rgba(colour: str, alpha: float):
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(colour, alpha)
+
+
+def _day_ticks(ax) -> None:
+    """Weekly major ticks (day 0, 7, 14, ...) and a light grid line at every local midnight."""
+    from matplotlib.ticker import MultipleLocator
+
+    lo, hi = ax.get_xlim()
+    ax.xaxis.set_major_locator(MultipleLocator(7 if hi - lo > 14 else 1))
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
+    ax.grid(axis="x", which="minor", color="#eeeeee", linewidth=0.5, zorder=0)
+    ax.grid(axis="x", which="major", color="#cccccc", linewidth=0.8, zorder=0)
+
+
+def plot_candidate(result, candidate_id: str, *, ax=None, **kwargs) -> Figure:
+    """:func:`plot_timeline` for one candidate of a :class:`~followup.ScoreResult`.
+
+    Anchor, follow-up window, time zone, the no-contact deadline and the short-call rule come
+    from the result and its policy; the title carries the name, status, score, grade and flags,
+    and the headline reason is printed under the axis. Extra keyword arguments go to
+    :func:`plot_timeline`. An unknown ``candidate_id`` raises ``KeyError``.
+
+    >>> fig = plot_candidate(r, "C007")   # doctest: +SKIP
+    """
+    candidates = result.candidates
+    rows = candidates[candidates["candidate_id"].astype("string") == str(candidate_id)]
+    if rows.empty:
+        raise KeyError(f"candidate {candidate_id!r} is not in this result")
+    if "round_number" in rows:
+        rows = rows.sort_values("round_number")
+    row = rows.iloc[-1]
+    policy = getattr(result, "policy", None)
+    defaults: dict[str, Any] = {
+        "anchor": row.get("anchor"),
+        "tz": getattr(result, "tz", "UTC"),
+        "window_end": row.get("window_end"),
+    }
+    if policy is not None:
+        defaults["no_contact_days"] = policy.windows.no_contact_days
+        defaults["short_call_seconds"] = policy.restraint.short_call_seconds
+    score = row.get("score")
+    scored = "" if pd.isna(score) else f", score {score:.1f} ({row.get('grade')})"
+    flags = row.get("flags") or ""
+    name = row.get("name")
+    name = "" if pd.isna(name) else f" {name}"
+    defaults["title"] = (f"{candidate_id}{name}: {row.get('status')}{scored}"
+                         + (f" — {flags.replace(';', ', ')}" if flags else ""))
+    defaults.update(kwargs)
+    fig = plot_timeline(result.events, candidate_id, ax=ax, **defaults)
+    reason = row.get("reason")
+    if isinstance(reason, str) and reason:
+        target = ax if ax is not None else fig.axes[0]
+        target.annotate(reason, xy=(0, 0), xycoords="axes fraction", xytext=(0, -38),
+                        textcoords="offset points", fontsize=8, color="#444444", va="top",
+                        annotation_clip=False)
+    return fig
+
+
+# --------------------------------------------------------------------------- shortlist
+def plot_score_distribution(candidates, *, thresholds: Mapping[str, float] | None = None,
+                            bins: int = 20, ax=None) -> Figure:
+    """Histogram of ``score`` (0–100), stacked ok / flagged, with the grade thresholds as lines.
+
+    ``candidates`` is ``ScoreResult.candidates`` or the ScoreResult itself (its policy then
+    supplies the thresholds); otherwise ``thresholds`` (default A 85, B 70, C 50) is used.
+    Unscored (pending / upcoming) candidates are counted in the title, not plotted.
+
+    >>> fig = plot_score_distribution(r)             # doctest: +SKIP
+    >>> fig = plot_score_distribution(r.candidates, thresholds={"A": 90, "B": 75, "C": 50})  # doctest: +SKIP
+    """
+    frame, policy = _unpack(candidates)
+    if thresholds is None:
+        thresholds = ({"A": policy.grades.A, "B": policy.grades.B, "C": policy.grades.C}
+                      if policy is not None else DEFAULT_THRESHOLDS)
+    fig, ax = _figure_and_axes(ax)
+    title = "Score distribution"
+    if frame is None or frame.empty or "score" not in frame:
+        _no_data(ax, title)
+        return fig
+    score = pd.to_numeric(frame["score"], errors="coerce")
+    scored = score.notna()
+    if not scored.any():
+        _no_data(ax, title, f"no scored candidates ({len(frame)} pending / upcoming)")
+        return fig
+    flagged = (frame["flags"].fillna("").astype(str) != "") if "flags" in frame else pd.Series(False, index=frame.index)
+    groups = [score[scored & ~flagged].to_numpy(), score[scored & flagged].to_numpy()]
+    edges = np.linspace(0, 100, bins + 1)
+    ax.hist(groups, bins=edges, stacked=True, color=[COLORS["ok"], COLORS["flagged"]],
+            label=["no flags", "flagged"], edgecolor="white")
+    for letter, value in sorted(thresholds.items(), key=lambda kv: -kv[1]):
+        ax.axvline(value, color="#333333", linestyle=":", linewidth=1.2, gid=f"threshold:{letter}")
+        ax.text(value, 1.0, f" {letter} ≥ {value:g}", transform=ax.get_xaxis_transform(),
+                va="bottom", ha="left", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("score (0–100)")
+    ax.set_ylabel("candidates")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    unscored = int((~scored).sum())
+    ax.set_title(f"{title}: {int(scored.sum())} scored"
+                 + (f", {unscored} unscored (pending / upcoming)" if unscored else ""), pad=14)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return fig
+
+
+def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days: int | None = None,
+                             bins: int | None = None, ax=None) -> Figure:
+    """Histogram of ``first_contact_hours`` (in ``unit`` = ``"days"`` or ``"hours"``).
+
+    Bars are stacked by the local calendar day of the first contact (``first_contact_day``):
+    same day (day 0), within the week (days 1 to ``no_contact_days``) and late. A dotted line
+    marks one day (24 h) and a dashed red line one week (``no_contact_days``, from the result's
+    policy when a ScoreResult is passed, else 7). Candidates with no inbound contact are
+    counted in the title.
+
+    >>> fig = plot_first_contact_delay(r.candidates, unit="hours")   # doctest: +SKIP
+    """
+    if unit not in ("days", "hours"):
+        raise ValueError("unit must be 'days' or 'hours'")
+    frame, policy = _unpack(candidates)
+    if no_contact_days is None:
+        no_contact_days = policy.windows.no_contact_days if policy is not None else 7
+    fig, ax = _figure_and_axes(ax)
+    title = "Time to first follow-up"
+    if frame is None or frame.empty or "first_contact_hours" not in frame:
+        _no_data(ax, title)
+        return fig
+    hours = pd.to_numeric(frame["first_contact_hours"], errors="coerce")
+    has = hours.notna()
+    if not has.any():
+        _no_data(ax, title, f"no candidate has followed up yet ({len(frame)} candidates)")
+        return fig
+    per = 24.0 if unit == "days" else 1.0
+    values = hours / per
+    if "first_contact_day" in frame:
+        day = pd.to_numeric(frame["first_contact_day"], errors="coerce")
+    else:  # without calendar days, fall back to elapsed time
+        day = np.floor(hours / 24.0)
+    same = has & (day <= 0)
+    late = has & (day > no_contact_days)
+    week = has & ~same & ~late
+    top = max(float(values[has].max()), (no_contact_days + 1) * 24.0 / per)
+    if bins is None:
+        step = 0.5 if unit == "days" else 12.0
+        edges = np.arange(0.0, top + step, step)
+    else:
+        edges = np.linspace(0.0, top, bins + 1)
+    ax.hist([values[same].to_numpy(), values[week].to_numpy(), values[late].to_numpy()], bins=edges,
+            stacked=True, color=[COLORS["same_day"], COLORS["within_week"], COLORS["late"]],
+            label=["same day (day 0)", f"days 1–{no_contact_days}", f"after day {no_contact_days}"],
+            edgecolor="white")
+    ax.axvline(24.0 / per, color="#333333", linestyle=":", linewidth=1.2, gid="same-day-line")
+    ax.text(24.0 / per, 1.0, " 1 day", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+    ax.axvline(no_contact_days * 24.0 / per, color=COLORS["no_contact"], linestyle="--", linewidth=1.5,
+               gid="one-week-line")
+    ax.text(no_contact_days * 24.0 / per, 1.0, f" {no_contact_days} days (no-contact limit)",
+            transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
+    ax.set_xlim(0, edges[-1])
+    ax.set_xlabel(f"{unit} from interview end to first inbound contact")
+    ax.set_ylabel("candidates")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    missing = int((~has).sum())
+    ax.set_title(f"{title}: {int(has.sum())} candidates"
+                 + (f" ({missing} with no inbound contact not shown)" if missing else ""), pad=14)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    return fig
+
+
+def plot_flag_counts(candidates, *, ax=None) -> Figure:
+    """Bar chart: how many candidates carry each flag code (all four codes always shown).
+
+    A candidate with several flags counts once under each; the title gives the number of
+    candidates with at least one flag. Unknown codes found in ``flags`` get their own bar.
+
+    >>> fig = plot_flag_counts(r.candidates)   # doctest: +SKIP
+    """
+    frame, _ = _unpack(candidates)
+    fig, ax = _figure_and_axes(ax, figsize=(7, 4))
+    title = "Flags raised"
+    if frame is None or frame.empty or "flags" not in frame:
+        _no_data(ax, title)
+        return fig
+    flags = frame["flags"].fillna("").astype(str)
+    codes = flags.str.split(";").explode().str.strip()
+    counts = codes[codes != ""].value_counts()
+    order = list(FLAGS) + sorted(set(counts.index) - set(FLAGS))
+    heights = [int(counts.get(code, 0)) for code in order]
+    bars = ax.bar(order, heights, color=COLORS["flagged"], edgecolor="#333333", linewidth=0.6,
+                  gid="flag-bars")
+    ax.bar_label(bars, padding=2)
+    ax.set_ylim(0, max(heights + [1]) * 1.2)
+    ax.set_xlabel("flag code")
+    ax.set_ylabel("candidates")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.tick_params(axis="x", labelsize=8)
+    n_flagged = int((flags != "").sum())
+    ax.set_title(f"{title}: {n_flagged} of {len(frame)} candidates flagged")
+    return fig
