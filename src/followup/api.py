@@ -193,7 +193,8 @@ def counts_by_file(*tables: Normalised) -> pd.DataFrame:
     """Row accounting per input file: rows read, used, duplicates, rejected."""
     rows = []
     for table in tables:
-        used = table.frame["source_file"].astype(str).value_counts()
+        used = table.frame["source_file"].value_counts()
+        used.index = used.index.astype(str)
         kinds = table.rejects.groupby(["source_file", "kind"]).size()
         files = sorted(set(used.index) | set(table.rejects["source_file"].astype(str)))
         for name in files:

@@ -96,7 +96,7 @@ def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
     """One row per (round position, interviewer): ``pos`` and the comparable ``who``."""
     names = rounds["interviewers"].astype("string").reset_index(drop=True).str.split(";").explode()
     names = names.str.strip()
-    names = names[names.notna() & (names != "")]
+    names = names[names.notna() & (names != "")].astype("category")  # a small cast of interviewers
     return pd.DataFrame({"pos": names.index.to_numpy(), "who": person_key(names).to_numpy()})
 
 

@@ -7,6 +7,8 @@ costs a few column passes, not a million format calls.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +19,7 @@ from .policy import Policy
 SEPARATOR = "; "
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 NULL_TEXT = pa.scalar(None, pa.string())
+_MISSING = "\x1f"  # a control character no sentence contains
 
 
 def _arrow(values) -> pa.Array:
@@ -53,10 +56,7 @@ def plural(count: pd.Series, word: str) -> pa.Array:
 
 def cat(*parts) -> pa.Array:
     """Concatenate texts and arrays element-wise; null wherever any part is null."""
-    arrays = [p if isinstance(p, pa.Array) else p for p in parts]
-    length = next(len(p) for p in arrays if isinstance(p, pa.Array))
-    arrays = [p if isinstance(p, pa.Array) else pa.array([p] * length, pa.string()) for p in arrays]
-    return pc.binary_join_element_wise(*arrays, "")
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def when(mask, text: pa.Array) -> pa.Array:
@@ -65,12 +65,17 @@ def when(mask, text: pa.Array) -> pa.Array:
 
 
 def join(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Join the non-null texts of each row with ``separator``; null where all are null."""
-    joined = parts[0]
-    for part in parts[1:]:
-        both = pc.binary_join_element_wise(joined, part, separator)
-        joined = pc.if_else(pc.is_null(joined), part, pc.if_else(pc.is_null(part), joined, both))
-    return joined
+    """Join the non-null texts of each row with ``separator``; null where all are null.
+
+    Nulls are first written as a marker character and then removed with their separator,
+    in three whole-column regex passes.
+    """
+    joined = pc.binary_join_element_wise(*parts, separator, null_handling="replace",
+                                         null_replacement=_MISSING)
+    sep = re.escape(separator)
+    joined = pc.replace_substring_regex(joined, f"{_MISSING}{sep}", "")
+    joined = pc.replace_substring_regex(joined, f"(?:{sep})?{_MISSING}$", "")
+    return pc.if_else(pc.equal(joined, ""), NULL_TEXT, joined)
 
 
 def first_of(parts: list[pa.Array]) -> pa.Array:
