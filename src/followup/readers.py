@@ -92,7 +92,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]]) -> pd.Da
         elif suffix in JSON_SUFFIXES:
             frame = _read_json(path)
         elif suffix in JSON_LINES_SUFFIXES:
-            frame = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            frame = pd.read_json(path, lines=True, dtype=False)
         elif suffix in PARQUET_SUFFIXES:
             frame = pd.read_parquet(path)
         else:

@@ -1,0 +1,120 @@
+"""Every supported file format gives the same shortlist; messy headers and encodings are read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import followup
+from followup.errors import InputFileError
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "sample_data" / "events.csv"
+INTERVIEWS = ROOT / "sample_data" / "interviews.csv"
+AS_OF = "2026-03-31T18:00:00-04:00"
+TZ = "America/New_York"
+
+
+def shortlist(events, interviews=INTERVIEWS) -> pd.DataFrame:
+    result = followup.score(events, interviews, as_of=AS_OF, tz=TZ)
+    return result.candidates[["candidate_id", "status", "score", "grade", "flags"]], result.counts
+
+
+@pytest.fixture(scope="module")
+def from_csv():
+    return shortlist(EVENTS)
+
+
+@pytest.fixture(scope="module")
+def raw_events() -> pd.DataFrame:
+    return pd.read_csv(EVENTS, dtype=str, keep_default_na=False)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".parquet", ".xlsx", ".tsv"])
+def test_every_format_scores_like_the_csv(tmp_path, raw_events, from_csv, suffix):
+    path = tmp_path / f"events{suffix}"
+    if suffix == ".json":
+        path.write_text(json.dumps({"events": raw_events.to_dict(orient="records")}))
+    elif suffix == ".jsonl":
+        raw_events.to_json(path, orient="records", lines=True)
+    elif suffix == ".parquet":
+        raw_events.to_parquet(path)
+    elif suffix == ".xlsx":
+        raw_events.to_excel(path, index=False)
+    else:
+        raw_events.to_csv(path, sep="\t", index=False)
+    candidates, counts = shortlist(path)
+    expected, expected_counts = from_csv
+    pd.testing.assert_frame_equal(candidates, expected)
+    assert counts == expected_counts
+
+
+def test_json_array_of_records(tmp_path, raw_events, from_csv):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(raw_events.to_dict(orient="records")))
+    assert shortlist(path)[1] == from_csv[1]
+
+
+def test_exported_header_spellings_and_semicolons(tmp_path):
+    events = tmp_path / "export.csv"
+    events.write_text(
+        "Candidate ID;Start Time;Type;Direction;Result;Duration\n"
+        "A;2026-03-02 18:00;Phone Call;Incoming;Voicemail;35\n"
+        "A;2026-03-09 18:00;E-mail;Received;;\n", encoding="utf-8")
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("Candidate;Interview Start;Interviewer\nA;2026-03-02 10:00;Dana\n")
+    result = followup.score(events, interviews, as_of="2026-03-10T12:00", tz=TZ)
+    row = result.candidates.iloc[0]
+    assert row["inbound_contacts"] == 2 and row["channels"] == "email,phone"
+    assert row["speed"] == 100  # 18:00 New York on the interview day: same day
+
+
+def test_windows_1252_export_with_bom_free_accents(tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_bytes("candidate_id,timestamp,channel,direction,contact\n"
+                       "A,2026-03-02T20:00:00Z,email,inbound,Zoë Müller\n".encode("cp1252"))
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_bytes("\ufeffcandidate_id,interview_at,interviewers\nA,2026-03-02T14:00:00Z,Zoë Müller;Raj\n"
+                           .encode("utf-8"))
+    result = followup.score(events, interviews, as_of="2026-03-05T00:00:00Z")
+    row = result.candidates.iloc[0]
+    assert row["interviewers_thanked"] == 1 and result.counts["rejected"] == 0
+
+
+def test_epoch_seconds_and_milliseconds(tmp_path):
+    events = tmp_path / "events.jsonl"
+    events.write_text("\n".join(json.dumps(r) for r in [
+        {"candidate_id": "A", "timestamp": 1772481600, "channel": "email", "direction": "inbound"},
+        {"candidate_id": "A", "timestamp": 1772481600000, "channel": "email", "direction": "inbound",
+         "contact": "Raj"},
+    ]))
+    interviews = pd.DataFrame({"candidate_id": ["A"], "interview_at": ["2026-03-02T14:00:00Z"]})
+    result = followup.score(events, interviews, as_of="2026-03-05T00:00:00Z")
+    assert result.counts["rejected"] == 0
+    assert set(result.events["timestamp"]) == {pd.Timestamp("2026-03-02T20:00:00Z")}
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.csv", None, "no such file"),
+    ("events.yaml", "a: 1", "unknown file type '.yaml'"),
+    ("empty.csv", "", "is empty"),
+    ("bad.json", '{"a": 1, "b": 2}', "exactly one list of records"),
+    ("nocols.csv", "who,when\nA,2026-03-02\n", "events need column(s)"),
+])
+def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InputFileError) as caught:
+        followup.load_events(path)
+    assert message in str(caught.value) and name in str(caught.value)
+
+
+def test_header_only_file_reads_zero_rows(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("candidate_id,timestamp,channel,direction\n")
+    loaded = followup.load_events(path)
+    assert loaded.counts == {"rows_read": 0, "rows_used": 0, "duplicates": 0, "rejected": 0}
