@@ -216,3 +216,13 @@ def test_console_script_runs_as_a_subprocess():
     help_text = subprocess.run([sys.executable, "-m", "followup", "score", "--help"],
                                capture_output=True, text=True, timeout=60).stdout
     assert "--as-of" in help_text and "--fail-on-flag" not in help_text
+
+
+def test_records_are_validated_objects_for_programs():
+    from followup import score
+    from followup.present import records
+
+    shortlist = records(score(EVENTS, INTERVIEWS, as_of=AS_OF, tz=TZ))
+    assert len(shortlist) == 32
+    silent = next(r for r in shortlist if r.candidate_id == "C004")
+    assert silent.flags == ["NO_CONTACT"] and silent.grade == "D" and silent.inbound_contacts == 0

@@ -37,7 +37,6 @@ from .schema import CHANNELS, UNANSWERED_OUTCOMES
 from .timeparse import UTC_NS
 
 NS_PER_DAY = 86_400 * 10**9
-NS_PER_HOUR = 3_600 * 10**9
 NS_PER_MINUTE = 60 * 10**9
 DEFAULT_INTERVIEW_LENGTH = pd.Timedelta(hours=1)
 

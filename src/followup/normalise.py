@@ -27,6 +27,8 @@ from .schema import (
     DECISIONS,
     DIRECTION_LOOKUP,
     DIRECTIONS,
+    EVENT_COLUMNS,
+    INTERVIEW_COLUMNS,
     OUTCOME_LOOKUP,
     OUTCOMES,
     REQUIRED_EVENT_COLUMNS,
@@ -226,8 +228,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     return _finish_events(state, strict)
 
 
-EVENT_OUTPUT_COLUMNS = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
-                        "contact", "event_id", "subject", "note", "source_file", "source_row"]
+EVENT_OUTPUT_COLUMNS = [*EVENT_COLUMNS, "source_file", "source_row"]
 
 
 def _finish_events(state: Normalised, strict: bool) -> Normalised:
@@ -371,9 +372,8 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
                          "duplicate of row " + pd.Series(firsts.reindex(origin).to_numpy()).astype(str).to_numpy())
         state = Normalised(frame[~repeated], pd.concat([state.rejects, report], ignore_index=True),
                            state.rows_read)
-    columns = ["candidate_id", "name", "interview_at", "interview_end", "interviewers", "decision",
-               "decision_at", "decision_due", "source_file", "source_row"]
-    frame = state.frame[columns].sort_values(["candidate_id", "interview_at"], kind="stable")
+    frame = state.frame[[*INTERVIEW_COLUMNS, "source_file", "source_row"]].sort_values(
+        ["candidate_id", "interview_at"], kind="stable")
     frame["candidate_id"] = frame["candidate_id"].astype(object)
     return Normalised(frame.reset_index(drop=True),
                       state.rejects.sort_values(["source_file", "source_row"], kind="stable")

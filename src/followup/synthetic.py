@@ -88,10 +88,6 @@ __all__ = [
     "write",
 ]
 
-EVENT_COLUMNS = (
-    "candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s", "contact",
-    "event_id",
-)
 EVENTS_FILE = "events.csv"
 INTERVIEWS_FILE = "interviews.csv"
 
@@ -269,8 +265,9 @@ def default_as_of(interviews: pd.DataFrame) -> pd.Timestamp:
     """The as-of that makes a generated set meaningful: midnight UTC ending the 7th day after
     the last interview ends (``interview_at`` + 1 h where no end is given).
 
-    Every candidate has then had at least the full 7-day no-contact window, so all statuses
-    but ``upcoming`` occur; pass an earlier as-of to ``generate`` to have upcoming interviews.
+    Every candidate has then had the whole 7-day no-contact window, so each is judged and
+    none is ``pending`` or ``upcoming``; pass an earlier ``as_of`` to :func:`generate` for
+    those (``write`` always uses this one).
     """
     ends = interviews["interview_end"].fillna(interviews["interview_at"] + pd.Timedelta(hours=1))
     seconds = ends.to_numpy("datetime64[s]").astype(np.int64)
@@ -306,7 +303,7 @@ class _Cohort:
 @dataclass
 class _Events:
     candidate: np.ndarray  # index into the cohort
-    seconds: np.ndarray  # since the epoch, float
+    seconds: np.ndarray  # since the epoch: float while drawn, whole once in order
     channel: np.ndarray  # codes into CHANNELS
     inbound: np.ndarray  # bool
     outcome: np.ndarray  # codes into OUTCOMES, -1 when not a call
@@ -413,8 +410,26 @@ def _draw_events(rng, cohort: _Cohort, as_of_s: int, events_per_candidate: float
         _employer_messages(rng, rng.poisson(scale * expected_outbound), interview_end, window),
         _pre_interview_messages(rng, rng.poisson(scale * expected_pre), cohort.interview_at),
     ])
-    exported = np.flatnonzero(events.seconds < as_of_s)
-    return events.take(exported[np.argsort(events.seconds[exported], kind="stable")])
+    events = _chronological(events, len(archetype))
+    return events.take(np.flatnonzero(events.seconds < as_of_s))
+
+
+def _chronological(events: _Events, n_candidates: int) -> _Events:
+    """The events in time order, in whole seconds, no two of one candidate in the same second.
+
+    Such a pair would be one duplicated event to a scorer, so the later one moves on a second;
+    that can only clash again with another moved one, hence the (rarely repeated) loop.
+    """
+    seconds = np.floor(events.seconds).astype(np.int64)
+    while True:
+        key = seconds * n_candidates + events.candidate
+        order = np.argsort(key, kind="stable")
+        clashes = order[np.flatnonzero(np.diff(key[order]) == 0) + 1]
+        if len(clashes) == 0:
+            break
+        seconds[clashes] += 1
+    events.seconds = seconds
+    return events.take(order)
 
 
 def _behaviour(field: str, archetype: np.ndarray) -> np.ndarray:
@@ -449,7 +464,7 @@ def _event_table(rng, events: _Events, candidate_ids: pa.Array) -> pa.Table:
     direction = np.where(events.inbound, DIRECTIONS.index("inbound"), DIRECTIONS.index("outbound"))
     return pa.table({
         "candidate_id": candidate_ids.take(events.candidate),
-        "timestamp": _timestamps(np.floor(events.seconds)),
+        "timestamp": _timestamps(events.seconds),
         "channel": _decode(events.channel, CHANNELS),
         "direction": _decode(direction, DIRECTIONS),
         "outcome": _decode(events.outcome, OUTCOMES),
@@ -463,7 +478,8 @@ def _thank_you_emails(rng, thanks, interview_end, panel) -> _Events:
     """One email per interviewer, a few minutes apart, hours after the interview."""
     owner, seat = _expand(thanks)
     sent_after = rng.uniform(*THANKS_DELAY_HOURS, len(thanks))[owner] * HOUR
-    sent = interview_end[owner] + sent_after + seat * rng.uniform(2, 15, len(owner)) * MINUTE
+    gap = rng.uniform(2, 15, len(thanks))[owner] * MINUTE
+    sent = interview_end[owner] + sent_after + seat * gap
     return _inbound(owner, sent, CHANNELS.index("email"), contact=panel[owner, seat])
 
 
