@@ -611,6 +611,32 @@ def test_epoch_seconds_and_milliseconds_normalise(value):
     assert loaded.frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-02T19:30:00Z")
 
 
+def test_datetime_columns_from_a_notebook_are_accepted():
+    """An analyst's frame may hold real datetimes: aware ones keep their instant, naive ones
+    are read in the time zone."""
+    strings = make_events(email(day(0, "19:30", NY)), voicemail(day(8, "10:00", NY)))
+    aware = strings.assign(timestamp=pd.to_datetime(strings["timestamp"], utc=True))
+    naive = strings.assign(timestamp=aware["timestamp"].dt.tz_convert(NY).dt.tz_localize(None))
+    interviews = make_interviews(interview(start=day(0, "10:00", NY), end=day(0, "11:00", NY)))
+    results = [scored_row(frame, interviews, as_of=day(12, tz=NY), tz=NY) for frame in (strings, aware, naive)]
+    for r in results[1:]:
+        for column in ("score", "speed", "first_contact_hours", "first_contact_day", "inbound_contacts"):
+            assert r[column] == results[0][column], column
+
+
+def test_frames_with_wholly_empty_optional_columns_are_accepted():
+    """Regression: an optional column with no values at all (no decisions yet, no phone
+    outcomes) once crashed the vocabulary mapping."""
+    interviews = make_interviews(interview("A"), interview("B"))
+    assert interviews["decision"].isna().all()
+    events = make_events(email(day(0, "19:00")), letter(day(1)))
+    assert events["outcome"].isna().all()
+    result = run(events, interviews, as_of=day(3))
+    assert row(result, "A")["status"] == "ok"
+    assert row(result, "B")["status"] == "pending"
+    assert result.counts["rejected"] == 0
+
+
 def test_epoch_milliseconds_from_a_csv_file(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("candidate_id,timestamp,channel,direction,outcome,duration_s\n"
