@@ -201,6 +201,8 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         canonical, unknown = _vocabulary(original, lookup, allowed)
         frame[column + "_raw"] = original
         frame[column] = canonical
+        if column == "outcome":  # outcomes belong to calls; on other channels they are ignored
+            unknown &= (frame["channel"] == "phone").to_numpy()
         state = state.reject(
             unknown, column, f"unknown {column}; expected one of {', '.join(allowed)} (or a known synonym)")
         if required:
@@ -280,7 +282,10 @@ def _sort_by_candidate_time(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order]
 
 
-DUPLICATE_KEY = ["candidate_id", "timestamp", "channel", "direction", "outcome", "contact"]
+# The contact and the call length are part of "identical": two notes sent in the same minute to
+# two interviewers are two events, and keeping either of two differing copies would make the
+# result depend on row order.
+DUPLICATE_KEY = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s", "contact"]
 
 
 def _drop_duplicates(state: Normalised) -> Normalised:

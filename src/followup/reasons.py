@@ -100,9 +100,15 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
         when(held & has_contact & (day > 0) & (day <= n_days),
              cat("first contact ", hours, " h after the interview (day ", first_day, ")")),
     ])
-    pending = when(held & ~has_contact & (scored["status"] == "pending").to_numpy(),
-                   cat("no contact yet, ", plural((n_days - scored["window_end_day"]).clip(lower=0), "day"),
-                       f" left of the {n_days}-day window"))
+    pending_rows = held & ~has_contact & (scored["status"] == "pending").to_numpy()
+    decided = (scored["window_closed_by"] == "decision").to_numpy()
+    pending = first_of([
+        when(pending_rows & decided,
+             cat("no contact before the decision (", _arrow(scored["decision"].astype(object)), ") on day ",
+                 integer(scored["window_end_day"]), ": too early to judge")),
+        when(pending_rows, cat("no contact yet, ", plural((n_days - scored["window_end_day"]).clip(lower=0), "day"),
+                               f" left of the {n_days}-day window")),
+    ])
     upcoming = when(~held, cat("interview on ", local_date(scored["interview_at"], tz), " is after the as-of time"))
 
     period = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"

@@ -68,7 +68,11 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     completed = scored["periods_completed"].fillna(0).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         cadence = np.where(completed > 0, scored["periods_with_contact"] / completed * 100, np.nan)
-        channels = np.minimum(scored["n_channels"] / policy.persistence.channel_target, 1.0) * 100
+        # Variety is judged once the cadence has started: a lone thank-you the day after the
+        # interview is not yet a one-channel follow-up.
+        channels = np.where(completed > 0,
+                            np.minimum(scored["n_channels"] / policy.persistence.channel_target, 1.0) * 100,
+                            np.nan)
         several = (scored["interviewers_met"].to_numpy() >= 2) & scored["contact_data"].fillna(False).to_numpy(bool)
         thanked = np.where(several, scored["interviewers_thanked"] / scored["interviewers_met"] * 100, np.nan)
     p = policy.persistence

@@ -32,8 +32,8 @@ scheduling messages before the interview and the employer's own outbound message
 Interviews fall on weekdays over :data:`INTERVIEW_WEEKS` weeks from ``start``, 13:00-21:00
 UTC, with 1-3 interviewers from :data:`INTERVIEWERS`. A few have no ``interview_end``, as in
 real exports. ``events_per_candidate`` is met on average by scaling every volume except the
-thank-you notes (prompt, late or by letter); at the default 10 and the default ``as_of`` the scale is close to
-1, so a weekly cadence really is weekly.
+thank-you notes (prompt, late or by letter); at the default 10 and the default ``as_of`` the
+scale is close to 1, so a weekly cadence really is weekly.
 
 Frames
 ------
