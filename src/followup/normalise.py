@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
 
 from .errors import InputFileError, InvalidRowError
@@ -148,6 +150,23 @@ def _text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _seconds(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Durations as float seconds, and a mask of values that are present but not numbers."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype("float64"), pd.Series(False, index=values.index)
+    try:  # the common case, a clean column of numbers as text, in one C++ pass
+        text = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+        seconds = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
+        if seconds.null_count == text.null_count:
+            return pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index), pd.Series(
+                False, index=values.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        pass  # numbers mixed with text, or stray words: judged value by value below
+    cleaned = _text(values)
+    seconds = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+    return seconds, cleaned.notna() & seconds.isna()
+
+
 def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...]) -> list[str]:
     return [c for c in required if c not in frame.columns]
 
@@ -210,9 +229,8 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
             state = state.reject(frame[column].isna(), column, f"{column} is empty")
 
     frame = state.frame
-    duration = pd.to_numeric(_text(frame["duration_s"]), errors="coerce")
-    bad_duration = frame["duration_s"].notna() & _text(frame["duration_s"]).notna() & duration.isna()
-    frame["duration_s"] = duration.astype("float64")
+    duration, bad_duration = _seconds(frame["duration_s"])
+    frame["duration_s"] = duration
     state = state.reject(bad_duration, "duration_s", "duration_s is not a number of seconds")
     frame = state.frame
     state = state.reject(frame["duration_s"] < 0, "duration_s", "duration_s is negative")
@@ -225,7 +243,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         "outcome",
         "phone call with neither an outcome nor a duration: cannot tell whether it connected",
     )
-    for column in ("contact", "event_id", "subject", "note"):
+    for column in ("contact", "event_id"):  # subject and note are free text, kept as written
         state.frame[column] = _text(state.frame[column])
     return _finish_events(state, strict)
 
@@ -299,8 +317,7 @@ def _drop_duplicates(state: Normalised) -> Normalised:
     run = np.cumsum(new_moment) - 1
     shares_moment = np.bincount(run)[run] > 1
     found = [_repeats(frame[shares_moment], DUPLICATE_KEY)] if shares_moment.any() else []
-    ids = frame["event_id"]
-    repeated_id = ids.notna().to_numpy() & ids.duplicated(keep=False).to_numpy()
+    repeated_id = _repeated_values(frame["event_id"])
     if found:
         repeated_id &= ~frame.index.isin(found[0].index)
     if repeated_id.any():
@@ -318,6 +335,17 @@ def _drop_duplicates(state: Normalised) -> Normalised:
     report = _report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
     return Normalised(frame[~duplicate], pd.concat([state.rejects, report], ignore_index=True),
                       state.rows_read)
+
+
+def _repeated_values(values: pd.Series) -> np.ndarray:
+    """Mask of non-missing values that occur more than once (hashing in Arrow, counting in numpy)."""
+    text = pa.array(values.astype("string[pyarrow]"))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    codes = pc.dictionary_encode(text).indices.to_numpy(zero_copy_only=False)
+    present = ~np.isnan(codes) if codes.dtype.kind == "f" else np.ones(len(codes), dtype=bool)
+    codes = np.where(present, codes, 0).astype(np.int64)
+    return present & (np.bincount(codes, minlength=1)[codes] > 1)
 
 
 def _repeats(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
