@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .policy import Policy
+from .reasons import join
 from .schema import CHANNELS, UNANSWERED_OUTCOMES
 from .timeparse import UTC_NS
 
@@ -177,11 +178,11 @@ def _times_by_position(values: pd.Series, n: int, index: pd.Index) -> pd.Series:
 
 
 def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
-    joined = pd.Series("", index=index, dtype=object)
-    for column, name in enumerate(names):
-        mark = present[:, column]
-        joined[mark] = joined[mark] + np.where(joined[mark] == "", name, "," + name)
-    return joined
+    """Comma-joined names of the columns that are True in each row of ``present``."""
+    marked = [pc.if_else(pa.array(present[:, j]), name, pa.scalar(None, pa.string()))
+              for j, name in enumerate(names)]
+    joined = pc.fill_null(join(marked, ","), "")
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 
 def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
