@@ -10,12 +10,14 @@ _measure in run_bench.py for why the benchmark process must stay small.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from pathlib import Path
 
 import pyarrow.csv
 
+from followup import synthetic
 from followup.synthetic import default_as_of, write
 
 DESCRIPTION_FILE = "dataset.json"
@@ -31,16 +33,19 @@ def main(argv: list[str] | None = None) -> None:
 
     started = time.perf_counter()
     events_path, interviews_path = write(
-        args.out_dir, args.candidates, seed=args.seed, events_per_candidate=args.events_per_candidate
+        args.out_dir,
+        args.candidates,
+        seed=args.seed,
+        events_per_candidate=args.events_per_candidate,
     )
-    interview_times = pyarrow.csv.read_csv(
-        interviews_path,
-        convert_options=pyarrow.csv.ConvertOptions(include_columns=["interview_at", "interview_end"]),
-    ).to_pandas()
+    only_times = pyarrow.csv.ConvertOptions(include_columns=["interview_at", "interview_end"])
+    interview_times = pyarrow.csv.read_csv(interviews_path, convert_options=only_times).to_pandas()
     description = {
         "candidates": args.candidates,
         "seed": args.seed,
         "events_per_candidate": args.events_per_candidate,
+        # Which generator made the files: a changed generator invalidates the cache.
+        "generator_sha256": hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest(),
         "events": _count_rows(events_path),
         "as_of": default_as_of(interview_times).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "generated_in_s": round(time.perf_counter() - started, 1),

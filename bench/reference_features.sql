@@ -3,10 +3,10 @@
 -- should be no slower than it on the same input.
 --
 -- Set before running (ref_duckdb.py does): events_path, interviews_path (VARCHAR) and
--- as_of (TIMESTAMPTZ). Follows SCORING.md's window: anchor = end of the latest interview that
--- started on or before as_of (start + 1 h without an end); the window runs from the anchor to
--- the earliest of as_of, decision_at and the next interview. Only inbound events inside it
--- count. Candidates with no events still get a row.
+-- as_of (TIMESTAMPTZ). Follows docs/scoring.md's window: anchor = end of the latest interview
+-- that started on or before as_of (start + 1 h without an end); the window runs from the
+-- anchor to the earliest of as_of, decision_at and the next interview. Only inbound events
+-- inside it count. Candidates with no events still get a row.
 WITH
 events AS (
     SELECT candidate_id, "timestamp", channel, direction, outcome
@@ -22,7 +22,8 @@ rounds AS (
         interview_at,
         coalesce(interview_end, interview_at + INTERVAL 1 HOUR) AS interview_end,
         decision_at,
-        lead(interview_at) OVER (PARTITION BY candidate_id ORDER BY interview_at) AS next_interview_at
+        lead(interview_at) OVER (PARTITION BY candidate_id ORDER BY interview_at)
+            AS next_interview_at
     FROM read_csv(getvariable('interviews_path'), header = true, columns = {
         'candidate_id': 'VARCHAR', 'name': 'VARCHAR', 'interview_at': 'TIMESTAMPTZ',
         'interview_end': 'TIMESTAMPTZ', 'interviewers': 'VARCHAR', 'decision': 'VARCHAR',
@@ -37,7 +38,8 @@ windows AS (
     SELECT
         candidate_id,
         max_by(interview_end, interview_at) AS anchor,
-        max_by(least(getvariable('as_of'), decision_at, next_interview_at), interview_at) AS window_end
+        max_by(least(getvariable('as_of'), decision_at, next_interview_at), interview_at)
+            AS window_end
     FROM rounds
     WHERE interview_at <= getvariable('as_of')
     GROUP BY candidate_id
@@ -71,7 +73,8 @@ features AS (
         count(*) FILTER (channel = 'linkedin') AS linkedin,
         count(*) FILTER (channel = 'in_person') AS in_person,
         count(*) FILTER (channel = 'other') AS other,
-        count(*) FILTER (channel = 'phone' AND outcome IN ('hang_up', 'missed', 'busy')) AS hang_ups,
+        count(*) FILTER (channel = 'phone' AND outcome IN ('hang_up', 'missed', 'busy'))
+            AS hang_ups,
         max(in_7_days) AS max_in_7_days,
         count(DISTINCT period) AS periods_with_contact
     FROM rolling
@@ -94,11 +97,13 @@ SELECT
     coalesce(f.hang_ups, 0) AS hang_ups,
     coalesce(f.max_in_7_days, 0) AS max_in_7_days,
     coalesce(f.periods_with_contact, 0) AS periods_with_contact,
-    -- NULL while the 7 days have not run out and nothing came yet (pending), or before the
-    -- interview (upcoming).
+    -- Counted in UTC calendar days as docs/scoring.md does: the interview day is day 0 and a
+    -- first contact on day 8 or later is too late. NULL when the window closed (as_of, a
+    -- decision) before day 7 ended with nothing yet, and before the interview (upcoming).
     CASE
-        WHEN f.first_contact_at <= w.anchor + INTERVAL 7 DAYS THEN false
-        WHEN w.anchor + INTERVAL 7 DAYS <= getvariable('as_of') THEN true
+        WHEN date_diff('day', CAST(w.anchor AS DATE), CAST(f.first_contact_at AS DATE)) <= 7
+            THEN false
+        WHEN w.window_end >= CAST(w.anchor AS DATE) + INTERVAL 8 DAYS THEN true
     END AS no_contact_within_7_days
 FROM candidates AS c
 LEFT JOIN windows AS w USING (candidate_id)

@@ -17,6 +17,7 @@ It prints a markdown table and writes the figures as JSON to --out. See bench/RE
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -38,6 +39,7 @@ SEED = 0
 # As followup.synthetic.write and bench/make_dataset.py name them. Neither is imported: this
 # process must stay small (see _measure).
 EVENTS_FILE, INTERVIEWS_FILE = "events.csv", "interviews.csv"
+GENERATOR_SOURCE = BENCH_DIR.parent / "src" / "followup" / "synthetic.py"
 
 # The targets at the largest size (bench/README.md).
 MAX_TIMES_READ = 3.0
@@ -60,13 +62,14 @@ class Dataset:
 @dataclass(frozen=True)
 class Run:
     wall_s: float
+    cpu_s: float  # user + system: less sensitive than wall time to other load on the machine
     peak_rss_mib: float
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     report: dict = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": _machine(),
         "repeats": args.repeats,
         "sizes": [],
@@ -79,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             f"as of {dataset.as_of}",
             file=sys.stderr,
         )
-        tools = {}
+        # Other processes slow every tool down: the load shows how far to trust the times.
+        tools, load_before = {}, os.getloadavg()[0]
         for tool in args.tools:
             try:
                 runs = [_measure(tool, dataset) for _ in range(args.repeats)]
@@ -95,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             "events": dataset.events,
             "candidates": dataset.candidates,
             "as_of": dataset.as_of,
+            "load_average": {"before": load_before, "after": os.getloadavg()[0]},
             "tools": tools,
             "ratios": _ratios(tools),
         })
@@ -115,7 +120,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000],
         help="event counts to benchmark (default: 1000000 10000000)",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="runs per tool and size (default: 3)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs per tool and size (default: 3)"
+    )
     parser.add_argument(
         "--tools", nargs="+", choices=TOOLS, default=list(TOOLS), help="tools to run (default: all)"
     )
@@ -136,7 +143,12 @@ def _dataset(data_dir: Path, size: int) -> Dataset:
     folder = data_dir / f"events_{size}"
     description = folder / "dataset.json"
     candidates = round(size / EVENTS_PER_CANDIDATE)
-    wanted = {"candidates": candidates, "seed": SEED, "events_per_candidate": EVENTS_PER_CANDIDATE}
+    wanted = {
+        "candidates": candidates,
+        "seed": SEED,
+        "events_per_candidate": EVENTS_PER_CANDIDATE,
+        "generator_sha256": hashlib.sha256(GENERATOR_SOURCE.read_bytes()).hexdigest(),
+    }
     cached = json.loads(description.read_text()) if description.exists() else {}
     if {key: cached.get(key) for key in wanted} != wanted:
         print(f"generating {size:,} events in {folder} ...", file=sys.stderr)
@@ -202,7 +214,9 @@ def _measure(tool: str, dataset: Dataset) -> Run:
                 stderr.seek(0)
                 raise subprocess.CalledProcessError(child.returncode, command, stderr=stderr.read())
     # ru_maxrss is in KiB on Linux.
-    return Run(wall_s=wall_s, peak_rss_mib=usage.ru_maxrss / 1024)
+    return Run(
+        wall_s=wall_s, cpu_s=usage.ru_utime + usage.ru_stime, peak_rss_mib=usage.ru_maxrss / 1024
+    )
 
 
 def _summary(runs: list[Run]) -> dict:
@@ -212,6 +226,7 @@ def _summary(runs: list[Run]) -> dict:
         "median_s": round(statistics.median(walls), 3),
         "min_s": round(min(walls), 3),
         "max_s": round(max(walls), 3),
+        "median_cpu_s": round(statistics.median(run.cpu_s for run in runs), 3),
         "median_peak_rss_mib": round(statistics.median(peaks), 1),
         "runs": [asdict(run) for run in runs],
     }
@@ -260,9 +275,13 @@ def _targets(sizes: list[dict], scaling: dict) -> dict:
             ratios[f"{PRODUCT}/{READ_FLOOR}"] <= MAX_TIMES_READ
         )
     if f"{PRODUCT}/{SQL_REFERENCE}" in ratios:
-        targets["no slower than the DuckDB query"] = ratios[f"{PRODUCT}/{SQL_REFERENCE}"] <= MAX_TIMES_SQL
+        targets["no slower than the DuckDB query"] = (
+            ratios[f"{PRODUCT}/{SQL_REFERENCE}"] <= MAX_TIMES_SQL
+        )
     if "median_peak_rss_mib" in product:
-        targets[f"peak memory under {MAX_PEAK_MIB} MiB"] = product["median_peak_rss_mib"] < MAX_PEAK_MIB
+        targets[f"peak memory under {MAX_PEAK_MIB} MiB"] = (
+            product["median_peak_rss_mib"] < MAX_PEAK_MIB
+        )
     if PRODUCT in scaling.get("time_ratio", {}):
         limit = scaling["linear"] * MAX_SCALING_OVER_LINEAR
         targets[f"linear (time ratio at most {limit:g})"] = scaling["time_ratio"][PRODUCT] <= limit
@@ -271,19 +290,22 @@ def _targets(sizes: list[dict], scaling: dict) -> dict:
 
 def _markdown(report: dict) -> str:
     lines = [
-        "| events | tool | median s | min s | max s | peak RSS MiB | vs pyarrow read | vs DuckDB |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| events | tool | median s | min s | max s | CPU s | peak RSS MiB | vs pyarrow read"
+        " | vs DuckDB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in report["sizes"]:
         for tool, figures in size["tools"].items():
             if "error" in figures:
-                lines.append(f"| {size['events']:,} | {tool} | failed | | | | | |")
+                lines.append(f"| {size['events']:,} | {tool} | failed | | | | | | |")
                 continue
             read = _median(size["tools"], READ_FLOOR)
             sql = _median(size["tools"], SQL_REFERENCE)
             lines.append(
-                f"| {size['events']:,} | {tool} | {figures['median_s']:.2f} | {figures['min_s']:.2f}"
-                f" | {figures['max_s']:.2f} | {figures['median_peak_rss_mib']:,.0f}"
+                f"| {size['events']:,} | {tool} | {figures['median_s']:.2f}"
+                f" | {figures['min_s']:.2f}"
+                f" | {figures['max_s']:.2f} | {figures['median_cpu_s']:.2f}"
+                f" | {figures['median_peak_rss_mib']:,.0f}"
                 f" | {_times(figures['median_s'], read)} | {_times(figures['median_s'], sql)} |"
             )
     scaling = report["scaling"]
@@ -300,6 +322,13 @@ def _markdown(report: dict) -> str:
         lines.append(f"Targets at {report['targets']['at_events']:,} events:")
         lines.extend(f"- {'met' if ok else 'MISSED'}: {target}" for target, ok in met.items())
     machine = report["machine"]
+    loads = ", ".join(
+        f"{size['events']:,}: {size['load_average']['before']:.2f}"
+        f" -> {size['load_average']['after']:.2f}"
+        for size in report["sizes"]
+    )
+    lines.append("")
+    lines.append(f"Load average (1 min) before -> after each size: {loads}.")
     lines.append("")
     lines.append(
         f"{machine['cpus']} CPUs, Python {machine['python']}, pyarrow {machine['pyarrow']}, "

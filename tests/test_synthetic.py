@@ -39,7 +39,8 @@ def labelled():
 
 
 def _with_archetype(events: pd.DataFrame, interviews: pd.DataFrame) -> pd.DataFrame:
-    return events.merge(interviews[["candidate_id", "archetype", "interview_end"]], on="candidate_id")
+    labels = interviews[["candidate_id", "archetype", "interview_end"]]
+    return events.merge(labels, on="candidate_id")
 
 
 def test_same_seed_gives_identical_frames():
@@ -89,6 +90,12 @@ def test_values_come_from_the_vocabulary(labelled):
 def test_events_are_a_chronological_log(labelled):
     events, _ = labelled
     assert events["timestamp"].is_monotonic_increasing
+
+
+def test_no_two_events_of_a_candidate_share_a_second():
+    # A scorer would take such a pair for one duplicated event.
+    events, _ = generate(20_000, seed=1)
+    assert not events.duplicated(["candidate_id", "timestamp"]).any()
 
 
 def test_interviews_spread_over_about_eight_weeks(labelled):

@@ -418,7 +418,7 @@ def _chronological(events: _Events, n_candidates: int) -> _Events:
     """The events in time order, in whole seconds, no two of one candidate in the same second.
 
     Such a pair would be one duplicated event to a scorer, so the later one moves on a second;
-    that can only clash again with another moved one, hence the (rarely repeated) loop.
+    it may land on yet another event, hence the loop (a second pass is rarely needed).
     """
     seconds = np.floor(events.seconds).astype(np.int64)
     while True:
