@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .normalise import group_time_order
 from .policy import Policy
 from .reasons import join
 from .schema import CHANNELS, UNANSWERED_OUTCOMES
@@ -121,8 +122,8 @@ def person_key(names: pd.Series) -> pd.Series:
 def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
     """Per held round: the facts about the candidate's inbound follow-up in its window.
 
-    ``events`` must be normalised (see :mod:`followup.normalise`): sorted by candidate and
-    time, UTC timestamps, canonical channel/direction/outcome values.
+    ``events`` must be normalised (see :mod:`followup.normalise`): UTC timestamps and
+    canonical channel/direction/outcome values, in any row order.
     """
     held = rounds[rounds["held"]]
     follow_up = _follow_up_events(events, held, policy, tz)
@@ -232,8 +233,11 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
-    follow_up = inbound[inside]
-    position = position[inside]
+    # Round by round, in time order: what the sliding windows and the opening ranks need.
+    inside_rows = np.flatnonzero(inside)
+    order = group_time_order(position[inside_rows], len(held), times_ns[inside_rows])
+    follow_up = inbound.iloc[inside_rows[order]]
+    position = position[inside_rows[order]]
 
     outcome = follow_up["outcome"].astype(object)
     is_phone = (follow_up["channel"] == "phone").to_numpy()

@@ -184,7 +184,7 @@ def _check_columns(frames: list[pd.DataFrame], required: tuple[str, ...], what: 
 def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool = False) -> Normalised:
     """Validate and normalise raw event records from one or more files.
 
-    The result is sorted by candidate and time (the order the feature step needs) and has the
+    The result keeps the input's row order (less rejected and duplicate rows) and has the
     columns ``candidate_id, timestamp, channel, direction, outcome, duration_s, contact,
     event_id, subject, note, source_file, source_row``; ``timestamp`` is UTC.
     """
@@ -259,8 +259,9 @@ def _finish_events(state: Normalised, strict: bool) -> Normalised:
         if column not in frame:
             frame[column] = pd.Series(dtype=object)
     frame = frame[EVENT_OUTPUT_COLUMNS]
+    if not isinstance(frame["candidate_id"].dtype, pd.CategoricalDtype):
+        frame = frame.assign(candidate_id=frame["candidate_id"].astype("category"))
     if len(frame):
-        frame = _sort_by_candidate_time(frame)
         state = _drop_duplicates(Normalised(frame, state.rejects, state.rows_read))
         frame = state.frame
     return Normalised(frame.reset_index(drop=True),
@@ -275,7 +276,7 @@ def raise_first_rejected(rejects: pd.DataFrame) -> None:
         raise InvalidRowError(first["source_file"], first["source_row"], first["column"], first["reason"])
 
 
-def _stable_order_by_code(codes: np.ndarray, groups: int) -> np.ndarray:
+def stable_order_by_code(codes: np.ndarray, groups: int) -> np.ndarray:
     """Positions that sort ``codes`` stably: a counting sort, linear in the number of rows."""
     try:
         from pandas._libs.algos import groupsort_indexer  # pandas' own counting sort
@@ -285,19 +286,15 @@ def _stable_order_by_code(codes: np.ndarray, groups: int) -> np.ndarray:
     return order
 
 
-def _sort_by_candidate_time(frame: pd.DataFrame) -> pd.DataFrame:
-    candidate = frame["candidate_id"]
-    if not isinstance(candidate.dtype, pd.CategoricalDtype):
-        candidate = candidate.astype("category")
-        frame = frame.assign(candidate_id=candidate)
-    codes = candidate.cat.codes.to_numpy()
-    times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
-    if len(times) < 2 or bool((times[1:] >= times[:-1]).all()):
-        # A chronological log (as exports are): grouping by candidate keeps time order.
-        order = _stable_order_by_code(codes, len(candidate.cat.categories))
-    else:
-        order = np.lexsort((times, codes))
-    return frame.iloc[order]
+def group_time_order(codes: np.ndarray, groups: int, times_ns: np.ndarray) -> np.ndarray:
+    """Positions that sort rows by group code, then time.
+
+    A chronological log (as exports are) needs only a linear counting sort by group, which
+    keeps time order within each group; anything else gets a full two-key sort.
+    """
+    if len(times_ns) < 2 or bool((times_ns[1:] >= times_ns[:-1]).all()):
+        return stable_order_by_code(codes, groups)
+    return np.lexsort((times_ns, codes))
 
 
 # The contact and the call length are part of "identical": two notes sent in the same minute to
@@ -307,15 +304,21 @@ DUPLICATE_KEY = ["candidate_id", "timestamp", "channel", "direction", "outcome",
 
 
 def _drop_duplicates(state: Normalised) -> Normalised:
-    """Report repeated events, keeping the copy that comes first in the input."""
+    """Report repeated events, keeping the copy that comes first in the input.
+
+    The frame keeps its input order; only the key columns are put in candidate-then-time
+    order, where exact copies sit next to each other. Rows sharing a candidate and a moment
+    get the full comparison.
+    """
     frame = state.frame
-    # The frame is sorted by candidate and time, so exact copies sit in runs that share both;
-    # only rows in such runs need the full comparison.
     codes = frame["candidate_id"].cat.codes.to_numpy()
     times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    order = group_time_order(codes, len(frame["candidate_id"].cat.categories), times)
+    codes, times = codes[order], times[order]
     new_moment = np.r_[True, (codes[1:] != codes[:-1]) | (times[1:] != times[:-1])]
     run = np.cumsum(new_moment) - 1
-    shares_moment = np.bincount(run)[run] > 1
+    shares_moment = np.zeros(len(frame), dtype=bool)
+    shares_moment[order[np.bincount(run)[run] > 1]] = True
     found = [_repeats(frame[shares_moment], DUPLICATE_KEY)] if shares_moment.any() else []
     repeated_id = _repeated_values(frame["event_id"])
     if found:

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
 from .api import ScoreResult
 from .errors import FollowupError
+from .timeparse import iso_utc_text
 
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet",
@@ -76,12 +78,17 @@ def provenance(result: ScoreResult) -> dict:
             "policy": {"name": result.policy.name, "hash": result.policy.content_hash}}
 
 
-def tabular(result: ScoreResult, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The candidates frame for CSV/Parquet/Excel: ISO times, as-of and policy on every row."""
+def tabular(result: ScoreResult, frame: pd.DataFrame | None = None, times_as_text: bool = True) -> pd.DataFrame:
+    """The candidates frame for files, with the as-of and the policy on every row.
+
+    Times become ISO 8601 text (``…Z``) for CSV and JSON; Parquet keeps real UTC timestamps
+    and Excel, which has no time zones, gets them as UTC wall-clock times.
+    """
     frame = (result.candidates if frame is None else frame).copy()
     for column in TIME_COLUMNS:
         if column in frame:
-            frame[column] = _iso(frame[column])
+            times = pd.to_datetime(frame[column], utc=True)
+            frame[column] = (_iso(times) if times_as_text else times)
     frame["status"] = frame["status"].astype(str)
     frame["as_of"] = result.as_of.isoformat()
     frame["policy"] = result.policy.label
@@ -89,8 +96,8 @@ def tabular(result: ScoreResult, frame: pd.DataFrame | None = None) -> pd.DataFr
 
 
 def _iso(times: pd.Series) -> pd.Series:
-    text = times.dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return text.astype(object).where(times.notna(), None)
+    text = iso_utc_text(pa.array(times, type=pa.timestamp("ns", tz="UTC")))
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=times.index, dtype=object)
 
 
 def json_document(result: ScoreResult, frame: pd.DataFrame | None = None) -> dict:
@@ -160,8 +167,14 @@ def write_result(result: ScoreResult, fmt: str, path: Path, frame: pd.DataFrame 
 
         with open(path, "w", encoding="utf-8") as handle:
             render_table(result, Console(file=handle, width=200, no_color=True), frame)
+    elif fmt == "xlsx":
+        table = tabular(result, frame, times_as_text=False)
+        for column in TIME_COLUMNS:
+            if column in table:
+                table[column] = table[column].dt.tz_localize(None)
+        write_frame(table, path, fmt)
     else:
-        write_frame(tabular(result, frame), path, fmt)
+        write_frame(tabular(result, frame, times_as_text=fmt != "parquet"), path, fmt)
 
 
 def rejects_frame(result_rejects: pd.DataFrame) -> pd.DataFrame:
