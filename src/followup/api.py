@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from .errors import FollowupError, InvalidRowError
-from .features import build_rounds, round_features
+from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
 from .readers import read_records
@@ -123,8 +123,8 @@ class ScoreResult:
 
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
     """Events of a candidate with no interview cannot be anchored: reject them, visibly."""
-    known = events.frame["candidate_id"].isin(set(interviews.frame["candidate_id"]))
-    orphan = ~known
+    interviewed = pd.Index(pd.unique(interviews.frame["candidate_id"].astype(object)))
+    orphan = pd.Series(positions_in(interviewed, events.frame["candidate_id"]) < 0, index=events.frame.index)
     if strict and orphan.any():
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
         raise InvalidRowError(first["source_file"], first["source_row"], "candidate_id",
