@@ -2,8 +2,11 @@
 
 >>> import followup
 >>> result = followup.score("sample_data/events.csv", "sample_data/interviews.csv",
-...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")  # doctest: +SKIP
->>> result.candidates[["candidate_id", "status", "score", "grade", "flags"]].head()  # doctest: +SKIP
+...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")
+>>> result.counts
+{'rows_read': 337, 'rows_used': 330, 'duplicates': 2, 'rejected': 5}
+>>> result.candidates.set_index("candidate_id").loc["C004", ["status", "grade", "flags"]].tolist()
+['flagged', 'D', 'NO_CONTACT']
 """
 
 from __future__ import annotations
