@@ -36,6 +36,7 @@ from conftest import (
 )
 
 PRESETS = ("sales", "pro", "long-haul")
+SHIPPED = (*PRESETS, "courteous")
 DANA, RAJ = "Dana Whitfield", "Raj Patel"
 PANEL = f"{DANA};{RAJ}"
 
@@ -295,7 +296,7 @@ def test_pro_the_day_five_call_is_part_of_the_opening_not_over_contact():
     assert r["restraint"] == 100  # one stray hang-up is forgiven
 
 
-@pytest.mark.parametrize("policy", PRESETS)
+@pytest.mark.parametrize("policy", SHIPPED)
 def test_hang_up_bursts_are_flagged_under_every_preset(policy):
     events = [email(day(0, "19:30"), contact=DANA),
               hang_up(day(5, "10:00")), hang_up(day(5, "10:05")), hang_up(day(5, "10:10"))]
@@ -445,18 +446,18 @@ def cli():
     return invoke
 
 
-def test_policies_lists_all_three_with_sales_as_default(cli):
+def test_policies_lists_every_preset_with_sales_as_default(cli):
     result = cli("policies")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert sorted(followup.preset_names()) == sorted(PRESETS)
-    for name in PRESETS:
+    assert sorted(followup.preset_names()) == sorted(SHIPPED)
+    for name in SHIPPED:
         line = next(l for l in lines if l.startswith(f"{name} "))
         assert f"[{followup.load_policy(name).content_hash}]" in line
     assert any(l.startswith("sales (default)") for l in lines)
 
 
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", SHIPPED)
 def test_policies_show_output_passes_policies_check(cli, tmp_path, name):
     shown = cli("policies", "show", name)
     assert shown.exit_code == 0
@@ -470,8 +471,8 @@ def test_policies_show_output_passes_policies_check(cli, tmp_path, name):
 
 
 def test_each_preset_has_its_own_content_hash():
-    hashes = {name: followup.load_policy(name).content_hash for name in PRESETS}
-    assert len(set(hashes.values())) == len(PRESETS), hashes
+    hashes = {name: followup.load_policy(name).content_hash for name in SHIPPED}
+    assert len(set(hashes.values())) == len(SHIPPED), hashes
 
 
 @pytest.mark.parametrize("name", ["pro", "long-haul"])
@@ -502,3 +503,71 @@ def test_an_edited_copy_changes_the_hash_and_the_result(tmp_path):
     assert with_edit.policy.content_hash == edited.content_hash
     # Without the day-five call, the shipped pro loses its first period; the edit forgives it.
     assert with_edit.candidates["score"].iloc[0] > as_shipped.candidates["score"].iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# courteous (seed 002): a thank-you after every round, and even after a rejection
+# --------------------------------------------------------------------------------------------
+
+def courteous_rounds(decision=None, decision_day=None):
+    """Round 1 on day 0, round 2 on day 14 (a panel), a decision some days after round 2."""
+    decided = {"decision": decision, "decision_at": day(decision_day, "16:00")} if decision else {}
+    return make_interviews(interview(on_day=0),
+                           interview(on_day=14, interviewers=f"{DANA};{RAJ}", **decided))
+
+
+def courteous_playbook(after_rejection: bool = True, after_round_one: bool = True) -> list[dict]:
+    events = []
+    if after_round_one:
+        events.append(email(day(0, "18:00"), contact=DANA))
+    events += [email(day(14, "18:00"), contact=DANA), email(day(14, "18:05"), contact=RAJ)]
+    if after_rejection:
+        events.append(email(day(20, "09:00"), contact=DANA))  # "Don't burn bridges"
+    return events
+
+
+def test_courteous_playbook_to_the_letter_scores_at_least_90_with_no_flags():
+    r = scored_row(courteous_playbook(), courteous_rounds("rejected", 19), as_of=day(30), policy="courteous")
+    assert_clean_a(r)
+    assert "thanked promptly after 2 of 2 rounds" in r["reasons"]
+    assert "a thank-you after the decision (rejected)" in r["reasons"]
+
+
+def test_courteous_missing_the_thank_you_after_a_rejection_is_penalised():
+    gracious = scored_row(courteous_playbook(), courteous_rounds("rejected", 19), as_of=day(30),
+                          policy="courteous")
+    silent = scored_row(courteous_playbook(after_rejection=False), courteous_rounds("rejected", 19),
+                        as_of=day(30), policy="courteous")
+    assert silent["persistence"] < gracious["persistence"]
+    assert silent["score"] < gracious["score"]
+    assert "no thank-you in the 7 days after the decision (rejected)" in silent["reasons"]
+
+
+def test_courteous_a_round_without_a_thank_you_is_penalised():
+    every = scored_row(courteous_playbook(), courteous_rounds(), as_of=day(20), policy="courteous")
+    skipped = scored_row(courteous_playbook(after_round_one=False), courteous_rounds(), as_of=day(20),
+                         policy="courteous")
+    assert "thanked promptly after 1 of 2 rounds" in skipped["reasons"]
+    assert skipped["persistence"] < every["persistence"]
+
+
+@pytest.mark.parametrize("policy", PRESETS)
+def test_only_courteous_credits_a_thank_you_after_a_rejection(policy):
+    """Elsewhere a decision closes the window: what comes after it is not follow-up."""
+    with_thanks = scored_row(courteous_playbook(), courteous_rounds("rejected", 19), as_of=day(30),
+                             policy=policy)
+    without = scored_row(courteous_playbook(after_rejection=False), courteous_rounds("rejected", 19),
+                         as_of=day(30), policy=policy)
+    assert with_thanks["score"] == without["score"]
+    courteous = scored_row(courteous_playbook(), courteous_rounds("rejected", 19), as_of=day(30),
+                           policy="courteous")
+    assert courteous["score"] >= with_thanks["score"]
+
+
+def test_courteous_does_not_expect_a_weekly_chase():
+    """A thank-you after each round and then patience: fine when courteous, WENT_SILENT for sales."""
+    events = courteous_playbook(after_rejection=False)
+    patient = scored_row(events, courteous_rounds(), as_of=day(40), policy="courteous")
+    chased = scored_row(events, courteous_rounds(), as_of=day(40), policy="sales")
+    assert patient["flags"] == "" and patient["score"] >= 85
+    assert "WENT_SILENT" in flags_of(chased)

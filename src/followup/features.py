@@ -70,8 +70,9 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     rounds["rounds"] = by_candidate["interview_at"].transform("size")
     rounds["next_interview_at"] = by_candidate["interview_at"].shift(-1)
     rounds["held"] = rounds["interview_at"] <= as_of
+    rounds["as_of"] = pd.Series(as_of, index=rounds.index).astype(UTC_NS)
 
-    as_of_series = pd.Series(as_of, index=rounds.index).astype(UTC_NS)
+    as_of_series = rounds["as_of"]
     decision_at = pd.to_datetime(rounds["decision_at"], utc=True).astype(UTC_NS)
     next_at = rounds["next_interview_at"].astype(UTC_NS)
     window_end = as_of_series.where(~(decision_at < as_of_series), decision_at)
@@ -126,7 +127,7 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     canonical channel/direction/outcome values, in any row order.
     """
     held = rounds[rounds["held"]]
-    follow_up = _follow_up_events(events, held, policy, tz)
+    follow_up, thanks_after_decision = _follow_up_events(events, held, policy, tz)
     n = len(held)
     position = follow_up["round_pos"].to_numpy()
     contact = follow_up["is_contact"].to_numpy()
@@ -163,7 +164,8 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     features["interviewers_thanked"], features["contact_data"] = _interviewers_thanked(contacts, held)
     features["interviewers_met"] = held["interviewers_met"]
     features["outbound_messages"] = _outbound_counts(events, held)
-    counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
+    features["thanks_after_decision"] = thanks_after_decision
+    counts = ["thanks_after_decision", "inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "interviewers_met",
               "outbound_messages"]
     features[counts] = features[counts].astype("int64")
@@ -227,23 +229,21 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
     columns = ["round_pos", "timestamp", "channel", "contact", "is_contact", "is_opening", "day"]
     if not len(inbound) or not len(held):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
-            {"round_pos": "int64", "is_contact": bool, "is_opening": bool})
+            {"round_pos": "int64", "is_contact": bool, "is_opening": bool}), np.zeros(len(held), np.int64)
 
     position = _latest_round_at_or_before(inbound, held)
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
+    unanswered_all = _unanswered(inbound, policy)
+    thanks_after_decision = _thanks_after_decision(position, times_ns, ~unanswered_all, held, policy)
     # Round by round, in time order: what the sliding windows and the opening ranks need.
     inside_rows = np.flatnonzero(inside)
     order = group_time_order(position[inside_rows], len(held), times_ns[inside_rows])
     follow_up = inbound.iloc[inside_rows[order]]
     position = position[inside_rows[order]]
 
-    outcome = follow_up["outcome"].astype(object)
-    is_phone = (follow_up["channel"] == "phone").to_numpy()
-    short_unknown = (outcome.isna().to_numpy() & (follow_up["duration_s"].to_numpy(dtype=float)
-                                                  < policy.restraint.short_call_seconds))
-    unanswered = is_phone & (outcome.isin(UNANSWERED_OUTCOMES).to_numpy() | short_unknown)
+    unanswered = unanswered_all[inside_rows[order]]
     day = local_day(follow_up["timestamp"], tz) - held["anchor_day"].to_numpy()[position]
     result = pd.DataFrame({
         "round_pos": position,
@@ -254,7 +254,32 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
         "day": day,
     })
     result["is_opening"] = _opening_notes(result, held, policy)
-    return result
+    return result, thanks_after_decision
+
+
+def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Calls that reached nobody and left no message: attempts, never contacts."""
+    outcome = inbound["outcome"].astype(object)
+    is_phone = (inbound["channel"] == "phone").to_numpy()
+    short_unknown = (outcome.isna().to_numpy() & (inbound["duration_s"].to_numpy(dtype=float)
+                                                  < policy.restraint.short_call_seconds))
+    return is_phone & (outcome.isin(UNANSWERED_OUTCOMES).to_numpy() | short_unknown)
+
+
+def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Contacts after a decision the policy credits (e.g. a gracious thank-you after a
+    rejection), within ``after_decision_days`` of it. They are never follow-up otherwise."""
+    credited = policy.courtesy.after_decision
+    counts = np.zeros(len(held), dtype=np.int64)
+    if not credited:
+        return counts
+    decided = ((held["window_closed_by"] == "decision") & held["decision"].astype(object).isin(credited)).to_numpy()
+    decision_ns = pd.to_datetime(held["decision_at"], utc=True).to_numpy(dtype="datetime64[ns]").view("int64")
+    slot = np.maximum(position, 0)
+    as_of_ns = held["as_of"].to_numpy(dtype="datetime64[ns]").view("int64")
+    limit = np.minimum(decision_ns[slot] + policy.courtesy.after_decision_days * NS_PER_DAY, as_of_ns[slot])
+    after = (position >= 0) & is_contact & decided[slot] & (times_ns > decision_ns[slot]) & (times_ns <= limit)
+    return np.bincount(position[after], minlength=len(held)).astype(np.int64)
 
 
 def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> np.ndarray:

@@ -97,6 +97,17 @@ class Restraint(_Section):
     burst_penalty: Score = 30
 
 
+class Courtesy(_Section):
+    """Thank-yous as manners: after every round, and after a decision (zero weights: off)."""
+
+    thank_you_days: int = Field(1, ge=0, le=14, description="a thank-you by the end of this day after a round counts")
+    every_round_weight: Weight = Field(0.0, description="persistence part: share of rounds thanked (from the second round)")
+    after_decision: list[Literal["offer", "hired", "rejected", "withdrawn"]] = Field(
+        default=[], description="decisions after which a thank-you is credited, e.g. [\"rejected\"]")
+    after_decision_weight: Weight = Field(0.0, description="persistence part: a thank-you after such a decision")
+    after_decision_days: int = Field(7, ge=1, le=60, description="how long after the decision a thank-you counts")
+
+
 class Weights(_Section):
     speed: Weight = 0.4
     persistence: Weight = 0.35
@@ -139,6 +150,7 @@ class Policy(_Section):
     speed: Speed = Speed()
     persistence: Persistence = Persistence()
     restraint: Restraint = Restraint()
+    courtesy: Courtesy = Courtesy()
     weights: Weights = Weights()
     grades: Grades = Grades()
 

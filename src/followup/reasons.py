@@ -121,7 +121,8 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     several = (scored["interviewers_met"] >= 2).to_numpy() & scored["contact_data"].fillna(False).to_numpy(bool)
     thanked = when(held & several, cat("thanked ", integer(scored["interviewers_thanked"]), " of ",
                                        integer(scored["interviewers_met"]), " interviewers individually"))
-    frequency = when(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool),
+    frequency = when(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool)
+                     & (scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
                      cat("at most ", plural(scored["max_contacts_7d"], "contact"),
                          f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
     hangup_count = scored["hangups"].fillna(0)
@@ -133,6 +134,21 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     capped = when(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped_grade).to_numpy(),
                   cat("grade capped at ", _arrow(scored["grade"]), " by the flags (the score alone gives ",
                       _arrow(uncapped_grade), ")"))
+    courtesy = policy.courtesy
+    every_round = when(held & (courtesy.every_round_weight > 0) & (scored["rounds_held"] >= 2).to_numpy(),
+                       cat("thanked promptly after ", integer(scored["rounds_thanked"]), " of ",
+                           plural(scored["rounds_held"], "round")))
+    credited = (courtesy.after_decision_weight > 0) & (scored["window_closed_by"] == "decision").to_numpy() & \
+        scored["decision"].astype(object).isin(courtesy.after_decision).to_numpy()
+    thanked_after = (scored["thanks_after_decision"].fillna(0) > 0).to_numpy()
+    after_decision = first_of([
+        when(held & credited & thanked_after,
+             cat("a thank-you after the decision (", _arrow(scored["decision"].astype(object)), ")")),
+        when(held & credited & ~thanked_after & (scored["as_of"] >= scored["decision_at"]
+                                                 + pd.Timedelta(days=courtesy.after_decision_days)).to_numpy(),
+             cat("no thank-you in the ", str(courtesy.after_decision_days), " days after the decision (",
+                 _arrow(scored["decision"].astype(object)), ")")),
+    ])
     decision = when((scored["window_closed_by"] == "decision").to_numpy(),
                     cat("window closed by the decision (", _arrow(scored["decision"].astype(object)), ") on ",
                         local_date(scored["decision_at"], tz)))
@@ -151,8 +167,8 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                                        " days since ", local_date(scored["last_contact_at"], tz))),
     ]
     quiet_hangups = when(~flags["EXCESSIVE_HANGUPS"].to_numpy(bool), unanswered)
-    everything = join(flag_reasons + [upcoming, pending, speed, cadence, channels, thanked, frequency,
-                                      quiet_hangups, capped, decision], SEPARATOR)
+    everything = join(flag_reasons + [upcoming, pending, speed, cadence, channels, thanked, every_round,
+                                      frequency, quiet_hangups, capped, decision, after_decision], SEPARATOR)
     headline = first_of(flag_reasons + [upcoming, pending, join([speed, cadence], ", ")])
     as_series = lambda text: pd.Series(pc.fill_null(text, "").to_numpy(zero_copy_only=False),
                                        index=scored.index, dtype=object)

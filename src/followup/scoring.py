@@ -75,11 +75,14 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
                             np.nan)
         several = (scored["interviewers_met"].to_numpy() >= 2) & scored["contact_data"].fillna(False).to_numpy(bool)
         thanked = np.where(several, scored["interviewers_thanked"] / scored["interviewers_met"] * 100, np.nan)
-    p = policy.persistence
+    every_round, after_decision = _courtesy_parts(scored, policy)
+    p, c = policy.persistence, policy.courtesy
     persistence = weighted_mean([
         (p.cadence_weight, pd.Series(cadence, index=scored.index)),
         (p.channels_weight, pd.Series(channels, index=scored.index)),
         (p.interviewers_weight, pd.Series(thanked, index=scored.index)),
+        (c.every_round_weight, every_round),
+        (c.after_decision_weight, after_decision),
     ])
 
     excess = np.maximum(scored["max_contacts_7d"].fillna(0) - restraint_rules.max_contacts_per_window, 0)
@@ -121,6 +124,32 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages"]
     scored[counts] = scored[counts].astype("Int64")
     return scored
+
+
+def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
+    """The courtesy parts of persistence (missing unless the policy weighs them):
+
+    * every round: the share of the candidate's rounds so far that got a thank-you by the end
+      of day ``thank_you_days`` — judged from the second round on;
+    * after the decision: 100 for a thank-you after a credited decision (e.g. a rejection),
+      0 once ``after_decision_days`` have passed without one.
+    """
+    c = policy.courtesy
+    held = scored["held"]
+    ordered = scored.sort_values(["candidate_id", "round_number"], kind="stable")
+    prompt = (ordered["first_contact_day"].astype("float64") <= c.thank_you_days) & ordered["held"]
+    candidate = ordered["candidate_id"].astype(object)
+    scored["rounds_held"] = ordered["held"].astype(int).groupby(candidate).cumsum().reindex(scored.index)
+    scored["rounds_thanked"] = prompt.astype(int).groupby(candidate).cumsum().reindex(scored.index)
+    every_round = (scored["rounds_thanked"] / scored["rounds_held"] * 100).where(
+        held & (scored["rounds_held"] >= 2))
+
+    credited = (scored["window_closed_by"] == "decision") & scored["decision"].astype(object).isin(c.after_decision)
+    thanked_after = scored["thanks_after_decision"].fillna(0) > 0
+    waited = scored["as_of"] >= scored["decision_at"] + pd.Timedelta(days=c.after_decision_days)
+    after_decision = pd.Series(np.where(thanked_after, 100.0, 0.0), index=scored.index).where(
+        held & credited & (thanked_after | waited))
+    return every_round.astype(float), after_decision
 
 
 def grade(score: pd.Series, policy: Policy, flag_masks: dict[str, pd.Series]) -> pd.Series:
