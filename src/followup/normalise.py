@@ -160,7 +160,7 @@ def _seconds(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         if seconds.null_count == text.null_count:
             return pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index), pd.Series(
                 False, index=values.index)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+    except pa.ArrowException:
         pass  # numbers mixed with text, or stray words: judged value by value below
     cleaned = _text(values)
     seconds = pd.to_numeric(cleaned, errors="coerce").astype("float64")

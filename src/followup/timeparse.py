@@ -105,7 +105,7 @@ def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
     try:
         array = pa.array(text, type=pa.string(), from_pandas=True)
         cast = pc.cast(array, pa.timestamp("ns", tz="UTC"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+    except pa.ArrowException:  # not all clean text: fall back to the row-by-row path
         return None
     if cast.null_count != array.null_count:
         return None
