@@ -55,8 +55,8 @@ def main():
     """
 
 
-def scoring_options(command):
-    """Options shared by ``score`` and ``flags``."""
+def input_options(command):
+    """The inputs and the rules to score them by: shared by every command that scores."""
     options = [
         click.argument("events", nargs=-1, required=True, type=click.Path(dir_okay=False)),
         click.option("--interviews", "-i", required=True, type=click.Path(dir_okay=False),
@@ -69,6 +69,18 @@ def scoring_options(command):
                      help="IANA time zone for naive times and for what counts as 'the same day'."),
         click.option("--policy", "-p", default=DEFAULT_POLICY, show_default=True, metavar="NAME|FILE",
                      help="A preset name (see `followup policies`) or a policy TOML file."),
+        click.option("--strict", is_flag=True,
+                     help="Stop at the first bad row (exit 1) instead of rejecting it."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def scoring_options(command):
+    """Options shared by ``score`` and ``flags``."""
+    options = [
+        input_options,
         click.option("--format", "-f", "fmt", type=click.Choice(present.FORMATS),
                      help="Output format. Default: table on a terminal, csv when piped, or "
                           "from the --output extension."),
@@ -77,8 +89,6 @@ def scoring_options(command):
         click.option("--rejects", type=click.Path(dir_okay=False),
                      help="Write rejected and duplicate rows (file, row, column, reason) here "
                           "(.csv or .json)."),
-        click.option("--strict", is_flag=True,
-                     help="Stop at the first bad row (exit 1) instead of rejecting it."),
         click.option("--all-rounds", is_flag=True,
                      help="One row per interview round instead of the latest round per candidate."),
         click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr."),
@@ -158,6 +168,62 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
     if fail_on_flag and len(flagged):
         sys.exit(EXIT_FLAGGED)
+
+
+@main.command("explain", context_settings=CONTEXT)
+@click.argument("candidate_id")
+@input_options
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for tools.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
+def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict, fmt, output):
+    """Why CANDIDATE_ID got their score: every event after the interview with its day
+    ("day 0 19:30 email → Dana Whitfield"), what each counted for, each component's number
+    and the arithmetic behind it, the flags, and what the playbook expected that did not
+    happen ("no follow-up in week 4 of the cadence").
+
+    Same inputs and options as `score`. An unknown CANDIDATE_ID is an error (exit 1).
+
+    \b
+    Example:
+      followup explain C007 sample_data/events.csv -i sample_data/interviews.csv \\
+          --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
+    """
+    from .explain import explain
+
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
+    card = explain(result, candidate_id)
+    text = card.model_dump_json(indent=2) + "\n" if fmt == "json" else card.text()
+    if output:
+        present.atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"), [*events, interviews])
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("report", context_settings=CONTEXT)
+@input_options
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (atomically), e.g. shortlist.html.")
+@click.option("--title", default="Follow-up shortlist", show_default=True,
+              help="Heading of the report.")
+def report_command(events, interviews, as_of, tz, policy, strict, output, title):
+    """One self-contained HTML report a hiring manager opens in a browser, offline: the
+    counts, the ranked shortlist (sortable, filterable by status, flag and grade; each row
+    expands to its reasons and a timeline strip) and charts of scores, first-contact delays
+    and flags. No network, no external files: safe to email.
+
+    \b
+    Example:
+      followup report sample_data/events.csv -i sample_data/interviews.csv \\
+          --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York -o shortlist.html
+    """
+    from .report import write_report
+
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
+    present.atomic_write(output, lambda p: write_report(result, p, title=title), [*events, interviews])
+    click.echo(f"{len(result.candidates)} candidates as of {result.as_of.isoformat()} (policy "
+               f"{result.policy.label}) → {output}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
