@@ -1,12 +1,13 @@
 """Playbook tests: each shipped preset against the seed article it encodes.
 
-For every preset (``sales`` — seed 000, ``pro`` — seed 004, ``long-haul`` — seed 003):
+For every preset (``sales`` — seed 000, ``pro`` — seed 004, ``long-haul`` — seed 003, and
+further down ``courteous`` — seed 002 and ``deadline`` — seed 001):
 
 * the candidate who follows that article to the letter scores >= 90 with no flags under it;
 * each anti-pattern the article names is flagged, or clearly penalised, under it;
 * the presets really differ: the same candidates scored under the other presets come out
   differently, in the ways the articles disagree;
-* the command line lists, prints and validates all three.
+* the command line lists, prints and validates all of them.
 
 Unless a test says otherwise the interview is Monday 2 March 2026, 10:00-11:00 UTC (day 0) with
 Dana Whitfield as the hiring manager; docs/playbooks.md walks through the same timelines.
@@ -36,7 +37,7 @@ from conftest import (
 )
 
 PRESETS = ("sales", "pro", "long-haul")
-SHIPPED = (*PRESETS, "courteous")
+SHIPPED = (*PRESETS, "courteous", "deadline")
 DANA, RAJ = "Dana Whitfield", "Raj Patel"
 PANEL = f"{DANA};{RAJ}"
 
@@ -571,3 +572,137 @@ def test_courteous_does_not_expect_a_weekly_chase():
     chased = scored_row(events, courteous_rounds(), as_of=day(40), policy="sales")
     assert patient["flags"] == "" and patient["score"] >= 85
     assert "WENT_SILENT" in flags_of(chased)
+
+
+# --------------------------------------------------------------------------------------------
+# deadline (seed 001): check-ins timed to the employer's decision date
+# --------------------------------------------------------------------------------------------
+
+def deadline_rounds(due_day: int, decided: bool = True, interviewers: str = PANEL):
+    """One interview on day 0; the employer said it will decide by ``due_day`` (17:00) and, when
+    ``decided``, does so that afternoon."""
+    return make_interviews(interview(
+        interviewers=interviewers, decision_due=day(due_day, "17:00"),
+        decision="offer" if decided else None, decision_at=day(due_day, "16:00") if decided else None))
+
+
+def deadline_playbook(due_day: int) -> list[dict]:
+    """Seed 001: a thank-you note to every interviewer at once; then a brief call two days later
+    when the decision is due within the week, or a call after a week and another shortly before
+    the date when it is further out."""
+    events = [email(day(0, "18:30"), contact=DANA), email(day(0, "18:40"), contact=RAJ)]
+    if due_day <= 7:
+        return events + [call(day(2, "10:00"), contact=DANA)]
+    return events + [call(day(7, "10:00"), contact=DANA), voicemail(day(due_day - 2, "10:00"), contact=DANA)]
+
+
+@pytest.mark.parametrize("due_day", [3, 5, 7, 10, 14, 21, 28])
+def test_deadline_playbook_to_the_letter_scores_at_least_90_with_no_flags(due_day):
+    r = scored_row(deadline_playbook(due_day), deadline_rounds(due_day), as_of=day(due_day + 3), policy="deadline")
+    assert_clean_a(r)
+    expected = 1 if due_day <= 7 else 2
+    assert (r["checkins_expected"], r["checkins_met"], r["early_contacts"]) == (expected, expected, 0)
+    assert r["restraint"] == 100 and r["interviewers_thanked"] == 2
+    assert f"{expected} of {expected} check-in" in r["reasons"]
+
+
+@pytest.mark.parametrize("due_day", [5, 14, 28])
+def test_deadline_playbook_never_trips_a_flag_while_waiting_for_the_date(due_day):
+    for as_of_day in range(0, due_day + 4):
+        r = scored_row(deadline_playbook(due_day), deadline_rounds(due_day), as_of=day(as_of_day, "23:00"),
+                       policy="deadline")
+        assert r["flags"] == "", (as_of_day, r["reasons"])
+        assert r["status"] in {"ok", "pending"}, (as_of_day, r["reasons"])
+
+
+def test_deadline_badgering_before_the_date_is_penalised_and_flagged():
+    """Calling every other day while the employer said it would decide in two weeks."""
+    events = deadline_playbook(14) + [call(day(d, "10:00"), contact=DANA) for d in (2, 4, 9, 11)]
+    r = scored_row(events, deadline_rounds(14), as_of=day(17), policy="deadline")
+    good = scored_row(deadline_playbook(14), deadline_rounds(14), as_of=day(17), policy="deadline")
+    assert r["early_contacts"] == 4
+    assert "TOO_FREQUENT" in flags_of(r)
+    assert r["restraint"] <= 40 and r["score"] < good["score"] - 20
+    assert "4 contacts before the decision date outside the expected check-ins" in r["reasons"]
+
+
+def test_deadline_one_extra_call_before_the_date_is_forgiven_two_are_not():
+    """A decision four weeks out: check-ins on day 7 and day 26, extra calls on days 3 and 16."""
+    one = scored_row(deadline_playbook(28) + [call(day(3, "10:00"), contact=DANA)], deadline_rounds(28),
+                     as_of=day(31), policy="deadline")
+    two = scored_row(deadline_playbook(28) + [call(day(3, "10:00"), contact=DANA),
+                                              email(day(16, "10:00"), contact=DANA)],
+                     deadline_rounds(28), as_of=day(31), policy="deadline")
+    assert one["restraint"] == 100 and one["flags"] == ""
+    assert two["early_contacts"] == 2
+    assert two["restraint"] == 80 and two["flags"] == ""
+
+
+def test_deadline_missing_the_check_ins_is_clearly_penalised():
+    """A thank-you, then silence until the date: neither the week's call nor the one before the date."""
+    thanks_only = deadline_playbook(14)[:2]
+    r = scored_row(thanks_only, deadline_rounds(14), as_of=day(17), policy="deadline")
+    good = scored_row(deadline_playbook(14), deadline_rounds(14), as_of=day(17), policy="deadline")
+    assert (r["checkins_expected"], r["checkins_met"]) == (2, 0)
+    assert r["persistence"] <= good["persistence"] - 50
+    assert r["score"] < 85 <= good["score"]
+    assert "0 of 2 check-ins" in r["reasons"]
+
+
+def test_deadline_waiting_a_week_when_the_decision_was_due_in_days_misses_the_check_in():
+    """Decision by Friday: "a reasonable time frame would be two days", not a week."""
+    late = [*deadline_playbook(5)[:2], call(day(7, "10:00"), contact=DANA)]
+    r = scored_row(late, deadline_rounds(5, decided=False), as_of=day(8), policy="deadline")
+    on_time = scored_row(deadline_playbook(5), deadline_rounds(5, decided=False), as_of=day(8), policy="deadline")
+    assert (r["checkins_expected"], r["checkins_met"]) == (1, 0)
+    assert r["score"] < on_time["score"] - 15
+    assert r["restraint"] == 100   # calling after the stated date is reasonable, not badgering
+
+
+def test_deadline_contacting_after_the_stated_date_without_a_decision_is_reasonable():
+    events = deadline_playbook(14) + [call(day(16, "10:00"), contact=DANA), email(day(22, "10:00"), contact=DANA)]
+    r = scored_row(events, deadline_rounds(14, decided=False), as_of=day(24), policy="deadline")
+    assert_clean_a(r)
+    assert r["early_contacts"] == 0 and r["restraint"] == 100
+
+
+def test_deadline_silence_after_the_date_passes_is_went_silent():
+    r = scored_row(deadline_playbook(14), deadline_rounds(14, decided=False), as_of=day(35), policy="deadline")
+    assert "WENT_SILENT" in flags_of(r)
+    assert "since the decision was due" in r["reasons"]
+
+
+def test_deadline_without_a_due_date_judges_the_rest_and_says_so():
+    r = scored_row(sales_playbook(), panel(), as_of=SALES_AS_OF, policy="deadline")
+    assert_clean_a(r)
+    assert r["checkins_expected"] == 0
+    assert "no decision date given: check-ins not judged" in r["reasons"]
+
+
+def test_deadline_no_thank_you_within_a_week_is_no_contact():
+    r = scored_row([], deadline_rounds(14), as_of=day(10), policy="deadline")
+    assert "NO_CONTACT" in flags_of(r) and r["grade"] == "D"
+
+
+def test_waiting_quietly_for_a_date_four_weeks_out_is_went_silent_under_sales_only():
+    as_of = day(24, "18:00")
+    events = deadline_playbook(28)[:3]   # thanks, the week's call, then waiting for day 25-28
+    deadline = scored_row(events, deadline_rounds(28), as_of=as_of, policy="deadline")
+    assert deadline["flags"] == "" and deadline["grade"] == "A"
+    for policy in PRESETS[:2]:
+        r = scored_row(events, deadline_rounds(28), as_of=as_of, policy=policy)
+        assert "WENT_SILENT" in flags_of(r), (policy, r["reasons"])
+
+
+def test_unscheduled_calls_before_the_date_cost_restraint_under_deadline_only():
+    events = deadline_playbook(28) + [call(day(2, "10:00"), contact=DANA), voicemail(day(15, "10:00"), contact=DANA)]
+    restraint = {p: scored_row(events, deadline_rounds(28), as_of=day(31), policy=p)["restraint"] for p in SHIPPED}
+    assert restraint.pop("deadline") == 80
+    assert set(restraint.values()) == {100}
+
+
+def test_the_deadline_check_in_schedule_follows_the_due_date():
+    policy = followup.load_policy("deadline")
+    assert policy.deadline.short_notice_checkin_day == 2 and policy.deadline.checkin_day == 7
+    assert policy.deadline.wait_for_due and policy.deadline.checkins_weight > 0
+    assert all(not followup.load_policy(p).deadline.active for p in (*PRESETS, "courteous"))

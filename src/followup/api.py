@@ -34,7 +34,8 @@ CANDIDATE_COLUMNS = [
     "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
     "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
     "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
-    "interviewers_met", "interviewers_thanked", "outbound_messages", "round_number", "rounds",
+    "interviewers_met", "interviewers_thanked", "outbound_messages", "checkins_expected", "checkins_met",
+    "early_contacts", "round_number", "rounds",
     "anchor", "window_end", "window_closed_by", "decision", "decision_at", "decision_due",
 ]
 

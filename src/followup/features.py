@@ -83,6 +83,12 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     rounds["window_end"] = window_end.where(window_end >= rounds["anchor"], rounds["anchor"])
     rounds["anchor_day"] = local_day(rounds["anchor"], tz)
     rounds["window_end_day"] = local_day(rounds["window_end"], tz) - rounds["anchor_day"]
+    due = pd.to_datetime(rounds["decision_due"], utc=True).astype(UTC_NS)
+    has_due = due.notna().to_numpy()
+    due_day = np.full(len(rounds), np.nan)
+    if has_due.any():
+        due_day[has_due] = local_day(due[has_due], tz) - rounds["anchor_day"].to_numpy()[has_due]
+    rounds["due_day"] = due_day
 
     held = rounds[rounds["held"]]
     latest_held = held.groupby("candidate_id", sort=False)["round_number"].max()
@@ -165,7 +171,9 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     features["interviewers_met"] = held["interviewers_met"]
     features["outbound_messages"] = _outbound_counts(events, held)
     features["thanks_after_decision"] = thanks_after_decision
-    counts = ["thanks_after_decision", "inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
+    features["checkins_expected"], features["checkins_met"], features["early_contacts"] = \
+        _deadline_checkins(follow_up, held, policy)
+    counts = ["checkins_expected", "checkins_met", "early_contacts", "thanks_after_decision", "inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "interviewers_met",
               "outbound_messages"]
     features[counts] = features[counts].astype("int64")
@@ -296,11 +304,90 @@ def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) 
     return opening
 
 
+def checkin_days(held: pd.DataFrame, policy: Policy) -> dict[str, np.ndarray]:
+    """The days (after the interview) each round's check-ins are expected, from its due date.
+
+    A decision due within ``short_notice_days`` expects one check-in about
+    ``short_notice_checkin_day``; a later one expects a check-in about ``checkin_day`` and
+    another in the last ``before_due_days`` days up to the due date. Each is a day range
+    widened by ``slack_days``; the second is NaN where there is none.
+    """
+    d = policy.deadline
+    due = held["due_day"].to_numpy(dtype=float)
+    has_due = ~np.isnan(due)
+    short = has_due & (due <= d.short_notice_days)
+    first = np.where(short, d.short_notice_checkin_day, d.checkin_day).astype(float)
+    first = np.where(has_due, first, np.nan)
+    long_due = np.where(has_due & ~short, due, np.nan)
+    return {"first_lo": first - d.slack_days, "first_hi": first + d.slack_days,
+            "second_lo": long_due - d.before_due_days, "second_hi": long_due}
+
+
+def _deadline_checkins(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy):
+    """Per round: check-ins expected so far, check-ins made, and contacts before the due date
+    outside the check-ins (badgering).
+
+    A check-in is a contact that is not an opening thank-you. A check-in is expected once its
+    day range has passed inside the window — or, when a decision or the next interview closed
+    the window, once a whole day of the range had passed — or as soon as it is made; a round
+    with no due date expects none. Only the first contact in each range is the check-in; more in the same
+    range, or any outside the ranges before the due date, are early contacts.
+    """
+    n = len(held)
+    zeros = np.zeros(n, dtype=np.int64)
+    if not policy.deadline.active or not len(follow_up):
+        return zeros, zeros, zeros
+    days = checkin_days(held, policy)
+    position = follow_up["round_pos"].to_numpy()
+    day = follow_up["day"].to_numpy(dtype=float)
+    due = held["due_day"].to_numpy(dtype=float)[position]
+    checkin = follow_up["is_contact"].to_numpy(bool) & ~follow_up["is_opening"].to_numpy(bool) & ~np.isnan(due)
+    with np.errstate(invalid="ignore"):
+        in_first = checkin & (day >= days["first_lo"][position]) & (day <= days["first_hi"][position])
+        in_second = checkin & (day >= days["second_lo"][position]) & (day <= days["second_hi"][position])
+    first_checkin = _first_in_round(in_first, position)
+    # When the ranges overlap, a second contact in the overlap is the second check-in.
+    second_checkin = _first_in_round(in_second & ~first_checkin, position)
+    met_first = np.bincount(position[first_checkin], minlength=n) > 0
+    met_second = np.bincount(position[second_checkin], minlength=n) > 0
+    window_days = held["window_end_day"].to_numpy(dtype=float)
+    closed = (held["window_closed_by"] != "as_of").to_numpy()
+    with np.errstate(invalid="ignore"):
+        # Still open: a range is due once it has passed. Closed by a decision or the next
+        # interview: once a whole day of it had passed.
+        due_by = {k: np.where(closed, window_days > days[f"{k}_lo"], window_days > days[f"{k}_hi"])
+                  for k in ("first", "second")}
+        expected = (met_first | due_by["first"]).astype(np.int64) + (met_second | due_by["second"]).astype(np.int64)
+    has_due = ~np.isnan(held["due_day"].to_numpy(dtype=float))
+    expected = np.where(has_due, expected, 0)
+    early = checkin & (day < due) & ~first_checkin & ~second_checkin
+    return expected, met_first.astype(np.int64) + met_second, np.bincount(position[early], minlength=n)
+
+
+def _first_in_round(mask: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """The first marked event of each round (events are in (round, time) order)."""
+    first = np.zeros(len(mask), dtype=bool)
+    marked = np.flatnonzero(mask)
+    if len(marked):
+        rounds = position[marked]
+        first[marked[np.r_[True, rounds[1:] != rounds[:-1]]]] = True
+    return first
+
+
+def cadence_start(held: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """When each round's first cadence period starts (UTC ns): ``cadence_starts_day`` after the
+    anchor, or — under ``wait_for_due`` — the day after the due date if that is later."""
+    anchor = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
+    start_day = np.full(len(held), float(policy.windows.cadence_starts_day))
+    if policy.deadline.wait_for_due:
+        start_day = np.fmax(start_day, held["due_day"].to_numpy(dtype=float) + 1)
+    return anchor + (start_day * NS_PER_DAY).astype(np.int64)
+
+
 def _cadence(contacts: pd.DataFrame, contact_pos: np.ndarray, held: pd.DataFrame, policy: Policy):
     """Completed cadence periods after the first week, and how many held a contact."""
     period_ns = policy.windows.cadence_days * NS_PER_DAY
-    start = (held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
-             + policy.windows.cadence_starts_day * NS_PER_DAY)
+    start = cadence_start(held, policy)
     end = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     completed = np.maximum((end - start) // period_ns, 0)
     if not len(contacts):

@@ -108,6 +108,27 @@ class Courtesy(_Section):
     after_decision_days: int = Field(7, ge=1, le=60, description="how long after the decision a thank-you counts")
 
 
+class Deadline(_Section):
+    """Check-ins timed to the employer's stated decision date (``decision_due``).
+
+    With a zero weight, a zero penalty and ``wait_for_due`` off (the defaults) it changes nothing.
+    """
+
+    checkins_weight: Weight = Field(0.0, description="persistence part: share of the expected check-ins made")
+    short_notice_days: int = Field(7, ge=0, le=60, description="a decision due by this day after the interview is short notice ...")
+    short_notice_checkin_day: int = Field(2, ge=1, le=60, description="... and expects one check-in about this day")
+    checkin_day: int = Field(7, ge=1, le=60, description="a later decision expects a check-in about this day ...")
+    before_due_days: int = Field(3, ge=0, le=30, description="... and another in the last N days up to the due date")
+    slack_days: int = Field(1, ge=0, le=14, description="a check-in this many days early or late still counts")
+    early_contacts_forgiven: int = Field(0, ge=0, le=20, description="extra contacts before the due date that cost nothing")
+    early_contact_penalty: Score = Field(0, description="restraint: per further contact before the due date outside the check-ins")
+    wait_for_due: bool = Field(False, description="the cadence and the went-silent clock start only once the due date has passed")
+
+    @property
+    def active(self) -> bool:
+        return self.checkins_weight > 0 or self.early_contact_penalty > 0 or self.wait_for_due
+
+
 class Weights(_Section):
     speed: Weight = 0.4
     persistence: Weight = 0.35
@@ -151,6 +172,7 @@ class Policy(_Section):
     persistence: Persistence = Persistence()
     restraint: Restraint = Restraint()
     courtesy: Courtesy = Courtesy()
+    deadline: Deadline = Deadline()
     weights: Weights = Weights()
     grades: Grades = Grades()
 

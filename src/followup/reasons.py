@@ -149,10 +149,25 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
              cat("no thank-you in the ", str(courtesy.after_decision_days), " days after the decision (",
                  _arrow(scored["decision"].astype(object)), ")")),
     ])
+    deadline = policy.deadline
+    has_due = scored["due_day"].notna().to_numpy()
+    checkins = first_of([
+        when(held & has_contact & (deadline.checkins_weight > 0) & (scored["checkins_expected"].fillna(0) > 0).to_numpy(),
+             cat(integer(scored["checkins_met"]), " of ", plural(scored["checkins_expected"], "check-in"),
+                 " timed to the decision due on day ", integer(scored["due_day"]))),
+        when(held & has_contact & (deadline.checkins_weight > 0) & ~has_due,
+             "no decision date given: check-ins not judged"),
+    ])
+    early = when(held & (deadline.early_contact_penalty > 0)
+                 & (scored["early_contacts"].fillna(0) > deadline.early_contacts_forgiven).to_numpy(),
+                 cat(plural(scored["early_contacts"], "contact"),
+                     " before the decision date outside the expected check-ins"))
     decision = when((scored["window_closed_by"] == "decision").to_numpy(),
                     cat("window closed by the decision (", _arrow(scored["decision"].astype(object)), ") on ",
                         local_date(scored["decision_at"], tz)))
 
+    waited_for_due = pd.Series(deadline.wait_for_due & (pd.to_datetime(scored["decision_due"], utc=True)
+                                                        > scored["last_contact_at"]).to_numpy(), index=scored.index)
     flag_reasons = [
         when(flags["NO_CONTACT"].to_numpy(bool) & has_contact,
              cat("NO_CONTACT: first contact only on day ", first_day, f", after the {n_days}-day window")),
@@ -163,12 +178,15 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                                         f" in the {rules.frequency_window_days} days to ",
                                         local_date(scored["busiest_window_at"], tz),
                                         f" (limit {rules.max_contacts_per_window})")),
-        when(flags["WENT_SILENT"], cat("WENT_SILENT: no contact for ", integer(silent_days),
-                                       " days since ", local_date(scored["last_contact_at"], tz))),
+        when(flags["WENT_SILENT"] & ~waited_for_due, cat("WENT_SILENT: no contact for ", integer(silent_days),
+                                                         " days since ", local_date(scored["last_contact_at"], tz))),
+        when(flags["WENT_SILENT"] & waited_for_due,
+             cat("WENT_SILENT: no contact in the ", integer(silent_days), " days since the decision was due (",
+                 local_date(pd.to_datetime(scored["decision_due"], utc=True), tz), ")")),
     ]
     quiet_hangups = when(~flags["EXCESSIVE_HANGUPS"].to_numpy(bool), unanswered)
-    everything = join(flag_reasons + [upcoming, pending, speed, cadence, channels, thanked, every_round,
-                                      frequency, quiet_hangups, capped, decision, after_decision], SEPARATOR)
+    everything = join(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, every_round,
+                                      frequency, early, quiet_hangups, capped, decision, after_decision], SEPARATOR)
     headline = first_of(flag_reasons + [upcoming, pending, join([speed, cadence], ", ")])
     as_series = lambda text: pd.Series(pc.fill_null(text, "").to_numpy(zero_copy_only=False),
                                        index=scored.index, dtype=object)

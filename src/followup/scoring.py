@@ -76,13 +76,17 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         several = (scored["interviewers_met"].to_numpy() >= 2) & scored["contact_data"].fillna(False).to_numpy(bool)
         thanked = np.where(several, scored["interviewers_thanked"] / scored["interviewers_met"] * 100, np.nan)
     every_round, after_decision = _courtesy_parts(scored, policy)
-    p, c = policy.persistence, policy.courtesy
+    expected_checkins = scored["checkins_expected"].fillna(0).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        checkins = np.where(expected_checkins > 0, scored["checkins_met"] / expected_checkins * 100, np.nan)
+    p, c, d = policy.persistence, policy.courtesy, policy.deadline
     persistence = weighted_mean([
         (p.cadence_weight, pd.Series(cadence, index=scored.index)),
         (p.channels_weight, pd.Series(channels, index=scored.index)),
         (p.interviewers_weight, pd.Series(thanked, index=scored.index)),
         (c.every_round_weight, every_round),
         (c.after_decision_weight, after_decision),
+        (d.checkins_weight, pd.Series(checkins, index=scored.index)),
     ])
 
     excess = np.maximum(scored["max_contacts_7d"].fillna(0) - restraint_rules.max_contacts_per_window, 0)
@@ -90,7 +94,8 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     burst = scored["burst_hangups"].fillna(0) >= restraint_rules.burst_count
     penalty = (excess * restraint_rules.excess_contact_penalty
                + np.maximum(hangups - restraint_rules.hangups_forgiven, 0) * restraint_rules.hangup_penalty
-               + burst * restraint_rules.burst_penalty)
+               + burst * restraint_rules.burst_penalty
+               + np.maximum(scored["early_contacts"].fillna(0) - d.early_contacts_forgiven, 0) * d.early_contact_penalty)
     restraint = (100 - penalty).clip(0, 100)
 
     judged_series = pd.Series(judged, index=scored.index)
@@ -102,7 +107,7 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         (w.speed, scored["speed"]), (w.persistence, scored["persistence"]), (w.restraint, scored["restraint"]),
     ]).where(judged_series).round(1)
 
-    silent_days = (scored["window_end"] - scored["last_contact_at"]) / pd.Timedelta(days=1)
+    silent_days = (scored["window_end"] - quiet_since(scored, policy)) / pd.Timedelta(days=1)
     flag_masks = {
         "NO_CONTACT": pd.Series(deadline_passed & (~has_contact | late_first), index=scored.index),
         "EXCESSIVE_HANGUPS": held & ((hangups > restraint_rules.max_hangups) | burst),
@@ -121,9 +126,21 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     scored["reasons"], scored["reason"] = explain(
         scored, flag_masks, grade(scored["score"], policy, {}), silent_days, policy, tz)
     counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
-              "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages"]
+              "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages",
+              "checkins_expected", "checkins_met", "early_contacts"]
     scored[counts] = scored[counts].astype("Int64")
     return scored
+
+
+def quiet_since(scored: pd.DataFrame, policy: Policy) -> pd.Series:
+    """Where the went-silent clock starts: the last contact — or, under the deadline rule
+    ``wait_for_due``, the due date when that is later (waiting for the stated date is not
+    going silent)."""
+    last = scored["last_contact_at"]
+    if not policy.deadline.wait_for_due:
+        return last
+    due = pd.to_datetime(scored["decision_due"], utc=True).astype(last.dtype)
+    return last.where(~(due > last), due)
 
 
 def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd.Series]:
