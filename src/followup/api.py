@@ -76,7 +76,7 @@ def _frames(source, aliases) -> list[pd.DataFrame]:
             frame["source_row"] = range(1, len(frame) + 1)
         return [frame.reset_index(drop=True)]
     paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return [read_records(p, aliases) for p in paths]
+    return [read_records(p, aliases, keep_bad_rows=True) for p in paths]
 
 
 def load_events(source: Source, tz: str = "UTC", strict: bool = False) -> Normalised:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -34,7 +35,10 @@ class FollowupGroup(click.Group):
         except Exception as exc:  # a bug: say so plainly, keep the traceback for debugging
             if os.environ.get("FOLLOWUP_DEBUG"):
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} "
+            # The exception's text may quote a value from the data (a name, a message body),
+            # so only its type and where it was raised are printed.
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            click.echo(f"internal error: {type(exc).__name__} at {Path(where.filename).name}:{where.lineno} "
                        "(set FOLLOWUP_DEBUG=1 for the traceback)", err=True)
             ctx.exit(1)
 

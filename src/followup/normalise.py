@@ -37,6 +37,7 @@ from .schema import (
     REQUIRED_INTERVIEW_COLUMNS,
     fold,
 )
+from .readers import reject_unsplit_records
 from .timeparse import parse_times
 
 REJECT_COLUMNS = ["source_file", "source_row", "kind", "column", "value", "reason"]
@@ -195,6 +196,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         if column not in raw:
             raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
+    state = reject_unsplit_records(state)
     if not len(raw):
         return _finish_events(state, strict)
 
@@ -234,6 +236,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     state = state.reject(bad_duration, "duration_s", "duration_s is not a number of seconds")
     frame = state.frame
     state = state.reject(frame["duration_s"] < 0, "duration_s", "duration_s is negative")
+    state = state.reject(np.isinf(state.frame["duration_s"]), "duration_s", "duration_s is not a finite number")
 
     frame = state.frame
     is_phone = (frame["channel"] == "phone").to_numpy()
@@ -374,6 +377,7 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
         if column not in raw:
             raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
+    state = reject_unsplit_records(state)
     if len(raw):
         frame = state.frame
         frame["candidate_id"] = _text(frame["candidate_id"])

@@ -8,16 +8,26 @@ for :mod:`followup.normalise` to judge, so a bad value is reported rather than c
 
 Every frame carries ``source_file`` and ``source_row`` (1 = the first record after the header),
 which is how a rejected row is traced back to the file a user can open.
+
+A record that cannot be split into the header's columns (a ragged CSV row, a JSON Lines line
+that is not JSON, a JSON item that is not an object) is either a one-line error naming its row,
+or, with ``keep_bad_rows=True``, kept as a row whose :data:`READ_ERROR` column says what is
+wrong, for :mod:`followup.normalise` to report as a rejected row. Error messages name files,
+rows and columns, never the text of a record.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import InputFileError
@@ -36,6 +46,14 @@ SUPPORTED_SUFFIXES = (
 # small table of distinct spellings plus integer codes, and synonym lookup runs per spelling.
 LOW_CARDINALITY = {"candidate_id", "channel", "direction", "outcome", "contact", "decision",
                    "interviewers", "name"}
+
+# The column that marks a record the reader could not split into fields (see module docs).
+READ_ERROR = "_followup_read_error"
+BLOCK_SIZE = 16 << 20
+# Rows converted to Arrow at a time on the record-by-record path, to bound its memory.
+CHUNK_ROWS = 200_000
+# What the fast reader reads as missing; the record-by-record path must agree.
+NULL_VALUES = frozenset(pa_csv.ConvertOptions().null_values)
 
 
 def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -68,11 +86,13 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
     return mapping
 
 
-def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
+                 keep_bad_rows: bool = False) -> pd.DataFrame:
     """Read one file into a frame with canonical column names and provenance columns.
 
     Raises :class:`InputFileError` for a missing file, an unknown extension or a file that
-    cannot be parsed in its format.
+    cannot be parsed in its format. A record that cannot be split into fields raises too,
+    naming its row, unless ``keep_bad_rows`` is set (see the module docs).
     """
     path = Path(path)
     if not path.exists():
@@ -86,34 +106,48 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]]) -> pd.Da
             f"unknown file type {suffix or '(none)'!r}; use one of "
             + ", ".join(sorted(SUPPORTED_SUFFIXES)),
         )
+    rows = None
     try:
         if suffix in TEXT_SUFFIXES:
-            frame = _read_delimited(path, aliases, delimiter="\t" if suffix == ".tsv" else None)
+            frame, rows = _read_delimited(path, aliases, delimiter="\t" if suffix == ".tsv" else None)
         elif suffix in JSON_SUFFIXES:
             frame = _read_json(path)
         elif suffix in JSON_LINES_SUFFIXES:
-            frame = pd.read_json(path, lines=True, dtype=False)
+            frame = _read_json_lines(path)
         elif suffix in PARQUET_SUFFIXES:
             frame = pd.read_parquet(path)
         else:
+            _check_excel_signature(path, suffix)
             frame = pd.read_excel(path, dtype=object)
     except InputFileError:
         raise
-    except (ValueError, OSError, pa.ArrowException, UnicodeDecodeError, KeyError) as exc:
-        raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
-    except Exception as exc:  # any parser failure (openpyxl, zip, …) is the file's fault
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is neither UTF-8 nor Windows-1252 text (byte 0x{exc.object[exc.start]:02x} "
+                                   "cannot be decoded); re-export it as UTF-8") from None
+    except RecursionError:
+        raise InputFileError(path, f"cannot be read as {suffix[1:]}: nested too deeply") from None
+    except Exception as exc:  # any parser failure (pyarrow, openpyxl, zip, …) is the file's fault
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame = frame.rename(columns=canonical_columns([str(c) for c in frame.columns], aliases))
     frame = frame.loc[:, ~frame.columns.duplicated()]
+    if READ_ERROR in frame and not keep_bad_rows:
+        bad = frame[READ_ERROR].notna().to_numpy()
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            row = int(rows[first]) if rows is not None else first + 1
+            raise InputFileError(path, f"row {row}: {frame[READ_ERROR].iloc[first]}")
     frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
-    frame["source_row"] = pd.RangeIndex(1, len(frame) + 1)
+    frame["source_row"] = rows if rows is not None else pd.RangeIndex(1, len(frame) + 1)
     return frame.reset_index(drop=True)
 
 
 def _first_line(exc: BaseException) -> str:
+    """The parser's complaint, cut before any quoted record text (which may be a message body)."""
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    line = text[0] if text else type(exc).__name__
+    line = re.sub(r"(got \d+ columns?):.*", r"\1", line)
+    return line if len(line) <= 200 else line[:200] + "…"
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -121,42 +155,178 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
-def _read_delimited(path: Path, aliases, delimiter: str | None) -> pd.DataFrame:
-    with open(path, "rb") as handle:
-        head = handle.read(64 * 1024)
-    if not head.strip():
-        raise InputFileError(path, "is empty")
-    encoding = "utf8"
+def _encoding(head: bytes) -> str:
+    """UTF-16 by its byte-order mark, else UTF-8 if the sample decodes as UTF-8, else Windows-1252."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A cut multi-byte character at the end of the sample is not a different encoding.
         if exc.start < len(head) - 4:
-            encoding = "cp1252"
-    header_line = head.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
+            return "cp1252"
+    return "utf8"
+
+
+def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Arrow's multi-threaded reader; the record-by-record path only for a file it refuses.
+
+    Returns the frame and, when some records were set aside, each row's record number.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip():
+        raise InputFileError(path, "is empty")
+    encoding = _encoding(head)
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    header_line = text.splitlines()[0] if text.strip() else ""
+    if "\x00" in header_line:
+        raise InputFileError(path, "is not a text file (NUL bytes in the header); "
+                                   "a UTF-16 export needs its byte-order mark")
     delimiter = delimiter or _sniff_delimiter(header_line)
-    header = next(iter(pd.read_csv(
-        pd.io.common.StringIO(header_line), sep=delimiter, header=None, dtype=str
-    ).itertuples(index=False)))
-    names = [str(h).strip() for h in header]
+    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    _check_header(path, names)
     mapping = canonical_columns(names, aliases)
     canonical = [mapping.get(n, n) for n in names]
-    column_types = {
-        name: (pa.dictionary(pa.int32(), pa.string()) if name in LOW_CARDINALITY else pa.string())
-        for name in canonical
-    }
-    table = pa_csv.read_csv(
+    try:
+        table, rows = _read_table(path, canonical, encoding, delimiter)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        if encoding != "utf8" or not isinstance(exc, UnicodeDecodeError) and "invalid UTF8" not in str(exc):
+            raise
+        if not head.isascii():
+            raise InputFileError(path, "mixes encodings: UTF-8 at the start, something else later; "
+                                       "re-export it as UTF-8") from None
+        # A plain ASCII sample: a Windows-1252 file whose first accented letter comes late.
+        table, rows = _read_table(path, canonical, "cp1252", delimiter)
+    return _to_pandas(table), rows
+
+
+def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str):
+    try:
+        table = _read_arrow(path, canonical, encoding, delimiter)
+        if len(table) and len(canonical):
+            last = table.column(len(canonical) - 1)[-1]
+            _check_closed_quotes(path, (last.as_py() if last.is_valid else None), len(table))
+        return table, None
+    except pa.ArrowInvalid as exc:
+        if "CSV parse error" not in str(exc) and "straddling" not in str(exc):
+            raise
+    return _read_by_record(path, canonical, encoding, delimiter)
+
+
+def _check_header(path: Path, names: list[str]) -> None:
+    """Two columns with the same name: which one holds the data is a guess, so refuse."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        key = fold(name)
+        if key and key in seen:
+            raise InputFileError(path, f"the header repeats column {name!r} (columns {seen[key]} and "
+                                       f"{position}); rename or remove one")
+        seen.setdefault(key, position)
+
+
+def _column_types(canonical: list[str]) -> dict:
+    return {name: (pa.dictionary(pa.int32(), pa.string()) if name in LOW_CARDINALITY else pa.string())
+            for name in canonical}
+
+
+def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str) -> pa.Table:
+    return pa_csv.read_csv(
         path,
         read_options=pa_csv.ReadOptions(
-            column_names=canonical, skip_rows=1, encoding=encoding, block_size=16 << 20
+            column_names=canonical, skip_rows=1, encoding=encoding, block_size=BLOCK_SIZE
         ),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
-            column_types=column_types, strings_can_be_null=True, quoted_strings_can_be_null=True
+            column_types=_column_types(canonical), strings_can_be_null=True,
+            quoted_strings_can_be_null=True
         ),
     )
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
     table = table.unify_dictionaries()
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+
+
+def _read_by_record(path: Path, canonical: list[str], encoding: str, delimiter: str):
+    """Split the file with Python's csv module, setting aside records of the wrong width.
+
+    Only reached when Arrow's reader refuses the file (a ragged row, a record over the block
+    size). A record with fewer fields than the header, or extra fields that hold anything, is
+    kept as a row marked in :data:`READ_ERROR`; extra empty fields (a trailing delimiter) are
+    harmless and dropped. Blank lines are skipped and not numbered, as the fast path does.
+    """
+    width = len(canonical)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+    chunks, rows, bad_rows, bad_reasons, pending = [], [], [], [], []
+
+    def flush():
+        columns = list(zip(*pending)) if pending else [()] * width
+        arrays = [pa.array([None if v in NULL_VALUES else v for v in column], type=pa.string())
+                  for column in columns]
+        chunks.append(pa.Table.from_arrays(arrays, names=canonical))
+        pending.clear()
+
+    python_encoding = "utf-8-sig" if encoding == "utf8" else encoding
+    with open(path, encoding=python_encoding, newline="") as handle:
+        records = csv.reader(handle, delimiter=delimiter)
+        next(records, None)
+        number, last_field = 0, None
+        for fields in records:
+            if not any(field.strip() for field in fields):
+                continue
+            number += 1
+            last_field = fields[-1]
+            if len(fields) < width or any(field.strip() for field in fields[width:]):
+                bad_rows.append(number)
+                bad_reasons.append(f"the record has {len(fields)} field{'s' * (len(fields) != 1)}, "
+                                   f"the header has {width}")
+                continue
+            rows.append(number)
+            pending.append(fields[:width])
+            if len(pending) >= CHUNK_ROWS:
+                flush()
+    flush()
+    _check_closed_quotes(path, last_field, number)
+    good = pa.concat_tables(chunks)
+    good = good.append_column(READ_ERROR, pa.nulls(len(good), pa.string()))
+    bad = pa.Table.from_arrays(
+        [pa.nulls(len(bad_rows), pa.string()) for _ in canonical] + [pa.array(bad_reasons, pa.string())],
+        names=[*canonical, READ_ERROR])
+    table = pa.concat_tables([good, bad])
+    numbers = np.asarray(rows + bad_rows, dtype=np.int64)
+    order = np.argsort(numbers, kind="stable")
+    table = table.take(pa.array(order))
+    for position, name in enumerate(canonical):
+        if name in LOW_CARDINALITY:
+            table = table.set_column(position, name, pc.dictionary_encode(table.column(position)))
+    return table, numbers[order]
+
+
+def _check_closed_quotes(path: Path, last_field, row: int) -> None:
+    """A quote opened and never closed swallows the rest of the file into one field.
+
+    That field ends the last record and holds a line break, yet the file does not end with
+    a closing quote; checked on that one field, so it costs nothing on a large file.
+    """
+    if not (isinstance(last_field, str) and ("\n" in last_field or "\r" in last_field)):
+        return
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 64))
+        tail = handle.read().rstrip(b"\r\n\t \x00")
+    if not tail.endswith(b'"'):
+        raise InputFileError(path, f"a quoted field in row {row} is never closed: "
+                                   "it runs to the end of the file")
+
+
+def _check_excel_signature(path: Path, suffix: str) -> None:
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    expected = b"\xd0\xcf\x11\xe0" if suffix == ".xls" else b"PK\x03\x04"
+    if not magic.startswith(expected):
+        raise InputFileError(path, f"is not an Excel workbook (no {suffix} file signature); "
+                                   "if it is CSV text, give it a .csv name")
 
 
 def _read_json(path: Path) -> pd.DataFrame:
@@ -170,6 +340,52 @@ def _read_json(path: Path) -> pd.DataFrame:
                 path, "a JSON object must hold exactly one list of records (e.g. {\"events\": [...]})"
             )
         records = lists[0]
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+    if not isinstance(records, list) or (records and not any(isinstance(r, dict) for r in records)):
         raise InputFileError(path, "expected a JSON array of objects, one per record")
-    return pd.DataFrame.from_records(records)
+    return _records_frame(records)
+
+
+def _read_json_lines(path: Path) -> pd.DataFrame:
+    """One record per line; a line that is not a JSON object is set aside, not fatal."""
+    try:
+        return _records_frame(pd.read_json(path, lines=True, dtype=False).to_dict("records"))
+    except ValueError:
+        pass  # some line is not JSON: find which, line by line
+    records = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                records.append({READ_ERROR: "the line is not valid JSON"})
+    if records and not any(isinstance(r, dict) and READ_ERROR not in r for r in records):
+        raise InputFileError(path, "no line is a JSON object; expected one record per line")
+    return _records_frame(records)
+
+
+def _records_frame(records: list) -> pd.DataFrame:
+    """A frame from parsed JSON records, marking items that are not objects and values that
+    are objects or lists (a record of the wrong shape) in :data:`READ_ERROR`."""
+    rows = [r if isinstance(r, dict) else {READ_ERROR: "the record is not a JSON object"} for r in records]
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    for column in [c for c in frame.columns if c != READ_ERROR and frame[c].dtype == object]:
+        nested = frame[column].map(lambda v: isinstance(v, (dict, list))).to_numpy(bool)
+        if nested.any():
+            if READ_ERROR not in frame:
+                frame[READ_ERROR] = None
+            unmarked = nested & frame[READ_ERROR].isna().to_numpy()
+            frame.loc[unmarked, READ_ERROR] = f"column {column!r} holds a nested object or list, not a value"
+    return frame
+
+
+def reject_unsplit_records(state):
+    """Move the records the reader could not split into fields (marked in :data:`READ_ERROR`)
+    to the rejects of a :class:`~followup.normalise.Normalised`, before anything else judges them."""
+    if READ_ERROR not in state.frame:
+        return state
+    marked = state.frame[READ_ERROR].notna()
+    state = state.reject(marked, "(record)", state.frame[READ_ERROR])
+    state.frame = state.frame.drop(columns=READ_ERROR)
+    return state

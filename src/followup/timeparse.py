@@ -32,6 +32,8 @@ _RFC2822 = r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\
 UNPARSEABLE = (
     "not a time: use ISO 8601 (2026-03-02T14:30:00-05:00), RFC 2822 or epoch seconds/milliseconds"
 )
+IMPLAUSIBLE = "implausible date (before 1990 or after 2099)"
+NOT_EPOCH = "a number that is neither epoch seconds (10 digits) nor epoch milliseconds (13 digits)"
 
 
 def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
@@ -48,10 +50,18 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     True
     """
     index = values.index
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return _checked(values.dt.tz_convert("UTC").astype(UTC_NS), pd.Series(None, index, object))
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        return _checked(_localize(values, tz), pd.Series(None, index, object))
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(values.dtype):
+        # Parquet and Excel times may be in seconds or microseconds, which reach years that
+        # nanosecond timestamps cannot hold: those are rejected before converting.
+        aware = isinstance(values.dtype, pd.DatetimeTZDtype)
+        low, high = (EARLIEST - pd.Timedelta(days=1), LATEST + pd.Timedelta(days=1))
+        if not aware:
+            low, high = low.tz_localize(None), high.tz_localize(None)
+        far = values.notna() & ((values < low) | (values >= high))
+        reasons = pd.Series(None, index, object).mask(far, IMPLAUSIBLE)
+        values = values.mask(far)
+        times = values.dt.tz_convert("UTC").astype(UTC_NS) if aware else _localize(values, tz)
+        return _checked(times, reasons)
     if pd.api.types.is_numeric_dtype(values.dtype):
         return _checked(*_from_epoch_numbers(values))
 
@@ -65,11 +75,22 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     present = text.notna() & (text != "")
     digits = present & text.str.fullmatch(r"\d+").fillna(False)
     iso = present & ~digits & text.str.match(_ISO).fillna(False)
-    with_offset = iso & text.str.contains(_OFFSET).fillna(False)
     rfc = present & ~digits & ~iso & text.str.match(_RFC2822).fillna(False)
+    # A year far outside the plausible range (0001, 2999) would overflow the nanosecond
+    # timestamps before the range check could reject it, so it is judged on the text.
+    year = pd.to_numeric(text.where(iso).str.slice(0, 4), errors="coerce").fillna(
+        pd.to_numeric(text.where(rfc).str.extract(r"\s(\d{4})\s", expand=False), errors="coerce"))
+    far = (iso | rfc) & ((year < EARLIEST.year - 1) | (year > LATEST.year)).fillna(False)
+    reasons[far] = IMPLAUSIBLE
+    iso &= ~far
+    rfc &= ~far
+    with_offset = iso & text.str.contains(_OFFSET).fillna(False)
 
     if digits.any():
-        parsed, why = _from_epoch_numbers(pd.to_numeric(text[digits]), digit_counts=text[digits].str.len())
+        counts = text[digits].str.len()
+        # Only 10- and 13-digit strings become numbers: a 5,000-digit "time" is not converted.
+        epoch_like = text[digits].where(counts.isin((10, 13)))
+        parsed, why = _from_epoch_numbers(pd.to_numeric(epoch_like), digit_counts=counts)
         result[digits] = parsed
         reasons[digits] = why
     if with_offset.any():
@@ -116,17 +137,21 @@ def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
 def _from_epoch_numbers(numbers: pd.Series, digit_counts: pd.Series | None = None):
     numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
     if digit_counts is None:
-        magnitude = np.floor(np.log10(np.abs(numbers.where(numbers != 0, np.nan)))) + 1
+        magnitude = np.floor(np.log10(np.abs(numbers.where(numbers != 0, 1)))) + 1
         digit_counts = pd.Series(magnitude, index=numbers.index)
     seconds = digit_counts == 10
     millis = digit_counts == 13
+    # Range-checked before conversion: 9999999999 s is past what nanosecond timestamps hold.
+    as_seconds = numbers.where(seconds, numbers / 1000)
+    plausible = (as_seconds >= EARLIEST.timestamp()) & (as_seconds < LATEST.timestamp())
+    seconds &= plausible
+    millis &= plausible
     result = pd.Series(pd.NaT, index=numbers.index, dtype=UTC_NS)
     result[seconds] = pd.to_datetime(numbers[seconds] * 1e9, utc=True).astype(UTC_NS)
     result[millis] = pd.to_datetime(numbers[millis] * 1e6, utc=True).astype(UTC_NS)
     reasons = pd.Series(None, index=numbers.index, dtype=object)
-    reasons[numbers.notna() & ~seconds & ~millis] = (
-        "a number that is neither epoch seconds (10 digits) nor epoch milliseconds (13 digits)"
-    )
+    reasons[digit_counts.isin((10, 13)) & ~plausible] = IMPLAUSIBLE
+    reasons[digit_counts.notna() & ~digit_counts.isin((10, 13))] = NOT_EPOCH
     return result, reasons
 
 
@@ -134,7 +159,7 @@ def _checked(times: pd.Series, reasons: pd.Series) -> tuple[pd.Series, pd.Series
     implausible = times.notna() & ((times < EARLIEST) | (times >= LATEST))
     if implausible.any():
         reasons = reasons.copy()
-        reasons[implausible] = "implausible date (before 1990 or after 2099)"
+        reasons[implausible] = IMPLAUSIBLE
         times = times.mask(implausible)
     return times, reasons
 
