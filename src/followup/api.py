@@ -144,6 +144,7 @@ def score(
     tz: str = "UTC",
     strict: bool = False,
     all_rounds: bool = False,
+    model=None,
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
@@ -151,7 +152,8 @@ def score(
     tables. ``as_of`` defaults to now (pass it explicitly in batch jobs and tests); naive
     times are read in ``tz``, which also decides what "the same day" means. Returns a
     :class:`ScoreResult` whose ``candidates`` frame has one ranked row per candidate (with
-    ``all_rounds=True``, one row per interview round).
+    ``all_rounds=True``, one row per interview round). ``model`` (a ``.skops`` path or a
+    :class:`~followup.learning.LearnedModel`) adds ``p_advance`` and ``top_factors``.
     """
     tz = check_timezone(tz)
     rules = load_policy(policy)
@@ -164,6 +166,10 @@ def score(
     scored = score_rounds(rounds, features, rules, tz)
     chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
     candidates = rank(chosen)
+    if model is not None:  # scikit-learn and skops are imported only when a model is used
+        from .learning import load_model
+
+        candidates = load_model(model).annotate(candidates, scored, loaded_events.frame, moment, tz)
 
     rejects = pd.concat([loaded_events.rejects, loaded_interviews.rejects], ignore_index=True).sort_values(
         ["source_file", "source_row"], kind="stable", ignore_index=True)

@@ -102,9 +102,9 @@ def scoring_options(command):
     return command
 
 
-def _score(events, interviews, as_of, tz, policy, strict, all_rounds):
+def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None):
     return api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
-                     strict=strict, all_rounds=all_rounds)
+                     strict=strict, all_rounds=all_rounds, model=model)
 
 
 def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
@@ -138,7 +138,10 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
 
 @main.command(context_settings=CONTEXT)
 @scoring_options
-def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet):
+@click.option("--model", "-m", type=click.Path(dir_okay=False), metavar="MODEL.skops",
+              help="A model from `followup train`: adds p_advance (calibrated probability of "
+                   "advancing) and top_factors (what moved it most) to every row.")
+def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet, model):
     """Score every candidate in the interview list on the follow-up in EVENTS.
 
     EVENTS are one or more event logs (candidate_id, timestamp, channel, direction, outcome,
@@ -151,8 +154,9 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds)
-    _emit(result, result.candidates, fmt, output, rejects, [*events, interviews], quiet)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model)
+    _emit(result, result.candidates, fmt, output, rejects,
+          [*events, interviews, *([model] if model else [])], quiet)
 
 
 @main.command(context_settings=CONTEXT)
@@ -317,6 +321,54 @@ def sample(candidates, seed, events_per_candidate, output_dir):
     interviews = pd.read_csv(interviews_path, parse_dates=["interview_at", "interview_end"])
     as_of = synthetic.default_as_of(interviews)
     click.echo(f"wrote {events_path} and {interviews_path}; score them with --as-of {as_of.isoformat()}")
+
+
+@main.command("train", context_settings=CONTEXT)
+@input_options
+@click.option("--outcomes", "-y", required=True, type=click.Path(dir_okay=False),
+              help="Past outcomes: candidate_id, outcome (advanced/hired/offer… or "
+                   "rejected/declined…), optional decision_at.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The model file to write (atomically), e.g. model.skops.")
+@click.option("--model-type", type=click.Choice(["logistic", "gradient-boosting"]),
+              default="logistic", show_default=True,
+              help="logistic: scaled features → regularised logistic regression; "
+                   "gradient-boosting: shallow boosted trees, sigmoid-calibrated.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
+              help="Cross-validation folds (grouped by candidate).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for the folds and the trees.")
+@click.option("--rejects", type=click.Path(dir_okay=False),
+              help="Write the outcome rows left out, with their reasons, here (.csv or .json).")
+def train_command(events, interviews, as_of, tz, policy, strict, outcomes, output, model_type, folds,
+                  seed, rejects):
+    """Learn from past outcomes whether follow-up predicts who advances here, and save a
+    model for `followup score --model`.
+
+    Prints cross-validated ROC AUC, average precision and Brier score (mean ± spread over
+    folds) for the model and, on the same folds, for the playbook score; then what drives the
+    model. Only events up to each candidate's decision are used. Refuses (exit 1) with too
+    few labelled candidates or only one outcome. See docs/learned-scoring.md.
+
+    \b
+    Example:
+      followup train sample_data/events.csv -i sample_data/interviews.csv \\
+          --outcomes sample_data/outcomes.csv --as-of 2026-03-31T18:00:00-04:00 \\
+          --tz America/New_York -o model.skops
+    """
+    from .learning import train
+    from .learning.model_io import model_bytes
+
+    if not output.endswith(".skops"):
+        raise click.BadParameter("model files end in .skops", param_hint="--output")
+    report = train(list(events), interviews, outcomes, policy=policy, as_of=as_of, tz=tz,
+                   model_type=model_type, folds=folds, seed=seed, strict=strict)
+    inputs = [*events, interviews, outcomes]
+    if rejects:
+        present.atomic_write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p), inputs)
+    content = model_bytes(report.model)
+    present.atomic_write(output, lambda p: p.write_bytes(content), inputs)
+    click.echo(report.text())
+    click.echo(f"\nsaved → {output} (use it with: followup score ... --model {output})")
 
 
 if __name__ == "__main__":

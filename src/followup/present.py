@@ -107,6 +107,8 @@ def json_document(result: ScoreResult, frame: pd.DataFrame | None = None) -> dic
     for column in ("flags", "channels"):
         table[column] = _split(table[column], ";" if column == "flags" else ",")
     table["reasons"] = _split(table["reasons"], "; ")
+    if "top_factors" in table:  # added by a learned model (followup score --model)
+        table["top_factors"] = _split(table["top_factors"], "; ")
     records = json.loads(table.to_json(orient="records", date_format="iso"))
     return {**provenance(result), "counts": result.counts, "summary": result.summary(),
             "candidates": records}
@@ -203,6 +205,10 @@ def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None
                             ("Score", "right"), ("Grade", "center"), ("Flags", "left"),
                             ("Reason", "left")):
         table.add_column(header, justify=justify, overflow="fold")
+    learned = "p_advance" in frame  # scored with --model: its probability and reasons too
+    if learned:
+        table.add_column("P(adv)", justify="right")
+        table.add_column("Top factors", justify="left", overflow="fold")
     for row in frame.itertuples(index=False):  # presentation of the final rows, not the hot path
         flags = Text()
         for code in filter(None, str(row.flags).split(";")):
@@ -210,6 +216,8 @@ def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None
                 flags.append(" ")
             flags.append(f" {code} ", style=FLAG_STYLES.get(code, "bold"))
         who = f"{row.candidate_id}" + (f" {row.name}" if isinstance(row.name, str) and row.name else "")
+        model_cells = (["" if pd.isna(row.p_advance) else f"{row.p_advance:.2f}", str(row.top_factors)]
+                       if learned else [])
         table.add_row(
             "" if pd.isna(row.rank) else str(row.rank),
             who,
@@ -218,6 +226,7 @@ def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None
             Text("" if not isinstance(row.grade, str) else row.grade, style=GRADE_STYLES.get(row.grade, "")),
             flags,
             "" if not isinstance(row.reason, str) else row.reason,
+            *model_cells,
         )
     console.print(table)
     console.print(footer(result), highlight=False)

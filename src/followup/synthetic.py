@@ -86,6 +86,7 @@ __all__ = [
     "Behaviour",
     "default_as_of",
     "generate",
+    "outcomes",
     "write",
 ]
 
@@ -273,6 +274,56 @@ def default_as_of(interviews: pd.DataFrame) -> pd.Timestamp:
     ends = interviews["interview_end"].fillna(interviews["interview_at"] + pd.Timedelta(hours=1))
     seconds = ends.to_numpy("datetime64[s]").astype(np.int64)
     return pd.Timestamp(_default_as_of_seconds(seconds), unit="s", tz="UTC")
+
+
+# Log-odds of advancing by archetype: the employer in this simulation rewards prompt,
+# steady, polite follow-up and marks down silence, pestering and hang-ups.
+ADVANCE_LOGITS = {
+    "prompt": 2.0,
+    "slow": 0.5,
+    "silent": -2.0,
+    "pesterer": -1.5,
+    "hang_up_bursts": -1.5,
+    "went_silent": 0.0,
+    "employer_only": -2.0,
+    "pre_interview_only": -2.0,
+}
+
+
+def outcomes(
+    interviews: pd.DataFrame, *, seed: int = 0, noise: float = 0.5, as_of=None
+) -> pd.DataFrame:
+    """Hiring outcomes that depend on each candidate's follow-up behaviour, plus noise.
+
+    ``interviews`` must come from ``generate(..., with_archetype=True)``. A candidate advances
+    with probability ``sigmoid(ADVANCE_LOGITS[archetype] + noise * N(0, 1))``, so behaviour
+    predicts the outcome, imperfectly; ``noise`` is the spread of everything else (0: behaviour
+    alone). The result has ``candidate_id``, ``outcome`` (``advanced``/``rejected``) and
+    ``decision_at``: the interview's decision time where it has one, else ``as_of`` (default:
+    :func:`default_as_of`), so the outcome never comes before the follow-up it depends on.
+    The same arguments always give the same frame.
+
+    >>> events, interviews = generate(300, seed=7, with_archetype=True)
+    >>> labels = outcomes(interviews, seed=7)
+    >>> list(labels.columns), len(labels)
+    (['candidate_id', 'outcome', 'decision_at'], 300)
+    >>> advanced = labels["outcome"].eq("advanced").groupby(interviews["archetype"]).mean()
+    >>> bool(advanced["prompt"] > advanced["silent"])
+    True
+    """
+    if "archetype" not in interviews:
+        raise ValueError("outcomes need the archetype column: generate(..., with_archetype=True)")
+    rng = np.random.default_rng(seed)
+    logit = interviews["archetype"].astype(str).map(ADVANCE_LOGITS).to_numpy(dtype=float)
+    logit = logit + noise * rng.standard_normal(len(logit))
+    advanced = rng.random(len(logit)) < 1 / (1 + np.exp(-logit))
+    when = default_as_of(interviews) if as_of is None else pd.Timestamp(as_of)
+    decided = pd.to_datetime(interviews["decision_at"], utc=True).fillna(when)
+    return pd.DataFrame({
+        "candidate_id": interviews["candidate_id"].astype(str).to_numpy(),
+        "outcome": np.where(advanced, "advanced", "rejected"),
+        "decision_at": decided.to_numpy(),
+    }).astype({"decision_at": "datetime64[us, UTC]"})
 
 
 def _default_as_of_seconds(interview_ends: np.ndarray) -> int:
