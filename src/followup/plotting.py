@@ -26,6 +26,7 @@ same day are stacked. Marker shape is the channel; red fill is an unanswered cal
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 import numpy as np
@@ -39,7 +40,7 @@ from .scoring import FLAGS
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
-    "plot_flag_counts", "CHANNEL_MARKERS", "COLORS",
+    "plot_flag_counts", "figure_svg", "CHANNEL_MARKERS", "COLORS",
 ]
 
 #: Marker shape of each channel on a timeline.
@@ -487,3 +488,32 @@ def plot_flag_counts(candidates, *, ax=None) -> Figure:
     n_flagged = int((flags != "").sum())
     ax.set_title(f"{title}: {n_flagged} of {len(frame)} candidates flagged")
     return fig
+
+
+# --------------------------------------------------------------------------- export
+_SVG_REFERENCE = re.compile(r'(\bid="|href="#|url\(#)([^"\)]+)')
+_SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)  # RDF boilerplate with namespace URLs
+
+
+def figure_svg(fig: Figure, id_prefix: str = "fig") -> str:
+    """The figure as an inline ``<svg>`` element for an HTML page.
+
+    Text is drawn as paths, so the picture needs no font on the reader's machine; the XML
+    prolog and the RDF metadata are dropped and every ``id`` (and each reference to one) gets ``id_prefix``, so several
+    figures can share one page without their glyph and clip-path ids colliding. The output is
+    the same for the same figure (no date, a fixed hash salt).
+
+    >>> fig = plot_flag_counts(pd.DataFrame({"flags": ["NO_CONTACT", ""]}))
+    >>> svg = figure_svg(fig, "flags")
+    >>> svg.startswith("<svg") and 'id="flags-' in svg
+    True
+    """
+    import io
+
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "followup"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    text = _SVG_METADATA.sub("", buffer.getvalue())
+    return _SVG_REFERENCE.sub(lambda m: f"{m.group(1)}{id_prefix}-{m.group(2)}", text[text.index("<svg"):])
