@@ -1,0 +1,206 @@
+"""Read the logs people actually have: ATS, phone-system and mailbox exports.
+
+Each input file is recognised from its content (:mod:`.detect`, overridable with ``--source``),
+read by one adapter module into the project's raw event columns with ``source_file`` and
+``source_row`` on every row, tied to candidates through the roster (:mod:`followup.roster`),
+and then validated by :func:`followup.normalise.normalise_events` like any hand-made CSV.
+Records an adapter cannot use (unmatched or ambiguous people, notes that are not contacts,
+the second record of one call) arrive in the rejects with their reason, so every input row is
+still accounted for. The same e-mail seen in two sources (the ATS feed and the mailbox) is
+counted once.
+
+=========================  ======================================================
+source name                reads
+=========================  ======================================================
+``events``                 the project's own event CSV/JSON/Parquet/Excel
+``interviews``             the project's own interview list
+``greenhouse``             Harvest v1 activity feed (and v3 notes pages)
+``greenhouse-interviews``  Harvest ``scheduled_interviews`` (an interview list)
+``lever``                  Lever notes
+``lever-interviews``       Lever interviews (an interview list)
+``ringcentral``            RingCentral call-log JSON pages or admin CSV
+``twilio``                 Twilio Calls API pages, BulkExport JSON Lines, console CSV
+``mbox``                   an mbox file (Gmail Takeout, Thunderbird, …)
+``eml``                    one ``.eml`` file or a folder of them
+``map``                    any CSV/Excel read through ``--map mapping.toml``
+=========================  ======================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FollowupError
+from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
+from ..roster import Roster, email_key, load_roster
+from ..timeparse import parse_times
+from . import greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from .detect import detect
+from .records import Adapted, reject_rows, stack_rejects
+
+EVENT_READERS = {
+    "greenhouse": greenhouse.read_feed,
+    "lever": lever.read_notes,
+    "ringcentral": ringcentral.read,
+    "twilio": twilio.read,
+    "mbox": mailbox.read,
+    "eml": mailbox.read,
+    "map": mapping.read,
+}
+INTERVIEW_READERS = {
+    "greenhouse-interviews": greenhouse.read_interviews,
+    "lever-interviews": lever.read_interviews,
+}
+SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
+# Rows that are not contacts at all are accounted for but do not stop a --strict run.
+NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence")
+CROSS_SOURCE_WINDOW = pd.Timedelta(minutes=2)
+
+
+@dataclass
+class SourceOptions:
+    """How to read vendor exports: the roster, the employer's mail domains, the default phone
+    region, forced source names and a column-mapping file. ``origins`` is filled while reading:
+    which input (file or folder) and source each ``source_file`` came from."""
+
+    roster: Roster | None = None
+    employer_domains: tuple[str, ...] = ()
+    default_region: str | None = None
+    forced: dict[str, str] = field(default_factory=dict)
+    forced_all: str | None = None
+    mapping: mapping.ColumnMap | None = None
+    tz: str = "UTC"
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
+        """Options from CLI-style values; ``source`` items are ``NAME`` (every file) or
+        ``FILE=NAME``."""
+        forced, forced_all = {}, None
+        for item in source:
+            path, _, name = item.rpartition("=")
+            if name not in SOURCES:
+                raise FollowupError(f"unknown --source {name!r}; use one of {', '.join(SOURCES)}")
+            if path:
+                forced[str(Path(path))] = name
+            else:
+                forced_all = name
+        domains = tuple(d.strip().lower().lstrip("@") for d in employer_domains if d.strip())
+        return cls(
+            roster=load_roster(candidates, default_region) if candidates else None,
+            employer_domains=domains,
+            default_region=default_region.upper() if default_region else None,
+            forced=forced, forced_all=forced_all,
+            mapping=mapping.load_map(map_file) if map_file else None,
+        )
+
+    def source_for(self, path: Path, role: str) -> str:
+        name = self.forced.get(str(path)) or self.forced_all
+        if name is None or (role == "interviews") != (name in ("interviews", *INTERVIEW_READERS)):
+            name = detect(path, self.mapping, role)
+        if name == "map" and self.mapping is None:
+            raise FollowupError(f"{path}: --source map needs --map mapping.toml")
+        return name
+
+
+def _adapt(path: Path, options: SourceOptions, role: str, read_native) -> Adapted:
+    name = options.source_for(path, role)
+    readers = INTERVIEW_READERS if role == "interviews" else EVENT_READERS
+    adapted = readers[name](path, options) if name in readers else Adapted(read_native(path), source=name)
+    files = set(map(str, pd.unique(adapted.frame["source_file"]))) | set(adapted.rejects["source_file"].astype(str))
+    for file in files or {str(path)}:
+        options.origins[file] = (str(path), adapted.source)
+    return adapted
+
+
+def _with_rejects(loaded: Normalised, early: pd.DataFrame, strict: bool) -> Normalised:
+    if strict:
+        raise_first_rejected(early[~early["reason"].astype(str).str.startswith(NOT_CONTACT_PREFIXES)])
+    if not len(early):
+        return loaded
+    rejects = pd.concat([loaded.rejects, early], ignore_index=True).sort_values(
+        ["source_file", "source_row"], kind="stable", ignore_index=True)
+    return Normalised(loaded.frame, rejects, loaded.rows_read + len(early))
+
+
+def cross_source_duplicates(adapted: list[Adapted], tz: str) -> list[Adapted]:
+    """The same e-mail in two sources (the ATS feed and the mailbox): same candidate, direction,
+    sender and subject within two minutes. The copy in the later-listed input is reported as a
+    duplicate of the first."""
+    parts = []
+    for order, item in enumerate(adapted):
+        frame = item.frame
+        if "sender" in frame and len(frame):
+            parts.append(pd.DataFrame({
+                "order": order, "position": np.arange(len(frame)),
+                "candidate_id": frame["candidate_id"].astype("string"),
+                "direction": frame["direction"].astype("string"),
+                "sender": email_key(frame["sender"]),
+                "subject": frame["subject"].astype("string").fillna("").str.strip().str.casefold()
+                .str.replace(r"\s+", " ", regex=True),
+                "when": parse_times(frame["timestamp"], tz)[0].to_numpy(),
+                "file": frame["source_file"].astype(str).to_numpy(),
+                "row": frame["source_row"].to_numpy(),
+            }))
+    if len({p["order"].iloc[0] for p in parts}) < 2:
+        return adapted
+    mail = pd.concat(parts, ignore_index=True).dropna(subset=["when", "candidate_id"])
+    mail = mail.sort_values(["candidate_id", "direction", "sender", "subject", "when", "order"], kind="stable")
+    key = ["candidate_id", "direction", "sender", "subject"]
+    same_key = (mail[key].fillna("") == mail[key].shift().fillna("")).all(axis=1)
+    close = (mail["when"] - mail["when"].shift()) <= CROSS_SOURCE_WINDOW
+    # An exact copy inside one source is the normaliser's business (Message-ID, identical rows).
+    other_source = mail["order"] != mail["order"].shift()
+    repeat = same_key & close & other_source
+    first_file, first_row = mail["file"].shift(), mail["row"].shift()
+    result = list(adapted)
+    for order in mail.loc[repeat, "order"].unique():
+        hits = mail[repeat & (mail["order"] == order)]
+        frame = adapted[order].frame
+        reasons = pd.Series(None, index=frame.index, dtype=object)
+        reasons.iloc[hits["position"].to_numpy()] = (
+            "the same e-mail as " + first_file[hits.index] + " row " + first_row[hits.index].astype(int).astype(str)
+            + " (same sender, subject and candidate within 2 min)").to_numpy()
+        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        result[order] = Adapted(kept, stack_rejects(adapted[order].rejects, report), adapted[order].source)
+    return result
+
+
+def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
+    """Read every input through its adapter (``read_native`` for the project's own format),
+    merge them and normalise the whole log — or interview list — at once."""
+    options.tz = tz
+    adapted = [_adapt(Path(p), options, role, read_native) for p in paths]
+    if role == "interviews":
+        loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
+    else:
+        adapted = cross_source_duplicates(adapted, tz)
+        loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)
+    return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)
+
+
+COUNT_COLUMNS = ["input", "source", "rows_read", "rows_used", "duplicates", "unmatched", "rejected"]
+
+
+def counts_by_source(options: SourceOptions, *tables: Normalised) -> pd.DataFrame:
+    """Per input (a file, or a folder of .eml): rows read, used, duplicated, unmatched (no or
+    several candidates) and otherwise rejected; read = used + duplicates + unmatched + rejected."""
+    rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
+    used = pd.concat([t.frame["source_file"].astype(str) for t in tables], ignore_index=True)
+    reason = rejects["reason"].astype(str)
+    kind = np.where(rejects["kind"] == "duplicate", "duplicates",
+                    np.where(reason.str.startswith(("unmatched", "ambiguous")), "unmatched", "rejected"))
+    tally = pd.concat([
+        pd.DataFrame({"source_file": used, "what": "rows_used"}),
+        pd.DataFrame({"source_file": rejects["source_file"].astype(str), "what": kind}),
+    ], ignore_index=True)
+    origin = tally["source_file"].map(lambda f: options.origins.get(f, (f, "events")))
+    tally["input"], tally["source"] = origin.str[0], origin.str[1]
+    table = tally.groupby(["input", "source", "what"]).size().unstack("what", fill_value=0)
+    table = table.reindex(columns=["rows_used", "duplicates", "unmatched", "rejected"], fill_value=0)
+    table.insert(0, "rows_read", table.sum(axis=1))
+    return table.reset_index()[COUNT_COLUMNS]

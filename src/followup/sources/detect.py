@@ -1,0 +1,102 @@
+"""Which system wrote a file: decided from its content (keys, headers, the mbox ``From`` line),
+never from its name alone, so ``calls.json`` from Twilio and from RingCentral both work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..readers import canonical_columns
+from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
+from . import greenhouse, lever, ringcentral, twilio
+from .records import load_documents, records_under
+
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
+TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
+SAMPLE = 20
+
+
+def detect(path: Path, mapping=None, role: str = "events") -> str:
+    """The source name for ``path`` (see :data:`followup.sources.SOURCES`); the project's own
+    format (``events``/``interviews``) when nothing vendor-specific is recognised."""
+    native = "interviews" if role == "interviews" else "events"
+    if path.is_dir():
+        return "eml"
+    suffix = path.suffix.lower()
+    if suffix in (".mbox", ".mbx"):
+        return "mbox"
+    if suffix == ".eml":
+        return "eml"
+    if suffix in JSON_SUFFIXES and path.exists():
+        return _json_source(path) or native
+    if suffix in TABLE_SUFFIXES:
+        return _table_source(path, mapping) or native
+    return _mail_source(path) or native
+
+
+def _json_source(path: Path) -> str | None:
+    try:
+        documents = load_documents(path)
+    except Exception:  # unreadable: the reader that runs next reports it properly
+        return None
+    flat = documents[0] if len(documents) == 1 and isinstance(documents[0], list) else documents
+    if any(greenhouse.is_feed(d) for d in flat[:SAMPLE]):
+        return "greenhouse"
+    if any(ringcentral.is_page(d) for d in flat[:SAMPLE]):
+        return "ringcentral"
+    if any(twilio.is_page(d) for d in flat[:SAMPLE]):
+        return "twilio"
+    records = records_under(flat[:SAMPLE], ("records", "calls", "data", "scheduled_interviews"))[:SAMPLE]
+    for test, name in ((greenhouse.is_scheduled_interview, "greenhouse-interviews"),
+                       (lever.is_interview, "lever-interviews"), (lever.is_note, "lever"),
+                       (greenhouse.is_v3_note, "greenhouse"),
+                       (ringcentral.is_record, "ringcentral"), (twilio.is_record, "twilio")):
+        if records and any(test(r) for r in records):
+            return name
+    return None
+
+
+def headers_of(path: Path) -> list[str]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return [str(c) for c in pd.read_excel(path, nrows=0).columns]
+    if suffix in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    return [str(c) for c in pd.read_csv(path, nrows=0, sep=None, engine="python",
+                                        encoding="utf-8-sig", encoding_errors="replace").columns]
+
+
+def _table_source(path: Path, mapping) -> str | None:
+    try:
+        headers = headers_of(path)
+    except Exception:  # unreadable: the reader that runs next reports it properly
+        return None
+    if mapping is not None and mapping.mapped_columns() <= set(headers):
+        return "map"
+    canonical = set(canonical_columns(headers, EVENT_COLUMN_ALIASES).values())
+    if set(REQUIRED_EVENT_COLUMNS) <= canonical:
+        return None
+    folded = {fold(h) for h in headers}
+    if twilio.csv_matches(folded):
+        return "twilio"
+    if ringcentral.csv_matches(folded):
+        return "ringcentral"
+    return None
+
+
+def _mail_source(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"From "):
+        return "mbox"
+    lines = head.lower().splitlines()[:30]
+    if any(line.startswith(b"from:") for line in lines) and any(
+            line.startswith((b"date:", b"message-id:", b"received:")) for line in lines):
+        return "eml"
+    return None

@@ -1,0 +1,188 @@
+"""Any other CSV/Excel export, described by a column-mapping file (``--map mapping.toml``).
+
+.. code-block:: toml
+
+    [columns]                 # which of your columns holds what (candidate and time required)
+    candidate = "Applicant"
+    time = "Logged"
+    channel = "Kind"
+    direction = "Dir"
+    outcome = "Result"
+    duration = "Secs"         # also contact, event_id, subject, note
+
+    candidate_match = "email" # how the candidate column is tied to the roster: id | email | phone
+    time_format = "%d/%m/%Y %H:%M"   # strftime; needed for day-first dates, never guessed
+    time_zone = "Europe/London"      # for times without an offset (default: --tz)
+
+    [constants]               # a value for the whole file when it has no such column
+    channel = "phone"
+
+    [values.direction]        # your spellings -> ours (case-insensitive); others fall through
+    "IN" = "inbound"          # to the scorer's own synonym table, then to rejects
+
+The file is validated (unknown keys, unknown target values, a channel given neither as a column
+nor a constant) with one-line errors naming the key. A data file is read through the mapping
+when every mapped column is in its header (or with ``--source map``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from ..errors import InputFileError
+from ..readers import read_records
+from ..roster import email_key, phone_key
+from ..schema import CHANNELS, DIRECTIONS, OUTCOMES, fold
+from ..timeparse import parse_times
+from .records import Adapted, reject_rows, stack_rejects
+
+TARGETS = {"channel": CHANNELS, "direction": DIRECTIONS, "outcome": OUTCOMES}
+FIELDS = ("candidate", "time", "channel", "direction", "outcome", "duration", "contact",
+          "event_id", "subject", "note")
+RENAMED = {"candidate": "candidate_id", "time": "timestamp", "duration": "duration_s"}
+
+
+class Columns(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    candidate: str
+    time: str
+    channel: Optional[str] = None
+    direction: Optional[str] = None
+    outcome: Optional[str] = None
+    duration: Optional[str] = None
+    contact: Optional[str] = None
+    event_id: Optional[str] = None
+    subject: Optional[str] = None
+    note: Optional[str] = None
+
+
+class Constants(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Optional[Literal[CHANNELS]] = None
+    direction: Optional[Literal[DIRECTIONS]] = None
+    outcome: Optional[Literal[OUTCOMES]] = None
+
+
+class Values(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: dict[str, Literal[CHANNELS]] = {}
+    direction: dict[str, Literal[DIRECTIONS]] = {}
+    outcome: dict[str, Literal[OUTCOMES]] = {}
+
+
+class ColumnMap(BaseModel):
+    """A validated mapping file."""
+
+    model_config = ConfigDict(extra="forbid")
+    columns: Columns
+    candidate_match: Literal["id", "email", "phone"] = "id"
+    time_format: Optional[str] = None
+    time_zone: Optional[str] = None
+    constants: Constants = Constants()
+    values: Values = Values()
+    path: str = ""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, zone):
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {zone!r}; use an IANA name such as Europe/London") from None
+        return zone
+
+    @model_validator(mode="after")
+    def _channel_and_direction_given(self):
+        for name in ("channel", "direction"):
+            if getattr(self.columns, name) is None and getattr(self.constants, name) is None:
+                raise ValueError(f"give [columns] {name} or [constants] {name}")
+        return self
+
+    def mapped_columns(self) -> set[str]:
+        return {v for v in self.columns.model_dump().values() if v is not None}
+
+
+def load_map(path: str | Path) -> ColumnMap:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputFileError(path, f"is not valid TOML: {exc}") from None
+    try:
+        return ColumnMap(**data, path=str(path))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "(file)"
+        raise InputFileError(path, f"{where}: {error['msg']}") from None
+
+
+def read(path: Path, options) -> Adapted:
+    rules: ColumnMap = options.mapping
+    raw = read_records(path, {})
+    missing = sorted(rules.mapped_columns() - set(map(str, raw.columns)))
+    if missing:
+        present = ", ".join(str(c) for c in raw.columns if not str(c).startswith("source_"))
+        raise InputFileError(path, f"{rules.path} names column(s) {', '.join(missing)} that the file does "
+                                   f"not have; it has: {present}")
+    frame = pd.DataFrame({"source_file": raw["source_file"].astype(str), "source_row": raw["source_row"]})
+    for name in FIELDS:
+        target = RENAMED.get(name, name)
+        source = getattr(rules.columns, name)
+        constant = getattr(rules.constants, name, None)
+        frame[target] = raw[source] if source is not None else constant
+    for name, table in rules.values.model_dump().items():
+        if table and getattr(rules.columns, name):
+            spelled = {fold(k): v for k, v in table.items()}
+            text = frame[name].astype("string")
+            frame[name] = text.map(lambda v: spelled.get(fold(v), v) if pd.notna(v) else v)
+    rejects = []
+    if rules.time_format:
+        times = pd.to_datetime(frame["timestamp"].astype("string"), format=rules.time_format, errors="coerce")
+        bad = times.isna() & frame["timestamp"].notna()
+        frame, wrong = reject_rows(frame, pd.Series(f"does not match time_format {rules.time_format!r}",
+                                                    index=frame.index).where(bad), "timestamp")
+        rejects.append(wrong)
+        times = times[frame.index]
+        zone = rules.time_zone or options.tz
+        if times.dt.tz is None:
+            times = times.dt.tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
+        frame["timestamp"] = times
+    elif rules.time_zone:
+        frame["timestamp"] = _naive_in_zone(frame["timestamp"], rules.time_zone)
+    if rules.candidate_match != "id":
+        frame, unmatched = _resolve(frame, rules.candidate_match, options)
+        rejects.append(unmatched)
+    return Adapted(frame, stack_rejects(*rejects), "map")
+
+
+def _naive_in_zone(values: pd.Series, zone: str) -> pd.Series:
+    times, _ = parse_times(values, zone)
+    return values.where(times.isna(), times)
+
+
+def _resolve(frame: pd.DataFrame, kind: str, options):
+    values = frame["candidate_id"]
+    if kind == "email":
+        keys, why = email_key(values), pd.Series(None, index=frame.index, dtype=object)
+        why[keys.isna() & values.notna()] = "unmatched: " + values.astype(str) + " is not an e-mail address"
+    else:
+        keys, why = phone_key(values, options.default_region)
+        why = "unmatched: " + why.where(why.notna())
+    if options.roster is None:
+        ids = pd.Series(pd.NA, index=frame.index, dtype="string")
+        reasons = pd.Series(f"unmatched: candidate_match = {kind!r} needs --candidates roster.csv", index=frame.index)
+    else:
+        ids, reasons = options.roster.match(kind, keys, shown=values)
+    reasons = why.where(why.notna(), reasons)
+    frame = frame.assign(candidate_raw=values, candidate_id=ids)
+    frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["candidate_raw"])
+    return frame.drop(columns="candidate_raw"), unmatched

@@ -1,0 +1,123 @@
+"""What every adapter hands back, and the helpers they share to build it.
+
+An adapter turns one input file into :class:`Adapted`: a frame of *raw* event (or interview)
+columns in the project's vocabulary — the same columns :func:`followup.normalise.normalise_events`
+reads from a hand-written CSV — with ``source_file``/``source_row`` on every row, plus the rows
+it already knows it cannot use (unmatched or ambiguous people, records that are not a contact,
+the second leg of one call) as rejects with their reasons. Nothing is dropped on the way.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError
+from ..normalise import REJECT_COLUMNS, empty_rejects
+
+
+@dataclass
+class Adapted:
+    """One file after its adapter: usable rows, rejects, and which source read it."""
+
+    frame: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=empty_rejects)
+    source: str = "events"
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame) + len(self.rejects)
+
+
+def reject_rows(frame: pd.DataFrame, reasons: pd.Series, column: str, kind: str = "rejected",
+                value: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off the rows that have a reason: (kept rows, their rejects report)."""
+    bad = reasons.notna().to_numpy()
+    if not bad.any():
+        return frame, empty_rejects()
+    shown = value if value is not None else (frame[column] if column in frame else None)
+    report = pd.DataFrame({
+        "source_file": frame.loc[bad, "source_file"].astype(str).to_numpy(),
+        "source_row": frame.loc[bad, "source_row"].astype("int64").to_numpy(),
+        "kind": kind,
+        "column": column,
+        "value": (shown[bad].astype("string").str.slice(0, 60).astype(object).to_numpy()
+                  if shown is not None else None),
+        "reason": reasons[bad].astype(object).to_numpy(),
+    }, columns=REJECT_COLUMNS)
+    return frame[~bad], report
+
+
+def stack_rejects(*reports: pd.DataFrame) -> pd.DataFrame:
+    reports = [r for r in reports if len(r)]
+    return pd.concat(reports, ignore_index=True) if reports else empty_rejects()
+
+
+def first_present(frame: pd.DataFrame, *columns: str) -> pd.Series:
+    """The first of ``columns`` that has a value, row by row (missing columns are skipped)."""
+    result = pd.Series(pd.NA, index=frame.index, dtype=object)
+    for column in columns:
+        if column in frame:
+            result = result.where(result.notna(), frame[column])
+    return result
+
+
+def column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or an all-missing column when the export left it out."""
+    return frame[name] if name in frame else pd.Series(pd.NA, index=frame.index, dtype=object)
+
+
+def provenance(frame: pd.DataFrame, path: Path, rows=None) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    frame["source_file"] = str(path)
+    frame["source_row"] = np.arange(1, len(frame) + 1) if rows is None else np.asarray(rows)
+    return frame
+
+
+def load_documents(path: Path) -> list:
+    """The JSON values in a file: one for ``.json``, one per line for JSON Lines; ``.gz``
+    (as Twilio BulkExport delivers) is opened transparently."""
+    suffixes = [s.lower() for s in path.suffixes]
+    opener = gzip.open if suffixes[-1:] == [".gz"] else open
+    lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
+    try:
+        with opener(path, "rt", encoding="utf-8-sig") as handle:
+            if not lines:
+                return [json.load(handle)]
+            documents = []
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        documents.append(json.loads(line))
+                    except ValueError as exc:
+                        raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
+            return documents
+    except (OSError, EOFError) as exc:
+        raise InputFileError(path, f"cannot be read: {exc}") from None
+    except ValueError as exc:
+        raise InputFileError(path, f"is not JSON: {exc}") from None
+
+
+def records_under(documents: list, keys: tuple[str, ...]) -> list[dict]:
+    """Records from single responses, arrays of responses, or pages (JSON Lines).
+
+    A dict holding any of ``keys`` is a page and contributes the lists under them; any other
+    dict is itself a record; a list is searched element by element.
+    """
+    found: list[dict] = []
+    for document in documents:
+        if isinstance(document, list):
+            found.extend(records_under(document, keys))
+        elif isinstance(document, dict):
+            held = [k for k in keys if isinstance(document.get(k), list)]
+            if held:
+                for key in held:
+                    found.extend(r for r in document[key] if isinstance(r, dict))
+            else:
+                found.append(document)
+    return found
