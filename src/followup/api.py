@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -25,6 +25,9 @@ from .policy import Policy, load_policy
 from .readers import read_records
 from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
 from .scoring import score_rounds
+
+if TYPE_CHECKING:
+    from .sources import SourceOptions
 
 PathLike = Union[str, Path]
 Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
@@ -79,23 +82,41 @@ def _frames(source, aliases) -> list[pd.DataFrame]:
     return [read_records(p, aliases, keep_bad_rows=True) for p in paths]
 
 
-def load_events(source: Source, tz: str = "UTC", strict: bool = False) -> Normalised:
+def load_events(source: Source, tz: str = "UTC", strict: bool = False,
+                sources: "SourceOptions | None" = None) -> Normalised:
     """Read and normalise events from file path(s) or a DataFrame.
 
     Returns a :class:`~followup.normalise.Normalised` with ``frame`` (the used events, sorted by
     candidate and time, UTC), ``rejects`` and ``counts``. With ``strict=True`` the first bad
     row raises :class:`~followup.errors.InvalidRowError` instead of being rejected.
+    Files may also be vendor exports (Greenhouse, Lever, RingCentral, Twilio, mbox/eml, a
+    ``--map`` file), recognised from their content; ``sources`` holds the roster and the other
+    options they need (see :mod:`followup.sources` and docs/sources.md).
     """
     if isinstance(source, Normalised):
         return source
-    return normalise_events(_frames(source, EVENT_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+    if isinstance(source, pd.DataFrame):
+        return normalise_events(_frames(source, EVENT_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+    return _load_sources(source, tz, strict, sources, "events", EVENT_COLUMN_ALIASES)
 
 
-def load_interviews(source: Source, tz: str = "UTC", strict: bool = False) -> Normalised:
-    """Read and normalise the interview list (same conventions as :func:`load_events`)."""
+def load_interviews(source: Source, tz: str = "UTC", strict: bool = False,
+                    sources: "SourceOptions | None" = None) -> Normalised:
+    """Read and normalise the interview list (same conventions as :func:`load_events`); a
+    Greenhouse ``scheduled_interviews`` or Lever interviews dump works too."""
     if isinstance(source, Normalised):
         return source
-    return normalise_interviews(_frames(source, INTERVIEW_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+    if isinstance(source, pd.DataFrame):
+        return normalise_interviews(_frames(source, INTERVIEW_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+    return _load_sources(source, tz, strict, sources, "interviews", INTERVIEW_COLUMN_ALIASES)
+
+
+def _load_sources(source, tz, strict, sources, role, aliases) -> Normalised:
+    from . import sources as adapters
+
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    return adapters.load(paths, check_timezone(tz), strict, sources or adapters.SourceOptions(), role,
+                         read_native=lambda path: _frames(path, aliases)[0])
 
 
 @dataclass
@@ -145,6 +166,7 @@ def score(
     strict: bool = False,
     all_rounds: bool = False,
     model=None,
+    sources: "SourceOptions | None" = None,
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
@@ -154,12 +176,15 @@ def score(
     :class:`ScoreResult` whose ``candidates`` frame has one ranked row per candidate (with
     ``all_rounds=True``, one row per interview round). ``model`` (a ``.skops`` path or a
     :class:`~followup.learning.LearnedModel`) adds ``p_advance`` and ``top_factors``.
+    ``sources`` (a :class:`followup.sources.SourceOptions`: roster, employer domains, …) is
+    what vendor exports need to be tied to candidates (docs/sources.md).
     """
     tz = check_timezone(tz)
     rules = load_policy(policy)
     moment = parse_as_of(as_of, tz)
-    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict)
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict), loaded_interviews, strict)
+    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
+                                              loaded_interviews, strict)
 
     rounds = build_rounds(loaded_interviews.frame, moment, tz)
     features = round_features(loaded_events.frame, rounds, rules, tz)

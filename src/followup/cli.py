@@ -62,10 +62,11 @@ def main():
 def input_options(command):
     """The inputs and the rules to score them by: shared by every command that scores."""
     options = [
-        click.argument("events", nargs=-1, required=True, type=click.Path(dir_okay=False)),
+        click.argument("events", nargs=-1, required=True, type=click.Path()),
         click.option("--interviews", "-i", required=True, type=click.Path(dir_okay=False),
                      help="Interview list: candidate_id, interview_at (+ name, interview_end, "
-                          "interviewers, decision, decision_at, decision_due)."),
+                          "interviewers, decision, decision_at, decision_due), or a Greenhouse "
+                          "scheduled_interviews / Lever interviews dump."),
         click.option("--as-of", "as_of", metavar="TIME",
                      help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
                           "Default: now. Batch jobs should pass it."),
@@ -75,10 +76,58 @@ def input_options(command):
                      help="A preset name (see `followup policies`) or a policy TOML file."),
         click.option("--strict", is_flag=True,
                      help="Stop at the first bad row (exit 1) instead of rejecting it."),
+        source_options,
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+SOURCE_OPTIONS_KEY = "followup.source_options"
+
+
+def _remember(ctx, param, value):
+    ctx.meta.setdefault(SOURCE_OPTIONS_KEY, {})[param.name] = value
+    return value
+
+
+def source_options(command):
+    """Options for vendor exports (docs/sources.md). They are kept in the click context, not
+    passed as parameters, so every command that reads events takes them unchanged."""
+    options = [
+        click.option("--source", multiple=True, metavar="NAME|FILE=NAME", expose_value=False,
+                     callback=_remember,
+                     help="Read the files as this source instead of recognising them "
+                          "(greenhouse, greenhouse-interviews, lever, lever-interviews, "
+                          "ringcentral, twilio, mbox, eml, map, events). Repeatable."),
+        click.option("--candidates", type=click.Path(dir_okay=False), expose_value=False,
+                     callback=_remember, metavar="ROSTER",
+                     help="Roster tying phones, e-mails and application ids to candidate ids: "
+                          "CSV/Excel (candidate_id, name, emails, phones, application_ids) or a "
+                          "Greenhouse candidates / Lever opportunities dump."),
+        click.option("--default-region", expose_value=False, callback=_remember, metavar="CC",
+                     help="Country for phone numbers written without +country code (e.g. US, GB)."),
+        click.option("--employer-domain", multiple=True, expose_value=False, callback=_remember,
+                     metavar="DOMAIN",
+                     help="The employer's mail domain (repeatable): mail from it is outbound."),
+        click.option("--map", "map_file", type=click.Path(dir_okay=False), expose_value=False,
+                     callback=_remember, metavar="MAPPING.toml",
+                     help="Column mapping for any other CSV/Excel export (docs/sources.md)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _sources():
+    """The source options given on the command line, as the API takes them."""
+    from .sources import SourceOptions
+
+    given = click.get_current_context().meta.get(SOURCE_OPTIONS_KEY, {})
+    return SourceOptions.build(candidates=given.get("candidates"),
+                               employer_domains=given.get("employer_domain") or (),
+                               default_region=given.get("default_region"),
+                               source=given.get("source") or (), map_file=given.get("map_file"))
 
 
 def scoring_options(command):
@@ -104,7 +153,7 @@ def scoring_options(command):
 
 def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None):
     return api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
-                     strict=strict, all_rounds=all_rounds, model=model)
+                     strict=strict, all_rounds=all_rounds, model=model, sources=_sources())
 
 
 def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
@@ -235,9 +284,10 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("events", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("events", nargs=-1, required=True, type=click.Path())
 @click.option("--interviews", "-i", type=click.Path(dir_okay=False),
               help="Also check the interview list, and reject events of candidates not in it.")
+@source_options
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone for times without an offset.")
 @click.option("--rejects", type=click.Path(dir_okay=False),
@@ -246,15 +296,20 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
               show_default=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
 def validate(events, interviews, tz, rejects, fmt, strict):
-    """Check input files without scoring: row accounting per file and the reasons rows were
+    """Check input files without scoring: row accounting per input and source (read, used,
+    duplicated, unmatched to a candidate, otherwise rejected) and the reasons rows were
     rejected. Exit 0 when the files could be read (rejected rows are reported, not fatal)."""
-    loaded = api.load_events(list(events), tz=tz, strict=strict)
+    from .sources import counts_by_source
+
+    sources = _sources()
+    loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
     if interviews:
-        loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict)
+        loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict, sources=sources)
         loaded = api.reject_unknown_candidates(loaded, loaded_interviews, strict)
         tables = [loaded, loaded_interviews]
     by_file = api.counts_by_file(*tables)
+    by_source = counts_by_source(sources, *tables)
     all_rejects = __import__("pandas").concat([t.rejects for t in tables], ignore_index=True)
     if rejects:
         present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
@@ -265,11 +320,13 @@ def validate(events, interviews, tz, rejects, fmt, strict):
 
         reasons = present.rejects_frame(all_rejects)
         click.echo(json.dumps({"counts": totals, "files": by_file.to_dict(orient="records"),
+                               "sources": by_source.to_dict(orient="records"),
                                "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
         return
-    click.echo(by_file.to_string(index=False))
+    click.echo(by_source.to_string(index=False))
     click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
-               f"{totals['duplicates']} + rejected {totals['rejected']}")
+               f"{totals['duplicates']} + unmatched {int(by_source['unmatched'].sum())} + rejected "
+               f"{int(by_source['rejected'].sum())}")
     if len(all_rejects):
         click.echo("")
         shown = present.rejects_frame(all_rejects).head(20)

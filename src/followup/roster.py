@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -109,6 +109,7 @@ class Roster:
     entries: pd.DataFrame
     default_region: str | None = None
     path: str = "<roster>"
+    names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
     def _lookup(self, kind: str) -> pd.Series:
         rows = self.entries[self.entries["kind"] == kind].drop_duplicates(["value", "candidate_id"])
@@ -223,4 +224,9 @@ def load_roster(path: str | Path, default_region: str | None = None) -> Roster:
     frame = _from_ats_json(path) if path.suffix.lower() == ".json" and path.exists() else None
     if frame is None:
         frame = read_records(path, ROSTER_ALIASES)
-    return Roster(_long_table(frame, path, region), region, str(path))
+    entries = _long_table(frame, path, region)
+    names = pd.Series(dtype=object)
+    if "name" in frame:
+        named = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+        names = named.dropna(subset=["name"]).drop_duplicates("candidate_id").set_index("candidate_id")["name"]
+    return Roster(entries, region, str(path), names.astype(object))

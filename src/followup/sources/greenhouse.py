@@ -23,7 +23,8 @@ which maps the activity feed to ``GET /v3/notes``.
   application ids; ``start``/``end`` are ``{"date_time": …}`` or, for all-day interviews,
   ``{"date": "YYYY-MM-DD"}`` — read as local midnight in ``--tz``, ending at the next midnight
   (an all-day interview's follow-up starts after that day). Interviewer names (else e-mails) are
-  joined with ``;``; ``interview.name`` becomes ``name``. No cancelled status is documented;
+  joined with ``;``; ``name`` is the candidate's name from the roster (``interview.name`` is the
+  interview's title, not kept). No cancelled status is documented;
   every status is kept.
 """
 
@@ -121,7 +122,6 @@ def read_interviews(path: Path, options) -> Adapted:
         if isinstance(people, list) else pd.NA)
     frame = pd.DataFrame({
         "application_id": column(parts, "application_id").astype("string"),
-        "name": column(parts, "interview.name"),
         "interview_at": start, "interview_end": end, "interviewers": people,
         "source_file": parts["source_file"], "source_row": parts["source_row"],
     })
@@ -133,5 +133,7 @@ def read_interviews(path: Path, options) -> Adapted:
         ids, reasons = options.roster.match("application", frame["application_id"])
         reasons[frame["application_id"].isna().to_numpy()] = "unmatched: the interview has no application_id"
     frame["candidate_id"] = ids
+    if options.roster is not None:  # the interview list's name is the candidate's
+        frame["name"] = ids.map(options.roster.names)
     frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["application_id"])
     return Adapted(frame.drop(columns="application_id"), unmatched, "greenhouse-interviews")

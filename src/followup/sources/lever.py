@@ -8,7 +8,7 @@ milliseconds**.
 
 * **Interviews** (``GET /opportunities/:opportunity/interviews``) become interview rows:
   ``date`` (ms) is the start, ``date + duration`` minutes the end, ``interviewers[].name``
-  (else ``email``) joined with ``;``, ``subject`` the name. ``canceledAt`` set ⇒ the interview
+  (else ``email``) joined with ``;``, ``name`` from the roster. ``canceledAt`` set ⇒ the interview
   is reported as rejected ("canceled"), not scored. The response does not name its opportunity
   (it is in the URL), so each record — or the saved page — must carry ``opportunityId`` (the
   export command in docs/sources.md adds it); the roster built from ``GET /opportunities``
@@ -73,7 +73,6 @@ def read_interviews(path: Path, options) -> Adapted:
         if isinstance(people, list) else pd.NA)
     frame = pd.DataFrame({
         "opportunity": column(parts, "opportunityId").astype("string"),
-        "name": column(parts, "subject"),
         # Whole milliseconds as 13-digit integers: the scorer's epoch-ms reading, never a float.
         "interview_at": start.astype("Int64"),
         "interview_end": (start + minutes * 60_000).astype("Int64"),
@@ -92,5 +91,7 @@ def read_interviews(path: Path, options) -> Adapted:
         reasons[frame["opportunity"].isna().to_numpy()] = (
             "unmatched: the interview names no opportunityId (see docs/sources.md, Lever)")
     frame["candidate_id"] = ids
+    if options.roster is not None:  # the interview list's name is the candidate's
+        frame["name"] = ids.map(options.roster.names)
     frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["opportunity"])
     return Adapted(frame.drop(columns="opportunity"), stack_rejects(dropped, unmatched), "lever-interviews")
