@@ -36,13 +36,15 @@ from .features import (
     NS_PER_MINUTE,
     _follow_up_events,
     _latest_round_at_or_before,
+    cadence_start,
+    checkin_days,
     interviewer_panel,
     local_day,
     person_key,
     positions_in,
 )
 from .reasons import MONTHS, cat, join, when
-from .scoring import FLAGS
+from .scoring import FLAGS, quiet_since
 
 ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
@@ -223,8 +225,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     hours = (times_ns - anchor_ns) / 3.6e12
 
     period_ns = windows.cadence_days * NS_PER_DAY
-    start_ns = anchor_ns + windows.cadence_starts_day * NS_PER_DAY
-    period = np.floor_divide(times_ns - start_ns, period_ns)
+    period = np.floor_divide(times_ns - cadence_start(held, policy)[slot], period_ns)
     completed = column("periods_completed", float)
     period_word = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
 
@@ -247,6 +248,8 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     burst_count = column("burst_hangups", float)
     in_burst = (unanswered & counted & (burst_count >= restraint.burst_count) & (times_ns <= burst_ns)
                 & (times_ns > burst_ns - int(restraint.burst_minutes * NS_PER_MINUTE)))
+
+    checkin, early = _checkins(events, held, policy, slot, contact & ~opening, day_of(events, held, slot, tz))
 
     decided = column("window_closed_by").astype(str) == "decision"
     decision = pd.Series(column("decision")).astype(object)
@@ -276,8 +279,10 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
         when(in_burst, cat("part of a burst of ", _numbers(burst_count),
                            f" unanswered calls within {restraint.burst_minutes:g} min")),
         when(credited, _fixed(n, "thank-you after the decision (credited by the policy)")),
-        when(contact & ~(first | opening | thanked | (period >= 0)),
-             _fixed(n, "contact in the first week")),
+        when(checkin, _fixed(n, "check-in timed to the decision date")),
+        when(early, _fixed(n, "before the decision date, outside the check-ins (counts against restraint)")),
+        when(contact & ~(first | opening | thanked | checkin | early | (period >= 0)),
+             _fixed(n, "contact before the cadence starts")),
         # Why the rest did not count (the first that applies).
         when(~counted, _first_text([
             (~inbound, _fixed(n, "employer's message: not follow-up")),
@@ -294,6 +299,31 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
         ])),
     ]
     return np.asarray(_filled(join(parts, ROLE_SEPARATOR)), dtype=object)
+
+
+def day_of(events: pd.DataFrame, held: pd.DataFrame, slot: np.ndarray, tz: str) -> np.ndarray:
+    """Local day of each event after the anchor of its round (``slot``)."""
+    return local_day(events["timestamp"], tz) - held["anchor_day"].to_numpy(dtype=np.int64)[slot]
+
+
+def _checkins(events, held, policy, slot, eligible, day) -> tuple[np.ndarray, np.ndarray]:
+    """Under a deadline policy: which contacts were the check-ins (the first in each expected
+    day range) and which came early, before the due date outside them."""
+    n = len(events)
+    if not policy.deadline.active:
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    ranges = {key: values[slot] for key, values in checkin_days(held, policy).items()}
+    due = held["due_day"].to_numpy(dtype=float)[slot]
+    eligible = eligible & ~np.isnan(due)
+    with np.errstate(invalid="ignore"):
+        in_first = eligible & (day >= ranges["first_lo"]) & (day <= ranges["first_hi"])
+        in_second = eligible & ~in_first & (day >= ranges["second_lo"]) & (day <= ranges["second_hi"])
+    range_slot = np.where(in_first, 1, np.where(in_second, 2, 0))
+    # Events are in (candidate, time) order, so the rank within (round, range) is the order made.
+    rank = pd.Series(range_slot).groupby([slot, range_slot]).cumcount().to_numpy()
+    checkin = (in_first | in_second) & (rank == 0)
+    early = eligible & ~checkin & (day < due)
+    return checkin, early
 
 
 def _fixed(n: int, text: str) -> pa.Array:
@@ -492,7 +522,8 @@ def explain(result, candidate_id: str) -> Explanation:
         score_why=score_why,
         grade_why=grade_why,
         flag_reasons=flag_reasons,
-        missed=_missed(row, events, policy, tz),
+        missed=_missed(row, events, policy, tz, cadence_start(mine, policy)[0] if row["held"] else 0,
+                       quiet_since(mine, policy).iloc[0]),
         reasons=reasons,
     )
     card._burst_minutes = float(policy.restraint.burst_minutes)
@@ -592,6 +623,11 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     if extra_hangups:
         penalties.append(f"{extra_hangups} × {rules.hangup_penalty:g} ({row['hangups']} unanswered calls, "
                          f"{rules.hangups_forgiven} forgiven)")
+    deadline = policy.deadline
+    early = max(int(row["early_contacts"] or 0) - deadline.early_contacts_forgiven, 0)
+    if early and deadline.early_contact_penalty:
+        penalties.append(f"{early} × {deadline.early_contact_penalty:g} ({row['early_contacts']} contacts before "
+                         f"the decision date outside the check-ins, {deadline.early_contacts_forgiven} forgiven)")
     if burst:
         penalties.append(f"{rules.burst_penalty:g} (a burst: {row['burst_hangups']} unanswered calls within "
                          f"{rules.burst_minutes:g} min)")
@@ -659,11 +695,19 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
                           why="after the decision: " + ("a thank-you" if value == 100 else
                                                         f"no thank-you within {c.after_decision_days} days"
                                                         if value == 0 else "left out")))
+    d = policy.deadline
+    if d.checkins_weight > 0:
+        expected = int(row["checkins_expected"] or 0)
+        parts.append(Part(name="check-ins", weight=d.checkins_weight,
+                          value=row["checkins_met"] / expected * 100 if expected else None,
+                          why=(f"check-ins: {row['checkins_met']} of {expected} timed to the decision due on day "
+                               f"{int(row['due_day'])}") if expected else
+                              "check-ins: left out (no decision date, or none due yet)"))
     return [part.model_copy(update={"why": part.why + ("" if part.value is None else f" = {part.value:.0f}")
                                     + f" (weight {part.weight:g})"}) for part in parts]
 
 
-def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -> list[str]:
+def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
     """What the playbook expected by the as-of time that the log does not show."""
     if not row["held"]:
         return []
@@ -686,7 +730,7 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -> list[str]:
     completed = int(row["periods_completed"] or 0)
     if completed:
         period_ns = windows.cadence_days * NS_PER_DAY
-        start = pd.Timestamp(row["anchor"]) + pd.Timedelta(days=windows.cadence_starts_day)
+        start = pd.Timestamp(start_ns, tz="UTC")
         contacts = events[(events["kind"] == "contact").to_numpy()]
         index = ((contacts["timestamp"] - start) / pd.Timedelta(period_ns, "ns")).to_numpy(dtype=float)
         held_periods = set(np.floor(index[(index >= 0) & (index < completed)]).astype(int).tolist())
@@ -708,9 +752,13 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -> list[str]:
         missing = [name for name, key in zip(names, keys) if key not in addressed]
         missed.append("no individual thank-you to " + ", ".join(missing))
 
+    expected = int(row["checkins_expected"] or 0)
+    if policy.deadline.checkins_weight > 0 and expected > int(row["checkins_met"] or 0):
+        missed.append(f"{expected - int(row['checkins_met'])} of {expected} check-ins timed to the decision "
+                      f"date (due on day {int(row['due_day'])}) not made")
     if "WENT_SILENT" in str(row["flags"]):
-        gap = (row["window_end"] - row["last_contact_at"]) / pd.Timedelta(days=1)
-        missed.append(f"no contact for {gap:.0f} days since {_when(row['last_contact_at'], tz, False)} "
+        gap = (row["window_end"] - quiet_from) / pd.Timedelta(days=1)
+        missed.append(f"no contact for {gap:.0f} days since {_when(quiet_from, tz, False)} "
                       f"(more than {windows.silent_gap_days} allowed)")
     courtesy = policy.courtesy
     if (courtesy.after_decision_weight > 0 and row["window_closed_by"] == "decision"
