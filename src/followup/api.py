@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -167,6 +167,7 @@ def score(
     all_rounds: bool = False,
     model=None,
     sources: "SourceOptions | None" = None,
+    progress: "Callable[[str], None] | None" = None,
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
@@ -177,18 +178,25 @@ def score(
     ``all_rounds=True``, one row per interview round). ``model`` (a ``.skops`` path or a
     :class:`~followup.learning.LearnedModel`) adds ``p_advance`` and ``top_factors``.
     ``sources`` (a :class:`followup.sources.SourceOptions`: roster, employer domains, …) is
-    what vendor exports need to be tied to candidates (docs/sources.md).
+    what vendor exports need to be tied to candidates (docs/sources.md). ``progress`` is
+    called with the name of each stage as it starts (see :mod:`followup.progress`).
     """
+    step = progress or (lambda stage: None)
     tz = check_timezone(tz)
     rules = load_policy(policy)
     moment = parse_as_of(as_of, tz)
+    step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    step("reading events")
     loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
                                               loaded_interviews, strict)
 
+    step("follow-up windows")
     rounds = build_rounds(loaded_interviews.frame, moment, tz)
     features = round_features(loaded_events.frame, rounds, rules, tz)
+    step("scoring")
     scored = score_rounds(rounds, features, rules, tz)
+    step("ranking")
     chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
     candidates = rank(chosen)
     if model is not None:  # scikit-learn and skops are imported only when a model is used

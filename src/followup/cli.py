@@ -15,6 +15,7 @@ import click
 
 from . import api, present
 from .errors import FollowupError
+from .redact import KEY_ENV as REDACT_ENV
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
 EXIT_FLAGGED = 3
@@ -130,6 +131,50 @@ def _sources():
                                source=given.get("source") or (), map_file=given.get("map_file"))
 
 
+REDACT_KEY = "followup.redact"
+
+
+def _remember_redaction(ctx, param, value):
+    ctx.meta.setdefault(REDACT_KEY, {})[param.name] = value
+    if param.name == "redact_key" and value is not None:
+        ctx.meta[REDACT_KEY]["key_from_command_line"] = (
+            ctx.get_parameter_source(param.name) == click.core.ParameterSource.COMMANDLINE)
+    return value
+
+
+def redact_options(command):
+    """``--redact`` and its key (docs/reliability.md#redaction). Kept in the click context like
+    the source options, so a command only needs the decorator and :func:`_redactor`."""
+    options = [
+        click.option("--redact", is_flag=True, expose_value=False, callback=_remember_redaction,
+                     help="Replace names, e-mail addresses, phone numbers and message text in "
+                          "every output with keyed pseudonyms (name-…, email-…, phone-…)."),
+        click.option("--redact-key", metavar="KEY", envvar=REDACT_ENV, show_envvar=True,
+                     expose_value=False, callback=_remember_redaction,
+                     help="The secret key for --redact (at least 16 characters). Prefer the "
+                          "environment variable: a command line is visible to other users."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _redactor():
+    """The :class:`~followup.redact.Redactor` asked for, or ``None``; a usage error (exit 2)
+    before any work when --redact has no usable key."""
+    from .redact import Redactor
+
+    given = click.get_current_context().meta.get(REDACT_KEY, {})
+    if not given.get("redact"):
+        if given.get("key_from_command_line"):
+            raise click.UsageError("--redact-key was given without --redact; add --redact")
+        return None
+    try:
+        return Redactor.from_environment(given.get("redact_key"))
+    except FollowupError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def scoring_options(command):
     """Options shared by ``score`` and ``flags``."""
     options = [
@@ -144,22 +189,33 @@ def scoring_options(command):
                           "(.csv or .json)."),
         click.option("--all-rounds", is_flag=True,
                      help="One row per interview round instead of the latest round per candidate."),
-        click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="No summary line and no progress display on stderr."),
+        redact_options,
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None):
-    return api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
-                     strict=strict, all_rounds=all_rounds, model=model, sources=_sources())
+def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None, quiet=False):
+    """Score, with a progress display on a terminal, and redacted when --redact was given."""
+    from .progress import stages
+
+    redactor = _redactor()
+    with stages(enabled=not quiet and sys.stderr.isatty()) as step:
+        result = api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
+                           strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
+                           progress=step)
+    return redactor.result(result) if redactor else result
 
 
 def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
     """Write the result (and the rejects) where asked; print a summary line on stderr."""
     is_terminal = sys.stdout.isatty()
     fmt = present.format_for(output, fmt, is_terminal)
+    if output and rejects and Path(output).resolve() == Path(rejects).resolve():
+        raise FollowupError(f"--output and --rejects are the same file {output}; give two names")
     if rejects:
         present.atomic_write(rejects, lambda p: present.write_rejects(result.rejects, p), inputs)
     if output:
@@ -175,7 +231,7 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
 
         click.echo(json.dumps(present.json_document(result, frame), indent=2, ensure_ascii=False))
     else:
-        click.echo(present.tabular(result, frame).to_csv(index=False), nl=False)
+        click.echo(present.spreadsheet_safe(present.tabular(result, frame)).to_csv(index=False), nl=False)
     if not quiet and (output or fmt != "table"):
         counts = result.counts
         where = f" → {output}" if output else ""
@@ -203,7 +259,7 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet)
     _emit(result, result.candidates, fmt, output, rejects,
           [*events, interviews, *([model] if model else [])], quiet)
 
@@ -219,7 +275,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     Same inputs and options as `score`. Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
     WENT_SILENT.
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, quiet=quiet)
     flagged = result.flagged
     _emit(result, flagged, fmt, output, rejects, [*events, interviews], quiet,
           title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
@@ -230,6 +286,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
 @main.command("explain", context_settings=CONTEXT)
 @click.argument("candidate_id")
 @input_options
+@redact_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
@@ -260,6 +317,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
 
 @main.command("report", context_settings=CONTEXT)
 @input_options
+@redact_options
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
               help="The HTML file to write (atomically), e.g. shortlist.html.")
 @click.option("--title", default="Follow-up shortlist", show_default=True,
@@ -295,12 +353,14 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+@redact_options
 def validate(events, interviews, tz, rejects, fmt, strict):
     """Check input files without scoring: row accounting per input and source (read, used,
     duplicated, unmatched to a candidate, otherwise rejected) and the reasons rows were
     rejected. Exit 0 when the files could be read (rejected rows are reported, not fatal)."""
     from .sources import counts_by_source
 
+    redactor = _redactor()
     sources = _sources()
     loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
@@ -311,6 +371,8 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     by_file = api.counts_by_file(*tables)
     by_source = counts_by_source(sources, *tables)
     all_rejects = __import__("pandas").concat([t.rejects for t in tables], ignore_index=True)
+    if redactor:
+        all_rejects = redactor.frame(all_rejects)
     if rejects:
         present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
                              [*events, *([interviews] if interviews else [])])
@@ -333,6 +395,36 @@ def validate(events, interviews, tz, rejects, fmt, strict):
         click.echo(shown.to_string(index=False))
         if len(all_rejects) > len(shown):
             click.echo(f"… and {len(all_rejects) - len(shown)} more (write them all with --rejects FILE)")
+
+
+@main.command("pseudonym", context_settings=CONTEXT)
+@click.argument("values", nargs=-1, required=True)
+@click.option("--redact-key", metavar="KEY", envvar=REDACT_ENV, show_envvar=True,
+              help="The key the results were redacted with.")
+@click.option("--kind", type=click.Choice(["auto", "name", "email", "phone", "text", "value"]),
+              default="auto", show_default=True,
+              help="auto: an e-mail address or phone number by its shape, else a name.")
+def pseudonym_command(values, redact_key, kind):
+    """Print the pseudonym `--redact` gives each VALUE, tab-separated after it: how the key
+    holder joins redacted results back to people. VALUE `-` reads one value per line from
+    standard input.
+
+    \b
+    Example:
+      followup pseudonym "Alice Hartman" alice@example.com "+1 555 010 0199"
+    """
+    from .redact import Redactor
+
+    if values == ("-",):
+        values = tuple(line.rstrip("\r\n") for line in sys.stdin if line.strip())
+    if not redact_key:
+        raise click.UsageError(f"the key is needed: pass --redact-key KEY or set {REDACT_ENV}")
+    try:
+        redactor = Redactor(redact_key)
+    except FollowupError as exc:
+        raise click.UsageError(str(exc)) from None
+    for value in values:
+        click.echo(f"{value}\t{redactor.pseudonym(value, None if kind == 'auto' else kind)}")
 
 
 @main.group(context_settings=CONTEXT, invoke_without_command=True)

@@ -141,6 +141,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: list[s
     os.close(handle)
     try:
         write(Path(temporary))
+        with open(temporary, "rb+") as written:  # on disk before the rename makes it visible
+            os.fsync(written.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -148,13 +150,36 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: list[s
     return target
 
 
+# A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula, prefixed with ``'`` so they show as text.
+
+    Names, subjects and contacts come from candidates: ``=HYPERLINK(...)`` in a name must not
+    become a live link in a hiring manager's spreadsheet. Only text columns are touched, so
+    numbers stay numbers (a score of -0.0 or a negative count is still a number).
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if not (values.dtype == object or isinstance(values.dtype, (pd.StringDtype, pd.CategoricalDtype))):
+            continue
+        text = values.astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(bool)
+        if risky.any():
+            safe[column] = values.astype(object).where(~risky, "'" + text.astype(object))
+    return safe
+
+
 def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
-        frame.to_csv(path, index=False)
+        spreadsheet_safe(frame).to_csv(path, index=False)
     elif fmt == "parquet":
         frame.to_parquet(path, index=False)
     elif fmt == "xlsx":
-        frame.to_excel(path, index=False, engine="openpyxl")
+        spreadsheet_safe(frame).to_excel(path, index=False, engine="openpyxl")
     else:
         raise FollowupError(f"format {fmt!r} cannot be written as a table file")
 
