@@ -174,11 +174,19 @@ def test_outcome_spellings_and_rejected_rows(tmp_path):
     assert table.frame[["candidate_id", "outcome"]].values.tolist() == [["A", "advanced"], ["B", "rejected"]]
     assert table.counts == {"rows_read": 7, "rows_used": 2, "duplicates": 0, "rejected": 5}
     reasons = dict(zip(table.rejects["source_row"], table.rejects["reason"]))
-    assert "not a hiring decision" in reasons[3]
+    assert "no hiring decision was taken" in reasons[3]
     assert "unknown outcome 'maybe'" in reasons[4]
     assert reasons[6] == "candidate already has an outcome on row 1"
     assert reasons[7] == "missing candidate_id"
     assert table.rejects.set_index("source_row").loc[5, "column"] == "decision_at"
+
+
+def test_strict_training_stops_at_the_first_bad_outcome_row(cohort):
+    events, interviews, labels, as_of = cohort
+    bad = labels.astype({"outcome": object})
+    bad.loc[40, "outcome"] = "on hold"
+    with pytest.raises(FollowupError, match=r"row 41, column 'outcome': 'on hold' says no hiring decision was taken"):
+        train(events, interviews, bad, as_of=as_of, strict=True)
 
 
 def test_outcomes_without_a_candidate_column_are_refused(tmp_path):
@@ -257,7 +265,7 @@ def test_train_on_the_sample_prints_metrics_side_by_side(sample_model):
     assert path.exists()
     assert "29 labelled candidates (14 advanced, 15 rejected)" in output
     assert "rows read 33 = used 29 + duplicates 0 + rejected 4" in output
-    assert "'Withdrawn' is the candidate leaving" in output and "unknown outcome 'TBD'" in output
+    assert "'Withdrawn' says no hiring decision was taken" in output and "unknown outcome 'TBD'" in output
     for words in ("ROC AUC", "average precision", "Brier score", "learned model", "playbook score"):
         assert words in output
 

@@ -14,7 +14,7 @@ outcome was decided: the features of that candidate stop there.
 >>> table.counts
 {'rows_read': 5, 'rows_used': 2, 'duplicates': 0, 'rejected': 3}
 >>> table.rejects["reason"].tolist()[0]
-"'withdrawn' is the candidate leaving, not a hiring decision; use advanced or rejected"
+"'withdrawn' says no hiring decision was taken on the candidate; use advanced or rejected"
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def read_outcomes(source: "str | Path | pd.DataFrame", tz: str = "UTC") -> Norma
     reason = pd.Series(np.where(
         words.isin([fold(w) for w in NOT_A_DECISION]),
         "'" + table.frame["outcome_raw"].fillna("").astype(str)
-        + "' is the candidate leaving, not a hiring decision; use advanced or rejected",
+        + "' says no hiring decision was taken on the candidate; use advanced or rejected",
         "unknown outcome '" + table.frame["outcome_raw"].fillna("").astype(str)
         + "'; use advanced (hired, offer, …) or rejected (declined, not selected, …)"),
         index=table.frame.index)

@@ -36,7 +36,7 @@ from sklearn.preprocessing import StandardScaler
 
 from .. import __version__
 from ..api import Source, check_timezone, load_events, load_interviews, parse_as_of, reject_unknown_candidates
-from ..errors import FollowupError
+from ..errors import FollowupError, InvalidRowError
 from ..features import build_rounds
 from ..normalise import Normalised
 from ..policy import load_policy
@@ -116,6 +116,9 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
                                      "interview is after the as-of time: no follow-up to learn from")
     labels = Normalised(labels.frame, labels.rejects.sort_values(["source_file", "source_row"], ignore_index=True),
                         labels.rows_read)
+    if strict and len(labels.rejects):
+        first = labels.rejects.iloc[0]
+        raise InvalidRowError(first["source_file"], first["source_row"], first["column"], first["reason"])
     rows = candidate_rows(shortlist).merge(
         labels.frame[["candidate_id", "advanced", "decision_at"]].rename(columns={"decision_at": "decided_at"}),
         on="candidate_id", how="inner")
