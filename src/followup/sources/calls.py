@@ -18,7 +18,7 @@ def duration_seconds(values: pd.Series) -> pd.Series:
     where none of these fits, for the scorer to reject with its usual reason.
 
     >>> duration_seconds(pd.Series(["67", "0:01:07", "1 min 7 sec", "2 hrs", "soon"])).tolist()
-    [67.0, 67.0, 67.0, 7200.0, 'soon']
+    [67, 67, 67, 7200, 'soon']
     """
     text = values.astype("string").str.strip().str.lower()
     plain = pd.to_numeric(text, errors="coerce")

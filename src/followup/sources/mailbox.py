@@ -97,7 +97,7 @@ def _row(message, source_file: str, source_row: int, from_line: str | None = Non
 def _messages(path: Path) -> list[dict]:
     if path.is_dir():
         rows = []
-        for number, file in enumerate(sorted(path.rglob("*.eml")), 1):
+        for file in sorted(path.rglob("*.eml")):
             with open(file, "rb") as handle:
                 rows.append(_row(email.message_from_binary_file(handle), str(file), 1))
         return rows

@@ -29,10 +29,6 @@ class Adapted:
     rejects: pd.DataFrame = field(default_factory=empty_rejects)
     source: str = "events"
 
-    @property
-    def rows_read(self) -> int:
-        return len(self.frame) + len(self.rejects)
-
 
 def reject_rows(frame: pd.DataFrame, reasons: pd.Series, column: str, kind: str = "rejected",
                 value: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
