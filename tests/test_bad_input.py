@@ -115,11 +115,11 @@ def test_a_ragged_row_is_rejected_and_the_rest_scored(tmp_path):
     interviews.write_text("candidate_id,interview_at\n" + "".join(
         f"C00{i},2026-03-02T10:00:00-05:00\n" for i in range(1, 6)))
     result = followup.score(BAD / "ragged_rows.csv", interviews, as_of=AS_OF)
-    assert result.counts == {"rows_read": 5 + 5, "rows_used": 3 + 5, "duplicates": 0, "rejected": 2}
+    assert result.counts == {"rows_read": 5 + 5, "rows_used": 2 + 5, "duplicates": 0, "rejected": 3}
     scored = result.candidates.set_index("candidate_id")
     assert scored.loc["C001", "inbound_contacts"] == 1
     assert scored.loc["C002", "inbound_contacts"] == 0  # its only row was the ragged one
-    assert set(result.rejects["source_row"]) == {2, 3}
+    assert set(result.rejects["source_row"]) == {2, 3, 5}
 
 
 def test_a_ragged_row_in_another_reader_is_one_clear_error():

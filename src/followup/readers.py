@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import InputFileError
@@ -50,10 +49,6 @@ LOW_CARDINALITY = {"candidate_id", "channel", "direction", "outcome", "contact",
 # The column that marks a record the reader could not split into fields (see module docs).
 READ_ERROR = "_followup_read_error"
 BLOCK_SIZE = 16 << 20
-# Rows converted to Arrow at a time on the record-by-record path, to bound its memory.
-CHUNK_ROWS = 200_000
-# What the fast reader reads as missing; the record-by-record path must agree.
-NULL_VALUES = frozenset(pa_csv.ConvertOptions().null_values)
 
 
 def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -129,7 +124,8 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     except Exception as exc:  # any parser failure (pyarrow, openpyxl, zip, …) is the file's fault
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
-        frame = frame.rename(columns=canonical_columns([str(c) for c in frame.columns], aliases))
+        frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
+        frame = frame.rename(columns=canonical_columns(list(frame.columns), aliases))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if READ_ERROR in frame and not keep_bad_rows:
         bad = frame[READ_ERROR].notna().to_numpy()
@@ -204,14 +200,12 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
 def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str):
     try:
         table = _read_arrow(path, canonical, encoding, delimiter)
-        if len(table) and len(canonical):
-            last = table.column(len(canonical) - 1)[-1]
-            _check_closed_quotes(path, (last.as_py() if last.is_valid else None), len(table))
+        _check_closed_quotes(path, _last_value_spans_lines(table), len(table))
         return table, None
     except pa.ArrowInvalid as exc:
-        if "CSV parse error" not in str(exc) and "straddling" not in str(exc):
+        if "CSV parse error" not in str(exc):
             raise
-    return _read_by_record(path, canonical, encoding, delimiter)
+    return _read_setting_aside(path, canonical, encoding, delimiter)
 
 
 def _check_header(path: Path, names: list[str]) -> None:
@@ -230,18 +224,28 @@ def _column_types(canonical: list[str]) -> dict:
             for name in canonical}
 
 
-def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str) -> pa.Table:
-    return pa_csv.read_csv(
-        path,
-        read_options=pa_csv.ReadOptions(
-            column_names=canonical, skip_rows=1, encoding=encoding, block_size=BLOCK_SIZE
-        ),
-        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(
-            column_types=_column_types(canonical), strings_can_be_null=True,
-            quoted_strings_can_be_null=True
-        ),
-    )
+def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
+                invalid_row_handler=None) -> pa.Table:
+    try:
+        return pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                column_names=canonical, skip_rows=1, encoding=encoding, block_size=BLOCK_SIZE,
+                # Row numbers reach the handler only when reading in one thread.
+                use_threads=invalid_row_handler is None,
+            ),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                              invalid_row_handler=invalid_row_handler),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=_column_types(canonical), strings_can_be_null=True,
+                quoted_strings_can_be_null=True
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "straddling" in str(exc):
+            raise InputFileError(path, f"has a record longer than {BLOCK_SIZE >> 20} MB; "
+                                       "no export of messages needs one") from None
+        raise
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -249,68 +253,54 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
-def _read_by_record(path: Path, canonical: list[str], encoding: str, delimiter: str):
-    """Split the file with Python's csv module, setting aside records of the wrong width.
+def _read_setting_aside(path: Path, canonical: list[str], encoding: str, delimiter: str):
+    """Read again, setting aside records with more or fewer fields than the header.
 
-    Only reached when Arrow's reader refuses the file (a ragged row, a record over the block
-    size). A record with fewer fields than the header, or extra fields that hold anything, is
-    kept as a row marked in :data:`READ_ERROR`; extra empty fields (a trailing delimiter) are
-    harmless and dropped. Blank lines are skipped and not numbered, as the fast path does.
+    Only reached when the fast read refuses the file. Arrow still parses (in one thread, to
+    number the rows); only the bad records reach Python. Each is kept as a row marked in
+    :data:`READ_ERROR`, with its record number, and none of its text.
     """
     width = len(canonical)
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
-    chunks, rows, bad_rows, bad_reasons, pending = [], [], [], [], []
+    bad_rows: list[int] = []
+    bad_reasons: list[str] = []
+    last_bad_spans_lines = False
 
-    def flush():
-        columns = list(zip(*pending)) if pending else [()] * width
-        arrays = [pa.array([None if v in NULL_VALUES else v for v in column], type=pa.string())
-                  for column in columns]
-        chunks.append(pa.Table.from_arrays(arrays, names=canonical))
-        pending.clear()
+    def set_aside(row) -> str:
+        nonlocal last_bad_spans_lines
+        bad_rows.append(row.number - 1)  # Arrow counts the header as record 1
+        bad_reasons.append(f"the record has {row.actual_columns} field{'s' * (row.actual_columns != 1)}, "
+                           f"the header has {width}")
+        last_bad_spans_lines = "\n" in row.text or "\r" in row.text
+        return "skip"
 
-    python_encoding = "utf-8-sig" if encoding == "utf8" else encoding
-    with open(path, encoding=python_encoding, newline="") as handle:
-        records = csv.reader(handle, delimiter=delimiter)
-        next(records, None)
-        number, last_field = 0, None
-        for fields in records:
-            if not any(field.strip() for field in fields):
-                continue
-            number += 1
-            last_field = fields[-1]
-            if len(fields) < width or any(field.strip() for field in fields[width:]):
-                bad_rows.append(number)
-                bad_reasons.append(f"the record has {len(fields)} field{'s' * (len(fields) != 1)}, "
-                                   f"the header has {width}")
-                continue
-            rows.append(number)
-            pending.append(fields[:width])
-            if len(pending) >= CHUNK_ROWS:
-                flush()
-    flush()
-    _check_closed_quotes(path, last_field, number)
-    good = pa.concat_tables(chunks)
+    good = _read_arrow(path, canonical, encoding, delimiter, invalid_row_handler=set_aside)
+    total = len(good) + len(bad_rows)
+    last_is_bad = bool(bad_rows) and bad_rows[-1] == total
+    _check_closed_quotes(path, last_bad_spans_lines if last_is_bad else _last_value_spans_lines(good), total)
+    is_bad = np.zeros(total, dtype=bool)
+    is_bad[np.asarray(bad_rows, dtype=np.int64) - 1] = True
+    good_rows = np.flatnonzero(~is_bad) + 1
     good = good.append_column(READ_ERROR, pa.nulls(len(good), pa.string()))
     bad = pa.Table.from_arrays(
-        [pa.nulls(len(bad_rows), pa.string()) for _ in canonical] + [pa.array(bad_reasons, pa.string())],
-        names=[*canonical, READ_ERROR])
-    table = pa.concat_tables([good, bad])
-    numbers = np.asarray(rows + bad_rows, dtype=np.int64)
-    order = np.argsort(numbers, kind="stable")
-    table = table.take(pa.array(order))
-    for position, name in enumerate(canonical):
-        if name in LOW_CARDINALITY:
-            table = table.set_column(position, name, pc.dictionary_encode(table.column(position)))
-    return table, numbers[order]
+        [pa.nulls(len(bad_rows), field.type) for field in good.schema][:-1] + [pa.array(bad_reasons, pa.string())],
+        schema=good.schema)
+    return pa.concat_tables([good, bad]), np.concatenate([good_rows, np.asarray(bad_rows, dtype=np.int64)])
 
 
-def _check_closed_quotes(path: Path, last_field, row: int) -> None:
+def _last_value_spans_lines(table: pa.Table) -> bool:
+    if not (len(table) and table.num_columns):
+        return False
+    last = table.column(table.num_columns - 1)[-1].as_py()
+    return isinstance(last, str) and ("\n" in last or "\r" in last)
+
+
+def _check_closed_quotes(path: Path, last_field_spans_lines: bool, row: int) -> None:
     """A quote opened and never closed swallows the rest of the file into one field.
 
     That field ends the last record and holds a line break, yet the file does not end with
     a closing quote; checked on that one field, so it costs nothing on a large file.
     """
-    if not (isinstance(last_field, str) and ("\n" in last_field or "\r" in last_field)):
+    if not last_field_spans_lines:
         return
     with open(path, "rb") as handle:
         handle.seek(max(0, path.stat().st_size - 64))
@@ -348,9 +338,11 @@ def _read_json(path: Path) -> pd.DataFrame:
 def _read_json_lines(path: Path) -> pd.DataFrame:
     """One record per line; a line that is not a JSON object is set aside, not fatal."""
     try:
-        return _records_frame(pd.read_json(path, lines=True, dtype=False).to_dict("records"))
+        frame = pd.read_json(path, lines=True, dtype=False)
+        if all(isinstance(column, str) for column in frame.columns):
+            return _records_frame(frame.to_dict("records"))
     except ValueError:
-        pass  # some line is not JSON: find which, line by line
+        pass  # some line is not JSON, or not an object: find which, line by line
     records = []
     with open(path, encoding="utf-8-sig") as handle:
         for line in handle:

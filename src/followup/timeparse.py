@@ -25,8 +25,9 @@ EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")
 LATEST = pd.Timestamp("2100-01-01", tz="UTC")
 UTC_NS = "datetime64[ns, UTC]"
 
-_OFFSET = r"(?:[zZ]|[+-]\d\d:?\d\d)$"
-_ISO = r"^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?"
+_ISO_BODY = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?"
+_ISO = "^" + _ISO_BODY
+_ISO_WITH_OFFSET = _ISO_BODY + r"\s?(?:[zZ]|[+-]\d\d:?\d\d)"
 _RFC2822 = r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+(?:[+-]\d{4}|GMT|UT|UTC|Z)$"
 
 UNPARSEABLE = (
@@ -84,7 +85,10 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     reasons[far] = IMPLAUSIBLE
     iso &= ~far
     rfc &= ~far
-    with_offset = iso & text.str.contains(_OFFSET).fillna(False)
+    # Whole-value matches: a malformed offset (-5:00) must not reach the naive parser, which
+    # would read it as an offset and refuse the whole column as "mixed time zones".
+    with_offset = iso & text.str.fullmatch(_ISO_WITH_OFFSET).fillna(False)
+    naive = iso & text.str.fullmatch(_ISO_BODY).fillna(False)
 
     if digits.any():
         counts = text[digits].str.len()
@@ -96,7 +100,6 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     if with_offset.any():
         result[with_offset] = _to_ns(
             pd.to_datetime(text[with_offset], format="ISO8601", utc=True, errors="coerce"))
-    naive = iso & ~with_offset
     if naive.any():
         local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
         result[naive] = _localize(local, tz)
