@@ -28,7 +28,7 @@ from followup.learning import (
     FEATURE_NAMES, FollowupFeatures, load_model, make_estimator, read_outcomes, save_model, train,
 )
 
-from conftest import SAMPLE_DATA, day, ev, make_events, make_interviews, interview
+from conftest import SAMPLE_DATA, day, ev, make_events
 
 SAMPLE_AS_OF = "2026-03-31T18:00:00-04:00"
 SAMPLE_TZ = "America/New_York"

@@ -19,13 +19,11 @@ outcome was decided: the features of that candidate stop there.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
-from ..normalise import Normalised, _report, empty_rejects
+from ..normalise import Normalised, empty_rejects
 from ..readers import canonical_columns, read_records
 from ..schema import fold
 from ..timeparse import parse_times
@@ -52,7 +50,7 @@ _LOOKUP = {**{fold(s): "advanced" for s in ADVANCED_SPELLINGS},
            **{fold(s): "rejected" for s in REJECTED_SPELLINGS}}
 
 
-def read_outcomes(source: "str | Path | pd.DataFrame", tz: str = "UTC") -> Normalised:
+def read_outcomes(source: "str | os.PathLike | pd.DataFrame", tz: str = "UTC") -> Normalised:
     """Read and check an outcomes file (CSV, JSON, Parquet, Excel…) or DataFrame.
 
     The result's ``frame`` has ``candidate_id``, ``outcome`` (``advanced``/``rejected``),
