@@ -37,7 +37,7 @@ from .features import (
     _follow_up_events,
     _latest_round_at_or_before,
     cadence_start,
-    checkin_days,
+    checkin_roles,
     interviewer_panel,
     local_day,
     person_key,
@@ -307,23 +307,12 @@ def day_of(events: pd.DataFrame, held: pd.DataFrame, slot: np.ndarray, tz: str) 
 
 
 def _checkins(events, held, policy, slot, eligible, day) -> tuple[np.ndarray, np.ndarray]:
-    """Under a deadline policy: which contacts were the check-ins (the first in each expected
-    day range) and which came early, before the due date outside them."""
-    n = len(events)
+    """Under a deadline policy: which contacts were the check-ins and which came early
+    (the rule is :func:`followup.features.checkin_roles`)."""
     if not policy.deadline.active:
-        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    ranges = {key: values[slot] for key, values in checkin_days(held, policy).items()}
-    due = held["due_day"].to_numpy(dtype=float)[slot]
-    eligible = eligible & ~np.isnan(due)
-    with np.errstate(invalid="ignore"):
-        in_first = eligible & (day >= ranges["first_lo"]) & (day <= ranges["first_hi"])
-        in_second = eligible & ~in_first & (day >= ranges["second_lo"]) & (day <= ranges["second_hi"])
-    range_slot = np.where(in_first, 1, np.where(in_second, 2, 0))
-    # Events are in (candidate, time) order, so the rank within (round, range) is the order made.
-    rank = pd.Series(range_slot).groupby([slot, range_slot]).cumcount().to_numpy()
-    checkin = (in_first | in_second) & (rank == 0)
-    early = eligible & ~checkin & (day < due)
-    return checkin, early
+        return np.zeros(len(events), dtype=bool), np.zeros(len(events), dtype=bool)
+    first, second, early = checkin_roles(held, policy, slot, day.astype(float), eligible)
+    return first | second, early
 
 
 def _fixed(n: int, text: str) -> pa.Array:
@@ -613,23 +602,21 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     persistence = Component(name="persistence", value=_value(row["persistence"]), weight=w.persistence,
                             why=persistence_why, parts=[p for p in parts if p.weight > 0])
 
-    excess = max(int(row["max_contacts_7d"] or 0) - rules.max_contacts_per_window, 0)
-    extra_hangups = max(int(row["hangups"] or 0) - rules.hangups_forgiven, 0)
-    burst = int(row["burst_hangups"] or 0) >= rules.burst_count
-    penalties = []
-    if excess:
-        penalties.append(f"{excess} × {rules.excess_contact_penalty:g} ({row['max_contacts_7d']} contacts in the "
-                         f"busiest {rules.frequency_window_days} days, limit {rules.max_contacts_per_window})")
-    if extra_hangups:
-        penalties.append(f"{extra_hangups} × {rules.hangup_penalty:g} ({row['hangups']} unanswered calls, "
-                         f"{rules.hangups_forgiven} forgiven)")
     deadline = policy.deadline
-    early = max(int(row["early_contacts"] or 0) - deadline.early_contacts_forgiven, 0)
-    if early and deadline.early_contact_penalty:
-        penalties.append(f"{early} × {deadline.early_contact_penalty:g} ({row['early_contacts']} contacts before "
-                         f"the decision date outside the check-ins, {deadline.early_contacts_forgiven} forgiven)")
-    if burst:
-        penalties.append(f"{rules.burst_penalty:g} (a burst: {row['burst_hangups']} unanswered calls within "
+    penalties = []
+    if row["penalty_frequency"]:
+        penalties.append(f"{row['penalty_frequency'] / rules.excess_contact_penalty:g} × {rules.excess_contact_penalty:g} "
+                         f"({row['max_contacts_7d']} contacts in the busiest {rules.frequency_window_days} days, "
+                         f"limit {rules.max_contacts_per_window})")
+    if row["penalty_hangups"]:
+        penalties.append(f"{row['penalty_hangups'] / rules.hangup_penalty:g} × {rules.hangup_penalty:g} "
+                         f"({row['hangups']} unanswered calls, {rules.hangups_forgiven} forgiven)")
+    if row["penalty_early"]:
+        penalties.append(f"{row['penalty_early'] / deadline.early_contact_penalty:g} × "
+                         f"{deadline.early_contact_penalty:g} ({row['early_contacts']} contacts before the decision "
+                         f"date outside the check-ins, {deadline.early_contacts_forgiven} forgiven)")
+    if row["penalty_burst"]:
+        penalties.append(f"{row['penalty_burst']:g} (a burst: {row['burst_hangups']} unanswered calls within "
                          f"{rules.burst_minutes:g} min)")
     restraint_why = ("100 − " + " − ".join(penalties) + (", clipped at 0" if row["restraint"] == 0 else "")
                      if penalties else "100: no over-contact and no more unanswered calls than forgiven")
@@ -650,18 +637,18 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
 
 
 def _persistence_parts(row: pd.Series, policy) -> list[Part]:
-    """The persistence parts as :mod:`followup.scoring` weighs them; a part with no data is
-    left out (value ``None``) and the others are re-weighted."""
+    """The persistence parts as :mod:`followup.scoring` computed them (its ``part_*`` columns),
+    each with the facts behind it; a part with no data is left out (value ``None``)."""
     p, c = policy.persistence, policy.courtesy
     period = "week" if policy.windows.cadence_days == 7 else f"{policy.windows.cadence_days}-day period"
     completed = int(row["periods_completed"] or 0)
     if completed:
         cadence = Part(name="cadence", weight=p.cadence_weight,
-                       value=row["periods_with_contact"] / completed * 100,
-                              why=f"cadence: {row['periods_with_contact']} of {completed} {period}{'s' * (completed != 1)}"
+                       value=_value(row["part_cadence"]),
+                       why=f"cadence: {row['periods_with_contact']} of {completed} {period}{'s' * (completed != 1)}"
                            " with a contact")
         channels = Part(name="channels", weight=p.channels_weight,
-                        value=min(row["n_channels"] / p.channel_target, 1.0) * 100,
+                        value=_value(row["part_channels"]),
                         why=f"channels: {row['n_channels']} used ({str(row['channels']).replace(',', ', ') or 'none'})"
                             f", {p.channel_target} wanted")
     else:
@@ -672,7 +659,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
     several = row["interviewers_met"] >= 2 and bool(row["contact_data"])
     if several:
         interviewers = Part(name="interviewers", weight=p.interviewers_weight,
-                            value=row["interviewers_thanked"] / row["interviewers_met"] * 100,
+                            value=_value(row["part_interviewers"]),
                             why=f"interviewers: {row['interviewers_thanked']} of {row['interviewers_met']} "
                                 "thanked individually")
     else:
@@ -683,14 +670,11 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
     if c.every_round_weight > 0:
         judged = row["rounds_held"] >= 2
         parts.append(Part(name="every round", weight=c.every_round_weight,
-                          value=row["rounds_thanked"] / row["rounds_held"] * 100 if judged else None,
+                          value=_value(row["part_every_round"]),
                           why=(f"every round: {row['rounds_thanked']} of {row['rounds_held']} rounds thanked by "
                                f"day {c.thank_you_days}") if judged else "every round: left out (one round)"))
     if c.after_decision_weight > 0:
-        credited = row["window_closed_by"] == "decision" and row["decision"] in c.after_decision
-        thanked = (row["thanks_after_decision"] or 0) > 0
-        waited = row["as_of"] >= row["decision_at"] + pd.Timedelta(days=c.after_decision_days) if credited else False
-        value = 100.0 if credited and thanked else 0.0 if credited and waited else None
+        value = _value(row["part_after_decision"])
         parts.append(Part(name="after the decision", weight=c.after_decision_weight, value=value,
                           why="after the decision: " + ("a thank-you" if value == 100 else
                                                         f"no thank-you within {c.after_decision_days} days"
@@ -699,7 +683,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
     if d.checkins_weight > 0:
         expected = int(row["checkins_expected"] or 0)
         parts.append(Part(name="check-ins", weight=d.checkins_weight,
-                          value=row["checkins_met"] / expected * 100 if expected else None,
+                          value=_value(row["part_checkins"]),
                           why=(f"check-ins: {row['checkins_met']} of {expected} timed to the decision due on day "
                                f"{int(row['due_day'])}") if expected else
                               "check-ins: left out (no decision date, or none due yet)"))

@@ -323,33 +323,47 @@ def checkin_days(held: pd.DataFrame, policy: Policy) -> dict[str, np.ndarray]:
             "second_lo": long_due - d.before_due_days, "second_hi": long_due}
 
 
+def checkin_roles(held: pd.DataFrame, policy: Policy, position: np.ndarray, day: np.ndarray,
+                  eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which of the ``eligible`` contacts (in (round, time) order, with their round
+    ``position`` and ``day``) were the first and the second check-in, and which came early.
+
+    Only the first contact in each expected day range is the check-in; more in the same range,
+    or any outside the ranges before the due date, are early contacts (badgering).
+    """
+    days = checkin_days(held, policy)
+    due = held["due_day"].to_numpy(dtype=float)[position]
+    eligible = eligible & ~np.isnan(due)
+    with np.errstate(invalid="ignore"):
+        in_first = eligible & (day >= days["first_lo"][position]) & (day <= days["first_hi"][position])
+        in_second = eligible & (day >= days["second_lo"][position]) & (day <= days["second_hi"][position])
+        first_checkin = _first_in_round(in_first, position)
+        # When the ranges overlap, a second contact in the overlap is the second check-in.
+        second_checkin = _first_in_round(in_second & ~first_checkin, position)
+        early = eligible & (day < due) & ~first_checkin & ~second_checkin
+    return first_checkin, second_checkin, early
+
+
 def _deadline_checkins(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy):
-    """Per round: check-ins expected so far, check-ins made, and contacts before the due date
-    outside the check-ins (badgering).
+    """Per round: check-ins expected so far, check-ins made, and early contacts (see
+    :func:`checkin_roles`).
 
     A check-in is a contact that is not an opening thank-you. A check-in is expected once its
     day range has passed inside the window — or, when a decision or the next interview closed
     the window, once a whole day of the range had passed — or as soon as it is made; a round
-    with no due date expects none. Only the first contact in each range is the check-in; more in the same
-    range, or any outside the ranges before the due date, are early contacts.
+    with no due date expects none.
     """
     n = len(held)
     zeros = np.zeros(n, dtype=np.int64)
     if not policy.deadline.active or not len(follow_up):
         return zeros, zeros, zeros
-    days = checkin_days(held, policy)
     position = follow_up["round_pos"].to_numpy()
-    day = follow_up["day"].to_numpy(dtype=float)
-    due = held["due_day"].to_numpy(dtype=float)[position]
-    checkin = follow_up["is_contact"].to_numpy(bool) & ~follow_up["is_opening"].to_numpy(bool) & ~np.isnan(due)
-    with np.errstate(invalid="ignore"):
-        in_first = checkin & (day >= days["first_lo"][position]) & (day <= days["first_hi"][position])
-        in_second = checkin & (day >= days["second_lo"][position]) & (day <= days["second_hi"][position])
-    first_checkin = _first_in_round(in_first, position)
-    # When the ranges overlap, a second contact in the overlap is the second check-in.
-    second_checkin = _first_in_round(in_second & ~first_checkin, position)
+    eligible = follow_up["is_contact"].to_numpy(bool) & ~follow_up["is_opening"].to_numpy(bool)
+    first_checkin, second_checkin, early = checkin_roles(
+        held, policy, position, follow_up["day"].to_numpy(dtype=float), eligible)
     met_first = np.bincount(position[first_checkin], minlength=n) > 0
     met_second = np.bincount(position[second_checkin], minlength=n) > 0
+    days = checkin_days(held, policy)
     window_days = held["window_end_day"].to_numpy(dtype=float)
     closed = (held["window_closed_by"] != "as_of").to_numpy()
     with np.errstate(invalid="ignore"):
@@ -360,7 +374,6 @@ def _deadline_checkins(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Poli
         expected = (met_first | due_by["first"]).astype(np.int64) + (met_second | due_by["second"]).astype(np.int64)
     has_due = ~np.isnan(held["due_day"].to_numpy(dtype=float))
     expected = np.where(has_due, expected, 0)
-    early = checkin & (day < due) & ~first_checkin & ~second_checkin
     return expected, met_first.astype(np.int64) + met_second, np.bincount(position[early], minlength=n)
 
 

@@ -18,6 +18,7 @@ from .reasons import explain, join, when
 
 STATUSES = ("upcoming", "pending", "flagged", "ok")
 FLAGS = ("NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT")
+PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
 
 def weighted_mean(parts: list[tuple[float, pd.Series]]) -> pd.Series:
@@ -80,23 +81,23 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     with np.errstate(invalid="ignore", divide="ignore"):
         checkins = np.where(expected_checkins > 0, scored["checkins_met"] / expected_checkins * 100, np.nan)
     p, c, d = policy.persistence, policy.courtesy, policy.deadline
-    persistence = weighted_mean([
-        (p.cadence_weight, pd.Series(cadence, index=scored.index)),
-        (p.channels_weight, pd.Series(channels, index=scored.index)),
-        (p.interviewers_weight, pd.Series(thanked, index=scored.index)),
-        (c.every_round_weight, every_round),
-        (c.after_decision_weight, after_decision),
-        (d.checkins_weight, pd.Series(checkins, index=scored.index)),
-    ])
+    # The parts stay on the rounds so an explanation can show them without recomputing.
+    parts = {"cadence": (p.cadence_weight, cadence), "channels": (p.channels_weight, channels),
+             "interviewers": (p.interviewers_weight, thanked), "every_round": (c.every_round_weight, every_round),
+             "after_decision": (c.after_decision_weight, after_decision), "checkins": (d.checkins_weight, checkins)}
+    for name, (_, values) in parts.items():
+        scored[f"part_{name}"] = np.asarray(values, dtype=float)
+    persistence = weighted_mean([(weight, scored[f"part_{name}"]) for name, (weight, _) in parts.items()])
 
     excess = np.maximum(scored["max_contacts_7d"].fillna(0) - restraint_rules.max_contacts_per_window, 0)
     hangups = scored["hangups"].fillna(0)
     burst = scored["burst_hangups"].fillna(0) >= restraint_rules.burst_count
-    penalty = (excess * restraint_rules.excess_contact_penalty
-               + np.maximum(hangups - restraint_rules.hangups_forgiven, 0) * restraint_rules.hangup_penalty
-               + burst * restraint_rules.burst_penalty
-               + np.maximum(scored["early_contacts"].fillna(0) - d.early_contacts_forgiven, 0) * d.early_contact_penalty)
-    restraint = (100 - penalty).clip(0, 100)
+    scored["penalty_frequency"] = excess * restraint_rules.excess_contact_penalty
+    scored["penalty_hangups"] = np.maximum(hangups - restraint_rules.hangups_forgiven, 0) * restraint_rules.hangup_penalty
+    scored["penalty_burst"] = burst * restraint_rules.burst_penalty
+    scored["penalty_early"] = (np.maximum(scored["early_contacts"].fillna(0) - d.early_contacts_forgiven, 0)
+                               * d.early_contact_penalty)
+    restraint = (100 - scored[PENALTIES].sum(axis=1)).clip(0, 100)
 
     judged_series = pd.Series(judged, index=scored.index)
     scored["speed"] = speed.where(judged_series).round(1)
