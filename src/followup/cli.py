@@ -510,7 +510,7 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
     if not output.endswith(".skops"):
         raise click.BadParameter("model files end in .skops", param_hint="--output")
     report = train(list(events), interviews, outcomes, policy=policy, as_of=as_of, tz=tz,
-                   model_type=model_type, folds=folds, seed=seed, strict=strict)
+                   model_type=model_type, folds=folds, seed=seed, strict=strict, sources=_sources())
     inputs = [*events, interviews, outcomes]
     if rejects:
         present.atomic_write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p), inputs)

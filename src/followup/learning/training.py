@@ -92,11 +92,13 @@ class TrainingReport:
 
 
 def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=None, tz: str = "UTC",
-          model_type: str = "logistic", folds: int = 5, seed: int = 0, strict: bool = False) -> TrainingReport:
+          model_type: str = "logistic", folds: int = 5, seed: int = 0, strict: bool = False,
+          sources=None) -> TrainingReport:
     """Fit a model of P(advance) on the follow-up of candidates with a known outcome.
 
     ``outcomes`` is a path or DataFrame with ``candidate_id, outcome[, decision_at]`` (see
-    :func:`~followup.learning.outcomes.read_outcomes`) or an already read table.
+    :func:`~followup.learning.outcomes.read_outcomes`) or an already read table. ``sources``
+    (a :class:`followup.sources.SourceOptions`) reads vendor exports as :func:`followup.score` does.
     """
     tz = check_timezone(tz)
     rules = load_policy(policy)
@@ -104,8 +106,9 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
     estimator = make_estimator(model_type, seed)
     if folds < 2:
         raise FollowupError(f"--folds must be at least 2, got {folds}")
-    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict)
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict), loaded_interviews, strict)
+    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
+                                              loaded_interviews, strict)
     labels = outcomes if isinstance(outcomes, Normalised) else read_outcomes(outcomes, tz=tz)
 
     rounds = build_rounds(loaded_interviews.frame, moment, tz)
