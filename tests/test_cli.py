@@ -170,6 +170,24 @@ def test_refuses_to_write_over_an_input(tmp_path):
     assert events.read_bytes() == before
 
 
+def test_outputs_get_the_usual_file_mode_and_keep_an_existing_one(tmp_path):
+    """Atomic writes go through a private temporary file; the result must not stay owner-only."""
+    import os
+    fresh, existing = tmp_path / "fresh.csv", tmp_path / "existing.csv"
+    existing.write_text("old")
+    existing.chmod(0o640)
+    old_mask = os.umask(0o022)
+    try:
+        for target in (fresh, existing):
+            result = CliRunner().invoke(main, ["score", *SAMPLE, "-o", str(target)])
+            assert result.exit_code == 0, result.output
+    finally:
+        os.umask(old_mask)
+    assert fresh.stat().st_mode & 0o777 == 0o644
+    assert existing.stat().st_mode & 0o777 == 0o640
+    assert existing.read_text().startswith("rank,candidate_id")
+
+
 def test_policies_list_show_and_check(run, tmp_path):
     listing = run("policies")
     assert listing.exit_code == 0 and "sales (default)" in listing.output

@@ -140,6 +140,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: list[s
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
+        # mkstemp makes the file owner-only; give it the mode a plain open() would have.
+        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         write(Path(temporary))
         with open(temporary, "rb+") as written:  # on disk before the rename makes it visible
             os.fsync(written.fileno())
@@ -148,6 +150,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: list[s
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
