@@ -8,6 +8,8 @@ behavioural features on the log cut at each decision, and then
 * scores the rule-based playbook on the *same* folds: its 0–100 score ranks the test fold
   directly (AUC, average precision); for the Brier score it is turned into a probability by a
   one-variable logistic fit on the training fold, so both columns are judged alike;
+* pools the test-fold predictions into a calibration table: per probability bin, the mean
+  predicted probability next to the share of those candidates who really advanced;
 * measures permutation importance on each test fold (how much the AUC drops when a feature
   is shuffled) and, for the logistic model, reads its coefficients;
 * fits the final model on every labelled candidate.
@@ -50,6 +52,9 @@ MIN_PER_CLASS = 5
 # Below this many labels the fold-to-fold spread is wide: the report says so.
 FEW_LABELS = 200
 PERMUTATION_REPEATS = 10
+# The gradient-boosting option's sigmoid calibration is fitted on this many stratified folds of
+# the training candidates, fewer when the rarer outcome has fewer candidates than that.
+CALIBRATION_FOLDS = 3
 METRICS = {"roc_auc": "ROC AUC", "average_precision": "average precision", "brier": "Brier score"}
 
 
@@ -57,10 +62,13 @@ def make_estimator(model_type: str = "logistic", seed: int = 0) -> Pipeline:
     """The model that sits on the feature columns.
 
     ``logistic`` (default): median imputation of the features that can be undefined →
-    standard scaling → L2-regularised logistic regression (C=0.5), whose probabilities are
-    fitted to the log-loss and so are calibrated by construction. ``gradient-boosting``: median
-    imputation → shallow gradient-boosted trees wrapped in sigmoid calibration (3-fold), since
-    boosted trees' raw probabilities are not calibrated.
+    standard scaling → L2-regularised logistic regression (C=0.5). Its probabilities are fitted
+    to the log-loss, so they are calibrated as they come out; wrapping it in sigmoid calibration
+    made them *worse* on small label counts (measured in ``docs/learned-scoring.md``), so it
+    is not wrapped. ``gradient-boosting``: median imputation → shallow gradient-boosted trees
+    wrapped in sigmoid calibration on :data:`CALIBRATION_FOLDS` stratified folds, since boosted
+    trees' raw probabilities are not calibrated (the wrapper halves their calibration error).
+    Every fit in :func:`train` sizes those folds to the labels it gets.
     """
     impute = SimpleImputer(strategy="median", keep_empty_features=True)
     if model_type == "logistic":
@@ -70,7 +78,7 @@ def make_estimator(model_type: str = "logistic", seed: int = 0) -> Pipeline:
         trees = GradientBoostingClassifier(n_estimators=150, max_depth=2, learning_rate=0.05,
                                            subsample=0.8, random_state=seed)
         return Pipeline([("impute", impute),
-                         ("model", CalibratedClassifierCV(trees, method="sigmoid", cv=3))])
+                         ("model", CalibratedClassifierCV(trees, method="sigmoid", cv=CALIBRATION_FOLDS))])
     raise FollowupError(f"unknown model type {model_type!r}; use {' or '.join(MODEL_TYPES)}")
 
 
@@ -84,7 +92,14 @@ class TrainingReport:
     folds: pd.DataFrame
     metrics: pd.DataFrame
     factors: pd.DataFrame
+    calibration: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def calibration_error(self) -> float:
+        """Expected calibration error of the cross-validated predictions: the mean gap between
+        predicted probability and observed rate over the bins, weighted by candidates."""
+        return expected_calibration_error(self.calibration)
 
     def text(self) -> str:
         """The report the ``followup train`` command prints."""
@@ -146,28 +161,31 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
     n_folds = int(min(folds, np.bincount(y).min()))
     if n_folds < folds:
         notes.append(f"{n_folds} folds instead of {folds}: each fold needs both outcomes")
-    fold_rows, importance_rows, fold_of = _cross_validate(estimator, features, y, playbook,
+    fold_rows, importance_rows, fold_of, predicted = _cross_validate(estimator, features, y, playbook,
                                                           rows["candidate_id"], n_folds, seed)
-    final = clone(estimator).fit(features.to_numpy(float), y)
+    final = fit_estimator(estimator, features.to_numpy(float), y)
     with np.errstate(all="ignore"):
         reference = np.nanmedian(features.to_numpy(float), axis=0)
     folds_frame = pd.DataFrame(fold_rows)
     metrics = _summary(folds_frame, y)
     factors = _factors(final, model_type, pd.DataFrame(importance_rows), features)
+    calibration = calibration_table(predicted, y, bins=5 if len(y) < FEW_LABELS else 10)
     labelled = pd.concat([rows[["candidate_id"]], features,
                           pd.DataFrame({"playbook_score": playbook, "advanced": y.astype(bool),
-                                        "fold": fold_of}, index=rows.index)], axis=1)
+                                        "fold": fold_of, "p_cross_validated": predicted},
+                                       index=rows.index)], axis=1)
     trained = {
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "followup_version": __version__, "as_of": moment.isoformat(), "tz": tz,
         "policy": rules.label, "labelled": int(len(y)), "advanced": int(y.sum()),
         "rejected": int(len(y) - y.sum()), "folds": n_folds, "seed": seed,
         "metrics": json_ready(metrics),
+        "calibration_error": round(expected_calibration_error(calibration), 4),
     }
     model = LearnedModel(estimator=final, model_type=model_type, policy=rules,
                          reference=reference, trained=trained)
     return TrainingReport(model=model, outcomes=labels, labelled=labelled, folds=folds_frame,
-                          metrics=metrics, factors=factors, notes=notes)
+                          metrics=metrics, factors=factors, calibration=calibration, notes=notes)
 
 
 def _check_labels(y: np.ndarray) -> None:
@@ -185,16 +203,27 @@ def _check_labels(y: np.ndarray) -> None:
                             f"{MIN_PER_CLASS} of each outcome are needed")
 
 
+def fit_estimator(estimator, X: np.ndarray, y: np.ndarray):
+    """A fresh copy of ``estimator`` fitted on ``X, y``, its calibration folds (if it has any)
+    no more than the rarer outcome's count, so every fold holds both outcomes."""
+    fitted = clone(estimator)
+    if "model__cv" in fitted.get_params():
+        fitted.set_params(model__cv=int(min(CALIBRATION_FOLDS, np.bincount(y, minlength=2).min())))
+    return fitted.fit(X, y)
+
+
 def _cross_validate(estimator, features: pd.DataFrame, y, playbook, groups, n_folds: int, seed: int):
-    """Per-fold metrics of the model and the playbook score, and per-fold importances."""
+    """Per-fold metrics of the model and the playbook score, per-fold importances, each row's
+    fold and its test-fold (cross-validated) probability."""
     X = features.to_numpy(float)
     splitter = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     fold_rows, importance_rows = [], []
     fold_of = np.zeros(len(y), dtype=int)
+    predicted = np.full(len(y), np.nan)
     for fold, (train_at, test_at) in enumerate(splitter.split(X, y, groups=groups.astype(str)), start=1):
         fold_of[test_at] = fold
-        fitted = clone(estimator).fit(X[train_at], y[train_at])
-        p = fitted.predict_proba(X[test_at])[:, 1]
+        fitted = fit_estimator(estimator, X[train_at], y[train_at])
+        p = predicted[test_at] = fitted.predict_proba(X[test_at])[:, 1]
         rule = playbook[test_at]
         platt = LogisticRegression().fit(playbook[train_at].reshape(-1, 1), y[train_at])
         rule_p = platt.predict_proba(rule.reshape(-1, 1))[:, 1]
@@ -213,7 +242,28 @@ def _cross_validate(estimator, features: pd.DataFrame, y, playbook, groups, n_fo
                                               n_repeats=PERMUTATION_REPEATS, random_state=seed)
             importance_rows.extend({"feature": name, "fold": fold, "importance": value}
                                    for name, value in zip(FEATURE_NAMES, shuffled.importances_mean))
-    return fold_rows, importance_rows, fold_of
+    return fold_rows, importance_rows, fold_of, predicted
+
+
+def calibration_table(predicted: np.ndarray, advanced: np.ndarray, bins: int) -> pd.DataFrame:
+    """Per equal-width probability bin: how many candidates, their mean predicted probability
+    and the share who advanced. A calibrated model has the two close in every well-filled bin."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
+    grouped = pd.DataFrame({"bin": which, "predicted": predicted, "observed": advanced.astype(float)}
+                           ).groupby("bin").agg(candidates=("predicted", "size"), predicted=("predicted", "mean"),
+                                                observed=("observed", "mean"))
+    table = grouped.reindex(range(bins))
+    table["candidates"] = table["candidates"].fillna(0).astype(int)
+    table.insert(0, "upper", edges[1:])
+    table.insert(0, "lower", edges[:-1])
+    return table.reset_index(drop=True)
+
+
+def expected_calibration_error(table: pd.DataFrame) -> float:
+    """The candidates-weighted mean of |predicted − observed| over the bins of a calibration table."""
+    weight = table["candidates"] / table["candidates"].sum()
+    return float((weight * (table["predicted"] - table["observed"]).abs()).sum())
 
 
 def _summary(folds: pd.DataFrame, y: np.ndarray) -> pd.DataFrame:
@@ -284,6 +334,13 @@ def render_report(report: TrainingReport) -> str:
     if t["labelled"] < FEW_LABELS:
         lines.append(f"  only {t['labelled']} labels: expect a wide spread; a few hundred labelled "
                      "candidates give figures to rely on")
+    lines += ["", "calibration of the cross-validated probabilities (expected calibration error "
+              f"{report.calibration_error:.2f}):",
+              f"  {'P(advance)':<12}{'candidates':>11}{'predicted':>11}{'advanced':>10}"]
+    for row in report.calibration.itertuples(index=False):
+        filled = row.candidates > 0
+        lines.append(f"  {row.lower:.1f}–{row.upper:.1f}     {row.candidates:>11}"
+                     f"{f'{row.predicted:.2f}' if filled else '—':>11}{f'{row.observed:.2f}' if filled else '—':>10}")
     lines += ["", "what moves the prediction (importance: drop in test-fold AUC when the feature is shuffled):"]
     for row in report.factors.itertuples(index=False):
         words = f"  {row.meaning}: importance {_pm(row.importance_mean, row.importance_std, 3)}"
