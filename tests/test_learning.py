@@ -386,6 +386,36 @@ def test_score_with_model_adds_probability_and_factors_to_every_format(sample_mo
     assert "pts)" in str(by_id.loc["C001", "top_factors"])
 
 
+def _read_output(path: Path) -> pd.DataFrame:
+    if path.suffix == ".json":
+        return pd.DataFrame(json.loads(path.read_text())["candidates"])
+    return {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".xlsx": pd.read_excel}[path.suffix](path)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "xlsx"])
+def test_flags_with_model_adds_the_same_probability_and_factors(sample_model, tmp_path, fmt):
+    path, _ = sample_model
+    outputs = {}
+    for command in ("score", "flags"):
+        out = outputs[command] = tmp_path / f"{command}.{fmt}"
+        result = CliRunner().invoke(main, [command, *SAMPLE_ARGS, "--model", str(path), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+    flagged = _read_output(outputs["flags"]).set_index("candidate_id")
+    everyone = _read_output(outputs["score"]).set_index("candidate_id")
+    assert len(flagged) and flagged.index.isin(everyone.index).all() and len(flagged) < len(everyone)
+    assert flagged["flags"].astype(str).str.len().gt(0).all()
+    np.testing.assert_array_equal(flagged["p_advance"].to_numpy(), everyone.loc[flagged.index, "p_advance"].to_numpy())
+    assert flagged["top_factors"].tolist() == everyone.loc[flagged.index, "top_factors"].tolist()
+    assert flagged["p_advance"].between(0, 1).all()
+
+
+def test_flags_table_shows_the_model_columns_and_fail_on_flag_still_works(sample_model):
+    path, _ = sample_model
+    result = CliRunner().invoke(main, ["flags", *SAMPLE_ARGS, "--model", str(path), "-f", "table", "--fail-on-flag"])
+    assert result.exit_code == 3, result.output
+    assert "Flagged candidates" in result.output and "P(adv)" in result.output and "Top factors" in result.output
+
+
 def test_score_table_shows_the_model_columns(sample_model):
     path, _ = sample_model
     result = CliRunner().invoke(main, ["score", *SAMPLE_ARGS, "--model", str(path), "-f", "table"])

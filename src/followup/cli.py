@@ -241,11 +241,15 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
                    f"{counts['rejected']}{where}", err=True)
 
 
+model_option = click.option(
+    "--model", "-m", type=click.Path(dir_okay=False), metavar="MODEL.skops",
+    help="A model from `followup train`: adds p_advance (calibrated probability of "
+         "advancing) and top_factors (what moved it most) to every row.")
+
+
 @main.command(context_settings=CONTEXT)
 @scoring_options
-@click.option("--model", "-m", type=click.Path(dir_okay=False), metavar="MODEL.skops",
-              help="A model from `followup train`: adds p_advance (calibrated probability of "
-                   "advancing) and top_factors (what moved it most) to every row.")
+@model_option
 def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet, model):
     """Score every candidate in the interview list on the follow-up in EVENTS.
 
@@ -268,16 +272,17 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
 @scoring_options
 @click.option("--fail-on-flag", is_flag=True,
               help=f"Exit with code {EXIT_FLAGGED} when any candidate is flagged (for scheduled jobs).")
+@model_option
 def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
-          fail_on_flag):
+          fail_on_flag, model):
     """Only the flagged candidates: who made no contact, went silent or pestered?
 
-    Same inputs and options as `score`. Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
-    WENT_SILENT.
+    Same inputs and options as `score` (including --model). Flags: NO_CONTACT,
+    EXCESSIVE_HANGUPS, TOO_FREQUENT, WENT_SILENT.
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, quiet=quiet)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet)
     flagged = result.flagged
-    _emit(result, flagged, fmt, output, rejects, [*events, interviews], quiet,
+    _emit(result, flagged, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
           title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
     if fail_on_flag and len(flagged):
         sys.exit(EXIT_FLAGGED)
