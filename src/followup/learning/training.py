@@ -93,6 +93,7 @@ class TrainingReport:
     metrics: pd.DataFrame
     factors: pd.DataFrame
     calibration: pd.DataFrame
+    calibration_noise: float
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -169,7 +170,9 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
     folds_frame = pd.DataFrame(fold_rows)
     metrics = _summary(folds_frame, y)
     factors = _factors(final, model_type, pd.DataFrame(importance_rows), features)
-    calibration = calibration_table(predicted, y, bins=5 if len(y) < FEW_LABELS else 10)
+    bins = 5 if len(y) < FEW_LABELS else 10
+    calibration = calibration_table(predicted, y, bins)
+    noise = calibration_noise(predicted, bins, seed)
     labelled = pd.concat([rows[["candidate_id"]], features,
                           pd.DataFrame({"playbook_score": playbook, "advanced": y.astype(bool),
                                         "fold": fold_of, "p_cross_validated": predicted},
@@ -181,11 +184,13 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
         "rejected": int(len(y) - y.sum()), "folds": n_folds, "seed": seed,
         "metrics": json_ready(metrics),
         "calibration_error": round(expected_calibration_error(calibration), 4),
+        "calibration_noise": round(noise, 4),
     }
     model = LearnedModel(estimator=final, model_type=model_type, policy=rules,
                          reference=reference, trained=trained)
     return TrainingReport(model=model, outcomes=labels, labelled=labelled, folds=folds_frame,
-                          metrics=metrics, factors=factors, calibration=calibration, notes=notes)
+                          metrics=metrics, factors=factors, calibration=calibration,
+                          calibration_noise=noise, notes=notes)
 
 
 def _check_labels(y: np.ndarray) -> None:
@@ -249,8 +254,7 @@ def calibration_table(predicted: np.ndarray, advanced: np.ndarray, bins: int) ->
     """Per equal-width probability bin: how many candidates, their mean predicted probability
     and the share who advanced. A calibrated model has the two close in every well-filled bin."""
     edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.searchsorted(edges, predicted, side="right") - 1, 0, bins - 1)
-    grouped = pd.DataFrame({"bin": which, "predicted": predicted, "observed": advanced.astype(float)}
+    grouped = pd.DataFrame({"bin": _bin_of(predicted, bins), "predicted": predicted, "observed": advanced.astype(float)}
                            ).groupby("bin").agg(candidates=("predicted", "size"), predicted=("predicted", "mean"),
                                                 observed=("observed", "mean"))
     table = grouped.reindex(range(bins))
@@ -258,6 +262,24 @@ def calibration_table(predicted: np.ndarray, advanced: np.ndarray, bins: int) ->
     table.insert(0, "upper", edges[1:])
     table.insert(0, "lower", edges[:-1])
     return table.reset_index(drop=True)
+
+
+def calibration_noise(predicted: np.ndarray, bins: int, seed: int = 0, draws: int = 1000) -> float:
+    """The expected calibration error that perfectly calibrated probabilities would still show
+    on this many candidates, from sampling noise alone: outcomes are drawn with exactly the
+    predicted probabilities, ``draws`` times, and the error averaged."""
+    which = _bin_of(predicted, bins)
+    counts = np.bincount(which, minlength=bins)
+    mean_predicted = np.bincount(which, weights=predicted, minlength=bins) / np.maximum(counts, 1)
+    outcomes = np.random.default_rng(seed).random((draws, len(predicted))) < predicted
+    advanced = outcomes.astype(float) @ np.eye(bins)[which]  # per draw, advanced per bin
+    gaps = np.abs(mean_predicted - advanced / np.maximum(counts, 1))
+    return float((gaps @ counts).mean() / len(predicted))
+
+
+def _bin_of(predicted: np.ndarray, bins: int) -> np.ndarray:
+    """Each probability's equal-width bin (1.0 falls in the last)."""
+    return np.clip((predicted * bins).astype(int), 0, bins - 1)
 
 
 def expected_calibration_error(table: pd.DataFrame) -> float:
@@ -334,8 +356,10 @@ def render_report(report: TrainingReport) -> str:
     if t["labelled"] < FEW_LABELS:
         lines.append(f"  only {t['labelled']} labels: expect a wide spread; a few hundred labelled "
                      "candidates give figures to rely on")
-    lines += ["", "calibration of the cross-validated probabilities (expected calibration error "
-              f"{report.calibration_error:.2f}):",
+    lines += ["", "calibration of the cross-validated probabilities: expected calibration error "
+              f"{report.calibration_error:.2f}",
+              f"(perfectly calibrated probabilities would show about {report.calibration_noise:.2f} "
+              f"on {t['labelled']} candidates, by chance alone)",
               f"  {'P(advance)':<12}{'candidates':>11}{'predicted':>11}{'advanced':>10}"]
     for row in report.calibration.itertuples(index=False):
         filled = row.candidates > 0
