@@ -486,8 +486,8 @@ def sample(candidates, seed, events_per_candidate, output_dir):
               help="The model file to write (atomically), e.g. model.skops.")
 @click.option("--model-type", type=click.Choice(["logistic", "gradient-boosting"]),
               default="logistic", show_default=True,
-              help="logistic: scaled features → regularised logistic regression; "
-                   "gradient-boosting: shallow boosted trees, sigmoid-calibrated.")
+              help="logistic: scaled features → regularised logistic regression (calibrated by "
+                   "its own fit); gradient-boosting: shallow boosted trees, sigmoid-calibrated.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
               help="Cross-validation folds (grouped by candidate).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for the folds and the trees.")
@@ -499,8 +499,9 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
     model for `followup score --model`.
 
     Prints cross-validated ROC AUC, average precision and Brier score (mean ± spread over
-    folds) for the model and, on the same folds, for the playbook score; then what drives the
-    model. Only events up to each candidate's decision are used. Refuses (exit 1) with too
+    folds) for the model and, on the same folds, for the playbook score; a calibration table
+    (predicted probability vs share who advanced, per bin); then what drives the model.
+    Only events up to each candidate's decision are used. Refuses (exit 1) with too
     few labelled candidates or only one outcome. See docs/learned-scoring.md.
 
     \b
