@@ -177,12 +177,6 @@ def test_output_and_rejects_cannot_be_the_same_file(hostile_files):
     assert result.exit_code == 1 and "are the same file" in result.stderr
 
 
-def test_outputs_are_readable_by_their_owner_only(hostile_files):
-    folder, events, interviews = hostile_files
-    score(folder, events, interviews, "-o", folder / "out.csv", "--rejects", folder / "rejects.json")
-    assert {oct((folder / name).stat().st_mode & 0o777) for name in ("out.csv", "rejects.json")} == {"0o600"}
-
-
 def test_atomic_write_refuses_a_missing_folder(tmp_path):
     with pytest.raises(FollowupError, match="does not exist"):
         present.atomic_write(tmp_path / "nowhere" / "out.csv", lambda p: p.write_text("x"))
