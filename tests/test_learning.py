@@ -60,6 +60,13 @@ def trained_models(cohort):
 
 
 @pytest.fixture(scope="module")
+def model_files(trained_models, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models")
+    return {model_type: save_model(trained.model, folder / f"{model_type}.skops")
+            for model_type, trained in trained_models.items()}
+
+
+@pytest.fixture(scope="module")
 def sample_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "model.skops"
     result = CliRunner().invoke(main, ["train", *SAMPLE_ARGS, "--outcomes",
@@ -241,11 +248,11 @@ def test_outcomes_without_a_candidate_column_are_refused(tmp_path):
 # --- model files -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("model_type", ["logistic", "gradient-boosting"])
-def test_saved_model_gives_identical_predictions(cohort, trained_models, tmp_path, model_type):
+def test_saved_model_gives_identical_predictions(cohort, trained_models, model_files, model_type):
     events, interviews, labels, as_of = cohort
     trained = trained_models[model_type]
     assert trained.metrics.loc["ROC AUC", "model_mean"] > 0.65
-    path = save_model(trained.model, tmp_path / "model.skops")
+    path = model_files[model_type]
     loaded = load_model(path)  # with exactly this model type's trusted types
     direct = followup.score(events, interviews, as_of=as_of, model=trained.model).candidates
     again = followup.score(events, interviews, as_of=as_of, model=path).candidates
@@ -294,9 +301,8 @@ def _refusal(path: Path) -> str:
     return lines[0]
 
 
-def test_trusted_types_are_exactly_what_each_model_file_needs(trained_models, tmp_path):
-    for model_type, trained in trained_models.items():
-        path = save_model(trained.model, tmp_path / f"{model_type}.skops")
+def test_trusted_types_are_exactly_what_each_model_file_needs(model_files):
+    for model_type, path in model_files.items():
         assert needed_types(path) == (model_type, set(TRUSTED_TYPES[model_type]))
     assert not any("svm" in name or "neighbors" in name for names in TRUSTED_TYPES.values() for name in names)
 
@@ -311,8 +317,8 @@ def test_a_model_file_holding_another_scikit_learn_estimator_is_refused(sample_m
     assert _refusal(edited).endswith(f"untrusted types: {module}.{name}")
 
 
-def test_a_logistic_file_holding_the_boosting_pipeline_is_refused(trained_models, tmp_path):
-    path = save_model(trained_models["gradient-boosting"].model, tmp_path / "boosting.skops")
+def test_a_logistic_file_holding_the_boosting_pipeline_is_refused(model_files, tmp_path):
+    path = model_files["gradient-boosting"]
 
     def claim_logistic(schema):
         schema["content"]["model_type"]["content"] = json.dumps("logistic")
