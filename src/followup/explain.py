@@ -603,18 +603,17 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
                             why=persistence_why, parts=[p for p in parts if p.weight > 0])
 
     deadline = policy.deadline
-    penalties = []
-    if row["penalty_frequency"]:
-        penalties.append(f"{row['penalty_frequency'] / rules.excess_contact_penalty:g} × {rules.excess_contact_penalty:g} "
-                         f"({row['max_contacts_7d']} contacts in the busiest {rules.frequency_window_days} days, "
-                         f"limit {rules.max_contacts_per_window})")
-    if row["penalty_hangups"]:
-        penalties.append(f"{row['penalty_hangups'] / rules.hangup_penalty:g} × {rules.hangup_penalty:g} "
-                         f"({row['hangups']} unanswered calls, {rules.hangups_forgiven} forgiven)")
-    if row["penalty_early"]:
-        penalties.append(f"{row['penalty_early'] / deadline.early_contact_penalty:g} × "
-                         f"{deadline.early_contact_penalty:g} ({row['early_contacts']} contacts before the decision "
-                         f"date outside the check-ins, {deadline.early_contacts_forgiven} forgiven)")
+    per_unit = [
+        ("penalty_frequency", rules.excess_contact_penalty,
+         f"({row['max_contacts_7d']} contacts in the busiest {rules.frequency_window_days} days, "
+         f"limit {rules.max_contacts_per_window})"),
+        ("penalty_hangups", rules.hangup_penalty,
+         f"({row['hangups']} unanswered calls, {rules.hangups_forgiven} forgiven)"),
+        ("penalty_early", deadline.early_contact_penalty,
+         f"({row['early_contacts']} contacts before the decision date outside the check-ins, "
+         f"{deadline.early_contacts_forgiven} forgiven)"),
+    ]
+    penalties = [f"{row[column] / each:g} × {each:g} {why}" for column, each, why in per_unit if row[column]]
     if row["penalty_burst"]:
         penalties.append(f"{row['penalty_burst']:g} (a burst: {row['burst_hangups']} unanswered calls within "
                          f"{rules.burst_minutes:g} min)")
