@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .identity import resolve_mail
+from .identity import resolve_applications, resolve_mail
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 FEED_KEYS = ("emails", "email", "notes", "note", "activities", "activity")
@@ -125,15 +125,10 @@ def read_interviews(path: Path, options) -> Adapted:
         "interview_at": start, "interview_end": end, "interviewers": people,
         "source_file": parts["source_file"], "source_row": parts["source_row"],
     })
-    if options.roster is None:
-        reasons = pd.Series("unmatched: no roster to resolve application_id (give --candidates with "
-                            "application_ids)", index=frame.index)
-        ids = pd.Series(pd.NA, index=frame.index, dtype="string")
-    else:
-        ids, reasons = options.roster.match("application", frame["application_id"])
-        reasons[frame["application_id"].isna().to_numpy()] = "unmatched: the interview has no application_id"
-    frame["candidate_id"] = ids
-    if options.roster is not None:  # the interview list's name is the candidate's
-        frame["name"] = ids.map(options.roster.names)
-    frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["application_id"])
+    frame = resolve_applications(
+        frame, "application_id", options.roster,
+        no_roster="unmatched: no roster to resolve application_id (give --candidates with application_ids)",
+        no_key="unmatched: the interview has no application_id")
+    frame, unmatched = reject_rows(frame.drop(columns="reason"), frame["reason"], "candidate_id",
+                                   value=frame["application_id"])
     return Adapted(frame.drop(columns="application_id"), unmatched, "greenhouse-interviews")

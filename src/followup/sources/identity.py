@@ -27,6 +27,25 @@ def on_domains(keys: pd.Series, domains: tuple[str, ...]) -> pd.Series:
     return hit
 
 
+def resolve_applications(frame: pd.DataFrame, key: str, roster: Roster | None, no_roster: str,
+                         no_key: str) -> pd.DataFrame:
+    """Interview rows from an ATS, tied to candidates by their application (or opportunity) id
+    in ``key``: adds ``candidate_id`` (and ``name`` from the roster) and a ``reason`` column,
+    null where the row was resolved, ``no_roster`` or ``no_key`` or the roster's own reason
+    (unmatched / ambiguous) otherwise."""
+    frame = frame.copy()
+    if roster is None:
+        frame["candidate_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        frame["reason"] = no_roster
+        return frame
+    ids, reasons = roster.match("application", frame[key])
+    reasons[frame[key].isna().to_numpy()] = no_key
+    frame["candidate_id"] = ids
+    frame["name"] = ids.map(roster.names)  # the interview list's name is the candidate's
+    frame["reason"] = reasons
+    return frame
+
+
 def resolve_calls(frame: pd.DataFrame, roster: Roster | None, default_region: str | None):
     """(candidate_id, contact, reason) for call rows with canonical ``direction`` and raw
     ``caller``/``callee`` numbers; ``contact`` is the employer-side party."""

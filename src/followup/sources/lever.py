@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .identity import resolve_applications
 from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
 
 NOTE_REASON = "not a contact: a Lever note is free text written by the employer; notes are never scored"
@@ -82,16 +83,10 @@ def read_interviews(path: Path, options) -> Adapted:
     canceled = column(parts, "canceledAt")
     frame, dropped = reject_rows(frame, canceled.where(canceled.isna(), "canceled interview (canceledAt set)"),
                                  "interview_at")
-    if options.roster is None:
-        reasons = pd.Series("unmatched: no roster to resolve the opportunity (give --candidates with "
-                            "the opportunities dump)", index=frame.index)
-        ids = pd.Series(pd.NA, index=frame.index, dtype="string")
-    else:
-        ids, reasons = options.roster.match("application", frame["opportunity"])
-        reasons[frame["opportunity"].isna().to_numpy()] = (
-            "unmatched: the interview names no opportunityId (see docs/sources.md, Lever)")
-    frame["candidate_id"] = ids
-    if options.roster is not None:  # the interview list's name is the candidate's
-        frame["name"] = ids.map(options.roster.names)
-    frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["opportunity"])
+    frame = resolve_applications(
+        frame, "opportunity", options.roster,
+        no_roster="unmatched: no roster to resolve the opportunity (give --candidates with the opportunities dump)",
+        no_key="unmatched: the interview names no opportunityId (see docs/sources.md, Lever)")
+    frame, unmatched = reject_rows(frame.drop(columns="reason"), frame["reason"], "candidate_id",
+                                   value=frame["opportunity"])
     return Adapted(frame.drop(columns="opportunity"), stack_rejects(dropped, unmatched), "lever-interviews")
