@@ -679,6 +679,17 @@ def test_deadline_without_a_due_date_judges_the_rest_and_says_so():
     assert "no decision date given: check-ins not judged" in r["reasons"]
 
 
+def test_deadline_thanking_only_the_hiring_manager_is_penalised():
+    """Seed 001: "If other people participated in the job interview, obtain their contact
+    information, and send them thank-you notes as well."
+    """
+    only_dana = [e for e in deadline_playbook(14) if e["contact"] != RAJ]
+    r = scored_row(only_dana, deadline_rounds(14), as_of=day(17), policy="deadline")
+    good = scored_row(deadline_playbook(14), deadline_rounds(14), as_of=day(17), policy="deadline")
+    assert r["interviewers_thanked"] == 1 and "thanked 1 of 2 interviewers individually" in r["reasons"]
+    assert r["persistence"] < good["persistence"] - 10
+
+
 def test_deadline_no_thank_you_within_a_week_is_no_contact():
     r = scored_row([], deadline_rounds(14), as_of=day(10), policy="deadline")
     assert "NO_CONTACT" in flags_of(r) and r["grade"] == "D"
