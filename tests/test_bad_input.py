@@ -6,6 +6,7 @@ The corpus and the behaviour each file must produce are declared in
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import signal
 import tomllib
@@ -64,8 +65,19 @@ def as_text(values: pd.Series) -> list[str]:
 
 def test_every_corpus_file_has_a_declared_behaviour():
     declared = {case["file"] for case in MANIFEST}
-    on_disk = {p.name for p in BAD.iterdir() if p.name != "MANIFEST.toml"}
+    on_disk = {p.name for p in BAD.iterdir() if p.name not in ("MANIFEST.toml", "make_excel.py")}
     assert declared == on_disk
+
+
+def test_the_excel_files_are_what_their_script_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_excel", BAD / "make_excel.py")
+    make_excel = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_excel)
+    make_excel.build(tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written and all(name in {case["file"] for case in MANIFEST} for name in written)
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (BAD / name).read_bytes(), f"re-run make_excel.py for {name}"
 
 
 @pytest.mark.parametrize("case", MANIFEST, ids=[case["file"] for case in MANIFEST])
@@ -169,3 +181,34 @@ def test_an_unexpected_failure_names_no_data(monkeypatch):
     assert result.exit_code == 1
     line, = result.stderr.strip().splitlines()
     assert line.startswith("internal error: KeyError") and "Alice" not in line
+
+
+def test_parquet_with_two_names_for_one_column_is_refused(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "events.parquet"
+    pq.write_table(pa.table({"candidate_id": ["C001"], "timestamp": ["2026-03-02T19:30:00Z"], "channel": ["email"],
+                             "direction": ["inbound"], "Date": ["2026-03-09T19:30:00Z"]}), path)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: {path}: the header has 'timestamp' and 'Date' (columns 2 and 5), "
+                                     "which both mean timestamp; rename or remove one")
+
+
+def test_an_excel_header_with_blank_and_numeric_cells_still_reads(tmp_path):
+    """The header row is read as it stands: a blank or numeric heading is an extra column, not
+    a reason to refuse, and rows keep their numbers (a blank row is still row 2)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Candidate ID", "Start Time", None, "channel", "direction", 2026])
+    book.active.append(["C001", "2026-03-02T19:30:00Z", "x", "email", "inbound", 1])
+    book.active.append([])
+    book.active.append(["C002", "not a time", None, "email", "inbound", None])
+    path = tmp_path / "events.xlsx"
+    book.save(path)
+    loaded = followup.load_events(path)
+    assert loaded.counts == {"rows_read": 3, "rows_used": 1, "duplicates": 0, "rejected": 2}
+    assert loaded.frame["candidate_id"].tolist() == ["C001"]
+    assert dict(zip(loaded.rejects["source_row"], loaded.rejects["column"])) == {2: "candidate_id", 3: "timestamp"}

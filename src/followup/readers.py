@@ -9,6 +9,11 @@ for :mod:`followup.normalise` to judge, so a bad value is reported rather than c
 Every frame carries ``source_file`` and ``source_row`` (1 = the first record after the header),
 which is how a rejected row is traced back to the file a user can open.
 
+A header that names one column twice (``timestamp`` and ``Timestamp``, or ``timestamp`` and its
+synonym ``Start Time``) is refused, naming both: which one holds the data would be a guess.
+JSON records each carry their own keys, so there a record that does so (or repeats a key) is
+the bad row, and records that each use a different spelling are read into one column.
+
 A record that cannot be split into the header's columns (a ragged CSV row, a JSON Lines line
 that is not JSON, a JSON item that is not an object) is either a one-line error naming its row,
 or, with ``keep_bad_rows=True``, kept as a row whose :data:`READ_ERROR` column says what is
@@ -54,8 +59,9 @@ BLOCK_SIZE = 16 << 20
 def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Map a file's header onto canonical names; unknown headers are kept as they are.
 
-    An exact canonical name wins over an alias, so a file that has both ``timestamp`` and
-    ``date`` uses ``timestamp``.
+    An exact canonical name wins over an alias, so a header with both ``timestamp`` and
+    ``date`` maps ``timestamp``. A file never gets that far (:func:`read_records` refuses two
+    names for one column); a DataFrame handed to the API does.
 
     >>> from followup.schema import EVENT_COLUMN_ALIASES
     >>> canonical_columns(["Candidate ID", "Start Time", "Result"], EVENT_COLUMN_ALIASES)
@@ -106,14 +112,14 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
         if suffix in TEXT_SUFFIXES:
             frame, rows = _read_delimited(path, aliases, delimiter="\t" if suffix == ".tsv" else None)
         elif suffix in JSON_SUFFIXES:
-            frame = _read_json(path)
+            frame = _read_json(path, aliases)
         elif suffix in JSON_LINES_SUFFIXES:
-            frame = _read_json_lines(path)
+            frame = _read_json_lines(path, aliases)
         elif suffix in PARQUET_SUFFIXES:
             frame = pd.read_parquet(path)
         else:
             _check_excel_signature(path, suffix)
-            frame = pd.read_excel(path, dtype=object)
+            frame = _read_excel(path)
     except InputFileError:
         raise
     except UnicodeDecodeError as exc:
@@ -125,6 +131,12 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
+        if suffix in EXCEL_SUFFIXES:
+            from openpyxl.utils import get_column_letter  # openpyxl is slow to import; only Excel needs it
+
+            _check_header(path, list(frame.columns), aliases, position=get_column_letter)
+        elif suffix in PARQUET_SUFFIXES:
+            _check_header(path, list(frame.columns), aliases)
         frame = frame.rename(columns=canonical_columns(list(frame.columns), aliases))
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if READ_ERROR in frame and not keep_bad_rows:
@@ -181,7 +193,7 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
                                    "a UTF-16 export needs its byte-order mark")
     delimiter = delimiter or _sniff_delimiter(header_line)
     names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
-    _check_header(path, names)
+    _check_header(path, names, aliases)
     mapping = canonical_columns(names, aliases)
     canonical = [mapping.get(n, n) for n in names]
     try:
@@ -208,15 +220,41 @@ def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str)
     return _read_setting_aside(path, canonical, encoding, delimiter)
 
 
-def _check_header(path: Path, names: list[str]) -> None:
-    """Two columns with the same name: which one holds the data is a guess, so refuse."""
-    seen: dict[str, int] = {}
-    for position, name in enumerate(names, start=1):
+def _column_meanings(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each folded header spelling and the canonical column it means (the name itself included).
+
+    >>> _column_meanings({"timestamp": ("time", "start time")})["start time"]
+    'timestamp'
+    """
+    meanings = {fold(canonical): canonical for canonical in aliases}
+    for canonical, spellings in aliases.items():
+        for spelling in spellings:
+            meanings.setdefault(fold(spelling), canonical)
+    return meanings
+
+
+def _check_header(path: Path, names: list[str], aliases: dict[str, tuple[str, ...]],
+                  position=str) -> None:
+    """Two columns with the same name, or two names for one column (``timestamp`` and
+    ``Start Time``): which one holds the data would be a guess, so refuse.
+
+    ``position`` labels a column's 1-based position (a spreadsheet's letters, say).
+    """
+    meanings = _column_meanings(aliases)
+    seen: dict[str, tuple[int, str]] = {}
+    for number, name in enumerate(names, start=1):
         key = fold(name)
-        if key and key in seen:
-            raise InputFileError(path, f"the header repeats column {name!r} (columns {seen[key]} and "
-                                       f"{position}); rename or remove one")
-        seen.setdefault(key, position)
+        if not key:
+            continue
+        meaning = meanings.get(key, key)
+        if meaning in seen:
+            first_number, first_name = seen[meaning]
+            where = f"columns {position(first_number)} and {position(number)}"
+            if fold(first_name) == key:
+                raise InputFileError(path, f"the header repeats column {name!r} ({where}); rename or remove one")
+            raise InputFileError(path, f"the header has {first_name!r} and {name!r} ({where}), which both "
+                                       f"mean {meaning}; rename or remove one")
+        seen[meaning] = (number, name)
 
 
 def _column_types(canonical: list[str]) -> dict:
@@ -319,11 +357,34 @@ def _check_excel_signature(path: Path, suffix: str) -> None:
                                    "if it is CSV text, give it a .csv name")
 
 
-def _read_json(path: Path) -> pd.DataFrame:
+def _read_excel(path: Path) -> pd.DataFrame:
+    """The first sheet, its first row taken as the header here: pandas would rename a repeated
+    header (``timestamp``, ``timestamp.1``) and so hide it from :func:`_check_header`."""
+    sheet = pd.read_excel(path, dtype=object, header=None)
+    if sheet.empty:
+        return sheet
+    names = [f"Unnamed: {n}" if pd.isna(cell) else cell for n, cell in enumerate(sheet.iloc[0])]
+    return sheet.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose repeated key is marked in :data:`READ_ERROR`: a plain ``dict``
+    would keep the last value and say nothing."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        record[READ_ERROR] = f"key {repeated!r} appears more than once"
+    return record
+
+
+def _read_json(path: Path, aliases) -> pd.DataFrame:
     with open(path, encoding="utf-8-sig") as handle:
-        document = json.load(handle)
+        document = json.load(handle, object_pairs_hook=_json_object)
     records = document
     if isinstance(document, dict):
+        if READ_ERROR in document:
+            raise InputFileError(path, f"in the top-level JSON object, {document[READ_ERROR]}")
         lists = [value for value in document.values() if isinstance(value, list)]
         if len(lists) != 1:
             raise InputFileError(
@@ -332,44 +393,71 @@ def _read_json(path: Path) -> pd.DataFrame:
         records = lists[0]
     if not isinstance(records, list) or (records and not any(isinstance(r, dict) for r in records)):
         raise InputFileError(path, "expected a JSON array of objects, one per record")
-    return _records_frame(records)
+    return _records_frame(records, aliases)
 
 
-def _read_json_lines(path: Path) -> pd.DataFrame:
+def _read_json_lines(path: Path, aliases) -> pd.DataFrame:
     """One record per line; a line that is not a JSON object is set aside, not fatal."""
-    try:
-        frame = pd.read_json(path, lines=True, dtype=False)
-        if all(isinstance(column, str) for column in frame.columns):
-            return _records_frame(frame.to_dict("records"))
-    except ValueError:
-        pass  # some line is not JSON, or not an object: find which, line by line
+    decode = json.JSONDecoder(object_pairs_hook=_json_object).decode
+    not_json = {READ_ERROR: "the line is not valid JSON"}
     records = []
     with open(path, encoding="utf-8-sig") as handle:
         for line in handle:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(decode(line))
             except ValueError:
-                records.append({READ_ERROR: "the line is not valid JSON"})
-    if records and not any(isinstance(r, dict) and READ_ERROR not in r for r in records):
+                records.append(not_json)
+    if records and not any(isinstance(r, dict) and r is not not_json for r in records):
         raise InputFileError(path, "no line is a JSON object; expected one record per line")
-    return _records_frame(records)
+    return _records_frame(records, aliases)
 
 
-def _records_frame(records: list) -> pd.DataFrame:
+def _records_frame(records: list, aliases) -> pd.DataFrame:
     """A frame from parsed JSON records, marking items that are not objects and values that
     are objects or lists (a record of the wrong shape) in :data:`READ_ERROR`."""
     rows = [r if isinstance(r, dict) else {READ_ERROR: "the record is not a JSON object"} for r in records]
     frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    frame = _merge_spellings(frame, rows, aliases)
     for column in [c for c in frame.columns if c != READ_ERROR and frame[c].dtype == object]:
         nested = frame[column].map(lambda v: isinstance(v, (dict, list))).to_numpy(bool)
-        if nested.any():
-            if READ_ERROR not in frame:
-                frame[READ_ERROR] = None
-            unmarked = nested & frame[READ_ERROR].isna().to_numpy()
-            frame.loc[unmarked, READ_ERROR] = f"column {column!r} holds a nested object or list, not a value"
+        _mark(frame, nested, f"column {column!r} holds a nested object or list, not a value")
     return frame
+
+
+def _merge_spellings(frame: pd.DataFrame, rows: list[dict], aliases) -> pd.DataFrame:
+    """Keys that name one column (``timestamp``, ``Timestamp``, ``Start Time``) become that one
+    column: records may spell it differently. A record holding two of them is marked, since
+    which one it means would be a guess."""
+    meanings = _column_meanings(aliases)
+    spellings: dict[str, list[str]] = {}
+    for column in frame.columns:
+        if column != READ_ERROR and fold(column):
+            spellings.setdefault(meanings.get(fold(column), fold(column)), []).append(column)
+    for meaning, columns in spellings.items():
+        if len(columns) < 2:
+            continue
+        # Only a file whose records disagree on a spelling gets here: a look at each is affordable.
+        spelled = set(columns)
+        given = [[key for key in row if key in spelled] for row in rows]
+        reasons = np.array([f"keys {g[0]!r} and {g[1]!r} both mean column {meaning}" if len(g) > 1 else None
+                            for g in given], dtype=object)
+        _mark(frame, pd.notna(reasons), reasons)
+        frame[columns[0]] = frame[columns].bfill(axis=1).iloc[:, 0]
+        frame = frame.drop(columns=columns[1:])
+    return frame
+
+
+def _mark(frame: pd.DataFrame, where: np.ndarray, reasons) -> None:
+    """Mark the rows ``where`` in :data:`READ_ERROR` with ``reasons`` (one, or one per row of
+    the frame), keeping the first reason a row got."""
+    if not where.any():
+        return
+    if READ_ERROR not in frame:
+        frame[READ_ERROR] = None
+    unmarked = where & frame[READ_ERROR].isna().to_numpy()
+    frame.loc[unmarked, READ_ERROR] = reasons[unmarked] if isinstance(reasons, np.ndarray) else reasons
 
 
 def reject_unsplit_records(state):
