@@ -212,3 +212,15 @@ def test_an_excel_header_with_blank_and_numeric_cells_still_reads(tmp_path):
     assert loaded.counts == {"rows_read": 3, "rows_used": 1, "duplicates": 0, "rejected": 2}
     assert loaded.frame["candidate_id"].tolist() == ["C001"]
     assert dict(zip(loaded.rejects["source_row"], loaded.rejects["column"])) == {2: "candidate_id", 3: "timestamp"}
+
+
+def test_map_says_which_of_two_names_is_the_column(tmp_path):
+    """The way out named in the docs: --map picks the column, the other is left unused."""
+    from followup.sources import SourceOptions
+
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[columns]\ncandidate = "candidate_id"\ntime = "Start Time"\n'
+                       'channel = "channel"\ndirection = "direction"\n')
+    loaded = followup.load_events(BAD / "two_names_one_column.csv",
+                                  sources=SourceOptions.build(map_file=mapping))
+    assert as_text(loaded.frame["timestamp"]) == ["2026-03-10T00:30:00Z"]
