@@ -444,7 +444,10 @@ def _merge_spellings(frame: pd.DataFrame, rows: list[dict], aliases) -> pd.DataF
         reasons = np.array([f"keys {g[0]!r} and {g[1]!r} both mean column {meaning}" if len(g) > 1 else None
                             for g in given], dtype=object)
         _mark(frame, pd.notna(reasons), reasons)
-        frame[columns[0]] = frame[columns].bfill(axis=1).iloc[:, 0]
+        # Each record's one given spelling (one with two is marked above); numpy, as a
+        # row-wise pandas fill transposes the frame and takes seconds on 100,000 records.
+        values = frame[columns].to_numpy(object)
+        frame[columns[0]] = values[np.arange(len(values)), (~pd.isna(values)).argmax(axis=1)]
         frame = frame.drop(columns=columns[1:])
     return frame
 
