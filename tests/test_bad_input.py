@@ -224,3 +224,31 @@ def test_map_says_which_of_two_names_is_the_column(tmp_path):
     loaded = followup.load_events(BAD / "two_names_one_column.csv",
                                   sources=SourceOptions.build(map_file=mapping))
     assert as_text(loaded.frame["timestamp"]) == ["2026-03-10T00:30:00Z"]
+
+
+def test_long_column_names_are_cut_short_in_messages(tmp_path):
+    """A 10,000-character heading repeated: the error stays one short line."""
+    heading = "Q" * 10_000
+    csv_file = tmp_path / "events.csv"
+    csv_file.write_text(f"candidate_id,timestamp,channel,direction,{heading},{heading}\n")
+    result = CliRunner().invoke(main, ["validate", str(csv_file)])
+    assert result.exit_code == 1
+    line, = result.stderr.strip().splitlines()
+    assert "the header repeats column 'QQQ" in line and len(line) < 200 + len(str(csv_file))
+
+    json_file = tmp_path / "events.json"
+    json_file.write_text('[{"candidate_id": "C001", "timestamp": "2026-03-02T19:30:00Z", "channel": "email", '
+                         f'"direction": "inbound", "{heading}": 1, "{heading}": 2}}]')
+    report = json.loads(CliRunner().invoke(main, ["validate", str(json_file), "--format", "json"]).stdout)
+    reason, = [r["reason"] for r in report["rejects"] if r["column"] == "(record)"]
+    assert reason.startswith("key 'QQQ") and len(reason) < 100
+
+
+def test_a_header_line_longer_than_64_kb_is_refused(tmp_path):
+    """Not counted from its first 64 KB, which would make every record look ragged."""
+    path = tmp_path / "events.csv"
+    path.write_text("candidate_id,timestamp,channel,direction," + "Q" * 70_000 + ",note\n"
+                    "C001,2026-03-02T19:30:00Z,email,inbound,x,y\n")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {path}: has a header line longer than 64 KB; no export needs one"

@@ -158,6 +158,15 @@ def _first_line(exc: BaseException) -> str:
     return line if len(line) <= 200 else line[:200] + "…"
 
 
+def _short(name: str) -> str:
+    """A column name or key cut short for a message: a file's header may be any length.
+
+    >>> _short("Start Time"), _short("x" * 100)[-3:]
+    ('Start Time', 'xx…')
+    """
+    return name if len(name) <= 60 else name[:60] + "…"
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
@@ -181,10 +190,14 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
 
     Returns the frame and, when some records were set aside, each row's record number.
     """
+    sample = 64 * 1024
     with open(path, "rb") as handle:
-        head = handle.read(64 * 1024)
+        head = handle.read(sample)
     if not head.strip():
         raise InputFileError(path, "is empty")
+    if len(head) == sample and b"\n" not in head and b"\r" not in head:
+        # Its columns would be counted from the part read, and every record found ragged.
+        raise InputFileError(path, f"has a header line longer than {sample >> 10} KB; no export needs one")
     encoding = _encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     header_line = text.splitlines()[0] if text.strip() else ""
@@ -251,9 +264,11 @@ def _check_header(path: Path, names: list[str], aliases: dict[str, tuple[str, ..
             first_number, first_name = seen[meaning]
             where = f"columns {position(first_number)} and {position(number)}"
             if fold(first_name) == key:
-                raise InputFileError(path, f"the header repeats column {name!r} ({where}); rename or remove one")
-            raise InputFileError(path, f"the header has {first_name!r} and {name!r} ({where}), which both "
-                                       f"mean {meaning}; rename or remove one")
+                problem = f"the header repeats column {_short(name)!r} ({where})"
+            else:
+                problem = (f"the header has {_short(first_name)!r} and {_short(name)!r} ({where}), "
+                           f"which both mean {_short(meaning)}")
+            raise InputFileError(path, problem + "; rename or remove one")
         seen[meaning] = (number, name)
 
 
@@ -374,7 +389,7 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     if len(record) != len(pairs):
         seen: set[str] = set()
         repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
-        record[READ_ERROR] = f"key {repeated!r} appears more than once"
+        record[READ_ERROR] = f"key {_short(repeated)!r} appears more than once"
     return record
 
 
@@ -422,7 +437,7 @@ def _records_frame(records: list, aliases) -> pd.DataFrame:
     frame = _merge_spellings(frame, rows, aliases)
     for column in [c for c in frame.columns if c != READ_ERROR and frame[c].dtype == object]:
         nested = frame[column].map(lambda v: isinstance(v, (dict, list))).to_numpy(bool)
-        _mark(frame, nested, f"column {column!r} holds a nested object or list, not a value")
+        _mark(frame, nested, f"column {_short(column)!r} holds a nested object or list, not a value")
     return frame
 
 
@@ -441,8 +456,8 @@ def _merge_spellings(frame: pd.DataFrame, rows: list[dict], aliases) -> pd.DataF
         # Only a file whose records disagree on a spelling gets here: a look at each is affordable.
         spelled = set(columns)
         given = [[key for key in row if key in spelled] for row in rows]
-        reasons = np.array([f"keys {g[0]!r} and {g[1]!r} both mean column {meaning}" if len(g) > 1 else None
-                            for g in given], dtype=object)
+        reasons = np.array([f"keys {_short(g[0])!r} and {_short(g[1])!r} both mean column {_short(meaning)}"
+                            if len(g) > 1 else None for g in given], dtype=object)
         _mark(frame, pd.notna(reasons), reasons)
         # Each record's one given spelling (one with two is marked above); numpy, as a
         # row-wise pandas fill transposes the frame and takes seconds on 100,000 records.
