@@ -64,17 +64,17 @@ def when(mask, text: pa.Array) -> pa.Array:
 def join(parts: list[pa.Array], separator: str) -> pa.Array:
     """Join the non-null texts of each row with ``separator``; null where all are null.
 
-    The parts are laid out row by row as one list array holding only the non-null texts, and
-    Arrow joins each list — one pass, whatever the number of parts.
+    The non-null texts are laid out row by row as one list array, and Arrow joins each list —
+    one pass, whatever the number of parts.
     """
     rows, width = len(parts[0]), len(parts)
     stacked = pa.concat_arrays([p.cast(pa.string()) for p in parts])
-    # Element (row i, part j) sits at j * rows + i in ``stacked``; visit them row by row.
-    row_major = np.arange(rows * width).reshape(width, rows).T.ravel()
-    present = ~np.asarray(stacked.is_null().to_numpy(zero_copy_only=False))[row_major]
-    offsets = np.concatenate([[0], np.cumsum(present.reshape(rows, width).sum(axis=1))]).astype(np.int32)
-    lists = pa.ListArray.from_arrays(pa.array(offsets), stacked.take(pa.array(row_major[present])))
-    joined = pc.binary_join(lists, separator)
+    present = np.column_stack([~np.asarray(p.is_null().to_numpy(zero_copy_only=False)) for p in parts])
+    # Present (row i, part j) in row-major order; part j's texts start at j * rows in ``stacked``.
+    cells = np.flatnonzero(present)
+    texts = stacked.take(pa.array(cells % width * rows + cells // width))
+    offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts), separator)
     return pc.if_else(pc.equal(offsets[1:] - offsets[:-1], 0), NULL_TEXT, joined)
 
 
