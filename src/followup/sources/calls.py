@@ -54,7 +54,8 @@ def collapse(frame: pd.DataFrame, key: str, rank: pd.Series, what: str) -> tuple
     reasons = pd.Series(None, index=ordered.index, dtype=object)
     reasons[repeat] = (f"another record of {what} " + ordered.loc[repeat, key].astype(str)
                        + "; counted once, on row " + ordered.loc[repeat, key].map(keeper_row).astype(str))
-    kept, report = reject_rows(ordered.drop(columns="_rank"), reasons, "event_id", kind="duplicate")
+    shown = ordered["event_id"] if "event_id" in ordered else ordered[key]
+    kept, report = reject_rows(ordered.drop(columns="_rank"), reasons, "event_id", kind="duplicate", value=shown)
     return kept.sort_values("source_row", kind="stable"), report
 
 

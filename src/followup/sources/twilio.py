@@ -23,7 +23,7 @@ application and so usually ``completed``, and a child ``outbound-dial`` leg (``<
 status is what really happened. The attempt is counted once — on the parent, with the child's
 outcome and duration — and the child is reported as a duplicate of it. When a parent dialled
 several legs, the best outcome wins (someone answered). A child whose parent is not in the file
-stands on its own.
+stands on its own. A call listed twice (overlapping pages) is counted once.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..readers import read_records
-from .calls import finish, rename_by_alias
+from .calls import collapse, finish, rename_by_alias
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
 
 STATUSES = {"completed": "connected", "busy": "busy", "no-answer": "missed", "canceled": "hang_up"}
@@ -88,6 +88,8 @@ def read(path: Path, options) -> Adapted:
         "caller": column(calls, "from"), "callee": column(calls, "to"),
         "source_file": calls["source_file"], "source_row": calls["source_row"],
     })
+    # Overlapping pages (a re-run fetch, BulkExport beside API pages in one file) repeat a call.
+    frame, repeats = collapse(frame, "sid", pd.Series(0, index=frame.index), "call")
     # Each parent takes its best child leg's outcome; those children are reported as duplicates.
     has_parent = frame["parent"].isin(frame["sid"])
     children = frame[has_parent].assign(_rank=frame["status"].map(RANK).fillna(9))
@@ -122,4 +124,4 @@ def read(path: Path, options) -> Adapted:
     frame, no_direction = reject_rows(
         frame, pd.Series("unknown Twilio direction " + frame["direction_raw"].fillna("(empty)"),
                          index=frame.index).where(odd), "direction", value=frame["direction_raw"])
-    return finish(frame, [legs, not_calls, no_direction], options, "twilio")
+    return finish(frame, [repeats, legs, not_calls, no_direction], options, "twilio")
