@@ -131,7 +131,7 @@ def test_validate_reports_accounting_per_file(run):
     result = run("validate", EVENTS, "--interviews", INTERVIEWS, "--tz", TZ, "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert report["counts"] == {"rows_read": 337, "rows_used": 330, "duplicates": 2, "rejected": 5}
+    assert report["counts"] == {"rows_read": 337, "rows_used": 330, "duplicates": 2, "unmatched": 0, "rejected": 5}
     files = {Path(f["source_file"]).name: f for f in report["files"]}
     assert files["events.csv"]["rows_read"] == 302 and files["interviews.csv"]["rows_read"] == 35
     assert any(r["reason"] == "candidate has no interview in the interview list" for r in report["rejects"])

@@ -131,6 +131,18 @@ def test_twilio_forwarded_calls_count_once_with_the_child_outcome(options):
     assert any(r.startswith("child <Dial> leg of CA00000000000000000000000000000001") for r in reasons_of(loaded))
 
 
+def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
+    page = json.loads((DATA / "twilio_calls.json").read_text())
+    pages = tmp_path / "calls.jsonl"
+    pages.write_text(json.dumps({**page, "calls": page["calls"][:3]}) + "\n"
+                     + json.dumps({**page, "calls": page["calls"][1:]}) + "\n")
+    loaded = followup.load_events([pages], tz=TZ, sources=options)
+    ben = of(loaded, "102")
+    assert ben[["outcome", "duration_s"]].values.tolist() == [["missed", 0.0], ["connected", 295.0]]
+    assert loaded.counts == {"rows_read": 7, "rows_used": 2, "duplicates": 4, "rejected": 1}
+    assert "another record of call CA00000000000000000000000000000003; counted once, on row 3" in reasons_of(loaded)
+
+
 def test_twilio_bulkexport_and_console_csv(options):
     bulk = load("twilio_bulkexport.jsonl", options)
     assert of(bulk, "101")["outcome"].tolist() == ["connected"]
@@ -263,6 +275,11 @@ def test_validate_reports_read_used_duplicated_unmatched_rejected_per_source():
     assert sources["eml"]["rows_used"] == 3 and sources["twilio_calls.json"]["duplicates"] == 2
     for row in sources.values():
         assert row["rows_read"] == row["rows_used"] + row["duplicates"] + row["unmatched"] + row["rejected"]
+    document = json.loads(result.stdout)
+    totals = {key: sum(row[key] for row in document["sources"]) for key in document["counts"]}
+    assert document["counts"] == totals
+    assert totals == {key: sum(row[key] for row in document["files"]) for key in totals}
+    assert totals["unmatched"] + totals["rejected"] + totals["duplicates"] == len(document["rejects"])
     table = run_cli("validate", DATA / "mailbox.mbox", *ROUTING)
     assert "unmatched 1" in table.output and "mbox" in table.output
 

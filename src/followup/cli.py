@@ -363,7 +363,7 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     """Check input files without scoring: row accounting per input and source (read, used,
     duplicated, unmatched to a candidate, otherwise rejected) and the reasons rows were
     rejected. Exit 0 when the files could be read (rejected rows are reported, not fatal)."""
-    from .sources import counts_by_source
+    from .sources import COUNTS, counts_by_source, row_accounting
 
     redactor = _redactor()
     sources = _sources()
@@ -373,27 +373,27 @@ def validate(events, interviews, tz, rejects, fmt, strict):
         loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict, sources=sources)
         loaded = api.reject_unknown_candidates(loaded, loaded_interviews, strict)
         tables = [loaded, loaded_interviews]
-    by_file = api.counts_by_file(*tables)
-    by_source = counts_by_source(sources, *tables)
+    by_file = row_accounting(sources, *tables)
+    by_source = counts_by_source(by_file)
     all_rejects = __import__("pandas").concat([t.rejects for t in tables], ignore_index=True)
     if redactor:
         all_rejects = redactor.frame(all_rejects)
     if rejects:
         present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
                              [*events, *([interviews] if interviews else [])])
-    totals = {key: int(by_file[key].sum()) for key in ("rows_read", "rows_used", "duplicates", "rejected")}
+    totals = {key: int(by_file[key].sum()) for key in COUNTS}
     if fmt == "json":
         import json
 
         reasons = present.rejects_frame(all_rejects)
-        click.echo(json.dumps({"counts": totals, "files": by_file.to_dict(orient="records"),
+        files = by_file[["source_file", *COUNTS]].to_dict(orient="records")
+        click.echo(json.dumps({"counts": totals, "files": files,
                                "sources": by_source.to_dict(orient="records"),
                                "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
         return
     click.echo(by_source.to_string(index=False))
     click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
-               f"{totals['duplicates']} + unmatched {int(by_source['unmatched'].sum())} + rejected "
-               f"{int(by_source['rejected'].sum())}")
+               f"{totals['duplicates']} + unmatched {totals['unmatched']} + rejected {totals['rejected']}")
     if len(all_rejects):
         click.echo("")
         shown = present.rejects_frame(all_rejects).head(20)

@@ -183,12 +183,14 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)
 
 
-COUNT_COLUMNS = ["input", "source", "rows_read", "rows_used", "duplicates", "unmatched", "rejected"]
+COUNTS = ["rows_read", "rows_used", "duplicates", "unmatched", "rejected"]
+COUNT_COLUMNS = ["input", "source", *COUNTS]
 
 
-def counts_by_source(options: SourceOptions, *tables: Normalised) -> pd.DataFrame:
-    """Per input (a file, or a folder of .eml): rows read, used, duplicated, unmatched (no or
-    several candidates) and otherwise rejected; read = used + duplicates + unmatched + rejected."""
+def row_accounting(options: SourceOptions, *tables: Normalised) -> pd.DataFrame:
+    """Per file read (each ``.eml`` of a folder on its own): the input it came from, its source,
+    and rows read, used, duplicated, unmatched (no or several candidates) and otherwise
+    rejected; read = used + duplicates + unmatched + rejected."""
     rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
     used = pd.concat([t.frame["source_file"].astype(str) for t in tables], ignore_index=True)
     reason = rejects["reason"].astype(str)
@@ -198,9 +200,17 @@ def counts_by_source(options: SourceOptions, *tables: Normalised) -> pd.DataFram
         pd.DataFrame({"source_file": used, "what": "rows_used"}),
         pd.DataFrame({"source_file": rejects["source_file"].astype(str), "what": kind}),
     ], ignore_index=True)
-    origin = tally["source_file"].map(lambda f: options.origins.get(f, (f, "events")))
-    tally["input"], tally["source"] = origin.str[0], origin.str[1]
-    table = tally.groupby(["input", "source", "what"]).size().unstack("what", fill_value=0)
-    table = table.reindex(columns=["rows_used", "duplicates", "unmatched", "rejected"], fill_value=0)
+    table = tally.groupby("source_file").value_counts().unstack("what", fill_value=0)
+    # An input with no rows at all is still listed, with its zeros.
+    files = table.index.union(pd.Index(list(options.origins), dtype=object)).rename("source_file")
+    table = table.reindex(index=files, columns=COUNTS[1:], fill_value=0)
     table.insert(0, "rows_read", table.sum(axis=1))
-    return table.reset_index()[COUNT_COLUMNS]
+    origin = table.index.map(lambda f: options.origins.get(f, (f, "events")))
+    table.insert(0, "source", [o[1] for o in origin])
+    table.insert(0, "input", [o[0] for o in origin])
+    return table.reset_index()
+
+
+def counts_by_source(accounting: pd.DataFrame) -> pd.DataFrame:
+    """:func:`row_accounting` summed per input (a file, or a folder of .eml) and source."""
+    return accounting.groupby(["input", "source"], as_index=False)[COUNTS].sum()[COUNT_COLUMNS]
