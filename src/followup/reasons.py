@@ -38,11 +38,20 @@ def one_decimal(values: pd.Series) -> pa.Array:
 
 
 def local_date(times: pd.Series, tz: str) -> pa.Array:
-    """Short local date such as ``"12 Mar"``; null where missing."""
-    local = times.dt.tz_convert(tz)
-    month = local.dt.month.to_numpy(dtype="float64", na_value=np.nan)
-    names = np.where(np.isnan(month), None, MONTHS[np.nan_to_num(month, nan=1).astype(int) - 1])
-    return cat(integer(local.dt.day), " ", _arrow(names))
+    """Short local date such as ``"12 Mar"``; null where missing.
+
+    A million rows hold a few hundred distinct days: each day is worded once.
+    """
+    local = times.dt.tz_convert(tz).dt.tz_localize(None)
+    present = local.notna().to_numpy()
+    days = local.to_numpy(dtype="datetime64[ns]")[present].astype("datetime64[D]")
+    distinct, which = np.unique(days, return_inverse=True)
+    calendar = pd.DatetimeIndex(distinct)
+    words = np.char.add(np.char.add(calendar.day.astype(str), " "), MONTHS[calendar.month - 1])
+    codes = np.zeros(len(local), dtype=np.int32)
+    codes[present] = which
+    indices = pa.array(codes, mask=~present)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(words, pa.string())).cast(pa.string())
 
 
 def plural(count: pd.Series, word: str) -> pa.Array:
