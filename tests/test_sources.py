@@ -203,11 +203,46 @@ def test_mapping_file_is_validated_with_the_key_named(tmp_path):
         load_map(missing)
 
 
+def test_mapping_time_format_is_checked_when_the_file_is_read(tmp_path):
+    bad = tmp_path / "map.toml"
+    bad.write_text('time_format = "%d/%m/%Y %Q"\n[columns]\ncandidate = "A"\ntime = "B"\n'
+                   'channel = "C"\ndirection = "D"\n')
+    result = run_cli("validate", DATA / "other_export.csv", "--map", bad)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"error: {bad}: time_format: '%d/%m/%Y %Q' is not a usable strftime format "
+        "('Q' is a bad directive in format '%d/%m/%Y %Q'); e.g. \"%d/%m/%Y %H:%M\""]
+
+
+def test_mapped_excel_date_cells_and_offsets_in_the_time_format(options, tmp_path):
+    export = pd.read_csv(DATA / "other_export.csv", dtype=str).iloc[:2]
+    export["Logged"] = pd.to_datetime(export["Logged"], format="%d/%m/%Y %H:%M")  # real date cells
+    export.to_excel(tmp_path / "crm.xlsx", index=False)
+    dev = of(followup.load_events([tmp_path / "crm.xlsx"], tz=TZ, sources=options), "104")
+    assert dev["timestamp"].tolist() == [pd.Timestamp("2024-03-05T18:30", tz="Europe/London")]
+
+    offsets = tmp_path / "offsets.csv"
+    offsets.write_text('Logged,Applicant email,Kind,Dir,Result\n'
+                       '"05/03/2024 18:30 +0100",dev@example.org,Call,OUT,Left message\n'
+                       '"05/07/2024 18:30 -0400",dev@example.org,Call,OUT,Left message\n')
+    rules = tmp_path / "offsets.toml"
+    rules.write_text('candidate_match = "email"\ntime_format = "%d/%m/%Y %H:%M %z"\n[columns]\n'
+                     'candidate = "Applicant email"\ntime = "Logged"\nchannel = "Kind"\ndirection = "Dir"\n'
+                     'outcome = "Result"\n[values.direction]\n"OUT" = "outbound"\n')
+    mapped = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US", map_file=rules)
+    times = of(followup.load_events([offsets], tz=TZ, sources=mapped), "104")["timestamp"].tolist()
+    assert times == [pd.Timestamp("2024-03-05T17:30", tz="UTC"), pd.Timestamp("2024-07-05T22:30", tz="UTC")]
+
+
 def test_forced_source_and_unknown_names(options):
     forced = SourceOptions.build(source=[f"{DATA / 'lever_notes.json'}=lever"])
     assert forced.source_for(DATA / "lever_notes.json", "events") == "lever"
     with pytest.raises(FollowupError, match="unknown --source 'teams'"):
         SourceOptions.build(source=["teams"])
+    # A mistyped file name is an error, not an override that silently applies to nothing.
+    result = run_cli("validate", DATA / "lever_notes.json", "--source", "lever_note.json=lever")
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: --source lever_note.json=lever: there is no file or folder lever_note.json"
 
 
 def test_strict_stops_at_an_unmatched_record_but_not_at_notes(options):

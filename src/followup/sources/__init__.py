@@ -86,7 +86,9 @@ class SourceOptions:
             if name not in SOURCES:
                 raise FollowupError(f"unknown --source {name!r}; use one of {', '.join(SOURCES)}")
             if path:
-                forced[str(Path(path))] = name
+                if not Path(path).exists():
+                    raise FollowupError(f"--source {item}: there is no file or folder {path}")
+                forced[str(Path(path).resolve())] = name
             else:
                 forced_all = name
         domains = tuple(d.strip().lower().lstrip("@") for d in employer_domains if d.strip())
@@ -99,7 +101,7 @@ class SourceOptions:
         )
 
     def source_for(self, path: Path, role: str) -> str:
-        name = self.forced.get(str(path)) or self.forced_all
+        name = self.forced.get(str(path.resolve())) or self.forced_all
         if name is None or (role == "interviews") != (name in ("interviews", *INTERVIEW_READERS)):
             name = detect(path, self.mapping, role)
         if name == "map" and self.mapping is None:

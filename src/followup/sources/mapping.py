@@ -28,6 +28,7 @@ when every mapped column is in its header (or with ``--source map``).
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,6 +46,7 @@ from .records import Adapted, reject_rows, stack_rejects
 TARGETS = {"channel": CHANNELS, "direction": DIRECTIONS, "outcome": OUTCOMES}
 FIELDS = ("candidate", "time", "channel", "direction", "outcome", "duration", "contact",
           "event_id", "subject", "note")
+EXCEL_CELL = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
 RENAMED = {"candidate": "candidate_id", "time": "timestamp", "duration": "duration_s"}
 
 
@@ -98,6 +100,19 @@ class ColumnMap(BaseModel):
                 raise ValueError(f"unknown time zone {zone!r}; use an IANA name such as Europe/London") from None
         return zone
 
+    @field_validator("time_format")
+    @classmethod
+    def _usable_format(cls, form):
+        # A bad directive would otherwise surface only when the first row is parsed.
+        if form is not None:
+            sample = datetime(2024, 3, 5, 18, 30, 7, tzinfo=timezone.utc)
+            try:
+                datetime.strptime(sample.strftime(form), form)
+            except ValueError as exc:
+                raise ValueError(f"{form!r} is not a usable strftime format ({exc}); "
+                                 "e.g. \"%d/%m/%Y %H:%M\"") from None
+        return form
+
     @model_validator(mode="after")
     def _channel_and_direction_given(self):
         for name in ("channel", "direction"):
@@ -122,7 +137,8 @@ def load_map(path: str | Path) -> ColumnMap:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(file)"
-        raise InputFileError(path, f"{where}: {error['msg']}") from None
+        message = error["msg"].removeprefix("Value error, ")
+        raise InputFileError(path, f"{where}: {message}") from None
 
 
 def read(path: Path, options) -> Adapted:
@@ -143,10 +159,20 @@ def read(path: Path, options) -> Adapted:
         if table and getattr(rules.columns, name):
             spelled = {fold(k): v for k, v in table.items()}
             text = frame[name].astype("string")
-            frame[name] = text.map(lambda v: spelled.get(fold(v), v) if pd.notna(v) else v)
+            # Folded once per distinct spelling, not per row.
+            ours = {v: spelled.get(fold(v), v) for v in pd.unique(text.dropna())}
+            frame[name] = text.map(ours)
     rejects = []
     if rules.time_format:
-        times = pd.to_datetime(frame["timestamp"].astype("string"), format=rules.time_format, errors="coerce")
+        text = frame["timestamp"].astype("string").str.strip()
+        # With an offset in the format, rows may carry different offsets: keep them as instants.
+        with_offset = "%z" in rules.time_format or "%Z" in rules.time_format
+        times = pd.to_datetime(text, format=rules.time_format, errors="coerce", utc=with_offset)
+        if not with_offset:
+            # Excel date cells are already dates, read as "2024-03-05 18:30:00": not the
+            # written format, but never ambiguous.
+            cell = text.str.fullmatch(EXCEL_CELL).fillna(False) & times.isna()
+            times[cell] = pd.to_datetime(text[cell], format="ISO8601")
         bad = times.isna() & frame["timestamp"].notna()
         frame, wrong = reject_rows(frame, pd.Series(f"does not match time_format {rules.time_format!r}",
                                                     index=frame.index).where(bad), "timestamp")
