@@ -86,6 +86,19 @@ def test_greenhouse_scheduled_interviews_become_the_interview_list(options):
     assert reasons_of(loaded) == ["unmatched: application id 9999 is not in the roster"]
 
 
+def test_greenhouse_all_day_interviews_over_several_days_and_impossible_dates(options, tmp_path):
+    scheduled = json.loads((DATA / "greenhouse_scheduled_interviews.json").read_text())
+    over_dst = {**scheduled[3], "start": {"date": "2024-03-09"}, "end": {"date": "2024-03-10"}}
+    impossible = {**scheduled[0], "start": {"date": "2024-02-30"}, "end": {"date": "2024-02-30"}}
+    path = tmp_path / "scheduled.json"
+    path.write_text(json.dumps([over_dst, impossible]))
+    loaded = followup.load_interviews(path, tz=TZ, sources=options)
+    dev = loaded.frame.set_index("candidate_id").loc["104"]
+    assert (dev["interview_at"], dev["interview_end"]) == (pd.Timestamp("2024-03-09", tz=TZ), pd.Timestamp("2024-03-11", tz=TZ))
+    assert loaded.rejects[["source_row", "column"]].values.tolist() == [[2, "interview_at"]]
+    assert reasons_of(loaded)[0].startswith("not a time")
+
+
 def test_lever_interviews_drop_cancellations_and_tie_opportunities_to_people():
     lever = SourceOptions.build(candidates=DATA / "lever_opportunities.json")
     loaded = followup.load_interviews(DATA / "lever_interviews.json", tz=TZ, sources=lever)

@@ -109,6 +109,8 @@ def _times(parts: pd.DataFrame, tz: str) -> tuple[pd.Series, pd.Series]:
     start, end = column(parts, "start.date_time"), column(parts, "end.date_time")
     start = start.where(start.notna(), _local_midnight(first, tz))
     end = end.where(end.notna(), _local_midnight(after, tz))
+    # A date that is not one (2024-02-30) is passed on as written, for its reject to show it.
+    start = start.where(start.notna(), column(parts, "start.date"))
     return start, end
 
 
