@@ -336,3 +336,18 @@ def test_cli_error_for_a_missing_roster_is_one_line():
     result = run_cli("validate", DATA / "mailbox.mbox", "--candidates", DATA / "nope.csv")
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and "nope.csv: no such file" in result.output
+
+
+def test_docs_validate_example_is_what_the_command_prints(tmp_path, monkeypatch):
+    docs = (Path(__file__).parents[1] / "docs" / "sources.md").read_text()
+    block = docs.split("followup validate greenhouse_feed.json calls.csv", 1)[1]
+    shown = block.split("```text\n", 1)[1].split("```", 1)[0]
+    for name, fixture in [("greenhouse_feed.json", "greenhouse_feed.json"), ("calls.csv", "ringcentral_admin.csv"),
+                          ("mailbox.mbox", "mailbox.mbox"), ("scheduled_interviews.json", "greenhouse_scheduled_interviews.json"),
+                          ("roster.csv", "roster.csv")]:
+        (tmp_path / name).write_bytes((DATA / fixture).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("validate", "greenhouse_feed.json", "calls.csv", "mailbox.mbox", "-i", "scheduled_interviews.json",
+                     "--candidates", "roster.csv", "--employer-domain", "acme.com", "--default-region", "US")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(shown)
