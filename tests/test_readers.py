@@ -113,6 +113,17 @@ def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
     assert message in str(caught.value) and name in str(caught.value)
 
 
+def test_missing_column_error_stays_one_short_line_for_a_mangled_header(tmp_path):
+    path = tmp_path / "wide.csv"
+    header = ["x" * 300] + [f"col{i}" for i in range(40)]
+    path.write_text(",".join(header) + "\n" + ",".join("1" * len(header)) + "\n")
+    with pytest.raises(InputFileError) as caught:
+        followup.load_events(path)
+    message = str(caught.value)
+    assert "events need column(s) candidate_id" in message and "\n" not in message
+    assert "x" * 41 not in message and "and 21 more" in message and len(message) < 600
+
+
 def test_header_only_file_reads_zero_rows(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("candidate_id,timestamp,channel,direction\n")

@@ -177,7 +177,10 @@ def _check_columns(frames: list[pd.DataFrame], required: tuple[str, ...], what: 
         missing = _missing_columns(frame, required)
         if missing and len(frame):
             path = frame["source_file"].iloc[0]
-            present = ", ".join(c for c in frame.columns if not c.startswith("source_"))
+            # Header cells come from the file: shorten them so a mangled header stays one line.
+            names = [str(c) for c in frame.columns if not str(c).startswith("source_")]
+            shown = [n if len(n) <= 40 else n[:39] + "…" for n in names[:20]]
+            present = ", ".join(shown) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
             raise InputFileError(
                 path, f"{what} need column(s) {', '.join(missing)}; the file has: {present}")
 
