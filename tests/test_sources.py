@@ -128,6 +128,41 @@ def test_ringcentral_results_sessions_and_people(options):
     assert loaded.counts == {"rows_read": 9, "rows_used": 5, "duplicates": 1, "rejected": 3}
 
 
+RINGCENTRAL_RESULTS = {
+    "Accepted": "connected", "Call connected": "connected", "Call accepted": "connected",
+    "Answered Not Accepted": "connected", "Sent to Voicemail": "voicemail", "Hang Up": "hang_up",
+    "Hang up": "hang_up", "Abandoned": "hang_up", "Missed": "missed", "No Answer": "missed",
+    "Rejected": "missed", "Declined": "missed", "Stopped": "missed", "Busy": "busy",
+    "Call Failed": "(a failed or blocked call)", "Wrong Number": "(a failed or blocked call)",
+    "In Progress": "(the call was still going on when the log was read)", "Unknown": "(no outcome recorded)",
+}
+
+
+@pytest.mark.parametrize("written", ["json", "csv"])
+def test_every_documented_ringcentral_result(options, tmp_path, written):
+    results = list(RINGCENTRAL_RESULTS)
+    if written == "json":
+        path = tmp_path / "calls.json"
+        path.write_text(json.dumps({"records": [
+            {"id": f"r{n}", "sessionId": f"s{n}", "startTime": f"2024-03-06T15:{n:02d}:00.000Z", "duration": 30,
+             "type": "Voice", "direction": "Inbound", "result": result, "from": {"phoneNumber": "+16504445567"},
+             "to": {"phoneNumber": "+18662130006", "name": "Recruiting"},
+             # The API links the voicemail left; without one, "voicemail" was a hang-up.
+             **({"message": {"id": "m1", "type": "VoiceMail"}} if "Voicemail" in result else {})}
+            for n, result in enumerate(results)]}))
+    else:
+        path = tmp_path / "calls.csv"
+        path.write_text("Start Time,From,To,Direction,Result,Duration\n" + "".join(
+            f"2024-03-06 10:{n:02d},(650) 444-5567,(866) 213-0006,Inbound,{result},0:00:30\n"
+            for n, result in enumerate(results)))
+    loaded = followup.load_events([path], tz=TZ, sources=options)
+    got = dict(zip(loaded.frame["source_row"], loaded.frame["outcome"]))
+    got.update(zip(loaded.rejects["source_row"], loaded.rejects["reason"]))
+    for row, (result, expected) in enumerate(RINGCENTRAL_RESULTS.items(), 1):
+        assert got[row] == expected or got[row].endswith(expected), (result, got[row])
+    assert loaded.counts["rows_read"] == len(results)
+
+
 def test_ringcentral_admin_csv_with_aliases_durations_and_local_times(options):
     loaded = load("ringcentral_admin.csv", options)
     dev = of(loaded, "104")

@@ -51,6 +51,11 @@ NOT_ATTEMPTS = {fold(r) for r in (
     "Not Allowed", "Suspended account", "Carrier is not active", "EDGE trunk misconfigured", "911",
     "933", "Phone Login", "In Progress", "ResultInProgress", "ResultEmpty", "Unknown",
     "Poor Line Quality", "Partial Receive", "Receive Error", "Send Error", "Sent", "Reply")}
+# Results that say nothing about how the call went, rather than that it failed.
+NO_OUTCOME = {fold(r): why for r, why in (
+    ("In Progress", "the call was still going on when the log was read"),
+    ("ResultInProgress", "the call was still going on when the log was read"),
+    ("Unknown", "no outcome recorded"), ("ResultEmpty", "no outcome recorded"))}
 # When one call left several records, keep the one that says most about the attempt.
 RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
 
@@ -138,8 +143,9 @@ def read(path: Path, options) -> Adapted:
     reasons[frame["type"].astype("string").str.lower().str.startswith("fax").fillna(False).to_numpy()] = (
         "not a contact attempt: a fax")
     error = folded.isin(NOT_ATTEMPTS) | folded.str.startswith("fax")
+    why = folded.map(NO_OUTCOME).fillna("a failed or blocked call")
     reasons[(error & reasons.isna()).to_numpy()] = ("not a contact attempt: RingCentral result "
-                                                    + frame["result"].astype(str) + " (a failed or blocked call)")
+                                                    + frame["result"].astype(str) + " (" + why + ")")
     unknown = outcome.isna() & reasons.isna()
     reasons[unknown.to_numpy()] = ("unknown RingCentral result " + frame["result"].astype("string").fillna("(empty)")
                                    + "; expected Accepted, Voicemail, Hang Up, Missed, No Answer, Busy, …")
