@@ -129,3 +129,12 @@ def test_header_only_file_reads_zero_rows(tmp_path):
     path.write_text("candidate_id,timestamp,channel,direction\n")
     loaded = followup.load_events(path)
     assert loaded.counts == {"rows_read": 0, "rows_used": 0, "duplicates": 0, "rejected": 0}
+
+
+def test_a_rejected_interview_time_shows_the_cell_as_written(tmp_path):
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,interview_at,decision_due\nA,2026-02-30T10:00,\nB,2026-03-02T10:00,next week\n")
+    loaded = followup.load_interviews(interviews)
+    rejects = loaded.rejects.set_index("source_row")
+    assert rejects.loc[1, ["column", "value"]].tolist() == ["interview_at", "2026-02-30T10:00"]
+    assert rejects.loc[2, ["column", "value"]].tolist() == ["decision_due", "next week"]

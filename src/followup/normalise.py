@@ -389,6 +389,7 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
                                  ("decision_at", False), ("decision_due", False)):
             frame = state.frame
             times, why = parse_times(frame[column], tz)
+            frame[column + "_raw"] = frame[column]  # a reject shows the cell as written
             frame[column] = times
             if required:
                 state = state.reject(times.isna() & why.isna(), column, f"{column} is empty")
