@@ -135,3 +135,83 @@ def test_unknown_candidate_is_a_one_line_error():
     result = CliRunner().invoke(main, ["explain", "NOPE", *SAMPLE])
     assert result.exit_code == 1
     assert result.output.strip() == "error: candidate 'NOPE' is not in the interview list"
+
+
+def test_playbook_specific_wording(sample):
+    """Each playbook's own terms: a 42-day period is not called a week, channels are counted in
+    words, and a left-out courtesy part says why it was left out."""
+    def score(policy):
+        return followup.score(SAMPLE_DATA / "events.csv", SAMPLE_DATA / "interviews.csv",
+                              as_of=AS_OF, tz=TZ, policy=policy)
+
+    long_haul = explain(score("long-haul"), "C013")
+    assert ("42-day period 1 of the cadence (not a completed 42-day period: not counted)"
+            in line_for(long_haul, "day 8 11:00"))
+    assert not any("week" in role for e in long_haul.events for role in e.counts_for)
+
+    pro = explain(score("pro"), "C013")
+    assert "only 2 channels (email, phone); the playbook alternates 3" in pro.missed
+
+    courteous = score("courteous")
+    def after_decision(candidate_id):
+        persistence = next(c for c in explain(courteous, candidate_id).components if c.name == "persistence")
+        return next(p for p in persistence.parts if p.name == "after the decision")
+    offer = after_decision("C012")
+    assert offer.value is None and "the decision was offer; the playbook asks for one only after: rejected" in offer.why
+    assert "no decision has closed the window" in after_decision("C003").why
+    assert after_decision("C013").value == 100 and after_decision("C013").why.startswith("after the decision: a thank-you")
+
+
+def test_text_escapes_control_characters_but_json_keeps_the_data(tmp_path):
+    """A name or contact carrying a terminal escape sequence or a line break is printed
+    escaped, so it cannot retitle or clear the reader's terminal or forge a line."""
+    hostile_name = "Evil\x1b]0;pwned\x07\x1b[2JName\nFlags\n  none"
+    hostile_contact = "Da\x1b[31mna"
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,name,interview_at,interview_end,interviewers\n"
+                          f'X9,"{hostile_name}",2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,Dana\n', encoding="utf-8")
+    events = tmp_path / "events.csv"
+    events.write_text("candidate_id,timestamp,channel,direction,contact\n"
+                      f"X9,2026-03-02T19:30:00Z,email,inbound,{hostile_contact}\n", encoding="utf-8")
+    args = ["explain", "X9", str(events), "--interviews", str(interviews), "--as-of", "2026-03-31T18:00:00Z"]
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert "\x1b" not in text.output and "\x07" not in text.output
+    assert text.output.splitlines()[0].startswith("X9 Evil\\x1b]0;pwned\\x07\\x1b[2JName\\x0aFlags\\x0a  none — ")
+    assert "email → Da\\x1b[31mna" in text.output
+    as_json = CliRunner().invoke(main, [*args, "--format", "json"])
+    document = json.loads(as_json.output)
+    assert document["name"] == hostile_name and document["events"][0]["contact"] == hostile_contact
+
+
+def test_json_keys_are_the_documented_ones(sample):
+    """Every key `--format json` gives is named in docs/report.md, and every candidate's
+    document has the same keys (a value that does not apply is null, never missing)."""
+    docs = (SAMPLE_DATA.parent / "docs" / "report.md").read_text(encoding="utf-8")
+    shapes = set()
+    for candidate_id in ("C004", "C007", "C009", "C016", "C020"):
+        document = json.loads(explain(sample, candidate_id).model_dump_json())
+        keys = [*document, *document["interview"], *document["policy"]]
+        keys += [key for event in document["events"] for key in event]
+        keys += [key for component in document["components"] for key in component]
+        keys += [key for component in document["components"] for part in component["parts"] for key in part]
+        assert [key for key in dict.fromkeys(keys) if f"`{key}`" not in docs] == [], candidate_id
+        shapes.add(tuple(document))
+    assert len(shapes) == 1
+
+
+def test_redacted_explain_finds_a_candidate_whose_id_is_an_email(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_REDACT_KEY", "0123456789abcdef0123")
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,name,interview_at,interview_end,interviewers\n"
+                          "jane@example.com,Jane Doe,2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,Dana Whitfield\n")
+    events = tmp_path / "events.csv"
+    events.write_text("candidate_id,timestamp,channel,direction,contact\n"
+                      "jane@example.com,2026-03-02T19:30:00Z,email,inbound,+1 (555) 010-9999\n")
+    for fmt in ("text", "json"):
+        result = CliRunner().invoke(main, ["explain", "jane@example.com", str(events), "--interviews", str(interviews),
+                                           "--as-of", "2026-03-31T18:00:00Z", "--redact", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        for personal in ("jane", "Jane", "Doe", "Whitfield", "555"):
+            assert personal not in result.output
+        assert "email-" in result.output and "phone-" in result.output

@@ -317,6 +317,13 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     from .explain import explain
 
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
+    redactor = _redactor()
+    if redactor:
+        import pandas as pd
+
+        # An id that is itself an e-mail address or phone number is a pseudonym in the redacted
+        # result; the user names the candidate as the files do.
+        candidate_id = redactor.identifiers(pd.Series([candidate_id])).iloc[0]
     card = explain(result, candidate_id)
     text = card.model_dump_json(indent=2) + "\n" if fmt == "json" else card.text()
     if output:

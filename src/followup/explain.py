@@ -272,7 +272,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
         when(contact & (period >= 0) & (period < completed),
              cat(f"{period_word} ", _numbers(period + 1), " of the cadence")),
         when(contact & (period >= completed),
-             cat(f"{period_word} ", _numbers(period + 1), " of the cadence (not a completed week: not counted)")),
+             cat(f"{period_word} ", _numbers(period + 1), f" of the cadence (not a completed {period_word}: not counted)")),
         when(in_busiest, cat("one of ", _numbers(busiest_count), f" contacts in {restraint.frequency_window_days} "
                              f"days (limit {restraint.max_contacts_per_window})")),
         when(unanswered & counted, _fixed(n, "unanswered call: an attempt, not a contact")),
@@ -439,7 +439,17 @@ class Explanation(BaseModel):
         return lines
 
     def text(self) -> str:
-        """The whole explanation as plain text (what ``followup explain`` prints)."""
+        """The whole explanation as plain text (what ``followup explain`` prints).
+
+        Control characters in the data (a name carrying a terminal escape sequence or a line
+        break) are shown as ``\\x1b``-style escapes, so the printout cannot retitle or clear the
+        reader's terminal, or forge lines of its own.
+        """
+        printable = Explanation.model_validate(_printable(self.model_dump()))
+        printable._burst_minutes = self._burst_minutes
+        return printable._text()
+
+    def _text(self) -> str:
         title = f"{self.candidate_id}" + (f" {self.name}" if self.name else "")
         headline = f"{title} — {self.status}"
         if self.score is not None:
@@ -468,6 +478,20 @@ class Explanation(BaseModel):
         out += ["", "Expected by the playbook but did not happen"]
         out += [f"  - {item}" for item in self.missed] or ["  nothing missing"]
         return "\n".join(out) + "\n"
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(value):
+    """``value`` (a dumped model) with every control character in its strings escaped."""
+    if isinstance(value, str):
+        return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
 
 
 def _minutes_between(a: TimelineEvent, b: TimelineEvent) -> float:
@@ -677,7 +701,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
         parts.append(Part(name="after the decision", weight=c.after_decision_weight, value=value,
                           why="after the decision: " + ("a thank-you" if value == 100 else
                                                         f"no thank-you within {c.after_decision_days} days"
-                                                        if value == 0 else "left out")))
+                                                        if value == 0 else _after_decision_left_out(row, c))))
     d = policy.deadline
     if d.checkins_weight > 0:
         expected = int(row["checkins_expected"] or 0)
@@ -688,6 +712,16 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
                               "check-ins: left out (no decision date, or none due yet)"))
     return [part.model_copy(update={"why": part.why + ("" if part.value is None else f" = {part.value:.0f}")
                                     + f" (weight {part.weight:g})"}) for part in parts]
+
+
+def _after_decision_left_out(row: pd.Series, courtesy) -> str:
+    """Why the after-the-decision part has no value for this round."""
+    credited = " or ".join(courtesy.after_decision)
+    if row["window_closed_by"] != "decision":
+        return f"left out (no decision has closed the window; the playbook asks for one after: {credited})"
+    if row["decision"] not in courtesy.after_decision:
+        return f"left out (the decision was {row['decision']}; the playbook asks for one only after: {credited})"
+    return f"left out until {courtesy.after_decision_days} days after the decision have passed"
 
 
 def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
@@ -724,7 +758,9 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int
             missed.append(f"no follow-up in {word} {k + 1} of the cadence "
                           f"({_when(begin, tz, False)} – {_when(finish, tz, False)})")
         if row["n_channels"] < p.channel_target and row["inbound_contacts"]:
-            missed.append(f"only {row['n_channels']} channel ({row['channels']}); the playbook alternates "
+            used = int(row["n_channels"])
+            listed = str(row["channels"]).replace(",", ", ")
+            missed.append(f"only {used} channel{'s' * (used != 1)} ({listed}); the playbook alternates "
                           f"{p.channel_target}")
 
     if row["interviewers_met"] >= 2 and bool(row["contact_data"]) and row["interviewers_thanked"] < row["interviewers_met"]:
