@@ -5,6 +5,7 @@ and hostile names shown as plain text."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -205,3 +206,59 @@ def test_report_counts_match_the_result(sample_report):
     assert f'<dd id="stat-candidates">{summary["candidates"]}</dd>' in page
     statuses = pd.Series(result.candidates["status"].astype(str)).value_counts()
     assert page.count('data-status="flagged"') == statuses["flagged"]
+
+
+def test_hostile_rejected_values_and_contacts_are_escaped(tmp_path):
+    """Rejected rows are shown with their offending value: that value is candidate-supplied too."""
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,name,interview_at,interview_end,interviewers\n"
+                          f'A,Plain,2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,"Dana;{HOSTILE_CONTACT}"\n')
+    events = tmp_path / "events.csv"
+    events.write_text("candidate_id,timestamp,channel,direction,contact,subject\n"
+                      f'A,2026-03-02T19:30:00Z,email,inbound,"\' onmouseover=\'alert(4)","{HOSTILE_NAME}"\n'
+                      "A,2026-03-03T19:30:00Z,<svg onload=alert(5)>,inbound,Dana,\n"
+                      "A,not a time <script>alert(6)</script>,email,inbound,Dana,\n")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(events), "--interviews", str(interviews),
+                                       "--as-of", "2026-03-31T18:00:00Z", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    for raw in ("<svg onload", "<script>alert", "' onmouseover='", HOSTILE_CONTACT):
+        assert raw not in page
+    assert "&lt;svg onload=alert(5)&gt;" in page and "&lt;script&gt;alert(6)&lt;/script&gt;" in page
+    assert page.count("<script") == 1
+
+
+def test_redacted_report_names_no_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_REDACT_KEY", "0123456789abcdef0123")
+    out = tmp_path / "redacted.html"
+    result = CliRunner().invoke(main, ["report", *SAMPLE, "--redact", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    interviews = pd.read_csv(SAMPLE_DATA / "interviews.csv", dtype=str)
+    events = pd.read_csv(SAMPLE_DATA / "events.csv", dtype=str)
+    people = set(interviews["name"].dropna()) | set(events["contact"].dropna())
+    people |= {p.strip() for listed in interviews["interviewers"].dropna() for p in listed.split(";")}
+    assert len(people) > 30
+    assert sorted(p for p in people if p in page) == []
+    assert page.count('<tbody class="candidate"') == 32 and "name-" in page
+
+
+def test_flag_chart_counts_carriers_not_the_flagged_status(sample_report):
+    """A pending candidate can carry a flag (C011): the chart's count is of candidates carrying
+    one and says so, so it does not contradict the header's 'Flagged' status count."""
+    _, result = sample_report
+    from followup.plotting import plot_flag_counts
+    carriers = int((result.candidates["flags"].fillna("") != "").sum())
+    assert carriers > result.summary()["flagged"]
+    title = plot_flag_counts(result.candidates).axes[0].get_title()
+    assert title.endswith(f"{carriers} of 32 candidates carry a flag")
+
+
+def test_last_day_label_of_a_strip_is_not_cut_off(sample_report):
+    path, _ = sample_report
+    page = path.read_text(encoding="utf-8")
+    strip = page.split('data-id="C020"', 1)[1].split("</svg>", 1)[0]
+    labels = re.findall(r'<text class="tick-label( edge)?" x="([\d.]+)"[^>]*>(day \d+)</text>', strip)
+    assert labels[-1][0] == " edge" and float(labels[-1][1]) <= 640
+    assert all(edge == "" for edge, _, _ in labels[:-1])

@@ -486,7 +486,9 @@ def plot_flag_counts(candidates, *, ax=None) -> Figure:
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelsize=8)
     n_flagged = int((flags != "").sum())
-    ax.set_title(f"{title}: {n_flagged} of {len(frame)} candidates flagged")
+    # "carry a flag", not "flagged": a pending candidate can carry one while its status stays
+    # pending, and the report's header counts statuses.
+    ax.set_title(f"{title}: {n_flagged} of {len(frame)} candidates carry a flag")
     return fig
 
 

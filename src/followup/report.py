@@ -241,7 +241,9 @@ def _strips(result) -> dict[str, dict]:
     for cid, row in ranges.iterrows():  # presentation: assemble each candidate's strip
         group = by_candidate.get(cid, marks.iloc[0:0])
         visible = group[group["shown"].to_numpy()]
-        ticks = [{"x": px(d, row), "label": f"day {d}", "major": d % 7 == 0}
+        # A label at the right edge is right-aligned so that it is not cut off.
+        ticks = [{"x": px(d, row), "label": f"day {d}", "major": d % 7 == 0,
+                  "edge": px(d, row) > STRIP_WIDTH - STRIP_PAD - 20}
                  for d in range(int(np.ceil(row.lo)), int(row.hi) + 1)]
         strips[cid] = {
             "width": STRIP_WIDTH, "height": STRIP_HEIGHT, "axis": STRIP_AXIS,
