@@ -98,6 +98,10 @@ def test_components_arithmetic_matches_the_scorer(policy):
         if used:
             mean = sum(p.weight * p.value for p in used) / sum(p.weight for p in used)
             assert mean == pytest.approx(parts["persistence"].value, abs=0.051), candidate_id
+            # The printed arithmetic, worked out as a reader would, lands on the printed value.
+            terms, total = parts["persistence"].why.split(": ", 1)[1].split(" over ")
+            printed = sum(float(w) * float(v) for w, v in (t.split(" × ") for t in terms.split(" + ")))
+            assert printed / float(total) == pytest.approx(parts["persistence"].value, abs=0.051), candidate_id
         components = [c for c in card.components if c.value is not None and c.weight > 0]
         score = sum(c.weight * c.value for c in components) / sum(c.weight for c in components)
         assert score == pytest.approx(card.score, abs=0.051), candidate_id

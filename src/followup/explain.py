@@ -621,7 +621,7 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     parts = _persistence_parts(row, policy)
     shown = [p for p in parts if p.value is not None and p.weight > 0]
     persistence_why = ("weighted mean of the parts with data: "
-                       + " + ".join(f"{p.weight:g} × {p.value:.0f}" for p in shown)
+                       + " + ".join(f"{p.weight:g} × {_part_value(p.value)}" for p in shown)
                        + f" over {sum(p.weight for p in shown):g}") if shown else "no part has data yet"
     persistence = Component(name="persistence", value=_value(row["persistence"]), weight=w.persistence,
                             why=persistence_why, parts=[p for p in parts if p.weight > 0])
@@ -657,6 +657,12 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
                 if code in grades.caps]
         grade_why += f", capped at {row['grade']} by the flags ({', '.join(caps)})"
     return components, score_why, grade_why
+
+
+def _part_value(value: float) -> str:
+    """A part's value to one decimal, without a trailing ``.0`` (``33.3``, ``100``): whole
+    numbers would not add up to the persistence shown beside them."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _persistence_parts(row: pd.Series, policy) -> list[Part]:
@@ -710,7 +716,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
                           why=(f"check-ins: {row['checkins_met']} of {expected} timed to the decision due on day "
                                f"{int(row['due_day'])}") if expected else
                               "check-ins: left out (no decision date, or none due yet)"))
-    return [part.model_copy(update={"why": part.why + ("" if part.value is None else f" = {part.value:.0f}")
+    return [part.model_copy(update={"why": part.why + ("" if part.value is None else f" = {_part_value(part.value)}")
                                     + f" (weight {part.weight:g})"}) for part in parts]
 
 
