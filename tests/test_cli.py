@@ -154,6 +154,19 @@ def test_errors_are_one_line_and_exit_1(args, message, tmp_path, monkeypatch):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_score_table_shows_hostile_names_as_text(tmp_path, run):
+    """A name carrying rich markup or a terminal escape sequence must not style or steer the
+    hiring manager's terminal."""
+    interviews = pd.read_csv(INTERVIEWS, dtype=str)
+    interviews.loc[interviews["candidate_id"] == "C001", "name"] = "[blink]Eve[/blink] \x1b]0;owned\x07"
+    hostile = tmp_path / "interviews.csv"
+    interviews.to_csv(hostile, index=False)
+    result = run("score", EVENTS, "--interviews", hostile, "--as-of", AS_OF, "--tz", TZ, "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert "[blink]Eve[/blink]" in result.output
+    assert "\x1b" not in result.output and "\\x1b]0;owned\\x07" in result.output
+
+
 def test_usage_errors_exit_2():
     assert CliRunner().invoke(main, ["score"]).exit_code == 2
     assert CliRunner().invoke(main, ["score", EVENTS]).exit_code == 2  # no --interviews

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -249,20 +250,32 @@ def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None
                 flags.append(" ")
             flags.append(f" {code} ", style=FLAG_STYLES.get(code, "bold"))
         who = f"{row.candidate_id}" + (f" {row.name}" if isinstance(row.name, str) and row.name else "")
-        model_cells = (["" if pd.isna(row.p_advance) else f"{row.p_advance:.2f}", str(row.top_factors)]
+        model_cells = ([_cell("" if pd.isna(row.p_advance) else f"{row.p_advance:.2f}"), _cell(str(row.top_factors))]
                        if learned else [])
         table.add_row(
             "" if pd.isna(row.rank) else str(row.rank),
-            who,
+            _cell(who),
             Text(str(row.status), style=STATUS_STYLES.get(str(row.status), "")),
             "" if pd.isna(row.score) else f"{row.score:.1f}",
             Text("" if not isinstance(row.grade, str) else row.grade, style=GRADE_STYLES.get(row.grade, "")),
             flags,
-            "" if not isinstance(row.reason, str) else row.reason,
+            _cell("" if not isinstance(row.reason, str) else row.reason),
             *model_cells,
         )
     console.print(table)
     console.print(footer(result), highlight=False)
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _cell(text: str):
+    """Candidate-supplied text for the terminal: never read as rich markup (``[link=…]``), and
+    control characters (an escape sequence that would retitle or clear the terminal, a line
+    break that would fake a row) shown as ``\\x1b``-style escapes."""
+    from rich.text import Text
+
+    return Text(CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
 def footer(result: ScoreResult) -> str:
