@@ -257,3 +257,24 @@ def test_records_are_validated_objects_for_programs():
     assert len(shortlist) == 32
     silent = next(r for r in shortlist if r.candidate_id == "C004")
     assert silent.flags == ["NO_CONTACT"] and silent.grade == "D" and silent.inbound_contacts == 0
+
+
+def test_a_run_uses_arrows_jemalloc_pool_unless_the_user_chose_one(run, monkeypatch):
+    """The lower-memory pool behind the 10M-event figure in docs/performance.md."""
+    import pyarrow as pa
+
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow build has no jemalloc")
+    chosen = pa.default_memory_pool()
+    try:
+        monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+        assert run("policies").exit_code == 0
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+        pa.set_memory_pool(pa.system_memory_pool())
+        monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+        assert run("policies").exit_code == 0
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(chosen)
