@@ -31,6 +31,12 @@ INTERVIEW_COLUMNS = ["candidate_id", "name", "interview_at", "interview_end", "i
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = REPO / "sample_data"
+# The as-of and zone that make the sample meaningful (sample_data/README.md), and the CLI
+# arguments that score it.
+SAMPLE_AS_OF = "2026-03-31T18:00:00-04:00"
+SAMPLE_TZ = "America/New_York"
+SAMPLE_ARGS = [str(SAMPLE_DATA / "events.csv"), "--interviews", str(SAMPLE_DATA / "interviews.csv"),
+               "--as-of", SAMPLE_AS_OF, "--tz", SAMPLE_TZ]
 
 
 def local(n: float, hhmm: str = "12:00", tz: str = "UTC") -> pd.Timestamp:

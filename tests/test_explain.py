@@ -9,14 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import followup
-from conftest import SAMPLE_DATA, day, email, hang_up, interview, letter, make_interviews, run, voicemail
+from conftest import SAMPLE_ARGS, SAMPLE_AS_OF, SAMPLE_DATA, SAMPLE_TZ, day, email, hang_up, interview, letter, make_interviews, run, voicemail
 from followup.cli import main
 from followup.explain import annotate_events, explain
 
-AS_OF = "2026-03-31T18:00:00-04:00"
-TZ = "America/New_York"
-SAMPLE = [str(SAMPLE_DATA / "events.csv"), "--interviews", str(SAMPLE_DATA / "interviews.csv"),
-          "--as-of", AS_OF, "--tz", TZ]
+AS_OF, TZ, SAMPLE = SAMPLE_AS_OF, SAMPLE_TZ, SAMPLE_ARGS
 
 
 @pytest.fixture(scope="module")

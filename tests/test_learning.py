@@ -30,12 +30,8 @@ from followup.learning import (
 )
 from followup.learning.training import calibration_table, expected_calibration_error
 
-from conftest import SAMPLE_DATA, day, ev, make_events
+from conftest import SAMPLE_ARGS, SAMPLE_AS_OF, SAMPLE_DATA, SAMPLE_TZ, day, ev, make_events
 
-SAMPLE_AS_OF = "2026-03-31T18:00:00-04:00"
-SAMPLE_TZ = "America/New_York"
-SAMPLE_ARGS = [str(SAMPLE_DATA / "events.csv"), "-i", str(SAMPLE_DATA / "interviews.csv"),
-               "--as-of", SAMPLE_AS_OF, "--tz", SAMPLE_TZ]
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 import followup
-from conftest import SAMPLE_DATA, day, email, hang_up, interview, make_events, make_interviews
+from conftest import SAMPLE_ARGS, SAMPLE_AS_OF, SAMPLE_DATA, SAMPLE_TZ, day, email, hang_up, interview, make_events, make_interviews
 from followup.cli import main
 from followup.report import build_report
 
-AS_OF = "2026-03-31T18:00:00-04:00"
-TZ = "America/New_York"
-SAMPLE = [str(SAMPLE_DATA / "events.csv"), "--interviews", str(SAMPLE_DATA / "interviews.csv"),
-          "--as-of", AS_OF, "--tz", TZ]
+AS_OF, TZ, SAMPLE = SAMPLE_AS_OF, SAMPLE_TZ, SAMPLE_ARGS
 CHROMIUM = Path(os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

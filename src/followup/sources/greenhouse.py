@@ -127,10 +127,8 @@ def read_interviews(path: Path, options) -> Adapted:
         "interview_at": start, "interview_end": end, "interviewers": people,
         "source_file": parts["source_file"], "source_row": parts["source_row"],
     })
-    frame = resolve_applications(
+    frame, unmatched = resolve_applications(
         frame, "application_id", options.roster,
         no_roster="unmatched: no roster to resolve application_id (give --candidates with application_ids)",
         no_key="unmatched: the interview has no application_id")
-    frame, unmatched = reject_rows(frame.drop(columns="reason"), frame["reason"], "candidate_id",
-                                   value=frame["application_id"])
-    return Adapted(frame.drop(columns="application_id"), unmatched, "greenhouse-interviews")
+    return Adapted(frame, unmatched, "greenhouse-interviews")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..roster import Roster, all_email_keys, email_domain, email_key, phone_key
-from .records import column
+from .records import column, reject_rows
 
 NO_ROSTER = "unmatched: no roster to resolve {what} (give --candidates roster.csv)"
 
@@ -28,22 +28,21 @@ def on_domains(keys: pd.Series, domains: tuple[str, ...]) -> pd.Series:
 
 
 def resolve_applications(frame: pd.DataFrame, key: str, roster: Roster | None, no_roster: str,
-                         no_key: str) -> pd.DataFrame:
+                         no_key: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Interview rows from an ATS, tied to candidates by their application (or opportunity) id
-    in ``key``: adds ``candidate_id`` (and ``name`` from the roster) and a ``reason`` column,
-    null where the row was resolved, ``no_roster`` or ``no_key`` or the roster's own reason
-    (unmatched / ambiguous) otherwise."""
+    in ``key``: (rows with ``candidate_id`` and the roster's ``name``, the rows that could not
+    be tied — ``no_roster``, ``no_key`` or the roster's own unmatched / ambiguous reason)."""
     frame = frame.copy()
     if roster is None:
         frame["candidate_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-        frame["reason"] = no_roster
-        return frame
-    ids, reasons = roster.match("application", frame[key])
-    reasons[frame[key].isna().to_numpy()] = no_key
-    frame["candidate_id"] = ids
-    frame["name"] = ids.map(roster.names)  # the interview list's name is the candidate's
-    frame["reason"] = reasons
-    return frame
+        reasons = pd.Series(no_roster, index=frame.index, dtype=object)
+    else:
+        ids, reasons = roster.match("application", frame[key])
+        reasons[frame[key].isna().to_numpy()] = no_key
+        frame["candidate_id"] = ids
+        frame["name"] = ids.map(roster.names)  # the interview list's name is the candidate's
+    kept, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame[key])
+    return kept.drop(columns=key), unmatched
 
 
 def resolve_calls(frame: pd.DataFrame, roster: Roster | None, default_region: str | None):

@@ -83,10 +83,8 @@ def read_interviews(path: Path, options) -> Adapted:
     canceled = column(parts, "canceledAt")
     frame, dropped = reject_rows(frame, canceled.where(canceled.isna(), "canceled interview (canceledAt set)"),
                                  "interview_at")
-    frame = resolve_applications(
+    frame, unmatched = resolve_applications(
         frame, "opportunity", options.roster,
         no_roster="unmatched: no roster to resolve the opportunity (give --candidates with the opportunities dump)",
         no_key="unmatched: the interview names no opportunityId (see docs/sources.md, Lever)")
-    frame, unmatched = reject_rows(frame.drop(columns="reason"), frame["reason"], "candidate_id",
-                                   value=frame["opportunity"])
-    return Adapted(frame.drop(columns="opportunity"), stack_rejects(dropped, unmatched), "lever-interviews")
+    return Adapted(frame, stack_rejects(dropped, unmatched), "lever-interviews")
