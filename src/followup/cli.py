@@ -78,9 +78,10 @@ def _lean_arrow_memory() -> None:
     if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
         return
     try:
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        jemalloc = pa.jemalloc_memory_pool()
     except NotImplementedError:  # a pyarrow build without jemalloc keeps its default
-        pass
+        return
+    pa.set_memory_pool(jemalloc)
 
 
 def input_options(command):

@@ -367,14 +367,11 @@ def plot_score_distribution(candidates, *, thresholds: Mapping[str, float] | Non
                       if policy is not None else DEFAULT_THRESHOLDS)
     fig, ax = _figure_and_axes(ax)
     title = "Score distribution"
-    if frame is None or frame.empty or "score" not in frame:
-        _no_data(ax, title)
+    score = _numbers_to_plot(frame, "score", ax, title,
+                             lambda n: f"no scored candidates ({n} pending / upcoming)")
+    if score is None:
         return fig
-    score = pd.to_numeric(frame["score"], errors="coerce")
     scored = score.notna()
-    if not scored.any():
-        _no_data(ax, title, f"no scored candidates ({len(frame)} pending / upcoming)")
-        return fig
     flagged = (frame["flags"].fillna("").astype(str) != "") if "flags" in frame else pd.Series(False, index=frame.index)
     groups = [score[scored & ~flagged].to_numpy(), score[scored & flagged].to_numpy()]
     edges = np.linspace(0, 100, bins + 1)
@@ -393,6 +390,19 @@ def plot_score_distribution(candidates, *, thresholds: Mapping[str, float] | Non
                  + (f", {unscored} unscored (pending / upcoming)" if unscored else ""), pad=14)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     return fig
+
+
+def _numbers_to_plot(frame, column: str, ax, title: str, nothing) -> "pd.Series | None":
+    """``frame[column]`` as numbers, or ``None`` after drawing a "no data" note on ``ax``
+    (``nothing(len(frame))`` says why when the column is there but empty)."""
+    if frame is None or frame.empty or column not in frame:
+        _no_data(ax, title)
+        return None
+    values = pd.to_numeric(frame[column], errors="coerce")
+    if not values.notna().any():
+        _no_data(ax, title, nothing(len(frame)))
+        return None
+    return values
 
 
 def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days: int | None = None,
@@ -414,14 +424,11 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
         no_contact_days = policy.windows.no_contact_days if policy is not None else 7
     fig, ax = _figure_and_axes(ax)
     title = "Time to first follow-up"
-    if frame is None or frame.empty or "first_contact_hours" not in frame:
-        _no_data(ax, title)
+    hours = _numbers_to_plot(frame, "first_contact_hours", ax, title,
+                             lambda n: f"no candidate has followed up yet ({n} candidates)")
+    if hours is None:
         return fig
-    hours = pd.to_numeric(frame["first_contact_hours"], errors="coerce")
     has = hours.notna()
-    if not has.any():
-        _no_data(ax, title, f"no candidate has followed up yet ({len(frame)} candidates)")
-        return fig
     per = 24.0 if unit == "days" else 1.0
     values = hours / per
     if "first_contact_day" in frame:
