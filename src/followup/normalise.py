@@ -347,14 +347,74 @@ def _drop_duplicates(state: Normalised) -> Normalised:
 
 
 def _repeated_values(values: pd.Series) -> np.ndarray:
-    """Mask of non-missing values that occur more than once (hashing in Arrow, counting in numpy)."""
+    """Mask of non-missing values that occur more than once.
+
+    A hash table of every distinct string costs seconds at 10M rows, so repeats are first
+    narrowed down to rows whose 64-bit hash is shared (found by sorting numbers), and only those
+    are compared as strings: equal strings always share a hash, so the result stays exact.
+    """
     text = pa.array(values.astype("string[pyarrow]"))
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    codes = pc.dictionary_encode(text).indices.to_numpy(zero_copy_only=False)
-    present = ~np.isnan(codes) if codes.dtype.kind == "f" else np.ones(len(codes), dtype=bool)
-    codes = np.where(present, codes, 0).astype(np.int64)
-    return present & (np.bincount(codes, minlength=1)[codes] > 1)
+    hashes = _string_hashes(text)
+    valid = None
+    if text.null_count:  # a missing id repeats nothing
+        valid = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))
+        hashes = hashes[valid]
+    ordered = np.sort(hashes)
+    shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    repeated = np.zeros(len(text), dtype=bool)
+    if not len(shared):
+        return repeated
+    slot = np.minimum(np.searchsorted(shared, hashes), len(shared) - 1)
+    candidates = np.flatnonzero(shared[slot] == hashes)
+    if valid is not None:
+        candidates = valid[candidates]
+    codes = pc.dictionary_encode(text.take(candidates)).indices.to_numpy(zero_copy_only=False)
+    repeated[candidates] = np.bincount(codes)[codes] > 1
+    return repeated
+
+
+# Hash only the first bytes of very long values: a pathological id stays cheap, and a shared
+# hash is still checked against the strings themselves.
+HASHED_PREFIX_BYTES = 256
+
+
+def _string_hashes(text: pa.Array) -> np.ndarray:
+    """A 64-bit hash per string, computed 8 bytes at a time over Arrow's buffers with numpy."""
+    text = text.cast(pa.large_string())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.zeros(0, np.uint8)
+    # Eight spare zero bytes, so the word at any string's start can be read without overrun.
+    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
+    word_at = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    hashes = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    rows = None  # every row, until some string has no bytes left
+    for start in range(0, min(int(lengths.max(initial=0)), HASHED_PREFIX_BYTES), 8):
+        if rows is None and lengths.min() <= start:
+            rows = np.flatnonzero(lengths > start)
+        elif rows is not None:
+            rows = rows[lengths[rows] > start]
+        left = lengths - start if rows is None else lengths[rows] - start
+        word = word_at[starts + start] if rows is None else word_at[starts[rows] + start]
+        # Shifting the bytes past the string's end out keeps equal strings' words equal.
+        word <<= ((8 - np.minimum(left, 8)) * 8).astype(np.uint64)
+        if rows is None:
+            hashes = _mix(hashes ^ word)
+        else:
+            hashes[rows] = _mix(hashes[rows] ^ word)
+    return hashes
+
+
+def _mix(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place: every input bit reaches every output bit."""
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= np.uint64(0xFF51AFD7ED558CCD)
+    hashes ^= hashes >> np.uint64(33)
+    hashes *= np.uint64(0xC4CEB9FE1A85EC53)
+    hashes ^= hashes >> np.uint64(33)
+    return hashes
 
 
 def _repeats(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
