@@ -66,8 +66,12 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(values.dtype):
         return _checked(*_from_epoch_numbers(values))
 
-    text = values.astype("string[pyarrow]").str.strip()
+    text = values.astype("string[pyarrow]")
+    # Arrow's cast refuses surrounding blanks, so clean text is tried as written before a trimming pass.
     fast = _try_arrow_cast(text)
+    if fast is None:
+        text = text.str.strip()
+        fast = _try_arrow_cast(text)
     if fast is not None:
         return _checked(fast, pd.Series(None, index, object))
 
@@ -127,7 +131,7 @@ def _localize(naive: pd.Series, tz: str) -> pd.Series:
 def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
     """The common case, a clean column of offset-bearing ISO times, in one C++ pass."""
     try:
-        array = pa.array(text, type=pa.string(), from_pandas=True)
+        array = pa.array(text)  # Arrow-backed text: no copy
         cast = pc.cast(array, pa.timestamp("ns", tz="UTC"))
     except pa.ArrowException:  # not all clean text: fall back to the row-by-row path
         return None
