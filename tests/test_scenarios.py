@@ -465,6 +465,22 @@ def test_thanking_each_interviewer_raises_persistence():
     assert one["flags"] == ""  # lower persistence, not a flag
 
 
+@pytest.mark.parametrize("people_on_panels", [6, 90])
+def test_interviewers_thanked_counts_each_panel_member_once_however_many_people_there_are(people_on_panels):
+    # More than 64 distinct interviewers across all panels takes a different counting path.
+    names = [f"Interviewer {i:02d}" for i in range(people_on_panels)]
+    rows, events = [], []
+    for k in range(30):
+        panel = [names[(3 * k + j) % people_on_panels] for j in range(3)]
+        rows.append(interview(f"C{k:02d}", interviewers=";".join(panel)))
+        thanked = panel[: k % 4]  # 0, 1, 2 or 3 of the panel, the first one twice
+        events += [email(day(0, "19:00"), contact=who, candidate_id=f"C{k:02d}") for who in thanked[:1] + thanked]
+        events.append(email(day(0, "20:00"), contact=names[(3 * k + 5) % people_on_panels], candidate_id=f"C{k:02d}"))
+    result = run(events, make_interviews(*rows), as_of=day(3))
+    counts = result.candidates.set_index("candidate_id")["interviewers_thanked"]
+    assert {k: counts[f"C{k:02d}"] for k in range(30)} == {k: k % 4 for k in range(30)}
+
+
 def test_weekly_cadence_raises_persistence():
     steady = scored_row([email(day(0, "19:00")), voicemail(day(8)), email(day(15)), voicemail(day(22))],
                         as_of=day(28, "18:00"))

@@ -60,21 +60,37 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
 
     The shortlist round is a candidate's latest interview that started on or before
     ``as_of``; a candidate with none yet is represented by the next upcoming interview.
+    Rounds come sorted by candidate id, then interview time; ``candidate_code`` numbers the
+    candidates 0, 1, … in that order, so later steps group by integers, not by id strings.
     """
-    rounds = interviews.sort_values(["candidate_id", "interview_at"], kind="stable").reset_index(drop=True)
+    ids = as_text(interviews["candidate_id"])
+    encoded = pc.dictionary_encode(ids)
+    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
+    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
+    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
+    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
+    interview_ns = pd.to_datetime(interviews["interview_at"], utc=True).astype(UTC_NS).to_numpy(
+        dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((interview_ns, codes))
+    rounds = interviews.iloc[order].reset_index(drop=True)
+    rounds["candidate_code"] = codes = codes[order]
     for column in ("interview_at", "interview_end"):
         rounds[column] = pd.to_datetime(rounds[column], utc=True).astype(UTC_NS)
     rounds["anchor"] = rounds["interview_end"].fillna(rounds["interview_at"] + DEFAULT_INTERVIEW_LENGTH)
-    by_candidate = rounds.groupby("candidate_id", sort=False)
-    rounds["round_number"] = by_candidate.cumcount() + 1
-    rounds["rounds"] = by_candidate["interview_at"].transform("size")
-    rounds["next_interview_at"] = by_candidate["interview_at"].shift(-1)
+    rounds_per_candidate = np.bincount(codes, minlength=len(distinct_order))
+    first_of_candidate = np.cumsum(rounds_per_candidate) - rounds_per_candidate
+    round_number = np.arange(len(rounds)) - first_of_candidate[codes] + 1
+    rounds["round_number"] = round_number
+    rounds["rounds"] = rounds_per_candidate[codes]
+    has_next = round_number < rounds["rounds"].to_numpy()
+    next_at = rounds["interview_at"].shift(-1).where(pd.Series(has_next, index=rounds.index))
+    rounds["next_interview_at"] = next_at
     rounds["held"] = rounds["interview_at"] <= as_of
     rounds["as_of"] = pd.Series(as_of, index=rounds.index).astype(UTC_NS)
 
     as_of_series = rounds["as_of"]
     decision_at = pd.to_datetime(rounds["decision_at"], utc=True).astype(UTC_NS)
-    next_at = rounds["next_interview_at"].astype(UTC_NS)
+    next_at = next_at.astype(UTC_NS)
     window_end = as_of_series.where(~(decision_at < as_of_series), decision_at)
     window_end = window_end.where(~(next_at < window_end), next_at)
     rounds["window_closed_by"] = np.select(
@@ -90,24 +106,58 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
         due_day[has_due] = local_day(due[has_due], tz) - rounds["anchor_day"].to_numpy()[has_due]
     rounds["due_day"] = due_day
 
-    held = rounds[rounds["held"]]
-    latest_held = held.groupby("candidate_id", sort=False)["round_number"].max()
-    first_round = rounds["round_number"] == 1
-    shortlist_round = rounds["candidate_id"].map(latest_held)
-    rounds["is_shortlist_round"] = np.where(
-        shortlist_round.notna(), rounds["round_number"] == shortlist_round, first_round)
-    names = pa.array(rounds["interviewers"].astype(object), type=pa.string(), from_pandas=True)
-    rounds["interviewers_met"] = pc.fill_null(pc.count_substring_regex(names, r"[^;\s][^;]*"), 0).to_numpy()
+    # Rounds are in time order within a candidate, so the latest held round is the number held.
+    held = rounds["held"].to_numpy()
+    latest_held = np.bincount(codes, weights=held, minlength=len(distinct_order)).astype(np.int64)[codes]
+    rounds["is_shortlist_round"] = np.where(latest_held > 0, round_number == latest_held, round_number == 1)
+    rounds["interviewers_met"] = per_distinct(rounds["interviewers"], _count_names)
     rounds.index.name = "round_key"
     return rounds
 
 
+def as_text(values: pd.Series) -> pa.Array:
+    """A text column as one Arrow string array (nulls where missing)."""
+    return pa.array(np.asarray(values.astype(object)), type=pa.string(), from_pandas=True)
+
+
+def per_distinct(values: pd.Series, compute) -> np.ndarray:
+    """``compute`` (Arrow strings in, numpy out) applied once per distinct value of a
+    categorical column — a panel of interviewers repeats across thousands of rounds."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return compute(as_text(values))
+    per_category = compute(as_text(pd.Series(values.cat.categories, dtype=object)))
+    missing = compute(pa.array([None], pa.string()))
+    return np.append(per_category, missing)[values.cat.codes.to_numpy()]
+
+
+def _count_names(names: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.count_substring_regex(names, r"[^;\s][^;]*"), 0).to_numpy(zero_copy_only=False)
+
+
 def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
     """One row per (round position, interviewer): ``pos`` and the comparable ``who``."""
-    names = rounds["interviewers"].astype("string").reset_index(drop=True).str.split(";").explode()
-    names = names.str.strip()
-    names = names[names.notna() & (names != "")].astype("category")  # a small cast of interviewers
-    return pd.DataFrame({"pos": names.index.to_numpy(), "who": person_key(names).to_numpy()})
+    pos, who, vocabulary = _panel_codes(rounds)
+    return pd.DataFrame({"pos": pos, "who": vocabulary[who]})
+
+
+def _panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The interviewer panel as integers: round positions, person codes and the person keys
+    the codes stand for. Each distinct panel string is split once, however many rounds share it."""
+    panels = rounds["interviewers"]
+    if not isinstance(panels.dtype, pd.CategoricalDtype):
+        panels = panels.astype("string").astype("category")
+    names = pd.Series(panels.cat.categories.astype(object), dtype="string").str.split(";").explode().str.strip()
+    names = names[names.notna() & (names != "")]
+    who_of_name, vocabulary = pd.factorize(person_key(names).to_numpy(dtype=object), use_na_sentinel=False)
+    panel_of_name = names.index.to_numpy(dtype=np.int64)
+    names_per_panel = np.bincount(panel_of_name, minlength=len(panels.cat.categories) + 1)
+    first_name = np.cumsum(names_per_panel) - names_per_panel
+    codes = panels.cat.codes.to_numpy().astype(np.int64)
+    codes[codes < 0] = len(panels.cat.categories)  # no panel: a category with no names
+    per_round = names_per_panel[codes]
+    pos = np.repeat(np.arange(len(codes)), per_round)
+    within = np.arange(len(pos)) - np.repeat(np.cumsum(per_round) - per_round, per_round)
+    return pos, who_of_name[first_name[codes[pos]] + within], np.asarray(vocabulary, dtype=object)
 
 
 def person_key(names: pd.Series) -> pd.Series:
@@ -133,7 +183,8 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     canonical channel/direction/outcome values, in any row order.
     """
     held = rounds[rounds["held"]]
-    follow_up, thanks_after_decision = _follow_up_events(events, held, policy, tz)
+    event_code = candidate_codes(events, held)
+    follow_up, thanks_after_decision = _follow_up_events(events, held, policy, tz, event_code)
     n = len(held)
     position = follow_up["round_pos"].to_numpy()
     contact = follow_up["is_contact"].to_numpy()
@@ -143,9 +194,7 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
 
     contacts = follow_up[contact]
     contact_pos = position[contact]
-    first = contacts.groupby("round_pos")["timestamp"].min()
-    last = contacts.groupby("round_pos")["timestamp"].max()
-    first_at = _times_by_position(first, n, held.index)
+    first_at, last_at = _first_and_last(contact_pos, contacts["timestamp"], n, held.index)
     features["first_contact_at"] = first_at
     features["first_contact_hours"] = ((first_at - held["anchor"]) / pd.Timedelta(hours=1)).round(1)
     first_day = pd.Series(np.nan, index=held.index)
@@ -153,11 +202,11 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     if has_first.any():
         first_day[has_first] = local_day(first_at[has_first], tz) - held.loc[has_first, "anchor_day"]
     features["first_contact_day"] = first_day.astype("Int64")
-    features["last_contact_at"] = _times_by_position(last, n, held.index)
+    features["last_contact_at"] = last_at
     features["inbound_contacts"] = np.bincount(contact_pos, minlength=n)
     features["hangups"] = np.bincount(position[unanswered], minlength=n)
 
-    channel_code = pd.Categorical(contacts["channel"].astype(object), categories=CHANNELS).codes
+    channel_code = vocabulary_codes(contacts["channel"], CHANNELS)
     used = np.bincount(contact_pos * len(CHANNELS) + channel_code,
                        minlength=n * len(CHANNELS)).reshape(n, len(CHANNELS)) > 0
     features["n_channels"] = used.sum(axis=1)
@@ -169,7 +218,7 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     features["burst_hangups"], features["burst_at"] = _worst_burst(follow_up[unanswered], held, policy)
     features["interviewers_thanked"], features["contact_data"] = _interviewers_thanked(contacts, held)
     features["interviewers_met"] = held["interviewers_met"]
-    features["outbound_messages"] = _outbound_counts(events, held)
+    features["outbound_messages"] = _outbound_counts(events, held, event_code)
     features["thanks_after_decision"] = thanks_after_decision
     features["checkins_expected"], features["checkins_met"], features["early_contacts"] = \
         _deadline_checkins(follow_up, held, policy)
@@ -180,12 +229,25 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     return features
 
 
-def _times_by_position(values: pd.Series, n: int, index: pd.Index) -> pd.Series:
-    """Spread per-round times (indexed by round position) over all ``n`` rounds."""
-    out = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
-    out.loc[values.index] = values.astype("datetime64[ns, UTC]")
-    out.index = index
-    return out
+def _first_and_last(position: np.ndarray, times: pd.Series, n: int, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Each round's first and last time, from events in (round, time) order; NaT for none."""
+    times_ns = times.to_numpy(dtype="datetime64[ns]").view("int64")
+    starts = np.flatnonzero(np.r_[True, position[1:] != position[:-1]]) if len(position) else position
+    ends = np.r_[starts[1:] - 1, len(position) - 1] if len(position) else position
+    result = []
+    for rows in (starts, ends):
+        values = np.full(n, np.iinfo(np.int64).min)  # NaT
+        values[position[rows]] = times_ns[rows]
+        result.append(pd.Series(values.view("datetime64[ns]"), index=index).dt.tz_localize("UTC"))
+    return result[0], result[1]
+
+
+def vocabulary_codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
+    """Codes of canonical values in ``vocabulary`` (-1 where missing): the normalised
+    categorical's own codes when its categories are the vocabulary."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and tuple(values.cat.categories) == vocabulary:
+        return values.cat.codes.to_numpy()
+    return pd.Categorical(values.astype(object), categories=vocabulary).codes
 
 
 def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
@@ -197,27 +259,30 @@ def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) ->
 
 
 def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """``index.get_indexer(values)``, done once per category when ``values`` is categorical."""
+    """``index.get_indexer(values)`` for text ids, hashed in Arrow (once per category when
+    ``values`` is categorical); -1 where a value is not in ``index``."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        per_category = np.append(index.get_indexer(values.cat.categories.astype(object)), -1)
+        per_category = np.append(positions_in(index, pd.Series(values.cat.categories, dtype=object)), -1)
         return per_category[values.cat.codes.to_numpy()]
-    return index.get_indexer(values.astype(object))
+    found = pc.index_in(as_text(values), value_set=as_text(pd.Series(index, dtype=object)))
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
+                               event_code: np.ndarray | None = None) -> np.ndarray:
     """Position in ``held`` of each event's latest round anchored at or before it (-1: none).
 
     Rounds are grouped by candidate; the loop runs over round numbers (a handful), never
     over candidates or events.
     """
-    candidates = pd.Index(pd.unique(held["candidate_id"].astype(object)))
-    round_code = candidates.get_indexer(held["candidate_id"].astype(object))
+    round_code = held["candidate_code"].to_numpy()
+    n_candidates = int(round_code.max()) + 1 if len(round_code) else 0
     anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((anchor_ns, round_code))
-    rounds_per_candidate = np.bincount(round_code, minlength=len(candidates))
+    rounds_per_candidate = np.bincount(round_code, minlength=n_candidates)
     first_round = np.cumsum(rounds_per_candidate) - rounds_per_candidate
 
-    code = positions_in(candidates, events["candidate_id"])
+    code = candidate_codes(events, held) if event_code is None else event_code
     known = code >= 0
     code = np.maximum(code, 0)
     times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
@@ -230,16 +295,23 @@ def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame) -> np.n
     return found
 
 
-def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
-    """Inbound events on counted channels inside a held round's window, tagged with the round."""
-    inbound = events[(events["direction"] == "inbound").to_numpy()
-                     & events["channel"].isin(policy.channels).to_numpy()]
+def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str,
+                      event_code: np.ndarray | None = None) -> pd.DataFrame:
+    """Inbound events on counted channels inside a held round's window, tagged with the round.
+
+    ``event_code`` is :func:`candidate_codes` of ``events``, when the caller has it already.
+    """
+    # Only the columns follow-up needs: copying a 10M-row log's free-text columns costs more
+    # than all the counting.
+    needed = events[["candidate_id", "timestamp", "channel", "outcome", "duration_s", "contact"]]
+    is_inbound = (events["direction"] == "inbound").to_numpy() & events["channel"].isin(policy.channels).to_numpy()
+    inbound = needed[is_inbound]
     columns = ["round_pos", "timestamp", "channel", "contact", "is_contact", "is_opening", "day"]
     if not len(inbound) or not len(held):
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
             {"round_pos": "int64", "is_contact": bool, "is_opening": bool}), np.zeros(len(held), np.int64)
 
-    position = _latest_round_at_or_before(inbound, held)
+    position = _latest_round_at_or_before(inbound, held, None if event_code is None else event_code[is_inbound])
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
@@ -267,7 +339,7 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
 
 def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:
     """Calls that reached nobody and left no message: attempts, never contacts."""
-    outcome = inbound["outcome"].astype(object)
+    outcome = inbound["outcome"]
     is_phone = (inbound["channel"] == "phone").to_numpy()
     short_unknown = (outcome.isna().to_numpy() & (inbound["duration_s"].to_numpy(dtype=float)
                                                   < policy.restraint.short_call_seconds))
@@ -298,8 +370,10 @@ def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) 
     if not opening.any():
         return opening
     candidates = follow_up[opening]
-    rank = candidates.groupby(["round_pos", candidates["channel"].astype(object)], sort=False).cumcount()
-    allowance = np.maximum(held["interviewers_met"].to_numpy()[candidates["round_pos"].to_numpy()], 1)
+    position = candidates["round_pos"].to_numpy()
+    round_and_channel = position * len(CHANNELS) + vocabulary_codes(candidates["channel"], CHANNELS)
+    rank = pd.Series(round_and_channel).groupby(round_and_channel, sort=False).cumcount()
+    allowance = np.maximum(held["interviewers_met"].to_numpy()[position], 1)
     opening[np.flatnonzero(opening)] = rank.to_numpy() < allowance
     return opening
 
@@ -459,21 +533,42 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
     """How many of a round's interviewers a contact was addressed to, and whether any contact
     carried a ``contact`` at all (without that, thanking cannot be judged)."""
     n = len(held)
-    addressed = contacts[contacts["contact"].notna()]
+    addressed = contacts[contacts["contact"].notna().to_numpy()]
     contact_data = np.bincount(addressed["round_pos"].to_numpy(dtype=np.int64), minlength=n) > 0
     if not len(addressed):
         return np.zeros(n, dtype=np.int64), contact_data
     several = (held["interviewers_met"].to_numpy() >= 2) & contact_data
-    panel = interviewer_panel(held[several])
-    panel["pos"] = np.flatnonzero(several)[panel["pos"].to_numpy()]
-    reached = pd.DataFrame({"pos": addressed["round_pos"].to_numpy(),
-                            "who": person_key(addressed["contact"]).to_numpy()}).drop_duplicates()
-    thanked = panel.drop_duplicates().merge(reached, on=["pos", "who"])
-    return np.bincount(thanked["pos"].to_numpy(dtype=np.int64), minlength=n), contact_data
+    pos, who, vocabulary = _panel_codes(held[several])
+    pos = np.flatnonzero(several)[pos]
+    # People compared as codes of the panel's person keys: a contact nobody on any panel has
+    # gets -1 and matches nothing.
+    reached = per_distinct(addressed["contact"], lambda names: pd.Index(vocabulary).get_indexer(
+        person_key(pd.Series(names.to_pandas(), dtype="string")).to_numpy(dtype=object)))
+    reached_pos = addressed["round_pos"].to_numpy(dtype=np.int64)[reached >= 0]
+    reached = reached[reached >= 0]
+    people = len(vocabulary)
+    if people <= 64:  # the usual case: each round's panel and the people reached as bit sets
+        on_panel, addressed_to = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+        np.bitwise_or.at(on_panel, pos, np.left_shift(np.uint64(1), who.astype(np.uint64)))
+        np.bitwise_or.at(addressed_to, reached_pos, np.left_shift(np.uint64(1), reached.astype(np.uint64)))
+        return np.bitwise_count(on_panel & addressed_to).astype(np.int64), contact_data
+    thanked = np.intersect1d(np.unique(pos * people + who), reached_pos * people + reached)
+    return np.bincount(thanked // people, minlength=n), contact_data
 
 
-def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+def candidate_codes(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+    """Each event's ``candidate_code`` among the held rounds (-1: no held round), hashing each
+    distinct id once."""
+    round_code = held["candidate_code"].to_numpy()
+    # Held rounds come grouped by candidate: the first of each group names its candidate.
+    first_of_candidate = np.flatnonzero(np.r_[True, round_code[1:] != round_code[:-1]]) if len(held) \
+        else np.zeros(0, dtype=np.int64)
+    ids = pd.Index(held["candidate_id"].to_numpy(dtype=object)[first_of_candidate])
+    return np.append(round_code[first_of_candidate], -1)[positions_in(ids, events["candidate_id"])]
+
+
+def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame, event_code: np.ndarray) -> np.ndarray:
     """Employer messages per candidate (context for a reader; never follow-up)."""
-    outbound = events.loc[(events["direction"] == "outbound").to_numpy(), "candidate_id"]
-    counts = outbound.value_counts()
-    return held["candidate_id"].map(counts).fillna(0).astype("int64").to_numpy()
+    outbound = event_code[(events["direction"] == "outbound").to_numpy() & (event_code >= 0)]
+    round_code = held["candidate_code"].to_numpy()
+    return np.bincount(outbound, minlength=int(round_code.max(initial=-1)) + 1)[round_code].astype(np.int64)
