@@ -1,11 +1,15 @@
 """Reasons: one short sentence per component and flag, with the numbers behind it.
 
-Sentences are assembled column-wise with Arrow's string kernels — a sentence that does not
-apply to a row is null there, and joining skips nulls — so wording a million candidates
-costs a few column passes, not a million format calls.
+A million candidates hold few distinct sentences: a sentence is worded once per distinct
+combination of the values it quotes (with Arrow's string kernels), and each row carries only
+an integer code into those words (:class:`Wording`) until a row's sentences are joined, in one
+Arrow pass. Wording a million candidates costs a few column passes, not a million format calls.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Union
 
 import numpy as np
 import pandas as pd
@@ -30,28 +34,26 @@ def integer(values: pd.Series) -> pa.Array:
     return pc.cast(pa.array(pd.to_numeric(values).round().astype("Int64"), type=pa.int64()), pa.string())
 
 
-def one_decimal(values: pd.Series) -> pa.Array:
-    """``4.0`` → ``"4.0"``, ``7.63`` → ``"7.6"``; null where missing."""
-    tenths = pa.array((pd.to_numeric(values) * 10).round().astype("Int64"), type=pa.int64())
+def tenths_text(tenths: pd.Series) -> pa.Array:
+    """A whole number of tenths as a decimal: ``76`` → ``"7.6"``; null where missing."""
+    tenths = pa.array(pd.to_numeric(tenths).astype("Int64"), type=pa.int64())
     return cat(pc.cast(pc.divide(tenths, 10), pa.string()), ".",
                pc.cast(pc.abs(pc.subtract(tenths, pc.multiply(pc.divide(tenths, 10), 10))), pa.string()))
 
 
-def local_date(times: pd.Series, tz: str) -> pa.Array:
-    """Short local date such as ``"12 Mar"``; null where missing.
-
-    A million rows hold a few hundred distinct days: each day is worded once.
-    """
+def local_day(times: pd.Series, tz: str) -> pd.Series:
+    """The local calendar day of each time (NaT where missing): what a short date quotes."""
     local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    present = local.notna().to_numpy()
-    days = local.to_numpy(dtype="datetime64[ns]")[present].astype("datetime64[D]")
-    distinct, which = np.unique(days, return_inverse=True)
-    calendar = pd.DatetimeIndex(distinct)
-    words = np.char.add(np.char.add(calendar.day.astype(str), " "), MONTHS[calendar.month - 1])
-    codes = np.zeros(len(local), dtype=np.int32)
-    codes[present] = which
-    indices = pa.array(codes, mask=~present)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(words, pa.string())).cast(pa.string())
+    return pd.Series(local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), index=times.index)
+
+
+def day_month(days: pd.Series) -> pa.Array:
+    """Short date such as ``"12 Mar"``; null where missing."""
+    present = days.notna().to_numpy()
+    calendar = pd.DatetimeIndex(days[present])
+    words = np.full(len(days), None, dtype=object)
+    words[present] = np.char.add(np.char.add(calendar.day.astype(str), " "), MONTHS[calendar.month - 1])
+    return _arrow(words)
 
 
 def plural(count: pd.Series, word: str) -> pa.Array:
@@ -70,26 +72,115 @@ def when(mask, text: pa.Array) -> pa.Array:
     return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), text, NULL_TEXT)
 
 
-def join(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Join the non-null texts of each row with ``separator``; null where all are null.
+def choose(mask, yes, no) -> pa.Array:
+    """``yes`` where ``mask`` holds, ``no`` elsewhere."""
+    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), yes, no)
 
-    The non-null texts are laid out row by row as one list array, and Arrow joins each list —
-    one pass, whatever the number of parts.
+
+@dataclass(frozen=True)
+class Wording:
+    """A text per row, kept as ``codes`` into a few distinct ``words``; code -1 is no text.
+
+    The codes of a row always point at a non-null word, so "has a text" is ``codes >= 0``.
     """
-    rows, width = len(parts[0]), len(parts)
-    stacked = pa.concat_arrays([p.cast(pa.string()) for p in parts])
-    present = np.column_stack([~np.asarray(p.is_null().to_numpy(zero_copy_only=False)) for p in parts])
-    # Present (row i, part j) in row-major order; part j's texts start at j * rows in ``stacked``.
-    cells = np.flatnonzero(present)
-    texts = stacked.take(pa.array(cells % width * rows + cells // width))
-    offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts), separator)
-    return pc.if_else(pc.equal(offsets[1:] - offsets[:-1], 0), NULL_TEXT, joined)
+
+    codes: np.ndarray
+    words: pa.Array
+
+    @classmethod
+    def of_texts(cls, texts: pa.Array) -> "Wording":
+        """Every row its own word (for texts that are not worded per distinct value)."""
+        texts = texts.cast(pa.string())
+        valid = texts.is_valid().to_numpy(zero_copy_only=False)
+        return cls(np.where(valid, np.arange(len(texts)), -1), texts)
+
+    def where(self, mask) -> "Wording":
+        """This text where ``mask`` holds, none elsewhere."""
+        return Wording(np.where(np.asarray(mask, dtype=bool), self.codes, -1), self.words)
+
+    def prefixed(self, text: str) -> "Wording":
+        """``text`` in front of every word."""
+        return Wording(self.codes, cat(text, self.words))
+
+    def as_objects(self) -> np.ndarray:
+        """One Python string per row, ``""`` where there is none."""
+        # Each distinct word becomes a Python string once; rows share it.
+        table = np.append(self.words.to_numpy(zero_copy_only=False), "")
+        return table[self.codes]
 
 
-def first_of(parts: list[pa.Array]) -> pa.Array:
-    """The first non-null text of each row."""
-    return pc.coalesce(*parts)
+Keys = dict[str, Union[pd.Series, np.ndarray]]
+
+
+def worded(applies, keys: Keys, word: Callable[[pd.DataFrame], pa.Array]) -> Wording:
+    """``word`` of each row's ``keys`` where ``applies``; no text elsewhere or where it is null.
+
+    ``word`` gets one row per distinct combination of the keys among the rows that apply
+    (columns named as ``keys``) and returns their texts, so each combination is worded once
+    however many rows share it.
+    """
+    applies = np.asarray(applies, dtype=bool)
+    rows = np.flatnonzero(applies)
+    columns = {name: pd.Series(values).take(rows).reset_index(drop=True) for name, values in keys.items()}
+    combination, count = np.zeros(len(rows), dtype=np.int64), 0
+    for column in columns.values():
+        level, distinct = pd.factorize(column, use_na_sentinel=False)
+        # Re-numbering after each key keeps the combined code below rows², however many keys.
+        combination, combined = pd.factorize(combination * len(distinct) + level)
+        count = len(combined)
+    example = np.empty(count, dtype=np.int64)
+    # All rows of a combination hold the same keys, so any one of them can stand for it.
+    example[combination] = np.arange(len(rows))
+    words = word(pd.DataFrame({name: column.take(example).reset_index(drop=True)
+                               for name, column in columns.items()})).cast(pa.string())
+    codes = np.full(len(applies), -1, dtype=np.int64)
+    codes[rows] = np.where(words.is_valid().to_numpy(zero_copy_only=False)[combination], combination, -1)
+    return Wording(codes, words)
+
+
+def joined(parts: list[Wording], separator: str) -> pa.Array:
+    """Each row's texts joined with ``separator`` in the order of ``parts``; null where it has none.
+
+    The texts are laid out row by row as one list array, and Arrow joins each list — one
+    pass, whatever the number of parts.
+    """
+    present = [part.codes >= 0 for part in parts]
+    counts = np.sum(present, axis=0, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    picks = np.empty(offsets[-1], dtype=np.int64)
+    slot, start = offsets[:-1].copy(), 0
+    for part, here in zip(parts, present):
+        # Each row's next free place in its list, so its texts keep the order of the parts.
+        picks[slot[here]] = part.codes[here] + start
+        slot += here
+        start += len(part.words)
+    words = pa.concat_arrays([part.words for part in parts])
+    lists = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), words.take(pa.array(picks)))
+    return pc.if_else(pa.array(counts == 0), NULL_TEXT, pc.binary_join(lists, separator))
+
+
+def join(parts: list[pa.Array], separator: str) -> pa.Array:
+    """Join the non-null texts of each row with ``separator``; null where all are null."""
+    return joined([Wording.of_texts(part) for part in parts], separator)
+
+
+def first_of(parts: list[Wording]) -> Wording:
+    """The first text of each row among ``parts``."""
+    starts = np.cumsum([0] + [len(part.words) for part in parts])
+    first = np.full(len(parts[0].codes), -1, dtype=np.int64)
+    for part, start in zip(reversed(parts), reversed(starts[:-1])):
+        first = np.where(part.codes >= 0, part.codes + start, first)
+    return Wording(first, pa.concat_arrays([part.words for part in parts]))
+
+
+def joined_wording(parts: list[Wording], separator: str) -> Wording:
+    """:func:`joined` for a few parts with few words each: worded once per combination."""
+    def word(distinct: pd.DataFrame) -> pa.Array:
+        return join([part.words.take(pa.array(codes, mask=codes < 0))
+                     for part, codes in zip(parts, distinct.to_numpy().T)], separator)
+
+    return worded(np.any([part.codes >= 0 for part in parts], axis=0),
+                  {str(i): part.codes for i, part in enumerate(parts)}, word)
 
 
 def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: pd.Series,
@@ -101,102 +192,111 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     has_contact = (scored["inbound_contacts"].fillna(0) > 0).to_numpy()
     day = scored["first_contact_day"].astype("float64").to_numpy()
     n_days = windows.no_contact_days
-
-    hours = one_decimal(scored["first_contact_hours"])
-    first_day = integer(scored["first_contact_day"])
-    speed = first_of([
-        when(held & has_contact & (day == 0), cat("first contact ", hours, " h after the interview (same day)")),
-        when(held & has_contact & (day > 0) & (day <= n_days),
-             cat("first contact ", hours, " h after the interview (day ", first_day, ")")),
-    ])
-    pending_rows = held & ~has_contact & (scored["status"] == "pending").to_numpy()
     decided = (scored["window_closed_by"] == "decision").to_numpy()
-    pending = first_of([
-        when(pending_rows & decided,
-             cat("no contact before the decision (", _arrow(scored["decision"].astype(object)), ") on day ",
-                 integer(scored["window_end_day"]), ": too early to judge")),
-        when(pending_rows, cat("no contact yet, ", plural((n_days - scored["window_end_day"]).clip(lower=0), "day"),
-                               f" left of the {n_days}-day window")),
-    ])
-    upcoming = when(~held, cat("interview on ", local_date(scored["interview_at"], tz), " is after the as-of time"))
+    decision = scored["decision"]
+
+    # Hours are quoted to a tenth: keyed by tenths, a million delays are a few thousand words.
+    speed = worded(held & has_contact & (day >= 0) & (day <= n_days),
+                   {"tenths": (scored["first_contact_hours"] * 10).round(), "day": day},
+                   lambda d: cat("first contact ", tenths_text(d["tenths"]), " h after the interview ",
+                                 choose(d["day"] == 0, "(same day)", cat("(day ", integer(d["day"]), ")"))))
+    pending = worded(
+        held & ~has_contact & (scored["status"] == "pending").to_numpy(),
+        {"decided": decided, "decision": decision, "end_day": scored["window_end_day"]},
+        lambda d: pc.coalesce(
+            when(d["decided"], cat("no contact before the decision (", _arrow(d["decision"].astype(object)),
+                                   ") on day ", integer(d["end_day"]), ": too early to judge")),
+            cat("no contact yet, ", plural((n_days - d["end_day"]).clip(lower=0), "day"),
+                f" left of the {n_days}-day window")))
+    upcoming = worded(~held, {"day": local_day(scored["interview_at"], tz)},
+                      lambda d: cat("interview on ", day_month(d["day"]), " is after the as-of time"))
 
     period = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
-    cadence = when(held & (scored["periods_completed"].fillna(0) > 0).to_numpy(),
-                   cat(integer(scored["periods_with_contact"]), " of ",
-                       plural(scored["periods_completed"], period), " with follow-up"))
-    channels = when(held & has_contact,
-                    cat(plural(scored["n_channels"], "channel"), " (",
-                        pc.replace_substring(_arrow(scored["channels"].astype(object)), ",", ", "), ")"))
+    cadence = worded(held & (scored["periods_completed"].fillna(0) > 0).to_numpy(),
+                     {"with": scored["periods_with_contact"], "completed": scored["periods_completed"]},
+                     lambda d: cat(integer(d["with"]), " of ", plural(d["completed"], period), " with follow-up"))
+    channels = worded(held & has_contact, {"count": scored["n_channels"], "names": scored["channels"]},
+                      lambda d: cat(plural(d["count"], "channel"), " (",
+                                    pc.replace_substring(_arrow(d["names"].astype(object)), ",", ", "), ")"))
     several = (scored["interviewers_met"] >= 2).to_numpy() & scored["contact_data"].fillna(False).to_numpy(bool)
-    thanked = when(held & several, cat("thanked ", integer(scored["interviewers_thanked"]), " of ",
-                                       integer(scored["interviewers_met"]), " interviewers individually"))
-    frequency = when(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool)
-                     & (scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
-                     cat("at most ", plural(scored["max_contacts_7d"], "contact"),
-                         f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
+    thanked = worded(held & several,
+                     {"thanked": scored["interviewers_thanked"], "met": scored["interviewers_met"]},
+                     lambda d: cat("thanked ", integer(d["thanked"]), " of ", integer(d["met"]),
+                                   " interviewers individually"))
+    frequency = worded(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool)
+                       & (scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
+                       {"most": scored["max_contacts_7d"]},
+                       lambda d: cat("at most ", plural(d["most"], "contact"),
+                                     f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
     hangup_count = scored["hangups"].fillna(0)
-    unanswered = when(held & (hangup_count > 0).to_numpy(),
-                      cat(plural(hangup_count, "call"), " hung up without a voicemail"))
-    burst = when(held & (scored["burst_hangups"].fillna(0) >= rules.burst_count).to_numpy(),
-                 cat(plural(scored["burst_hangups"], "unanswered call"),
-                     f" within {rules.burst_minutes:g} min on ", local_date(scored["burst_at"], tz)))
-    capped = when(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped_grade).to_numpy(),
-                  cat("grade capped at ", _arrow(scored["grade"]), " by the flags (the score alone gives ",
-                      _arrow(uncapped_grade), ")"))
+    unanswered = worded(held & (hangup_count > 0).to_numpy(), {"calls": hangup_count},
+                        lambda d: cat(plural(d["calls"], "call"), " hung up without a voicemail"))
+    burst = worded(held & (scored["burst_hangups"].fillna(0) >= rules.burst_count).to_numpy(),
+                   {"calls": scored["burst_hangups"], "day": local_day(scored["burst_at"], tz)},
+                   lambda d: cat(plural(d["calls"], "unanswered call"), f" within {rules.burst_minutes:g} min on ",
+                                 day_month(d["day"])))
+    capped = worded(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped_grade).to_numpy(),
+                    {"grade": scored["grade"], "uncapped": uncapped_grade},
+                    lambda d: cat("grade capped at ", _arrow(d["grade"]), " by the flags (the score alone gives ",
+                                  _arrow(d["uncapped"]), ")"))
     courtesy = policy.courtesy
-    every_round = when(held & (courtesy.every_round_weight > 0) & (scored["rounds_held"] >= 2).to_numpy(),
-                       cat("thanked promptly after ", integer(scored["rounds_thanked"]), " of ",
-                           plural(scored["rounds_held"], "round")))
-    credited = (courtesy.after_decision_weight > 0) & (scored["window_closed_by"] == "decision").to_numpy() & \
-        scored["decision"].astype(object).isin(courtesy.after_decision).to_numpy()
+    every_round = worded(held & (courtesy.every_round_weight > 0) & (scored["rounds_held"] >= 2).to_numpy(),
+                         {"thanked": scored["rounds_thanked"], "held": scored["rounds_held"]},
+                         lambda d: cat("thanked promptly after ", integer(d["thanked"]), " of ",
+                                       plural(d["held"], "round")))
+    credited = (courtesy.after_decision_weight > 0) & decided & decision.isin(courtesy.after_decision).to_numpy()
     thanked_after = (scored["thanks_after_decision"].fillna(0) > 0).to_numpy()
-    after_decision = first_of([
-        when(held & credited & thanked_after,
-             cat("a thank-you after the decision (", _arrow(scored["decision"].astype(object)), ")")),
-        when(held & credited & ~thanked_after & (scored["as_of"] >= scored["decision_at"]
-                                                 + pd.Timedelta(days=courtesy.after_decision_days)).to_numpy(),
-             cat("no thank-you in the ", str(courtesy.after_decision_days), " days after the decision (",
-                 _arrow(scored["decision"].astype(object)), ")")),
-    ])
+    waited = (scored["as_of"] >= scored["decision_at"] + pd.Timedelta(days=courtesy.after_decision_days)).to_numpy()
+    after_decision = worded(
+        held & credited & (thanked_after | waited), {"thanked": thanked_after, "decision": decision},
+        lambda d: choose(d["thanked"],
+                         cat("a thank-you after the decision (", _arrow(d["decision"].astype(object)), ")"),
+                         cat(f"no thank-you in the {courtesy.after_decision_days} days after the decision (",
+                             _arrow(d["decision"].astype(object)), ")")))
     deadline = policy.deadline
-    has_due = scored["due_day"].notna().to_numpy()
-    checkins = first_of([
-        when(held & has_contact & (deadline.checkins_weight > 0) & (scored["checkins_expected"].fillna(0) > 0).to_numpy(),
-             cat(integer(scored["checkins_met"]), " of ", plural(scored["checkins_expected"], "check-in"),
-                 " timed to the decision due on day ", integer(scored["due_day"]))),
-        when(held & has_contact & (deadline.checkins_weight > 0) & ~has_due,
-             "no decision date given: check-ins not judged"),
-    ])
-    early = when(held & (deadline.early_contact_penalty > 0)
-                 & (scored["early_contacts"].fillna(0) > deadline.early_contacts_forgiven).to_numpy(),
-                 cat(plural(scored["early_contacts"], "contact"),
-                     " before the decision date outside the expected check-ins"))
-    decision = when((scored["window_closed_by"] == "decision").to_numpy(),
-                    cat("window closed by the decision (", _arrow(scored["decision"].astype(object)), ") on ",
-                        local_date(scored["decision_at"], tz)))
+    expects_checkins = (scored["checkins_expected"].fillna(0) > 0).to_numpy()
+    checkins = worded(
+        held & has_contact & (deadline.checkins_weight > 0) & (expects_checkins | scored["due_day"].isna().to_numpy()),
+        {"met": scored["checkins_met"], "expected": scored["checkins_expected"], "due_day": scored["due_day"]},
+        lambda d: pc.coalesce(
+            when(d["expected"].fillna(0) > 0, cat(integer(d["met"]), " of ", plural(d["expected"], "check-in"),
+                                                  " timed to the decision due on day ", integer(d["due_day"]))),
+            when(d["due_day"].isna(), pa.scalar("no decision date given: check-ins not judged"))))
+    early = worded(held & (deadline.early_contact_penalty > 0)
+                   & (scored["early_contacts"].fillna(0) > deadline.early_contacts_forgiven).to_numpy(),
+                   {"early": scored["early_contacts"]},
+                   lambda d: cat(plural(d["early"], "contact"), " before the decision date outside the expected check-ins"))
+    closed = worded(decided, {"decision": decision, "day": local_day(scored["decision_at"], tz)},
+                    lambda d: cat("window closed by the decision (", _arrow(d["decision"].astype(object)), ") on ",
+                                  day_month(d["day"])))
 
-    waited_for_due = pd.Series(deadline.wait_for_due & (pd.to_datetime(scored["decision_due"], utc=True)
-                                                        > scored["last_contact_at"]).to_numpy(), index=scored.index)
+    due = pd.to_datetime(scored["decision_due"], utc=True)
+    waited_for_due = deadline.wait_for_due & (due > scored["last_contact_at"]).to_numpy()
+    no_contact, silent = flags["NO_CONTACT"].to_numpy(bool), flags["WENT_SILENT"].to_numpy(bool)
+    excessive = flags["EXCESSIVE_HANGUPS"].to_numpy(bool)
+    # Silent days are quoted whole: keyed by the rounded count, not the exact fraction.
+    silent_whole = silent_days.round()
     flag_reasons = [
-        when(flags["NO_CONTACT"].to_numpy(bool) & has_contact,
-             cat("NO_CONTACT: first contact only on day ", first_day, f", after the {n_days}-day window")),
-        when(flags["NO_CONTACT"].to_numpy(bool) & ~has_contact,
-             cat("NO_CONTACT: no contact in the ", integer(scored["window_end_day"]), " days since the interview")),
-        when(flags["EXCESSIVE_HANGUPS"], cat("EXCESSIVE_HANGUPS: ", join([unanswered, burst], ", "))),
-        when(flags["TOO_FREQUENT"], cat("TOO_FREQUENT: ", plural(scored["max_contacts_7d"], "contact"),
-                                        f" in the {rules.frequency_window_days} days to ",
-                                        local_date(scored["busiest_window_at"], tz),
-                                        f" (limit {rules.max_contacts_per_window})")),
-        when(flags["WENT_SILENT"] & ~waited_for_due, cat("WENT_SILENT: no contact for ", integer(silent_days),
-                                                         " days since ", local_date(scored["last_contact_at"], tz))),
-        when(flags["WENT_SILENT"] & waited_for_due,
-             cat("WENT_SILENT: no contact in the ", integer(silent_days), " days since the decision was due (",
-                 local_date(pd.to_datetime(scored["decision_due"], utc=True), tz), ")")),
+        worded(no_contact & has_contact, {"day": day},
+               lambda d: cat("NO_CONTACT: first contact only on day ", integer(d["day"]),
+                             f", after the {n_days}-day window")),
+        worded(no_contact & ~has_contact, {"end_day": scored["window_end_day"]},
+               lambda d: cat("NO_CONTACT: no contact in the ", integer(d["end_day"]), " days since the interview")),
+        joined_wording([unanswered, burst], ", ").where(excessive).prefixed("EXCESSIVE_HANGUPS: "),
+        worded(flags["TOO_FREQUENT"].to_numpy(bool),
+               {"most": scored["max_contacts_7d"], "day": local_day(scored["busiest_window_at"], tz)},
+               lambda d: cat("TOO_FREQUENT: ", plural(d["most"], "contact"),
+                             f" in the {rules.frequency_window_days} days to ", day_month(d["day"]),
+                             f" (limit {rules.max_contacts_per_window})")),
+        worded(silent & ~waited_for_due, {"days": silent_whole, "day": local_day(scored["last_contact_at"], tz)},
+               lambda d: cat("WENT_SILENT: no contact for ", integer(d["days"]), " days since ", day_month(d["day"]))),
+        worded(silent & waited_for_due, {"days": silent_whole, "day": local_day(due, tz)},
+               lambda d: cat("WENT_SILENT: no contact in the ", integer(d["days"]),
+                             " days since the decision was due (", day_month(d["day"]), ")")),
     ]
-    quiet_hangups = when(~flags["EXCESSIVE_HANGUPS"].to_numpy(bool), unanswered)
-    everything = join(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, every_round,
-                                      frequency, early, quiet_hangups, capped, decision, after_decision], SEPARATOR)
-    headline = first_of(flag_reasons + [upcoming, pending, join([speed, cadence], ", ")])
-    as_series = lambda text: pd.Series(pc.fill_null(text, "").to_numpy(zero_copy_only=False),
-                                       index=scored.index, dtype=object)
-    return as_series(everything), as_series(headline)
+    quiet_hangups = unanswered.where(~excessive)
+    everything = joined(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, every_round,
+                                        frequency, early, quiet_hangups, capped, closed, after_decision], SEPARATOR)
+    headline = first_of(flag_reasons + [upcoming, pending, joined_wording([speed, cadence], ", ")])
+    return (pd.Series(pc.fill_null(everything, "").to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
+            pd.Series(headline.as_objects(), index=scored.index, dtype=object))
