@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from .errors import FollowupError, InvalidRowError
@@ -216,20 +217,26 @@ def score(
 
 def rank(scored: pd.DataFrame) -> pd.DataFrame:
     """Best first: by grade (so a capped, flagged candidate never outranks a clean one of a
-    better grade), then score; pending and upcoming candidates last; ties by id."""
-    order_key = pd.DataFrame({
-        "unscored": scored["score"].isna(),
-        "upcoming": scored["status"] == "upcoming",
-        "grade": scored["grade"].fillna("E"),
-        "neg_score": -scored["score"].fillna(-1),
-        "candidate_id": scored["candidate_id"].astype(str),
-        "round_number": scored["round_number"],
-    })
-    ordered = scored.loc[order_key.sort_values(list(order_key.columns), kind="stable").index].copy()
-    ordered["rank"] = range(1, len(ordered) + 1)
-    ordered.loc[ordered["score"].isna(), "rank"] = pd.NA
-    ordered["rank"] = ordered["rank"].astype("Int64")
-    return ordered.reindex(columns=CANDIDATE_COLUMNS).reset_index(drop=True)
+    better grade), then score; pending and upcoming candidates last; ties by id.
+
+    ``candidate_code`` (from :func:`~followup.features.build_rounds`) numbers the ids in sorted
+    order, so the tie-break is an integer sort rather than a million-string one.
+    """
+    score = scored["score"].to_numpy(dtype=float)
+    grade = pd.Categorical(scored["grade"].astype(object), categories=["A", "B", "C", "D"]).codes.astype(np.int64)
+    order = np.lexsort((
+        scored["round_number"].to_numpy(),
+        scored["candidate_code"].to_numpy(),
+        -np.nan_to_num(score, nan=-1.0),
+        np.where(grade < 0, 4, grade),
+        (scored["status"] == "upcoming").to_numpy(),
+        np.isnan(score),
+    ))
+    ordered = scored.iloc[order].reset_index(drop=True)
+    ranks = pd.array(np.arange(1, len(order) + 1), dtype="Int64")
+    ranks[np.isnan(score[order])] = pd.NA
+    ordered["rank"] = ranks
+    return ordered.reindex(columns=CANDIDATE_COLUMNS)
 
 
 def counts_by_file(*tables: Normalised) -> pd.DataFrame:
