@@ -10,11 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from .policy import Policy
-from .reasons import explain, join, when
+from .reasons import explain
 
 STATUSES = ("upcoming", "pending", "flagged", "ok")
 FLAGS = ("NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT")
@@ -115,9 +112,7 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         "TOO_FREQUENT": held & (excess > 0),
         "WENT_SILENT": held & has_contact & (silent_days > windows.silent_gap_days).fillna(False),
     }
-    scored["flags"] = pd.Series(pc.fill_null(join(
-        [when(mask, pa.array([code] * len(scored), pa.string())) for code, mask in flag_masks.items()], ";"),
-        "").to_numpy(zero_copy_only=False), index=scored.index, dtype=object)
+    scored["flags"] = pd.Series(flag_codes(flag_masks), index=scored.index, dtype=object)
     flagged = scored["flags"] != ""
     scored["grade"] = grade(scored["score"], policy, flag_masks)
     status = np.where(~held, "upcoming",
@@ -154,11 +149,18 @@ def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd
     """
     c = policy.courtesy
     held = scored["held"]
-    ordered = scored.sort_values(["candidate_id", "round_number"], kind="stable")
-    prompt = (ordered["first_contact_day"].astype("float64") <= c.thank_you_days) & ordered["held"]
-    candidate = ordered["candidate_id"].astype(object)
-    scored["rounds_held"] = ordered["held"].astype(int).groupby(candidate).cumsum().reindex(scored.index)
-    scored["rounds_thanked"] = prompt.astype(int).groupby(candidate).cumsum().reindex(scored.index)
+    prompt = (scored["first_contact_day"].astype("float64") <= c.thank_you_days) & held
+    rounds_held, rounds_thanked = held.astype(int), prompt.astype(int)
+    # A lone round's running totals are its own; only candidates with several rounds (few, as a
+    # rule) need totals summed in round order.
+    several = (scored["rounds"] > 1).to_numpy()
+    if several.any():
+        ordered = scored.loc[several, ["candidate_id", "round_number"]].sort_values(
+            ["candidate_id", "round_number"], kind="stable")
+        candidate = ordered["candidate_id"].astype(object)
+        rounds_held[ordered.index] = rounds_held[ordered.index].groupby(candidate).cumsum()
+        rounds_thanked[ordered.index] = rounds_thanked[ordered.index].groupby(candidate).cumsum()
+    scored["rounds_held"], scored["rounds_thanked"] = rounds_held, rounds_thanked
     every_round = (scored["rounds_thanked"] / scored["rounds_held"] * 100).where(
         held & (scored["rounds_held"] >= 2))
 
@@ -168,6 +170,21 @@ def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd
     after_decision = pd.Series(np.where(thanked_after, 100.0, 0.0), index=scored.index).where(
         held & credited & (thanked_after | waited))
     return every_round.astype(float), after_decision
+
+
+def flag_codes(flag_masks: dict[str, pd.Series]) -> np.ndarray:
+    """The codes of the flags each row carries, ``;``-separated in the order of ``flag_masks``.
+
+    >>> flag_codes({"A": pd.Series([True, False, True]), "B": pd.Series([True, False, False])}).tolist()
+    ['A;B', '', 'A']
+    """
+    codes = list(flag_masks)
+    # Four flags make at most 16 combinations: each row picks its text from a table of them.
+    combination = sum(np.asarray(mask, dtype=bool).astype(np.int64) << bit
+                      for bit, mask in enumerate(flag_masks.values()))
+    table = np.array([";".join(code for bit, code in enumerate(codes) if carried >> bit & 1)
+                      for carried in range(2 ** len(codes))], dtype=object)
+    return table[combination]
 
 
 def grade(score: pd.Series, policy: Policy, flag_masks: dict[str, pd.Series]) -> pd.Series:
