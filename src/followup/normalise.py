@@ -122,17 +122,14 @@ def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, .
     spelled = pd.Series(raw.cat.categories.astype(str))
     mapped = spelled.map(lambda s: lookup.get(fold(s))).to_numpy(dtype=object)
     canonical_codes = pd.Categorical(mapped, categories=list(allowed)).codes
+    blank_spelling = (spelled.str.strip() == "").to_numpy(dtype=bool)
+    # Decided once per spelling; rows then pick their spelling's verdict (code -1, a missing
+    # value, picks the appended spare slot).
+    spelling_codes = np.append(np.where(blank_spelling, -1, canonical_codes), -1).astype(canonical_codes.dtype)
+    spelling_unknown = np.append((canonical_codes < 0) & ~blank_spelling, False)
     codes = raw.cat.codes.to_numpy()
-    # One spare slot so that a column with no values at all (no categories) indexes safely.
-    canonical_codes = np.append(canonical_codes, -1)
-    new_codes = np.where(codes >= 0, canonical_codes[np.maximum(codes, 0)], -1)
-    unknown = (codes >= 0) & (new_codes < 0)
-    blank = np.zeros(len(codes), dtype=bool)
-    if len(spelled):
-        blank_spelling = (spelled.str.strip() == "").to_numpy()
-        blank = (codes >= 0) & blank_spelling[np.maximum(codes, 0)]
-    result = pd.Categorical.from_codes(np.where(blank, -1, new_codes), categories=list(allowed))
-    return pd.Series(result, index=values.index), pd.Series(unknown & ~blank, index=values.index)
+    result = pd.Categorical.from_codes(spelling_codes[codes], categories=list(allowed))
+    return pd.Series(result, index=values.index), pd.Series(spelling_unknown[codes], index=values.index)
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -143,6 +140,10 @@ def _text(values: pd.Series) -> pd.Series:
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
         trimmed = pd.Index(values.cat.categories.astype(str).str.strip())
+        # Nothing to trim or blank out: the column is already what the remapping below would build.
+        if (not values.cat.ordered and trimmed.dtype == values.cat.categories.dtype
+                and trimmed.equals(values.cat.categories) and not (trimmed == "").any()):
+            return values
         distinct = pd.Index(trimmed[trimmed != ""].unique())
         remap = np.append(distinct.get_indexer(trimmed), -1)
         codes = remap[values.cat.codes.to_numpy()]  # code -1 (missing) picks the appended -1
