@@ -26,12 +26,14 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import mmap
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import InputFileError
@@ -48,8 +50,11 @@ SUPPORTED_SUFFIXES = (
 
 # Columns whose values repeat a lot: read dictionary-encoded so that a 10M-row log costs a
 # small table of distinct spellings plus integer codes, and synonym lookup runs per spelling.
-LOW_CARDINALITY = {"candidate_id", "channel", "direction", "outcome", "contact", "decision",
-                   "interviewers", "name"}
+LOW_CARDINALITY = {"channel", "direction", "outcome", "contact", "decision", "interviewers", "name"}
+# Candidate ids repeat too, but a log's 16 MB blocks each hold mostly different ones: the
+# reader's per-block dictionaries would be nearly as long as the blocks and cost a second hash
+# pass to unify, so the ids are read as text and encoded once, over the whole column.
+ENCODED_AFTER_READING = {"candidate_id"}
 
 # The column that marks a record the reader could not split into fields (see module docs).
 READ_ERROR = "_followup_read_error"
@@ -287,7 +292,7 @@ def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
                 # Row numbers reach the handler only when reading in one thread.
                 use_threads=invalid_row_handler is None,
             ),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=_has_quoted_values(path),
                                               invalid_row_handler=invalid_row_handler),
             convert_options=pa_csv.ConvertOptions(
                 column_types=_column_types(canonical), strings_can_be_null=True,
@@ -301,7 +306,18 @@ def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
         raise
 
 
+def _has_quoted_values(path: Path) -> bool:
+    """Whether any quote follows the header line. Without one no value can hold a line break,
+    and Arrow can cut the file into blocks at any line end, which reads it much faster."""
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
+        header_end = text.find(b"\n")  # -1 (no line feed at all): search everything, to be safe
+        return text.find(b'"', header_end + 1) >= 0
+
+
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    for name in ENCODED_AFTER_READING & set(table.column_names):
+        position = table.column_names.index(name)
+        table = table.set_column(position, name, pc.dictionary_encode(table.column(name).combine_chunks()))
     table = table.unify_dictionaries()
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
