@@ -138,3 +138,25 @@ def test_a_rejected_interview_time_shows_the_cell_as_written(tmp_path):
     rejects = loaded.rejects.set_index("source_row")
     assert rejects.loc[1, ["column", "value"]].tolist() == ["interview_at", "2026-02-30T10:00"]
     assert rejects.loc[2, ["column", "value"]].tolist() == ["decision_due", "next week"]
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_notes_with_line_breaks_survive_the_reader_cutting_a_large_file_into_blocks(tmp_path, monkeypatch, quoted):
+    # Blocks of 1 kB stand in for the 16 MB blocks of a large export: a quoted note that
+    # spans lines must never be cut at a block boundary, and a file without quotes may be cut
+    # at any line end.
+    from followup import readers
+    from followup.schema import EVENT_COLUMN_ALIASES
+
+    monkeypatch.setattr(readers, "BLOCK_SIZE", 1024)
+    lines = ["candidate_id,timestamp,channel,direction,note"]
+    for i in range(400):
+        note = f'"thanks,\nsee you\nsoon {i}"' if quoted else f"thanks {i}"
+        lines.append(f"C{i:03d},2026-03-02T19:{i % 60:02d}:00Z,email,inbound,{note}")
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join(lines) + "\n")
+    frame = readers.read_records(path, EVENT_COLUMN_ALIASES)
+    assert len(frame) == 400
+    assert frame["candidate_id"].astype(str).tolist() == [f"C{i:03d}" for i in range(400)]
+    expected = [f"thanks,\nsee you\nsoon {i}" if quoted else f"thanks {i}" for i in range(400)]
+    assert frame["note"].astype(str).tolist() == expected
