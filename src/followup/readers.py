@@ -26,7 +26,6 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-import mmap
 import re
 from pathlib import Path
 
@@ -309,9 +308,15 @@ def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
 def _has_quoted_values(path: Path) -> bool:
     """Whether any quote follows the header line. Without one no value can hold a line break,
     and Arrow can cut the file into blocks at any line end, which reads it much faster."""
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
-        header_end = text.find(b"\n")  # -1 (no line feed at all): search everything, to be safe
-        return text.find(b'"', header_end + 1) >= 0
+    block = bytearray(BLOCK_SIZE)
+    with open(path, "rb", buffering=0) as handle:
+        header = handle.readline()
+        if not header.endswith(b"\n"):  # read to the end: one line, or old Mac line ends (CR only)
+            return b'"' in header[header.find(b"\r") + 1:] if b"\r" in header else False
+        while size := handle.readinto(block):
+            if block.find(b'"', 0, size) >= 0:
+                return True
+    return False
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:
