@@ -398,23 +398,36 @@ HASHED_PREFIX_BYTES = 256
 
 
 def _string_hashes(text: pa.Array) -> np.ndarray:
-    """A 64-bit hash per string, computed 8 bytes at a time over Arrow's buffers with numpy."""
+    """A 64-bit hash per string, computed 8 bytes at a time over Arrow's buffers with numpy.
+
+    Each 10M-row temporary costs fresh memory, so the common case (every value at least as
+    long as the words read) makes only two: the lengths, turned into the hashes, and one gather.
+    """
     text = text.cast(pa.large_string())
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.zeros(0, np.uint8)
-    # Eight spare zero bytes, so the word at any string's start can be read without overrun.
-    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
-    word_at = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    starts, lengths = offsets[:-1], np.diff(offsets)
-    hashes = lengths.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    shortest = int(lengths.min(initial=0))
-    rows = None
-    for start in range(0, min(int(lengths.max(initial=0)), HASHED_PREFIX_BYTES), 8):
+    starts = offsets[:-1]
+    hashes = np.diff(offsets).view(np.uint64)
+    # Both capped: only compared with the positions read.
+    shortest = int(hashes.min(initial=HASHED_PREFIX_BYTES))
+    longest = min(int(hashes.max(initial=0)), HASHED_PREFIX_BYTES)
+    hashes *= np.uint64(0x9E3779B97F4A7C15)  # the length takes part: "ab" and "ab\0" differ
+    # Whole words read at least eight bytes before the data's end need no padded copy of it.
+    word_at = np.ndarray((len(data) - 7,), dtype="<u8", buffer=data, strides=(1,)) if len(data) >= 8 else None
+    lengths = rows = None
+    for start in range(0, longest, 8):
         if start + 8 <= shortest:  # every string has eight more bytes: whole words, in place
-            hashes ^= word_at[starts + start]
+            hashes ^= word_at[starts + start if start else starts]
             _mix(hashes)
             continue
-        rows = np.flatnonzero(lengths > start) if rows is None else rows[lengths[rows] > start]
+        if rows is None:
+            lengths = np.diff(offsets)
+            rows = np.flatnonzero(lengths > start)
+            # Eight spare zero bytes, so a word read at a string's tail cannot overrun the data.
+            padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
+            word_at = np.ndarray((len(data) + 1,), dtype="<u8", buffer=padded, strides=(1,))
+        else:
+            rows = rows[lengths[rows] > start]
         word = word_at[starts[rows] + start]
         # Shifting out the bytes past the string's end keeps equal strings' words equal.
         word <<= ((8 - np.minimum(lengths[rows] - start, 8)) * 8).view(np.uint64)
