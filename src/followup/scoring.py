@@ -113,12 +113,11 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         "WENT_SILENT": held & has_contact & (silent_days > windows.silent_gap_days).fillna(False),
     }
     scored["flags"] = pd.Series(flag_codes(flag_masks), index=scored.index, dtype=object)
-    flagged = scored["flags"] != ""
+    flagged = np.any([np.asarray(mask, dtype=bool) for mask in flag_masks.values()], axis=0)
     scored["grade"] = grade(scored["score"], policy, flag_masks)
-    status = np.where(~held, "upcoming",
-                      np.where(~judged, "pending",
-                               np.where(flagged, "flagged", "ok")))
-    scored["status"] = pd.Categorical(status, categories=STATUSES)
+    # Positions in STATUSES: a categorical from its codes, without a million status strings.
+    status = np.where(~held, 0, np.where(~judged, 1, np.where(flagged, 2, 3)))
+    scored["status"] = pd.Categorical.from_codes(status, categories=STATUSES)
     scored["reasons"], scored["reason"] = explain(
         scored, flag_masks, grade(scored["score"], policy, {}), silent_days, policy, tz)
     counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
