@@ -41,17 +41,19 @@ def tenths_text(tenths: pd.Series) -> pa.Array:
                pc.cast(pc.abs(pc.subtract(tenths, pc.multiply(pc.divide(tenths, 10), 10))), pa.string()))
 
 
-def local_day(times: pd.Series, tz: str) -> pd.Series:
-    """The local calendar day of each time (NaT where missing): what a short date quotes."""
+def local_day(times: pd.Series, tz: str) -> np.ndarray:
+    """The local calendar day of each time, as days since 1970 (NaT's number where missing):
+    what a short date quotes, as an integer that is cheap to key on."""
     local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    return pd.Series(local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]"), index=times.index)
+    return local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
 
 
 def day_month(days: pd.Series) -> pa.Array:
-    """Short date such as ``"12 Mar"``; null where missing."""
-    present = days.notna().to_numpy()
-    calendar = pd.DatetimeIndex(days[present])
-    words = np.full(len(days), None, dtype=object)
+    """Short date such as ``"12 Mar"`` of :func:`local_day` numbers; null where missing."""
+    dates = days.to_numpy(dtype=np.int64).view("datetime64[D]")
+    present = ~np.isnat(dates)
+    calendar = pd.DatetimeIndex(dates[present])
+    words = np.full(len(dates), None, dtype=object)
     words[present] = np.char.add(np.char.add(calendar.day.astype(str), " "), MONTHS[calendar.month - 1])
     return _arrow(words)
 
