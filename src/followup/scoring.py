@@ -149,16 +149,17 @@ def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd
     c = policy.courtesy
     held = scored["held"]
     prompt = (scored["first_contact_day"].astype("float64") <= c.thank_you_days) & held
-    rounds_held, rounds_thanked = held.astype(int), prompt.astype(int)
+    rounds_held, rounds_thanked = held.to_numpy(np.int64), prompt.to_numpy(np.int64)
     # A lone round's running totals are its own; only candidates with several rounds (few, as a
     # rule) need totals summed in round order.
-    several = (scored["rounds"] > 1).to_numpy()
-    if several.any():
-        ordered = scored.loc[several, ["candidate_id", "round_number"]].sort_values(
-            ["candidate_id", "round_number"], kind="stable")
-        candidate = ordered["candidate_id"].astype(object)
-        rounds_held[ordered.index] = rounds_held[ordered.index].groupby(candidate).cumsum()
-        rounds_thanked[ordered.index] = rounds_thanked[ordered.index].groupby(candidate).cumsum()
+    several = np.flatnonzero((scored["rounds"] > 1).to_numpy())
+    if len(several):
+        # Grouped and ordered by integer codes of the candidates, not by their id strings.
+        candidate = pd.factorize(scored["candidate_id"].to_numpy()[several])[0]
+        order = np.lexsort((scored["round_number"].to_numpy()[several], candidate))
+        rows, candidate = several[order], candidate[order]
+        for totals in (rounds_held, rounds_thanked):
+            totals[rows] = pd.Series(totals[rows]).groupby(candidate).cumsum().to_numpy()
     scored["rounds_held"], scored["rounds_thanked"] = rounds_held, rounds_thanked
     every_round = (scored["rounds_thanked"] / scored["rounds_held"] * 100).where(
         held & (scored["rounds_held"] >= 2))
