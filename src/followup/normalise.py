@@ -129,7 +129,9 @@ def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, .
     spelling_unknown = np.append((canonical_codes < 0) & ~blank_spelling, False)
     codes = raw.cat.codes.to_numpy()
     result = pd.Categorical.from_codes(spelling_codes[codes], categories=list(allowed))
-    return pd.Series(result, index=values.index), pd.Series(spelling_unknown[codes], index=values.index)
+    # copy=False: pandas 3 otherwise copies every fresh 10M-row array it is handed.
+    return (pd.Series(result, index=values.index, copy=False),
+            pd.Series(spelling_unknown[codes], index=values.index, copy=False))
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -166,7 +168,7 @@ def _seconds(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         except pa.ArrowInvalid:
             seconds = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
         if seconds.null_count == text.null_count:
-            return pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index), pd.Series(
+            return pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index, copy=False), pd.Series(
                 False, index=values.index)
     except pa.ArrowException:
         pass  # numbers mixed with text, or stray words: judged value by value below
@@ -202,9 +204,9 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     frames = [f for f in frames]
     _check_columns(frames, REQUIRED_EVENT_COLUMNS, "events")
     raw = concat_sources(frames) if frames else pd.DataFrame(columns=["source_file", "source_row"])
-    for column in ("outcome", "duration_s", "contact", "event_id", "subject", "note"):
-        if column not in raw:
-            raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
+    absent = [c for c in ("outcome", "duration_s", "contact", "event_id", "subject", "note") if c not in raw]
+    if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
+        raw = raw.assign(**dict.fromkeys(absent, pd.Series(pd.NA, index=raw.index, dtype=object)))
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
     state = reject_unsplit_records(state)
     if not len(raw):
@@ -220,7 +222,9 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     frame["timestamp"] = times
     state = state.reject(times.isna() & why.isna(), "timestamp", "timestamp is empty")
     frame = state.frame
-    state = state.reject(why.loc[frame.index].notna(), "timestamp", why.loc[frame.index])
+    if len(frame) < len(why):  # realigned only when rows left: a lookup of 10M labels is not free
+        why = why.loc[frame.index]
+    state = state.reject(why.notna(), "timestamp", why)
 
     for column, lookup, allowed, required in (
         ("channel", CHANNEL_LOOKUP, CHANNELS, True),
@@ -464,9 +468,10 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     _check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
     raw = concat_sources(frames) if frames else pd.DataFrame(
         columns=["candidate_id", "interview_at", "source_file", "source_row"])
-    for column in ("name", "interview_end", "interviewers", "decision", "decision_at", "decision_due"):
-        if column not in raw:
-            raw[column] = pd.Series(pd.NA, index=raw.index, dtype=object)
+    absent = [c for c in ("name", "interview_end", "interviewers", "decision", "decision_at", "decision_due")
+              if c not in raw]
+    if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
+        raw = raw.assign(**dict.fromkeys(absent, pd.Series(pd.NA, index=raw.index, dtype=object)))
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
     state = reject_unsplit_records(state)
     if len(raw):
@@ -482,7 +487,9 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
             if required:
                 state = state.reject(times.isna() & why.isna(), column, f"{column} is empty")
                 frame = state.frame
-            state = state.reject(why.loc[frame.index].notna(), column, why.loc[frame.index])
+            if len(frame) < len(why):  # realigned only when rows left: a lookup of every label is not free
+                why = why.loc[frame.index]
+            state = state.reject(why.notna(), column, why)
         frame = state.frame
         state = state.reject(frame["interview_end"] < frame["interview_at"], "interview_end",
                              "interview_end is before interview_at")
