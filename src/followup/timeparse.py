@@ -28,6 +28,8 @@ UTC_NS = "datetime64[ns, UTC]"
 _ISO_BODY = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?"
 _ISO = "^" + _ISO_BODY
 _ISO_WITH_OFFSET = _ISO_BODY + r"\s?(?:[zZ]|[+-]\d\d:?\d\d)"
+# The shape nearly every export writes, in ASCII digits, in years Arrow's nanoseconds hold.
+_STANDARD = r"^(?:19|20)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)$"
 _RFC2822 = r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+(?:[+-]\d{4}|GMT|UT|UTC|Z)$"
 
 UNPARSEABLE = (
@@ -75,6 +77,25 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     if fast is not None:
         return _checked(fast, pd.Series(None, index, object))
 
+    # A mixed column is mostly standard times with a few odd values: the standard ones are cast
+    # by Arrow together, which reads them as pandas would, and only the rest is judged value by value.
+    standard = pc.fill_null(pc.match_substring_regex(pa.array(text), _STANDARD), False)
+    standard = pd.Series(standard.to_numpy(zero_copy_only=False), index=index, copy=False)
+    fast = _try_arrow_cast(text[standard]) if standard.any() else None
+    if fast is None:
+        return _checked(*_parse_each(text, tz))
+    result, reasons = _parse_each(text[~standard], tz)
+    times = pd.Series(pd.NaT, index=index, dtype=UTC_NS)
+    times[standard] = fast
+    times[~standard] = result
+    why = pd.Series(None, index=index, dtype=object)
+    why[~standard] = reasons
+    return _checked(times, why)
+
+
+def _parse_each(text: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+    """Times and failure reasons for trimmed text of mixed formats, judged value by value."""
+    index = text.index
     result = pd.Series(pd.NaT, index=index, dtype=UTC_NS)
     reasons = pd.Series(None, index=index, dtype=object)
     present = text.notna() & (text != "")
@@ -114,7 +135,7 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
             format="%d %b %Y %H:%M:%S %z", utc=True, errors="coerce"))
     failed = present & result.isna() & reasons.isna()
     reasons[failed] = UNPARSEABLE
-    return _checked(result, reasons)
+    return result, reasons
 
 
 def _to_ns(series: pd.Series) -> pd.Series:
