@@ -2,8 +2,8 @@
 
 A million candidates hold few distinct sentences: a sentence is worded once per distinct
 combination of the values it quotes (with Arrow's string kernels), and each row carries only
-an integer code into those words (:class:`Wording`) until a row's sentences are joined, in one
-Arrow pass. Wording a million candidates costs a few column passes, not a million format calls.
+an integer code into those words (:class:`Wording`) until a row's sentences are joined, by one
+Arrow take. Wording a million candidates costs a few column passes, not a million format calls.
 """
 
 from __future__ import annotations
@@ -89,13 +89,6 @@ class Wording:
     codes: np.ndarray
     words: pa.Array
 
-    @classmethod
-    def of_texts(cls, texts: pa.Array) -> "Wording":
-        """Every row its own word (for texts that are not worded per distinct value)."""
-        texts = texts.cast(pa.string())
-        valid = texts.is_valid().to_numpy(zero_copy_only=False)
-        return cls(np.where(valid, np.arange(len(texts)), -1), texts)
-
     def where(self, mask) -> "Wording":
         """This text where ``mask`` holds, none elsewhere."""
         return Wording(np.where(np.asarray(mask, dtype=bool), self.codes, -1), self.words)
@@ -141,29 +134,45 @@ def worded(applies, keys: Keys, word: Callable[[pd.DataFrame], pa.Array]) -> Wor
 
 
 def joined(parts: list[Wording], separator: str) -> pa.Array:
-    """Each row's texts joined with ``separator`` in the order of ``parts``; null where it has none.
-
-    The texts are laid out row by row as one list array, and Arrow joins each list — one
-    pass, whatever the number of parts.
-    """
+    """Each row's texts joined with ``separator`` in the order of ``parts``; ``""`` where it has none."""
     present = [part.codes >= 0 for part in parts]
     counts = np.sum(present, axis=0, dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(counts)])
-    picks = np.empty(offsets[-1], dtype=np.int64)
-    slot, start = offsets[:-1].copy(), 0
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    plain = pa.concat_arrays([part.words for part in parts])
+    # Each word also with the separator in front, for a text that follows another in its row.
+    words = pa.concat_arrays([plain, cat(separator, plain)])
+    picks = np.empty(starts[-1], dtype=np.int64)
+    slot, base = starts[:-1].copy(), 0
     for part, here in zip(parts, present):
-        # Each row's next free place in its list, so its texts keep the order of the parts.
-        picks[slot[here]] = part.codes[here] + start
-        slot += here
-        start += len(part.words)
-    words = pa.concat_arrays([part.words for part in parts])
-    lists = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), words.take(pa.array(picks)))
-    return pc.if_else(pa.array(counts == 0), NULL_TEXT, pc.binary_join(lists, separator))
+        rows = np.flatnonzero(here)
+        # Each row's next free place: its texts keep the order of the parts.
+        follows = slot[rows] > starts[rows]
+        picks[slot[rows]] = part.codes[rows] + base + follows * len(plain)
+        slot[rows] += 1
+        base += len(part.words)
+    texts = words.take(pa.array(picks))
+    # A row's texts lie side by side in ``texts``, separators included, so the joined row is
+    # their span of bytes: only the offsets are new, no text is copied again.
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:]
+    spans = offsets[starts]
+    return pa.StringArray.from_buffers(len(counts), pa.py_buffer(spans), texts.buffers()[2])
 
 
 def join(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Join the non-null texts of each row with ``separator``; null where all are null."""
-    return joined([Wording.of_texts(part) for part in parts], separator)
+    """Join the non-null texts of each row with ``separator``; null where all are null.
+
+    The non-null texts are laid out row by row as one list array, and Arrow joins each list —
+    one pass, whatever the number of parts.
+    """
+    rows, width = len(parts[0]), len(parts)
+    stacked = pa.concat_arrays([p.cast(pa.string()) for p in parts])
+    present = np.column_stack([~np.asarray(p.is_null().to_numpy(zero_copy_only=False)) for p in parts])
+    # Present (row i, part j) in row-major order; part j's texts start at j * rows in ``stacked``.
+    cells = np.flatnonzero(present)
+    texts = stacked.take(pa.array(cells % width * rows + cells // width))
+    offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts), separator)
+    return pc.if_else(pc.equal(offsets[1:] - offsets[:-1], 0), NULL_TEXT, joined)
 
 
 def first_of(parts: list[Wording]) -> Wording:
@@ -300,5 +309,5 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     everything = joined(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, every_round,
                                         frequency, early, quiet_hangups, capped, closed, after_decision], SEPARATOR)
     headline = first_of(flag_reasons + [upcoming, pending, joined_wording([speed, cadence], ", ")])
-    return (pd.Series(pc.fill_null(everything, "").to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
+    return (pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
             pd.Series(headline.as_objects(), index=scored.index, dtype=object))
