@@ -125,7 +125,8 @@ def _vocabulary(values: pd.Series, lookup: dict[str, str], allowed: tuple[str, .
     blank_spelling = (spelled.str.strip() == "").to_numpy(dtype=bool)
     # Decided once per spelling; rows then pick their spelling's verdict (code -1, a missing
     # value, picks the appended spare slot).
-    spelling_codes = np.append(np.where(blank_spelling, -1, canonical_codes), -1).astype(canonical_codes.dtype)
+    spelling_codes = np.append(np.where(blank_spelling, -1, canonical_codes), -1)
+    spelling_codes = spelling_codes.astype(canonical_codes.dtype)
     spelling_unknown = np.append((canonical_codes < 0) & ~blank_spelling, False)
     codes = raw.cat.codes.to_numpy()
     result = pd.Categorical.from_codes(spelling_codes[codes], categories=list(allowed))
@@ -168,8 +169,8 @@ def _seconds(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         except pa.ArrowInvalid:
             seconds = pc.cast(pc.utf8_trim_whitespace(text), pa.float64())
         if seconds.null_count == text.null_count:
-            return pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index, copy=False), pd.Series(
-                False, index=values.index)
+            as_numbers = pd.Series(seconds.to_numpy(zero_copy_only=False), index=values.index, copy=False)
+            return as_numbers, pd.Series(False, index=values.index)
     except pa.ArrowException:
         pass  # numbers mixed with text, or stray words: judged value by value below
     cleaned = _text(values)
