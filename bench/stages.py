@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         wall = statistics.median(run[position][1] for run in runs)
         cpu = statistics.median(run[position][2] for run in runs)
         print(f"| {stage} | {wall:.2f} | {cpu:.2f} |")
+    print(f"\npeak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
     return 0
 
 
