@@ -276,21 +276,23 @@ def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
     over candidates or events.
     """
     round_code = held["candidate_code"].to_numpy()
-    n_candidates = int(round_code.max()) + 1 if len(round_code) else 0
     anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((anchor_ns, round_code))
-    rounds_per_candidate = np.bincount(round_code, minlength=n_candidates)
-    first_round = np.cumsum(rounds_per_candidate) - rounds_per_candidate
+    sorted_code = round_code[order]
+    first_of_candidate = np.r_[True, sorted_code[1:] != sorted_code[:-1]] if len(order) else np.zeros(0, bool)
+    # Each round's number within its candidate, 0 = the earliest anchor.
+    kth = np.arange(len(order)) - np.maximum.accumulate(np.where(first_of_candidate, np.arange(len(order)), 0))
 
     code = candidate_codes(events, held) if event_code is None else event_code
-    known = code >= 0
-    code = np.maximum(code, 0)
     times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     found = np.full(len(events), -1, dtype=np.int64)
-    for k in range(int(rounds_per_candidate.max(initial=0))):
-        has_kth = known & (rounds_per_candidate[code] > k)
-        slot = order[np.minimum(first_round[code] + k, len(order) - 1)]
-        reached = has_kth & (anchor_ns[slot] <= times_ns)
+    slot_of_candidate = np.full(int(round_code.max(initial=-1)) + 2, -1, dtype=np.int64)  # last: unknown
+    for k in range(int(kth.max(initial=-1)) + 1):
+        # The k-th round of each candidate (one lookup per event); later rounds win.
+        slot_of_candidate[:] = -1
+        slot_of_candidate[sorted_code[kth == k]] = order[kth == k]
+        slot = slot_of_candidate[code]  # code -1 reads the spare last entry
+        reached = (slot >= 0) & (anchor_ns[slot] <= times_ns)
         found[reached] = slot[reached]
     return found
 
