@@ -22,9 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import pyarrow as pa
-
 from followup import api
+from followup.memory import use_batch_memory_settings
 from followup.present import write_result
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -64,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (data_dir / "dataset.json").exists():
         print(f"no data set in {data_dir}: run bench/run_bench.py --sizes {args.size} once", file=sys.stderr)
         return 1
-    pa.set_memory_pool(pa.jemalloc_memory_pool())  # as the CLI does
+    use_batch_memory_settings()  # as the CLI does
     runs = [measure(data_dir) for _ in range(args.repeats)]
     print(f"| stage ({args.size:,} events, median of {args.repeats}) | wall s | CPU s |")
     print("|---|---:|---:|")

@@ -15,6 +15,7 @@ import click
 
 from . import api, present
 from .errors import FollowupError
+from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
@@ -63,49 +64,7 @@ def main():
 
     Inputs may be CSV, TSV, JSON, JSON Lines, Parquet or Excel (by extension).
     """
-    _lean_arrow_memory()
-    _reuse_freed_memory()
-
-
-def _lean_arrow_memory() -> None:
-    """Use Arrow's jemalloc pool for a run unless ARROW_DEFAULT_MEMORY_POOL says otherwise.
-
-    The default mimalloc pool keeps the memory of the many short-lived string columns that
-    wording a million candidates' reasons creates: at 10M events the peak was 4.1 GB with it
-    and 3.7 GB with jemalloc, at the same speed (docs/performance.md).
-    """
-    import pyarrow as pa
-
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        return
-    try:
-        jemalloc = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow build without jemalloc keeps its default
-        return
-    pa.set_memory_pool(jemalloc)
-
-
-def _reuse_freed_memory() -> None:
-    """Have glibc keep freed memory for the next array instead of returning it to the system.
-
-    A run makes many short-lived arrays of tens of megabytes; by default each is a fresh
-    mapping whose pages the kernel must zero again, which cost about 10% of a 10M-event run
-    (19.4 s instead of 21.7 s, same 3.0 GB peak; docs/performance.md). Skipped when the user
-    tunes malloc through its MALLOC_* variables, or off glibc.
-    """
-    if not sys.platform.startswith("linux") or any(name.startswith("MALLOC_") for name in os.environ):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # another C library (musl): it has no such settings
-        return
-    trim_threshold, top_pad, mmap_max = -1, -2, -4  # glibc's M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX
-    mallopt(mmap_max, 0)
-    mallopt(trim_threshold, 1 << 30)
-    mallopt(top_pad, 256 << 20)
+    use_batch_memory_settings()
 
 
 def input_options(command):
