@@ -242,6 +242,14 @@ def _first_and_last(position: np.ndarray, times: pd.Series, n: int, index: pd.In
     return result[0], result[1]
 
 
+def is_one_of(values: pd.Series, allowed) -> np.ndarray:
+    """``values.isin(allowed)`` as a mask, judged once per category of a categorical column."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = np.append(values.cat.categories.isin(list(allowed)), False)  # code -1: missing
+        return per_category[values.cat.codes.to_numpy()]
+    return values.isin(list(allowed)).to_numpy()
+
+
 def vocabulary_codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Codes of canonical values in ``vocabulary`` (-1 where missing): the normalised
     categorical's own codes when its categories are the vocabulary."""
@@ -306,7 +314,7 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
     # Only the columns follow-up needs: copying a 10M-row log's free-text columns costs more
     # than all the counting.
     needed = events[["candidate_id", "timestamp", "channel", "outcome", "duration_s", "contact"]]
-    is_inbound = (events["direction"] == "inbound").to_numpy() & events["channel"].isin(policy.channels).to_numpy()
+    is_inbound = (events["direction"] == "inbound").to_numpy() & is_one_of(events["channel"], policy.channels)
     inbound = needed[is_inbound]
     columns = ["round_pos", "timestamp", "channel", "contact", "is_contact", "is_opening", "day"]
     if not len(inbound) or not len(held):
@@ -345,7 +353,7 @@ def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:
     is_phone = (inbound["channel"] == "phone").to_numpy()
     short_unknown = (outcome.isna().to_numpy() & (inbound["duration_s"].to_numpy(dtype=float)
                                                   < policy.restraint.short_call_seconds))
-    return is_phone & (outcome.isin(UNANSWERED_OUTCOMES).to_numpy() | short_unknown)
+    return is_phone & (is_one_of(outcome, UNANSWERED_OUTCOMES) | short_unknown)
 
 
 def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
@@ -367,7 +375,7 @@ def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, p
 def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> np.ndarray:
     """Thank-you notes in the opening days: up to one per interviewer on each opening channel."""
     opening = (follow_up["is_contact"].to_numpy()
-               & follow_up["channel"].isin(policy.opening_channels).to_numpy()
+               & is_one_of(follow_up["channel"], policy.opening_channels)
                & (follow_up["day"].to_numpy() <= policy.windows.opening_days))
     if not opening.any():
         return opening
