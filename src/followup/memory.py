@@ -40,9 +40,9 @@ def lean_arrow_memory() -> None:
 def reuse_freed_memory() -> None:
     """Have glibc keep freed memory for the next array instead of returning it to the system.
 
-    A run makes many short-lived arrays of tens of megabytes; by default each is a fresh
-    mapping whose pages the kernel must zero again, which cost about 10% of a 10M-event run
-    (19.4 s instead of 21.7 s, same 3.0 GB peak; docs/performance.md). Skipped when the user
+    A run makes many short-lived arrays of tens of megabytes. By default each is a fresh
+    mapping whose pages the kernel must zero again: at 10M events that took the run to about
+    24.5 s instead of 21.5 s, at the same 3.0 GB peak (docs/performance.md). Skipped when the user
     tunes malloc through its MALLOC_* variables, or off glibc.
     """
     if not sys.platform.startswith("linux") or any(name.startswith("MALLOC_") for name in os.environ):
