@@ -140,7 +140,8 @@ def joined(parts: list[Wording], separator: str) -> pa.Array:
     starts = np.concatenate([[0], np.cumsum(counts)])
     plain = pa.concat_arrays([part.words for part in parts])
     # Each word also with the separator in front, for a text that follows another in its row.
-    words = pa.concat_arrays([plain, cat(separator, plain)])
+    # 64-bit offsets once the words are taken: the reasons of tens of millions of rows pass 2 GB.
+    words = pa.concat_arrays([plain, cat(separator, plain)]).cast(pa.large_string())
     picks = np.empty(starts[-1], dtype=np.int64)
     slot, base = starts[:-1].copy(), 0
     for part, here in zip(parts, present):
@@ -153,9 +154,9 @@ def joined(parts: list[Wording], separator: str) -> pa.Array:
     texts = words.take(pa.array(picks))
     # A row's texts lie side by side in ``texts``, separators included, so the joined row is
     # their span of bytes: only the offsets are new, no text is copied again.
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset:]
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:]
     spans = offsets[starts]
-    return pa.StringArray.from_buffers(len(counts), pa.py_buffer(spans), texts.buffers()[2])
+    return pa.LargeStringArray.from_buffers(len(counts), pa.py_buffer(spans), texts.buffers()[2])
 
 
 def join(parts: list[pa.Array], separator: str) -> pa.Array:
