@@ -140,8 +140,16 @@ def test_a_rejected_interview_time_shows_the_cell_as_written(tmp_path):
     assert rejects.loc[2, ["column", "value"]].tolist() == ["decision_due", "next week"]
 
 
-@pytest.mark.parametrize("quoted", [True, False])
-def test_notes_with_line_breaks_survive_the_reader_cutting_a_large_file_into_blocks(tmp_path, monkeypatch, quoted):
+ARROW_51368 = pytest.mark.xfail(
+    strict=True, reason="Arrow's reader drops the LF of a quoted CRLF that straddles a block "
+                        "boundary (apache/arrow#51368, fix pending in #51394)")
+
+
+@pytest.mark.parametrize("quoted, line_end", [
+    (True, "\n"), (True, "\r"), pytest.param(True, "\r\n", marks=ARROW_51368),
+    (False, "\n"), (False, "\r\n"), (False, "\r")])
+def test_notes_with_line_breaks_survive_the_reader_cutting_a_large_file_into_blocks(tmp_path, monkeypatch, quoted,
+                                                                                    line_end):
     # Blocks of 1 kB stand in for the 16 MB blocks of a large export: a quoted note that
     # spans lines must never be cut at a block boundary, and a file without quotes may be cut
     # at any line end.
@@ -151,12 +159,12 @@ def test_notes_with_line_breaks_survive_the_reader_cutting_a_large_file_into_blo
     monkeypatch.setattr(readers, "BLOCK_SIZE", 1024)
     lines = ["candidate_id,timestamp,channel,direction,note"]
     for i in range(400):
-        note = f'"thanks,\nsee you\nsoon {i}"' if quoted else f"thanks {i}"
+        note = f'"thanks,{line_end}see you{line_end}soon {i}"' if quoted else f"thanks {i}"
         lines.append(f"C{i:03d},2026-03-02T19:{i % 60:02d}:00Z,email,inbound,{note}")
     path = tmp_path / "events.csv"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_bytes((line_end.join(lines) + line_end).encode())
     frame = readers.read_records(path, EVENT_COLUMN_ALIASES)
     assert len(frame) == 400
     assert frame["candidate_id"].astype(str).tolist() == [f"C{i:03d}" for i in range(400)]
-    expected = [f"thanks,\nsee you\nsoon {i}" if quoted else f"thanks {i}" for i in range(400)]
+    expected = [f"thanks,{line_end}see you{line_end}soon {i}" if quoted else f"thanks {i}" for i in range(400)]
     assert frame["note"].astype(str).tolist() == expected

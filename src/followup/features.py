@@ -166,10 +166,6 @@ def person_key(names: pd.Series) -> pd.Series:
     ``"Dana.Whitfield@acme.com"``, ``"dana whitfield"`` and ``"Dana Whitfield"`` all become
     ``"dana whitfield"``.
     """
-    if isinstance(names.dtype, pd.CategoricalDtype):  # once per distinct spelling
-        keys = person_key(pd.Series(names.cat.categories.astype(object)))
-        return pd.Series(np.append(keys.to_numpy(dtype=object), None)[names.cat.codes.to_numpy()],
-                         index=names.index, dtype="string")
     text = names.astype("string").str.strip().str.casefold()
     text = text.str.replace(r"^.*<([^>]+)>.*$", r"\1", regex=True)
     text = text.str.replace(r"@.*$", "", regex=True)
