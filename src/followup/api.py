@@ -232,11 +232,12 @@ def rank(scored: pd.DataFrame) -> pd.DataFrame:
         (scored["status"] == "upcoming").to_numpy(),
         np.isnan(score),
     ))
-    ordered = scored.iloc[order].reset_index(drop=True)
+    # Only the output columns are reordered: the rounds carry as many again for explanations.
+    ordered = scored.reindex(columns=CANDIDATE_COLUMNS).iloc[order].reset_index(drop=True)
     ranks = pd.array(np.arange(1, len(order) + 1), dtype="Int64")
     ranks[np.isnan(score[order])] = pd.NA
     ordered["rank"] = ranks
-    return ordered.reindex(columns=CANDIDATE_COLUMNS)
+    return ordered
 
 
 def counts_by_file(*tables: Normalised) -> pd.DataFrame:

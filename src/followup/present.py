@@ -85,7 +85,8 @@ def tabular(result: ScoreResult, frame: pd.DataFrame | None = None, times_as_tex
     Times become ISO 8601 text (``…Z``) for CSV and JSON; Parquet keeps real UTC timestamps
     and Excel, which has no time zones, gets them as UTC wall-clock times.
     """
-    frame = (result.candidates if frame is None else frame).copy()
+    # Columns are replaced, never changed in place, so a shallow copy keeps the result intact.
+    frame = (result.candidates if frame is None else frame).copy(deep=False)
     for column in TIME_COLUMNS:
         if column in frame:
             times = pd.to_datetime(frame[column], utc=True)
