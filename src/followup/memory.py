@@ -10,7 +10,7 @@ the corresponding environment variables.
 from __future__ import annotations
 
 import os
-import sys
+import platform
 
 
 def use_batch_memory_settings() -> None:
@@ -28,13 +28,9 @@ def lean_arrow_memory() -> None:
     """
     import pyarrow as pa
 
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        return
-    try:
-        jemalloc = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow build without jemalloc keeps its default
-        return
-    pa.set_memory_pool(jemalloc)
+    # A pyarrow build without jemalloc keeps its default pool.
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ and "jemalloc" in pa.supported_memory_backends():
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def reuse_freed_memory() -> None:
@@ -45,15 +41,12 @@ def reuse_freed_memory() -> None:
     24.5 s instead of 21.5 s, at the same 3.0 GB peak (docs/performance.md). Skipped when the user
     tunes malloc through its MALLOC_* variables, or off glibc.
     """
-    if not sys.platform.startswith("linux") or any(name.startswith("MALLOC_") for name in os.environ):
+    # Other C libraries (musl, macOS, Windows) have no such settings.
+    if platform.libc_ver()[0] != "glibc" or any(name.startswith("MALLOC_") for name in os.environ):
         return
     import ctypes
 
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # another C library (musl): it has no such settings
-        return
+    mallopt = ctypes.CDLL("libc.so.6").mallopt
     trim_threshold, top_pad, mmap_max = -1, -2, -4  # glibc's M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_MAX
     mallopt(mmap_max, 0)
     mallopt(trim_threshold, 1 << 30)
