@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 
 from .normalise import group_time_order
 from .policy import Policy
-from .reasons import join
+from .reasons import join, text_array
 from .schema import CHANNELS, UNANSWERED_OUTCOMES
 from .timeparse import UTC_NS
 
@@ -63,7 +63,7 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     Rounds come sorted by candidate id, then interview time; ``candidate_code`` numbers the
     candidates 0, 1, … in that order, so later steps group by integers, not by id strings.
     """
-    ids = as_text(interviews["candidate_id"])
+    ids = text_array(interviews["candidate_id"])
     encoded = pc.dictionary_encode(ids)
     distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
     code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
@@ -115,17 +115,12 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
     return rounds
 
 
-def as_text(values: pd.Series) -> pa.Array:
-    """A text column as one Arrow string array (nulls where missing)."""
-    return pa.array(np.asarray(values.astype(object)), type=pa.string(), from_pandas=True)
-
-
 def per_distinct(values: pd.Series, compute) -> np.ndarray:
     """``compute`` (Arrow strings in, numpy out) applied once per distinct value of a
     categorical column — a panel of interviewers repeats across thousands of rounds."""
     if not isinstance(values.dtype, pd.CategoricalDtype):
-        return compute(as_text(values))
-    per_category = compute(as_text(pd.Series(values.cat.categories, dtype=object)))
+        return compute(text_array(values))
+    per_category = compute(text_array(pd.Series(values.cat.categories, dtype=object)))
     missing = compute(pa.array([None], pa.string()))
     return np.append(per_category, missing)[values.cat.codes.to_numpy()]
 
@@ -240,10 +235,8 @@ def _first_and_last(position: np.ndarray, times: pd.Series, n: int, index: pd.In
 
 def is_one_of(values: pd.Series, allowed) -> np.ndarray:
     """``values.isin(allowed)`` as a mask, judged once per category of a categorical column."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        per_category = np.append(values.cat.categories.isin(list(allowed)), False)  # code -1: missing
-        return per_category[values.cat.codes.to_numpy()]
-    return values.isin(list(allowed)).to_numpy()
+    allowed = pa.array(list(allowed), pa.string())
+    return per_distinct(values, lambda names: pc.is_in(names, value_set=allowed).to_numpy(zero_copy_only=False))
 
 
 def vocabulary_codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
@@ -265,11 +258,9 @@ def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) ->
 def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
     """``index.get_indexer(values)`` for text ids, hashed in Arrow (once per category when
     ``values`` is categorical); -1 where a value is not in ``index``."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        per_category = np.append(positions_in(index, pd.Series(values.cat.categories, dtype=object)), -1)
-        return per_category[values.cat.codes.to_numpy()]
-    found = pc.index_in(as_text(values), value_set=as_text(pd.Series(index, dtype=object)))
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    known = text_array(pd.Series(index, dtype=object))
+    return per_distinct(values, lambda ids: pc.fill_null(pc.index_in(ids, value_set=known), -1)
+                        .to_numpy(zero_copy_only=False).astype(np.int64))
 
 
 def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,

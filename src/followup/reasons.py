@@ -23,7 +23,8 @@ MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"
 NULL_TEXT = pa.scalar(None, pa.string())
 
 
-def _arrow(values) -> pa.Array:
+def text_array(values) -> pa.Array:
+    """Text values (a Series, an array, a list) as one Arrow string array, nulls where missing."""
     if isinstance(values, pa.Array):
         return values
     return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
@@ -55,13 +56,13 @@ def day_month(days: pd.Series) -> pa.Array:
     calendar = pd.DatetimeIndex(dates[present])
     words = np.full(len(dates), None, dtype=object)
     words[present] = np.char.add(np.char.add(calendar.day.astype(str), " "), MONTHS[calendar.month - 1])
-    return _arrow(words)
+    return text_array(words)
 
 
 def plural(count: pd.Series, word: str) -> pa.Array:
     """``"1 call"``, ``"3 calls"``."""
     ones = (pd.to_numeric(count) == 1).fillna(False).to_numpy()
-    return cat(integer(count), " " + word, _arrow(np.where(ones, "", "s")))
+    return cat(integer(count), " " + word, text_array(np.where(ones, "", "s")))
 
 
 def cat(*parts) -> pa.Array:
@@ -216,7 +217,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
         held & ~has_contact & (scored["status"] == "pending").to_numpy(),
         {"decided": decided, "decision": decision, "end_day": scored["window_end_day"]},
         lambda d: pc.coalesce(
-            when(d["decided"], cat("no contact before the decision (", _arrow(d["decision"].astype(object)),
+            when(d["decided"], cat("no contact before the decision (", text_array(d["decision"].astype(object)),
                                    ") on day ", integer(d["end_day"]), ": too early to judge")),
             cat("no contact yet, ", plural((n_days - d["end_day"]).clip(lower=0), "day"),
                 f" left of the {n_days}-day window")))
@@ -229,7 +230,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                      lambda d: cat(integer(d["with"]), " of ", plural(d["completed"], period), " with follow-up"))
     channels = worded(held & has_contact, {"count": scored["n_channels"], "names": scored["channels"]},
                       lambda d: cat(plural(d["count"], "channel"), " (",
-                                    pc.replace_substring(_arrow(d["names"].astype(object)), ",", ", "), ")"))
+                                    pc.replace_substring(text_array(d["names"].astype(object)), ",", ", "), ")"))
     several = (scored["interviewers_met"] >= 2).to_numpy() & scored["contact_data"].fillna(False).to_numpy(bool)
     thanked = worded(held & several,
                      {"thanked": scored["interviewers_thanked"], "met": scored["interviewers_met"]},
@@ -249,8 +250,8 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                                  day_month(d["day"])))
     capped = worded(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped_grade).to_numpy(),
                     {"grade": scored["grade"], "uncapped": uncapped_grade},
-                    lambda d: cat("grade capped at ", _arrow(d["grade"]), " by the flags (the score alone gives ",
-                                  _arrow(d["uncapped"]), ")"))
+                    lambda d: cat("grade capped at ", text_array(d["grade"]), " by the flags (the score alone gives ",
+                                  text_array(d["uncapped"]), ")"))
     courtesy = policy.courtesy
     every_round = worded(held & (courtesy.every_round_weight > 0) & (scored["rounds_held"] >= 2).to_numpy(),
                          {"thanked": scored["rounds_thanked"], "held": scored["rounds_held"]},
@@ -262,9 +263,9 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     after_decision = worded(
         held & credited & (thanked_after | waited), {"thanked": thanked_after, "decision": decision},
         lambda d: choose(d["thanked"],
-                         cat("a thank-you after the decision (", _arrow(d["decision"].astype(object)), ")"),
+                         cat("a thank-you after the decision (", text_array(d["decision"].astype(object)), ")"),
                          cat(f"no thank-you in the {courtesy.after_decision_days} days after the decision (",
-                             _arrow(d["decision"].astype(object)), ")")))
+                             text_array(d["decision"].astype(object)), ")")))
     deadline = policy.deadline
     expects_checkins = (scored["checkins_expected"].fillna(0) > 0).to_numpy()
     checkins = worded(
@@ -279,7 +280,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                    {"early": scored["early_contacts"]},
                    lambda d: cat(plural(d["early"], "contact"), " before the decision date outside the expected check-ins"))
     closed = worded(decided, {"decision": decision, "day": local_day(scored["decision_at"], tz)},
-                    lambda d: cat("window closed by the decision (", _arrow(d["decision"].astype(object)), ") on ",
+                    lambda d: cat("window closed by the decision (", text_array(d["decision"].astype(object)), ") on ",
                                   day_month(d["day"])))
 
     due = pd.to_datetime(scored["decision_due"], utc=True)
