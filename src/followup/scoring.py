@@ -154,8 +154,8 @@ def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd
     # rule) need totals summed in round order.
     several = np.flatnonzero((scored["rounds"] > 1).to_numpy())
     if len(several):
-        # Grouped and ordered by integer codes of the candidates, not by their id strings.
-        candidate = pd.factorize(scored["candidate_id"].to_numpy()[several])[0]
+        # Grouped and ordered by the candidates' integer codes (build_rounds), not their id strings.
+        candidate = scored["candidate_code"].to_numpy()[several]
         order = np.lexsort((scored["round_number"].to_numpy()[several], candidate))
         rows, candidate = several[order], candidate[order]
         for totals in (rounds_held, rounds_thanked):
