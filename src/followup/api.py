@@ -26,6 +26,7 @@ from .policy import Policy, load_policy
 from .readers import read_records
 from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
 from .scoring import score_rounds
+from .timeparse import time_formats, using_time_formats
 
 if TYPE_CHECKING:
     from .sources import SourceOptions
@@ -169,6 +170,10 @@ def score(
     model=None,
     sources: "SourceOptions | None" = None,
     progress: "Callable[[str], None] | None" = None,
+    time_format=None,
+    workers: "int | str" = 1,
+    scheduler: "str | None" = None,
+    client=None,
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
@@ -181,7 +186,22 @@ def score(
     ``sources`` (a :class:`followup.sources.SourceOptions`: roster, employer domains, …) is
     what vendor exports need to be tied to candidates (docs/sources.md). ``progress`` is
     called with the name of each stage as it starts (see :mod:`followup.progress`).
+    ``time_format`` (a strptime format, or ``COLUMN=FORMAT`` items, as ``--time-format``) reads
+    times no shape can be guessed from, such as ``%m/%d/%Y %H:%M``.
+    ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
+    (a ``distributed.Client``) score partitions of candidates in parallel, with the same result
+    (see :mod:`followup.partitioned`; inputs must then be paths the workers can read).
     """
+    if time_format is not None:
+        with using_time_formats(time_formats(time_format)):
+            return score(events, interviews, policy, as_of, tz, strict, all_rounds, model, sources,
+                         progress, None, workers, scheduler, client)
+    if workers not in (1, "1") or scheduler is not None or client is not None:
+        from .partitioned import score_partitioned
+
+        return score_partitioned(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
+                                 all_rounds=all_rounds, model=model, sources=sources, progress=progress,
+                                 workers=workers, scheduler=scheduler, client=client)
     step = progress or (lambda stage: None)
     tz = check_timezone(tz)
     rules = load_policy(policy)

@@ -85,10 +85,60 @@ def input_options(command):
         click.option("--strict", is_flag=True,
                      help="Stop at the first bad row (exit 1) instead of rejecting it."),
         source_options,
+        time_format_option,
     ]
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _use_time_formats(ctx, param, value):
+    """Every reader in this command, vendor adapters included, reads times with these formats."""
+    from .timeparse import _TIME_FORMATS, time_formats
+
+    if value:
+        try:
+            token = _TIME_FORMATS.set(time_formats(value))
+        except FollowupError as exc:
+            raise click.BadParameter(str(exc)) from None
+        ctx.call_on_close(lambda: _TIME_FORMATS.reset(token))
+    return value
+
+
+time_format_option = click.option(
+    "--time-format", multiple=True, expose_value=False, callback=_use_time_formats,
+    metavar="FORMAT|COLUMN=FORMAT",
+    help="strptime format of times no shape can be guessed from, e.g. '%m/%d/%Y %H:%M' "
+         "(no %z: local in --tz). COLUMN=FORMAT for one column (timestamp, interview_at, "
+         "interview_end, decision_at, decision_due). Repeatable.")
+
+
+def parallel_options(command):
+    """``--workers`` and ``--scheduler``: partitioned scoring (docs/performance.md)."""
+    options = [
+        click.option("--workers", default="1", show_default=True, metavar="N|auto",
+                     callback=lambda ctx, param, value: _workers(value),
+                     help="Score partitions of candidates in N local processes (auto: one per "
+                          "core). Same result as one process."),
+        click.option("--scheduler", metavar="ADDRESS",
+                     help="Score on an existing Dask cluster (e.g. tcp://10.0.0.5:8786); the "
+                          "input paths must be readable by its workers (shared folder or URL)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _workers(value):
+    if value == "auto":
+        return value
+    try:
+        count = int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number of workers or 'auto'") from None
+    if count < 1:
+        raise click.BadParameter("give at least 1 worker")
+    return count
 
 
 SOURCE_OPTIONS_KEY = "followup.source_options"
@@ -199,13 +249,15 @@ def scoring_options(command):
         click.option("--quiet", "-q", is_flag=True,
                      help="No summary line and no progress display on stderr."),
         redact_options,
+        parallel_options,
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None, quiet=False):
+def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None, quiet=False,
+           workers=1, scheduler=None):
     """Score, with a progress display on a terminal, and redacted when --redact was given."""
     from .progress import stages
 
@@ -213,7 +265,7 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
         result = api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
                            strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
-                           progress=step)
+                           progress=step, workers=workers, scheduler=scheduler)
     return redactor.result(result) if redactor else result
 
 
@@ -257,7 +309,8 @@ model_option = click.option(
 @main.command(context_settings=CONTEXT)
 @scoring_options
 @model_option
-def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet, model):
+def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
+          workers, scheduler, model):
     """Score every candidate in the interview list on the follow-up in EVENTS.
 
     EVENTS are one or more event logs (candidate_id, timestamp, channel, direction, outcome,
@@ -270,7 +323,7 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
     _emit(result, result.candidates, fmt, output, rejects,
           [*events, interviews, *([model] if model else [])], quiet)
 
@@ -281,13 +334,13 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
               help=f"Exit with code {EXIT_FLAGGED} when any candidate is flagged (for scheduled jobs).")
 @model_option
 def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
-          fail_on_flag, model):
+          workers, scheduler, fail_on_flag, model):
     """Only the flagged candidates: who made no contact, went silent or pestered?
 
     Same inputs and options as `score` (including --model). Flags: NO_CONTACT,
     EXCESSIVE_HANGUPS, TOO_FREQUENT, WENT_SILENT.
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
     flagged = result.flagged
     _emit(result, flagged, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
           title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
@@ -372,6 +425,7 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+@time_format_option
 @redact_options
 def validate(events, interviews, tz, rejects, fmt, strict):
     """Check input files without scoring: row accounting per input and source (read, used,

@@ -35,6 +35,8 @@ INTERVIEW_COLUMNS = (
     "decision_due",
 )
 REQUIRED_INTERVIEW_COLUMNS = ("candidate_id", "interview_at")
+# The time columns of both tables: the names `--time-format COLUMN=FORMAT` accepts.
+TIME_COLUMNS = ("timestamp", "interview_at", "interview_end", "decision_at", "decision_due")
 
 CHANNELS = ("email", "phone", "letter", "sms", "linkedin", "in_person", "other")
 DIRECTIONS = ("inbound", "outbound")

@@ -16,10 +16,18 @@ zero, or from typos, never from a real follow-up.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from typing import Iterable, Iterator, Mapping
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .errors import FollowupError
+from .schema import TIME_COLUMNS
 
 EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")
 LATEST = pd.Timestamp("2100-01-01", tz="UTC")
@@ -39,7 +47,7 @@ IMPLAUSIBLE = "implausible date (before 1990 or after 2099)"
 NOT_EPOCH = "a number that is neither epoch seconds (10 digits) nor epoch milliseconds (13 digits)"
 
 
-def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+def parse_times(values: pd.Series, tz: str, time_format: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Parse ``values`` into a UTC series; return it with a series of reasons for failures.
 
     The reason is ``None`` where a value parsed or was empty (an empty value is NaT with no
@@ -69,6 +77,9 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
         return _checked(*_from_epoch_numbers(values))
 
     text = values.astype("string[pyarrow]")
+    written = time_format if time_format is not None else _given_format(values.name)
+    if written is not None:
+        return _checked(*parse_with_format(text, written, tz))
     # Arrow's cast refuses surrounding blanks, so clean text is tried as written before a trimming pass.
     fast = _try_arrow_cast(text)
     if fast is None:
@@ -76,21 +87,190 @@ def parse_times(values: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
         fast = _try_arrow_cast(text)
     if fast is not None:
         return _checked(fast, pd.Series(None, index, object))
+    return _checked(*_parse_by_shape(text, tz))
 
-    # A mixed column is mostly standard times with a few odd values: the standard ones are cast
-    # by Arrow together, which reads them as pandas would, and only the rest is judged value by value.
-    standard = pc.fill_null(pc.match_substring_regex(pa.array(text), _STANDARD), False)
-    standard = pd.Series(standard.to_numpy(zero_copy_only=False), index=index, copy=False)
-    fast = _try_arrow_cast(text[standard]) if standard.any() else None
-    if fast is None:
-        return _checked(*_parse_each(text, tz))
-    result, reasons = _parse_each(text[~standard], tz)
-    times = pd.Series(pd.NaT, index=index, dtype=UTC_NS)
-    times[standard] = fast
-    times[~standard] = result
-    why = pd.Series(None, index=index, dtype=object)
-    why[~standard] = reasons
-    return _checked(times, why)
+
+# The shapes exports write, each cast by Arrow in bulk (RE2 patterns: ASCII digits only, years
+# nanosecond timestamps hold). Anything else, and any value Arrow refuses, is judged by _parse_each.
+_FAST_DATE = r"(?:19|20)\d\d-\d\d-\d\d"
+_FAST_CLOCK = r"[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?"
+_FAST_OFFSET = r"(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
+_FAST_NAIVE = f"^{_FAST_DATE}(?:{_FAST_CLOCK})?$"
+_FAST_WITH_OFFSET = f"^{_FAST_DATE}{_FAST_CLOCK}{_FAST_OFFSET}$"
+_FAST_EPOCH = r"^(?:\d{10}|\d{13})$"
+_FAST_RFC2822 = (r"^(?:[A-Za-z]{3}, ?)?\d{1,2} [A-Za-z]{3} (?:19|20)\d\d \d\d:\d\d:\d\d "
+                 r"(?:[+-](?:[01]\d|2[0-3])[0-5]\d|GMT|UT|UTC|Z)$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A failed cast sends its whole block value by value, so one odd value costs a block, not the column.
+CAST_BLOCK_ROWS = 1 << 16
+NAT = np.iinfo(np.int64).min
+
+
+def _parse_by_shape(text: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
+    """Times and reasons for trimmed text: each common shape in bulk, the leftovers value by value."""
+    index = text.index
+    array = pa.array(text)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    nanos = np.full(len(array), NAT, dtype=np.int64)
+    reasons = np.full(len(array), None, dtype=object)
+    done = ~pc.fill_null(pc.not_equal(array, ""), False).to_numpy(zero_copy_only=False)  # empty: NaT, no reason
+    for pattern, cast in ((_FAST_WITH_OFFSET, _cast_with_offset), (_FAST_NAIVE, _cast_naive),
+                          (_FAST_EPOCH, _cast_epoch), (_FAST_RFC2822, _cast_rfc2822)):
+        positions = np.flatnonzero(~done & pc.fill_null(pc.match_substring_regex(array, pattern), False)
+                                   .to_numpy(zero_copy_only=False))
+        if not len(positions):
+            continue
+        parsed, why, ok = cast(array.take(positions), tz)
+        nanos[positions[ok]] = parsed[ok]
+        reasons[positions[ok]] = why[ok]
+        done[positions[ok]] = True
+    times = pd.Series(nanos.view("datetime64[ns]"), index=index, copy=False).dt.tz_localize("UTC")
+    why = pd.Series(reasons, index=index, copy=False)
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        leftover, leftover_why = _parse_each(text.iloc[rest], tz)
+        times.iloc[rest] = leftover.array
+        why.iloc[rest] = leftover_why.array
+    return times, why
+
+
+def _cast_blocks(array: pa.Array, target: pa.DataType) -> tuple[np.ndarray, np.ndarray]:
+    """Arrow's validating cast, block by block; a block it refuses is marked not done."""
+    nanos = np.full(len(array), NAT, dtype=np.int64)
+    ok = np.zeros(len(array), dtype=bool)
+    for start in range(0, len(array), CAST_BLOCK_ROWS):
+        block = array.slice(start, CAST_BLOCK_ROWS)
+        try:
+            cast = pc.cast(block, target)
+        except pa.ArrowException:
+            continue
+        nanos[start:start + len(block)] = pc.cast(cast, pa.int64()).to_numpy(zero_copy_only=False)
+        ok[start:start + len(block)] = True
+    return nanos, ok
+
+
+def _no_reasons(count: int) -> np.ndarray:
+    return np.full(count, None, dtype=object)
+
+
+def _cast_with_offset(array: pa.Array, tz: str):
+    nanos, ok = _cast_blocks(array, pa.timestamp("ns", tz="UTC"))
+    return nanos, _no_reasons(len(array)), ok
+
+
+def _cast_naive(array: pa.Array, tz: str):
+    wall, ok = _cast_blocks(array, pa.timestamp("ns"))
+    nanos = np.full(len(array), NAT, dtype=np.int64)
+    if ok.any():  # the same localisation as the value-by-value path: DST gaps and folds alike
+        local = pd.Series(wall[ok].view("datetime64[ns]"), copy=False)
+        nanos[ok] = _localize(local, tz).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return nanos, _no_reasons(len(array)), ok
+
+
+def _cast_epoch(array: pa.Array, tz: str):
+    numbers = pd.Series(pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False), copy=False)
+    times, why = _from_epoch_numbers(numbers, digit_counts=pd.Series(
+        pc.utf8_length(array).to_numpy(zero_copy_only=False), copy=False))
+    return times.to_numpy(dtype="datetime64[ns]").view(np.int64), why.to_numpy(dtype=object), \
+        np.ones(len(array), dtype=bool)
+
+
+def _cast_rfc2822(array: pa.Array, tz: str):
+    """``Tue, 5 Mar 2024 21:14:06 +0000`` rewritten as ISO text, so Arrow's cast validates the date."""
+    text = pc.replace_substring_regex(array, r"^[A-Za-z]{3}, ?", "")
+    text = pc.replace_substring_regex(text, r" (?:GMT|UT|UTC|Z)$", " +0000")
+    text = pc.replace_substring_regex(text, r"^(\d) ", r"0\1 ")
+    for number, month in enumerate(_MONTHS, start=1):
+        text = pc.replace_substring_regex(text, f"(?i)^(\\d\\d) {month} ", f"\\1-{number:02d}-")
+    text = pc.replace_substring_regex(text, r"^(\d\d)-(\d\d)-(\d{4}) (\S+) (\S+)$", r"\3-\2-\1T\4\5")
+    nanos, ok = _cast_blocks(text, pa.timestamp("ns", tz="UTC"))
+    return nanos, _no_reasons(len(array)), ok
+
+
+# Formats given with --time-format (or ``time_format=`` in the API) for the run under way: one
+# for every time column (key None) and/or one per canonical column name. Kept in a context
+# variable so that every reader path, the vendor adapters included, honours them unchanged.
+_TIME_FORMATS: ContextVar[dict[str | None, str]] = ContextVar("followup_time_formats", default={})
+EXCEL_CELL = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+
+
+def time_formats(given: "str | Iterable[str] | Mapping[str | None, str] | None") -> dict[str | None, str]:
+    """``FORMAT`` (every time column) and ``COLUMN=FORMAT`` (one column) as a lookup, checked.
+
+    >>> time_formats(["%m/%d/%Y %H:%M", "interview_at=%d.%m.%Y %H:%M"])
+    {None: '%m/%d/%Y %H:%M', 'interview_at': '%d.%m.%Y %H:%M'}
+    """
+    if given is None:
+        return {}
+    if isinstance(given, Mapping):
+        pairs = list(given.items())
+    else:
+        pairs = []
+        for item in [given] if isinstance(given, str) else list(given):
+            column, equals, written = item.partition("=")
+            known = equals and column.strip() in TIME_COLUMNS
+            pairs.append((column.strip(), written) if known else (None, item))
+    formats: dict[str | None, str] = {}
+    for column, written in pairs:
+        if column is not None and column not in TIME_COLUMNS:
+            raise FollowupError(f"--time-format names column {column!r}; time columns are "
+                                f"{', '.join(TIME_COLUMNS)}")
+        check_time_format(written)
+        formats[column] = written
+    return formats
+
+
+def check_time_format(written: str) -> str:
+    """``written`` if it is a strptime format that reads back what it writes, else a one-line error."""
+    sample = datetime(2024, 11, 23, 17, 45, 30, tzinfo=timezone.utc)
+    if "%" not in written:
+        raise FollowupError(f"time format {written!r} has no % directive; use strptime syntax, "
+                            "e.g. %m/%d/%Y %H:%M")
+    try:
+        datetime.strptime(sample.strftime(written), written)
+    except ValueError as exc:
+        raise FollowupError(f"time format {written!r} is not a usable strptime format: {exc}") from None
+    return written
+
+
+@contextmanager
+def using_time_formats(formats: dict[str | None, str]) -> Iterator[None]:
+    """Within the block, :func:`parse_times` reads text columns with these formats."""
+    token = _TIME_FORMATS.set(dict(formats))
+    try:
+        yield
+    finally:
+        _TIME_FORMATS.reset(token)
+
+
+def _given_format(column) -> str | None:
+    formats = _TIME_FORMATS.get()
+    return formats.get(column, formats.get(None)) if formats else None
+
+
+def parse_with_format(values: pd.Series, written: str, tz: str,
+                      mismatch: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Text read with one strptime format: the one parser behind ``--time-format`` and ``--map``.
+
+    Without ``%z`` the times are local in ``tz`` (DST as everywhere else: the first reading in a
+    repeated hour, moved forward in a skipped one); with it each row keeps its own offset.
+    Excel date cells arrive as ``2024-03-05 18:30:00`` text whatever the format: never
+    ambiguous, so they are read as such. A value that does not match gets ``mismatch``.
+    """
+    text = values.astype("string[pyarrow]").str.strip()
+    with_offset = "%z" in written or "%Z" in written
+    parsed = pd.to_datetime(text, format=written, errors="coerce", utc=with_offset)
+    if not with_offset:
+        cell = text.str.fullmatch(EXCEL_CELL).fillna(False) & parsed.isna()
+        if cell.any():
+            parsed[cell] = pd.to_datetime(text[cell], format="ISO8601")
+        parsed = _localize(parsed, tz)
+    times = parsed.astype(UTC_NS)
+    bad = times.isna() & text.notna() & (text != "")
+    reason = mismatch or f"does not match time format {written!r}"
+    reasons = pd.Series(np.where(bad.to_numpy(dtype=bool), reason, None), index=values.index, dtype=object)
+    return times, reasons
 
 
 def _parse_each(text: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
