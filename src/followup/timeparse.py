@@ -192,7 +192,7 @@ def _cast_rfc2822(array: pa.Array, tz: str):
 # for every time column (key None) and/or one per canonical column name. Kept in a context
 # variable so that every reader path, the vendor adapters included, honours them unchanged.
 _TIME_FORMATS: ContextVar[dict[str | None, str]] = ContextVar("followup_time_formats", default={})
-EXCEL_CELL = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+EXCEL_CELL = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
 
 
 def time_formats(given: "str | Iterable[str] | Mapping[str | None, str] | None") -> dict[str | None, str]:

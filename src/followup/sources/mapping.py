@@ -40,13 +40,12 @@ from ..errors import InputFileError
 from ..readers import read_records
 from ..roster import email_key, phone_key
 from ..schema import CHANNELS, DIRECTIONS, OUTCOMES, fold
-from ..timeparse import parse_times
+from ..timeparse import parse_times, parse_with_format
 from .records import Adapted, reject_rows, stack_rejects
 
 TARGETS = {"channel": CHANNELS, "direction": DIRECTIONS, "outcome": OUTCOMES}
 FIELDS = ("candidate", "time", "channel", "direction", "outcome", "duration", "contact",
           "event_id", "subject", "note")
-EXCEL_CELL = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?"
 RENAMED = {"candidate": "candidate_id", "time": "timestamp", "duration": "duration_s"}
 
 
@@ -164,24 +163,13 @@ def read(path: Path, options) -> Adapted:
             frame[name] = text.map(ours)
     rejects = []
     if rules.time_format:
-        text = frame["timestamp"].astype("string").str.strip()
-        # With an offset in the format, rows may carry different offsets: keep them as instants.
-        with_offset = "%z" in rules.time_format or "%Z" in rules.time_format
-        times = pd.to_datetime(text, format=rules.time_format, errors="coerce", utc=with_offset)
-        if not with_offset:
-            # Excel date cells are already dates, read as "2024-03-05 18:30:00": not the
-            # written format, but never ambiguous.
-            cell = text.str.fullmatch(EXCEL_CELL).fillna(False) & times.isna()
-            times[cell] = pd.to_datetime(text[cell], format="ISO8601")
-        bad = times.isna() & frame["timestamp"].notna()
-        frame, wrong = reject_rows(frame, pd.Series(f"does not match time_format {rules.time_format!r}",
-                                                    index=frame.index).where(bad), "timestamp")
+        # The one strptime reader, shared with --time-format (timeparse.parse_with_format).
+        times, wrong_format = parse_with_format(frame["timestamp"], rules.time_format,
+                                                rules.time_zone or options.tz,
+                                                mismatch=f"does not match time_format {rules.time_format!r}")
+        frame, wrong = reject_rows(frame, wrong_format, "timestamp")
         rejects.append(wrong)
-        times = times[frame.index]
-        zone = rules.time_zone or options.tz
-        if times.dt.tz is None:
-            times = times.dt.tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
-        frame["timestamp"] = times
+        frame["timestamp"] = times[frame.index]
     elif rules.time_zone:
         frame["timestamp"] = _naive_in_zone(frame["timestamp"], rules.time_zone)
     if rules.candidate_match != "id":
