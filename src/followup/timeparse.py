@@ -104,6 +104,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 # A failed cast sends its whole block value by value, so one odd value costs a block, not the column.
 CAST_BLOCK_ROWS = 1 << 16
 NAT = np.iinfo(np.int64).min
+WHOLE_CAST_SAMPLE = 1024
 
 
 def _parse_by_shape(text: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
@@ -115,13 +116,22 @@ def _parse_by_shape(text: pd.Series, tz: str) -> tuple[pd.Series, pd.Series]:
     nanos = np.full(len(array), NAT, dtype=np.int64)
     reasons = np.full(len(array), None, dtype=object)
     done = ~pc.fill_null(pc.not_equal(array, ""), False).to_numpy(zero_copy_only=False)  # empty: NaT, no reason
-    for pattern, cast in ((_FAST_WITH_OFFSET, _cast_with_offset), (_FAST_NAIVE, _cast_naive),
-                          (_FAST_EPOCH, _cast_epoch), (_FAST_RFC2822, _cast_rfc2822)):
-        positions = np.flatnonzero(~done & pc.fill_null(pc.match_substring_regex(array, pattern), False)
-                                   .to_numpy(zero_copy_only=False))
+    shapes = [(_FAST_WITH_OFFSET, _cast_with_offset), (_FAST_NAIVE, _cast_naive),
+              (_FAST_EPOCH, _cast_epoch), (_FAST_RFC2822, _cast_rfc2822)]
+    # A column is mostly one shape: the shape of its first values is matched first, and each
+    # later pattern only over the rows still open.
+    head = array.slice(0, WHOLE_CAST_SAMPLE)
+    shapes.sort(key=lambda shape: -pc.sum(pc.match_substring_regex(head, shape[0])).as_py() or 0)
+    for pattern, cast in shapes:
+        open_rows = np.flatnonzero(~done)
+        if not len(open_rows):
+            break
+        candidates = array if len(open_rows) == len(array) else array.take(open_rows)
+        matched = pc.fill_null(pc.match_substring_regex(candidates, pattern), False).to_numpy(zero_copy_only=False)
+        positions = open_rows[matched]
         if not len(positions):
             continue
-        parsed, why, ok = cast(array.take(positions), tz)
+        parsed, why, ok = cast(candidates.filter(pa.array(matched)), tz)
         nanos[positions[ok]] = parsed[ok]
         reasons[positions[ok]] = why[ok]
         done[positions[ok]] = True
@@ -181,10 +191,16 @@ def _cast_rfc2822(array: pa.Array, tz: str):
     text = pc.replace_substring_regex(array, r"^[A-Za-z]{3}, ?", "")
     text = pc.replace_substring_regex(text, r" (?:GMT|UT|UTC|Z)$", " +0000")
     text = pc.replace_substring_regex(text, r"^(\d) ", r"0\1 ")
-    for number, month in enumerate(_MONTHS, start=1):
-        text = pc.replace_substring_regex(text, f"(?i)^(\\d\\d) {month} ", f"\\1-{number:02d}-")
-    text = pc.replace_substring_regex(text, r"^(\d\d)-(\d\d)-(\d{4}) (\S+) (\S+)$", r"\3-\2-\1T\4\5")
-    nanos, ok = _cast_blocks(text, pa.timestamp("ns", tz="UTC"))
+    # Now every value is "05 Mar 2024 21:14:06 +0000": the parts are at fixed places.
+    def part(start, stop):
+        return pc.utf8_slice_codeunits(text, start, stop)
+
+    month = pc.index_in(pc.utf8_lower(part(3, 6)), value_set=pa.array(_MONTHS))
+    number = pa.array([f"{n:02d}" for n in range(1, 13)], type=text.type).take(month)
+    dash, clock = pa.scalar("-", text.type), pa.scalar("T", text.type)
+    iso = pc.binary_join_element_wise(part(7, 11), dash, number, dash, part(0, 2), clock, part(12, 20),
+                                      part(21, 26), pa.scalar("", text.type))
+    nanos, ok = _cast_blocks(pc.fill_null(iso, "unknown month"), pa.timestamp("ns", tz="UTC"))
     return nanos, _no_reasons(len(array)), ok
 
 
@@ -333,6 +349,10 @@ def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
     """The common case, a clean column of offset-bearing ISO times, in one C++ pass."""
     try:
         array = pa.array(text)  # Arrow-backed text: no copy
+        # A refused cast costs about as much as a million parsed values, so a column whose first
+        # values are refused (naive times, epochs…) is not tried whole: it would be refused too.
+        if len(array) > WHOLE_CAST_SAMPLE:
+            pc.cast(array.slice(0, WHOLE_CAST_SAMPLE), pa.timestamp("ns", tz="UTC"))
         cast = pc.cast(array, pa.timestamp("ns", tz="UTC"))
     except pa.ArrowException:  # not all clean text: fall back to the row-by-row path
         return None
