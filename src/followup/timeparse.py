@@ -174,7 +174,7 @@ def _cast_naive(array: pa.Array, tz: str):
     nanos = np.full(len(array), NAT, dtype=np.int64)
     if ok.any():  # the same localisation as the value-by-value path: DST gaps and folds alike
         local = pd.Series(wall[ok].view("datetime64[ns]"), copy=False)
-        nanos[ok] = _localize(local, tz).to_numpy(dtype="datetime64[ns]").view(np.int64)
+        nanos[ok] = _localize(local, tz).array.asi8
     return nanos, _no_reasons(len(array)), ok
 
 
@@ -182,7 +182,7 @@ def _cast_epoch(array: pa.Array, tz: str):
     numbers = pd.Series(pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False), copy=False)
     times, why = _from_epoch_numbers(numbers, digit_counts=pd.Series(
         pc.utf8_length(array).to_numpy(zero_copy_only=False), copy=False))
-    return times.to_numpy(dtype="datetime64[ns]").view(np.int64), why.to_numpy(dtype=object), \
+    return times.array.asi8, why.to_numpy(dtype=object), \
         np.ones(len(array), dtype=bool)
 
 

@@ -1,0 +1,487 @@
+"""Partitioned scoring on Dask: the same result as one process, from several cores or machines.
+
+Candidates are independent, so the events and interviews are split by a hash of the candidate
+id into partitions and each partition is read, normalised and scored by the same pandas core
+(:func:`followup.api.score`'s steps). Three things are not local to a candidate, and are done
+across partitions so that the result is exactly a single run's:
+
+* **an event id seen under two candidates** is a duplicate of its first occurrence: after
+  normalising, each partition sends its (event id, file, row) to the partition that owns that
+  id's hash — a second shuffle, on the event id — which finds the repeats and sends them back;
+* **the ranking** and its id tie-break run over all partitions' rounds at the end;
+* **row accounting, rejects and strict mode's first bad row** are combined in input order.
+
+The work is a graph of Dask tasks: one split task per input file (reads it with the project's
+reader and hands one piece to each partition), then per partition a normalising task, per
+event-id bucket a repeat-finding task, and per partition a scoring task. Dask moves the pieces
+between processes, spills them to disk when a worker's memory fills, and retries a task whose
+worker died; a partition that keeps failing stops the run with an error naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import FollowupError
+from .normalise import (
+    COUNT_KEYS,
+    Normalised,
+    _check_columns,
+    _repeats,
+    _report,
+    _string_hashes,
+    _text,
+    concat_sources,
+    normalise_events,
+    normalise_interviews,
+    raise_first_rejected,
+)
+from .schema import (
+    EVENT_COLUMN_ALIASES,
+    INTERVIEW_COLUMN_ALIASES,
+    REQUIRED_EVENT_COLUMNS,
+    REQUIRED_INTERVIEW_COLUMNS,
+)
+from .timeparse import _TIME_FORMATS, using_time_formats
+
+# Tasks are retried this often when their worker dies before a partition is declared failed.
+RETRIES = 2
+# Partitions per worker: small enough partitions that memory follows the partition size, and
+# enough of them that a slow one does not leave the other cores idle at the end.
+PARTITIONS_PER_WORKER = 4
+# Events per partition aimed at, so that a partition's peak memory stays near 0.5 GB.
+EVENTS_PER_PARTITION = 1_500_000
+
+
+def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
+                      all_rounds=False, model=None, sources=None, progress=None, workers=1,
+                      scheduler=None, client=None, partitions=None, keep_events=True):
+    """:func:`followup.api.score` on partitions of candidates (see the module docs).
+
+    ``events``/``interviews`` are paths (or fsspec URLs) the workers can read. ``workers`` is
+    a count or ``"auto"`` (one per core) for a local cluster; ``scheduler`` an address of a
+    running one; ``client`` a ``distributed.Client``. ``keep_events=False`` leaves
+    ``result.events`` empty, so the events never travel back to this process.
+    """
+    from . import api
+    from .policy import load_policy
+
+    step = progress or (lambda stage: None)
+    tz = api.check_timezone(tz)
+    rules = load_policy(policy)
+    moment = api.parse_as_of(as_of, tz)
+    event_paths = _paths(events, "events")
+    interview_paths = _paths(interviews, "interviews")
+    _check_sources(sources)
+    formats = _TIME_FORMATS.get()
+    with _cluster(workers, scheduler, client) as dask_client:
+        count = partitions or _partition_count(dask_client, event_paths)
+        if hasattr(step, "resize"):
+            step.resize(count + 3)
+        step(f"splitting into {count} partitions")
+        parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
+                     keep_events or model is not None, step)
+    step("ranking")
+    return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules)
+
+
+def _paths(source, role) -> list[str]:
+    if isinstance(source, (str, Path)):
+        return [str(source)]
+    if isinstance(source, (pd.DataFrame, Normalised)):
+        raise FollowupError(f"partitioned scoring (--workers, --scheduler) reads {role} from files the "
+                            "workers can read; pass paths, or score a DataFrame in one process (workers=1)")
+    return [str(p) for p in source]
+
+
+def _check_sources(sources) -> None:
+    """Vendor exports need the whole log at once (roster matching, cross-source duplicates)."""
+    if sources is None:
+        return
+    if sources.roster is not None or sources.mapping is not None or sources.forced or sources.forced_all:
+        raise FollowupError("--workers and --scheduler read the project's own event and interview tables; "
+                            "score vendor exports (--source, --map, --candidates) in one process")
+
+
+class _cluster:
+    """The Dask client to run on: the one given, one connected to ``scheduler``, or a local
+    cluster of ``workers`` processes (closed again at the end)."""
+
+    def __init__(self, workers, scheduler, client):
+        self.workers, self.scheduler, self.client = workers, scheduler, client
+        self.owned = []
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+
+        if self.client is not None:
+            return self.client
+        if self.scheduler is not None:
+            try:
+                client = Client(self.scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise FollowupError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            self.owned.append(client)
+            return client
+        count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
+        # One thread per process: the pandas core holds the GIL for much of a partition.
+        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, worker_dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+        self.owned += [client, cluster]
+        return client
+
+    def __exit__(self, *exc):
+        for item in self.owned:
+            item.close()
+
+
+def _partition_count(client, event_paths) -> int:
+    workers = max(1, len(client.scheduler_info().get("workers", {})) or 1)
+    size = sum(_size(p) for p in event_paths)
+    # About 62 bytes per event in the benchmark's CSV.
+    by_size = -(-size // (62 * EVENTS_PER_PARTITION))
+    wanted = max(workers * PARTITIONS_PER_WORKER, by_size)
+    return int(-(-wanted // workers) * workers)  # a whole number of rounds of work per worker
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # a URL: the workers know its size, this process need not
+        return 0
+
+
+# ---------------------------------------------------------------- the tasks (run on workers)
+
+@dataclass
+class _Failed:
+    """A :class:`FollowupError` raised in a task, carried back as a value: a bad file is not a
+    reason to retry, and the error's own class need not survive pickling."""
+
+    message: str
+
+
+def _guarded(function):
+    def run(*args):
+        try:
+            return function(*args)
+        except FollowupError as exc:
+            return _Failed(str(exc))
+    run.__name__ = function.__name__
+    return run
+
+
+def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.DataFrame] | _Failed:
+    """Read one input and cut it into ``count`` pieces by a hash of the (trimmed) candidate id."""
+    from .readers import read_records
+    from .sources import SourceOptions
+
+    aliases = INTERVIEW_COLUMN_ALIASES if role == "interviews" else EVENT_COLUMN_ALIASES
+    with _local_copy(path) as local:
+        name = SourceOptions().source_for(Path(local), role)
+        if name not in ("events", "interviews"):
+            raise FollowupError(f"{path}: a {name} export; --workers and --scheduler read the project's "
+                                "own tables: score vendor exports in one process")
+        frame = read_records(local, aliases, keep_bad_rows=True)
+    if local != path:
+        frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [path])
+    _check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
+                   role)
+    owner = _partition_of(frame["candidate_id"], count) if "candidate_id" in frame else np.zeros(len(frame), int)
+    order = np.argsort(owner, kind="stable")
+    bounds = np.searchsorted(owner[order], np.arange(count + 1))
+    # A piece of an event log carries only its own categories, not the whole file's dictionary.
+    # An interview piece keeps the file's names and panels in the order they first appear, so
+    # the result's categories come out in a single run's order (only the ids, which become
+    # plain text, are pruned).
+    pruned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
+              and (role == "events" or c == "candidate_id")]
+    pieces = []
+    for part in range(count):
+        piece = frame.iloc[order[bounds[part]:bounds[part + 1]]]
+        pieces.append(piece.assign(**{c: piece[c].cat.remove_unused_categories() for c in pruned}))
+    return pieces
+
+
+class _local_copy:
+    """A path to read: the path itself, or for a URL (``s3://…``) a temporary copy via fsspec."""
+
+    def __init__(self, path: str):
+        self.path, self.folder = path, None
+
+    def __enter__(self) -> str:
+        if "://" not in self.path:
+            return self.path
+        import fsspec
+
+        self.folder = tempfile.mkdtemp(prefix="followup-")
+        local = os.path.join(self.folder, os.path.basename(self.path.rstrip("/")) or "input")
+        try:
+            with fsspec.open(self.path, "rb") as remote, open(local, "wb") as copy:
+                shutil.copyfileobj(remote, copy, 1 << 22)
+        except (OSError, ValueError, ImportError) as exc:
+            raise FollowupError(f"{self.path}: cannot be read: {exc}") from None
+        return local
+
+    def __exit__(self, *exc):
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
+    """Partition of each row: a hash of the id as the normaliser will trim it, one per distinct id."""
+    trimmed = _text(ids)
+    if not isinstance(trimmed.dtype, pd.CategoricalDtype):
+        trimmed = trimmed.astype("category")
+    distinct = pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]")
+    import pyarrow as pa
+
+    hashes = _string_hashes(pa.array(distinct)) if len(distinct) else np.zeros(0, np.uint64)
+    owner = np.append((hashes % np.uint64(count)).astype(np.int64), 0)  # a missing id: partition 0
+    return owner[trimmed.cat.codes.to_numpy()]
+
+
+def _normalise_part(tz: str, formats, count: int, interview_pieces: list, *event_pieces):
+    """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
+    normaliser sees the ids hidden, and they are put back afterwards."""
+    with using_time_formats(formats):
+        interviews = normalise_interviews([p for p in interview_pieces], tz=tz, strict=False)
+        hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
+        events = normalise_events(hidden, tz=tz, strict=False)
+    ids = _written_ids(list(event_pieces), events.frame)
+    frame = events.frame.assign(event_id=ids)
+    rejects = events.rejects
+    moment_copies = (rejects["kind"] == "duplicate").to_numpy()
+    if moment_copies.any():  # their report quotes the event id, as a single run's does
+        rejects = rejects.copy()
+        shown = _written_ids(list(event_pieces), rejects[moment_copies])
+        rejects.loc[moment_copies, "value"] = shown.astype("string").str.slice(0, 60).astype(object).to_numpy()
+    events = Normalised(frame, rejects, events.rows_read)
+    present = np.flatnonzero(ids.notna().to_numpy())
+    keyed = pd.DataFrame({
+        "event_id": ids.iloc[present].astype(str).to_numpy(dtype=object),
+        "source_file": frame["source_file"].iloc[present].astype(str).to_numpy(),
+        "source_row": frame["source_row"].iloc[present].to_numpy(),
+        "position": present,
+    })
+    bucket = (_string_hashes(_arrow_text(keyed["event_id"])) % np.uint64(count)).astype(np.int64) \
+        if len(keyed) else np.zeros(0, np.int64)
+    buckets = [keyed[bucket == b] for b in range(count)]
+    return interviews, events, buckets
+
+
+def _bucket(normalised, bucket: int) -> pd.DataFrame:
+    if isinstance(normalised, _Failed):  # reported by the partition's own scoring task
+        return pd.DataFrame(columns=["event_id", "source_file", "source_row", "position"])
+    return normalised[2][bucket]
+
+
+def _arrow_text(values: pd.Series):
+    import pyarrow as pa
+
+    return pa.array(values.astype("string[pyarrow]"))
+
+
+def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame) -> pd.Series:
+    """The trimmed event id of each of ``rows``, looked up by file and row in the raw pieces."""
+    present = [p for p in pieces if "event_id" in p and len(p)]
+    if not present or not len(rows):
+        return pd.Series(pd.NA, index=rows.index, dtype="string")
+    raw = concat_sources([p[["event_id", "source_file", "source_row"]] for p in present])
+    files = pd.Index(pd.unique(raw["source_file"].astype(str)))
+    key = files.get_indexer(raw["source_file"].astype(str)).astype(np.int64) << 40 | raw["source_row"].to_numpy()
+    wanted = files.get_indexer(rows["source_file"].astype(str)).astype(np.int64) << 40 | rows["source_row"].to_numpy()
+    found = pd.Index(key).get_indexer(wanted)
+    return _text(raw["event_id"]).iloc[found].set_axis(rows.index)
+
+
+def _find_repeats(part: int, count: int, *buckets):
+    """Event ids repeated across the whole input (this bucket of their hashes): each later copy,
+    as a single run orders them, with the file and row of the first."""
+    rows = pd.concat([b.assign(partition=p) for p, b in enumerate(buckets)], ignore_index=True)
+    if not len(rows):
+        return [rows] * count
+    repeats = _repeats(rows, ["event_id"])
+    copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
+                                            first_row=repeats["source_row"].to_numpy())
+    return [copies[copies["partition"] == p] for p in range(count)]
+
+
+def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_lists):
+    """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
+    from .api import reject_unknown_candidates
+    from .features import build_rounds, round_features
+    from .scoring import score_rounds
+
+    if isinstance(normalised, _Failed):
+        return normalised
+    interviews, events, _ = normalised
+    copies = pd.concat(repeat_lists, ignore_index=True) if repeat_lists else pd.DataFrame()
+    if len(copies):
+        frame = events.frame
+        copy = np.zeros(len(frame), dtype=bool)
+        copy[copies["position"].to_numpy()] = True
+        dups = frame.iloc[copies["position"].to_numpy()]
+        row_text = copies["first_row"].astype(str).to_numpy()
+        same_file = copies["first_file"].to_numpy() == dups["source_file"].astype(str).to_numpy()
+        reason = np.where(same_file, "duplicate of row " + row_text,
+                          "duplicate of " + copies["first_file"].astype(str).to_numpy() + " row " + row_text)
+        report = _report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
+        events = Normalised(frame[~copy].reset_index(drop=True),
+                            pd.concat([events.rejects, report], ignore_index=True), events.rows_read)
+    events = reject_unknown_candidates(events, interviews, strict=False)
+    rounds = build_rounds(interviews.frame, moment, tz)
+    scored = score_rounds(rounds, round_features(events.frame, rounds, rules, tz), rules, tz)
+    return {
+        "rounds": scored,
+        "interviews": interviews.frame,
+        "events": events.frame if keep_events else events.frame.iloc[:0],
+        "event_rejects": events.rejects, "interview_rejects": interviews.rejects,
+        "event_files": events.frame["source_file"].astype(str).value_counts(),
+        "interview_files": interviews.frame["source_file"].astype(str).value_counts(),
+        "rows_read": (events.rows_read, interviews.rows_read),
+    }
+
+
+# ---------------------------------------------------------------- the graph
+
+def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats, keep_events, step):
+    from distributed import as_completed
+    from operator import getitem
+
+    submit = lambda function, *args, **kw: client.submit(  # noqa: E731
+        _guarded(function), *args, retries=RETRIES, pure=False, **kw)
+    inputs = [(p, "interviews") for p in interview_paths] + [(p, "events") for p in event_paths]
+    splits = [submit(_split_file, path, role, count, tz, formats, key=f"split-{n}-{os.path.basename(path)}")
+              for n, (path, role) in enumerate(inputs)]
+    for (path, _), future in zip(inputs, splits):  # the first unreadable file, in input order
+        _raise_failed(_result(future, f"reading {path}"))
+    pieces = [[client.submit(getitem, s, part, pure=False) for s in splits] for part in range(count)]
+    normalised = [submit(_normalise_part, tz, formats, count, pieces[p][:len(interview_paths)],
+                         *pieces[p][len(interview_paths):], key=f"normalise-partition-{p}")
+                  for p in range(count)]
+    buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
+    repeats = [submit(_find_repeats, b, count, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
+    back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
+    scored = {submit(_score_part, normalised[p], moment, rules, tz, keep_events, *back[p],
+                     key=f"score-partition-{p}"): p for p in range(count)}
+    parts = [None] * count
+    for done, future in enumerate(as_completed(list(scored)), start=1):
+        part = scored[future]
+        parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
+        step(f"scored partition {done}/{count}")
+    return parts
+
+
+def _result(future, what: str):
+    try:
+        return future.result()
+    except FollowupError:
+        raise
+    except Exception as exc:  # a worker that kept dying, or a bug: name the partition, one line
+        raise FollowupError(f"{what} failed after {RETRIES + 1} attempts: {type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")) from None
+
+
+def _raise_failed(value):
+    if isinstance(value, _Failed):
+        raise FollowupError(value.message)
+    return value
+
+
+# ---------------------------------------------------------------- combining
+
+def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules):
+    from .api import ScoreResult, counts_by_file, rank
+
+    interview_rejects = _stack([p["interview_rejects"] for p in parts])
+    event_rejects = _stack([p["event_rejects"] for p in parts])
+    if strict:  # the first bad row a single run would stop at: interviews first, then events
+        raise_first_rejected(interview_rejects)
+        not_orphan = event_rejects["reason"] != "candidate has no interview in the interview list"
+        raise_first_rejected(event_rejects[not_orphan])
+        raise_first_rejected(event_rejects)
+    rounds = _stack_frames([p["rounds"] for p in parts])
+    rounds = _global_candidate_order(rounds)
+    chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
+    candidates = rank(chosen)
+    file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
+    events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order)
+    interviews = _stack_frames([p["interviews"] for p in parts]).sort_values(
+        ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
+    if model is not None:
+        from .learning import load_model
+
+        candidates = load_model(model).annotate(candidates, rounds, events, moment, tz)
+    event_table = _accounted(parts, "event_files", event_rejects, 0)
+    interview_table = _accounted(parts, "interview_files", interview_rejects, 1)
+    rejects = pd.concat([event_rejects, interview_rejects], ignore_index=True).sort_values(
+        ["source_file", "source_row"], kind="stable", ignore_index=True)
+    counts = {key: event_table.counts[key] + interview_table.counts[key] for key in COUNT_KEYS}
+    return ScoreResult(candidates=candidates, rounds=rounds, events=events, interviews=interviews,
+                       rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,
+                       counts_by_file=counts_by_file(event_table, interview_table))
+
+
+def _stack(rejects: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(rejects, ignore_index=True).sort_values(["source_file", "source_row"], kind="stable",
+                                                             ignore_index=True)
+
+
+def _stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate the partitions' frames; a categorical column stays categorical."""
+    frames = [f for f in frames if len(f)] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    stacked = pd.concat(frames, ignore_index=True)
+    from pandas.api.types import union_categoricals
+
+    for column in frames[0].columns:
+        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
+            stacked[column] = pd.Series(union_categoricals([f[column] for f in frames]), copy=False)
+    return stacked
+
+
+def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
+    """``candidate_code`` renumbered over all partitions (ids in sorted order, as build_rounds
+    numbers them), and the rounds in that order."""
+    import pyarrow.compute as pc
+
+    from .reasons import text_array
+
+    encoded = pc.dictionary_encode(text_array(rounds["candidate_id"]))
+    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
+    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
+    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
+    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(rounds) else np.zeros(0, np.int64)
+    order = np.argsort(codes, kind="stable")
+    rounds = rounds.iloc[order].reset_index(drop=True)
+    rounds["candidate_code"] = codes[order]
+    rounds.index.name = "round_key"  # as build_rounds names it
+    return rounds
+
+
+def _in_input_order(events: pd.DataFrame, file_order: dict[str, int]) -> pd.DataFrame:
+    if not len(events):
+        return events
+    position = events["source_file"].astype(str).map(file_order).to_numpy()
+    order = np.lexsort((events["source_row"].to_numpy(), position))
+    return events.iloc[order].reset_index(drop=True)
+
+
+def _accounted(parts, key: str, rejects: pd.DataFrame, which: int) -> Normalised:
+    """A stand-in table with the combined used rows per file, for the row accounting."""
+    used = pd.concat([p[key] for p in parts]).groupby(level=0).sum() if parts else pd.Series(dtype=int)
+    names = list(used.index)
+    codes = np.repeat(np.arange(len(names), dtype=np.int32), used.to_numpy(dtype=np.int64))
+    frame = pd.DataFrame({"source_file": pd.Categorical.from_codes(codes, categories=names)})
+    return Normalised(frame, rejects, sum(p["rows_read"][which] for p in parts))
