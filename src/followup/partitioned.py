@@ -415,7 +415,8 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
     chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
     candidates = rank(chosen)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
-    events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order)
+    orphans = event_rejects[event_rejects["reason"] == "candidate has no interview in the interview list"]
+    events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order, orphans)
     interviews = _stack_frames([p["interviews"] for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
     if model is not None:
@@ -470,12 +471,19 @@ def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
     return rounds
 
 
-def _in_input_order(events: pd.DataFrame, file_order: dict[str, int]) -> pd.DataFrame:
+def _in_input_order(events: pd.DataFrame, file_order: dict[str, int], orphans: pd.DataFrame) -> pd.DataFrame:
+    """The used events in input order, labelled as a single run labels them: by position among
+    the rows left after de-duplication, before the events of unknown candidates were taken out."""
     if not len(events):
         return events
-    position = events["source_file"].astype(str).map(file_order).to_numpy()
-    order = np.lexsort((events["source_row"].to_numpy(), position))
-    return events.iloc[order].reset_index(drop=True)
+    files = np.concatenate([events["source_file"].astype(str).map(file_order).to_numpy(),
+                            orphans["source_file"].astype(str).map(file_order).to_numpy()])
+    rows = np.concatenate([events["source_row"].to_numpy(), orphans["source_row"].to_numpy()])
+    order = np.lexsort((rows, files))
+    used = order[order < len(events)]
+    labels = np.flatnonzero(order < len(events))
+    return events.iloc[used].set_axis(pd.Index(labels, dtype="int64") if len(orphans) else
+                                      pd.RangeIndex(len(events)))
 
 
 def _accounted(parts, key: str, rejects: pd.DataFrame, which: int) -> Normalised:

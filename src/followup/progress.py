@@ -26,7 +26,11 @@ def stages(enabled: bool | None = None, total: int = len(SCORE_STAGES), console=
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
-        yield lambda description: None
+        def silent(description: str) -> None:
+            pass
+
+        silent.resize = lambda total: None
+        yield silent
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -42,4 +46,6 @@ def stages(enabled: bool | None = None, total: int = len(SCORE_STAGES), console=
             bar.update(task, description=description, advance=1 if started else 0)
             started = True
 
+        # A partitioned run counts its partitions instead of the stages (followup.partitioned).
+        step.resize = lambda total: bar.update(task, total=total)
         yield step

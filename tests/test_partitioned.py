@@ -1,0 +1,111 @@
+"""Partitioned scoring gives exactly a single run's result (docs/performance.md#partitioned-scoring)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import followup
+from followup import synthetic
+
+
+@pytest.fixture(scope="module")
+def messy(tmp_path_factory):
+    """Synthetic logs made messy: exact copies, an event id reused under another candidate, bad
+    rows, an unknown candidate, naive times, second rounds, and the log in two files."""
+    folder = tmp_path_factory.mktemp("messy")
+    events_path, interviews_path = synthetic.write(folder / "clean", 120, seed=7)
+    events = pd.read_csv(events_path, dtype=str, keep_default_na=False)
+    interviews = pd.read_csv(interviews_path, dtype=str, keep_default_na=False)
+    second = interviews.iloc[::4].copy()
+    second["interview_at"] = (pd.to_datetime(second["interview_at"]) + pd.Timedelta(days=9)).dt.strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    second["interview_end"] = ""
+    interviews = pd.concat([interviews, second, interviews.iloc[[3]]], ignore_index=True)  # + a repeat
+    stolen = events.iloc[[10]].assign(candidate_id=events["candidate_id"].iloc[500])  # same id, other candidate
+    odd = events.iloc[[20, 21, 22, 23]].copy()
+    odd["timestamp"] = ["soon", "2026-02-30T10:00:00Z", "", "03/02/2026"]
+    orphan = events.iloc[[30]].assign(candidate_id="NOBODY", event_id="E-ORPHAN")
+    naive = events.iloc[40:60].copy()
+    naive["timestamp"] = pd.to_datetime(naive["timestamp"]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    naive["event_id"] = naive["event_id"] + "-n"
+    first_half = pd.concat([events.iloc[:600], events.iloc[[5, 6]], stolen, odd], ignore_index=True)
+    second_half = pd.concat([events.iloc[600:], orphan, naive, events.iloc[[700]],
+                             events.iloc[[15]].assign(candidate_id=events["candidate_id"].iloc[900])],
+                            ignore_index=True)
+    paths = [folder / "events-1.csv", folder / "events-2.csv"]
+    first_half.to_csv(paths[0], index=False)
+    second_half.to_csv(paths[1], index=False)
+    interviews.to_csv(folder / "interviews.csv", index=False)
+    as_of = synthetic.default_as_of(pd.read_csv(interviews_path, parse_dates=["interview_at"]))
+    return [str(p) for p in paths], str(folder / "interviews.csv"), as_of
+
+
+def _assert_same(got, expected):
+    for name in ("candidates", "rounds", "rejects", "counts_by_file", "interviews"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name), obj=name)
+    # The events' category dictionaries are each partition's; their values and order are the same.
+    pd.testing.assert_frame_equal(got.events, expected.events, check_categorical=False, obj="events")
+    assert got.counts == expected.counts
+
+
+def test_two_local_workers_give_the_single_run(messy, tmp_path):
+    events, interviews, as_of = messy
+    single = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True)
+    assert single.counts["duplicates"] >= 5 and single.counts["rejected"] >= 5
+    reasons = single.rejects["reason"].astype(str)
+    assert reasons.str.contains("events-1.csv row").any()  # the id repeated across candidates and files
+    assert (single.rounds["rounds"] > 1).any()
+    split = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True,
+                           workers=2)
+    _assert_same(split, single)
+    # The Parquet files a user gets are the same too.
+    from followup import present
+
+    for result, name in ((single, "one.parquet"), (split, "two.parquet")):
+        present.write_result(result, "parquet", tmp_path / name, result.candidates)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "two.parquet"), pd.read_parquet(tmp_path / "one.parquet"))
+
+
+def test_a_scheduler_started_by_address(messy):
+    """A real cluster: `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from distributed import Client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    processes = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        time.sleep(1.5)
+        for _ in range(2):
+            processes.append(subprocess.Popen(
+                [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                 "--no-dashboard", "--host", "127.0.0.1"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(address, timeout="20s") as client:
+            client.wait_for_workers(2, timeout=30)
+        events, interviews, as_of = messy
+        single = followup.score(events, interviews, as_of=as_of)
+        remote = followup.score(events, interviews, as_of=as_of, scheduler=address)
+        _assert_same(remote, single)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_strict_stops_at_the_row_a_single_run_stops_at(messy):
+    events, interviews, as_of = messy
+    with pytest.raises(followup.errors.FollowupError) as single:
+        followup.score(events, interviews, as_of=as_of, strict=True)
+    with pytest.raises(followup.errors.FollowupError) as split:
+        followup.score(events, interviews, as_of=as_of, strict=True, workers=2)
+    assert str(split.value) == str(single.value)
