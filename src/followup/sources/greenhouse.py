@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .automatic import classify_column, reject_automatic
 from .identity import resolve_applications, resolve_mail
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
@@ -88,11 +89,13 @@ def read_feed(path: Path, options) -> Adapted:
     })
     reasons = rows["kind"].map({"note": NOTE_REASON, "activity": ACTIVITY_REASON})
     frame, not_contacts = reject_rows(frame, reasons, "channel", value=rows["kind"])
+    # The feed keeps only subject and sender: enough to tell an auto-reply or a bounce.
+    frame, machine = reject_automatic(frame, *classify_column(frame["subject"], frame["sender"]))
     known = rows.loc[frame.index, "candidate_id"].astype("string")
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains, known)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
-    return Adapted(frame, stack_rejects(not_contacts, unmatched), "greenhouse")
+    return Adapted(frame, stack_rejects(not_contacts, machine, unmatched), "greenhouse")
 
 
 def _local_midnight(days: pd.Series, tz: str) -> pd.Series:
