@@ -198,9 +198,47 @@ def test_ringcentral_admin_csv_with_aliases_durations_and_local_times(options):
 def test_twilio_forwarded_calls_count_once_with_the_child_outcome(options):
     loaded = load("twilio_calls.json", options)
     ben = of(loaded, "102")
-    assert ben[["outcome", "duration_s"]].values.tolist() == [["missed", 0.0], ["connected", 295.0]]
+    # The forward rang out (no-answer) but the parent went on: Ben stayed on and left a message.
+    assert ben[["outcome", "duration_s"]].values.tolist() == [["voicemail", 31.0], ["connected", 295.0]]
     assert loaded.counts == {"rows_read": 5, "rows_used": 2, "duplicates": 2, "rejected": 1}
     assert any(r.startswith("child <Dial> leg of CA00000000000000000000000000000001") for r in reasons_of(loaded))
+
+
+def _call(sid, start, duration, status, parent=None, end=None, direction="outbound-dial", answered_by=None):
+    caller, callee = ("+18662130006", "+12125550111") if parent else ("+14155550134", "+18662130006")
+    return {"sid": sid, "parent_call_sid": parent, "from": caller, "to": callee,
+            "direction": "inbound" if parent is None else direction, "status": status,
+            "start_time": start, "end_time": end, "duration": str(duration), "answered_by": answered_by}
+
+
+def test_twilio_each_forwarded_call_is_worked_out_from_all_of_its_legs(options, tmp_path):
+    """Ben (102) calls the main line five times; each is forwarded to a recruiter with <Dial>."""
+    calls = [
+        # Rang out at 15:00:25, Ben stayed on until 15:01:10 (45 s): a voicemail.
+        _call("CA01", "Mon, 11 Mar 2024 15:00:00 +0000", 70, "completed"),
+        _call("CA02", "Mon, 11 Mar 2024 15:00:01 +0000", 0, "no-answer", "CA01", end="Mon, 11 Mar 2024 15:00:25 +0000"),
+        # Busy, and the application said goodbye 3 s later: busy.
+        _call("CA03", "Tue, 12 Mar 2024 15:00:00 +0000", 4, "busy"),
+        _call("CA04", "Tue, 12 Mar 2024 15:00:01 +0000", 0, "busy", "CA03"),
+        # Ben hung up while it rang: Twilio cancels the leg.
+        _call("CA05", "Wed, 13 Mar 2024 15:00:00 +0000", 12, "completed"),
+        _call("CA06", "Wed, 13 Mar 2024 15:00:01 +0000", 0, "canceled", "CA05"),
+        # Ringing two recruiters at once: one answered.
+        _call("CA07", "Thu, 14 Mar 2024 15:00:00 +0000", 200, "completed"),
+        _call("CA08", "Thu, 14 Mar 2024 15:00:01 +0000", 0, "no-answer", "CA07", end="Thu, 14 Mar 2024 15:00:20 +0000"),
+        _call("CA09", "Thu, 14 Mar 2024 15:00:02 +0000", 180, "completed", "CA07"),
+        # The forward failed (carrier) and Ben stayed on for the voicemail prompt.
+        _call("CA10", "Fri, 15 Mar 2024 15:00:00 +0000", 40, "completed"),
+        _call("CA11", "Fri, 15 Mar 2024 15:00:01 +0000", 0, "failed", "CA10"),
+    ]
+    path = tmp_path / "calls.json"
+    path.write_text(json.dumps({"calls": calls, "next_page_uri": None}))
+    loaded = followup.load_events([path], tz=TZ, sources=options)
+    ben = of(loaded, "102")
+    assert ben[["outcome", "duration_s"]].values.tolist() == [
+        ["voicemail", 45.0], ["busy", 0.0], ["hang_up", 0.0], ["connected", 180.0], ["voicemail", 39.0]]
+    assert "stayed on 45 s" in ben["note"].iloc[0]
+    assert loaded.counts == {"rows_read": 11, "rows_used": 5, "duplicates": 6, "rejected": 0}
 
 
 def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
@@ -210,7 +248,7 @@ def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
                      + json.dumps({**page, "calls": page["calls"][1:]}) + "\n")
     loaded = followup.load_events([pages], tz=TZ, sources=options)
     ben = of(loaded, "102")
-    assert ben[["outcome", "duration_s"]].values.tolist() == [["missed", 0.0], ["connected", 295.0]]
+    assert ben[["outcome", "duration_s"]].values.tolist() == [["voicemail", 31.0], ["connected", 295.0]]
     assert loaded.counts == {"rows_read": 7, "rows_used": 2, "duplicates": 4, "rejected": 1}
     assert "another record of call CA00000000000000000000000000000003; counted once, on row 3" in reasons_of(loaded)
 
