@@ -48,7 +48,7 @@ def of(loaded, candidate):
     ("lever_interviews.json", "lever-interviews"), ("lever_notes.json", "lever"),
     ("ringcentral_call_log.json", "ringcentral"), ("ringcentral_admin.csv", "ringcentral"),
     ("twilio_calls.json", "twilio"), ("twilio_bulkexport.jsonl", "twilio"),
-    ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"), ("eml", "eml"),
+    ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"),
     ("eml/cara-thanks.eml", "eml"), ("../../../sample_data/events.csv", "events"),
 ])
 def test_files_are_recognised_from_their_content(name, source):

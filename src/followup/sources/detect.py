@@ -21,8 +21,6 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     """The source name for ``path`` (see :data:`followup.sources.SOURCES`); the project's own
     format (``events``/``interviews``) when nothing vendor-specific is recognised."""
     native = "interviews" if role == "interviews" else "events"
-    if path.is_dir():
-        return "eml"
     suffix = path.suffix.lower()
     if suffix in (".mbox", ".mbx"):
         return "mbox"
