@@ -448,3 +448,36 @@ def test_docs_validate_example_is_what_the_command_prints(tmp_path, monkeypatch)
                      "--candidates", "roster.csv", "--employer-domain", "acme.com", "--default-region", "US")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(shown)
+
+
+def _rc_record(record_id, session, result, duration, extension):
+    return {"uri": f"https://platform.ringcentral.com/restapi/v1.0/account/~/extension/{extension}/call-log/{record_id}",
+            "id": record_id, "sessionId": session, "telephonySessionId": f"s-{session}",
+            "startTime": "2024-03-11T15:00:00.000Z", "duration": duration, "type": "Voice", "direction": "Inbound",
+            "action": "Phone Call", "result": result, "to": {"phoneNumber": "+18662130006", "name": f"Ext {extension}"},
+            "from": {"phoneNumber": "+14155550134"}}
+
+
+def test_the_same_call_in_two_recruiters_logs_counts_once_with_its_best_outcome(options, tmp_path):
+    """A queue call rang two recruiters: Kate's log says Missed, Boone's Accepted. Given
+    together (either order), Ben (102) made one connected call; the copy is a duplicate."""
+    kate, boone = tmp_path / "kate_call_log.json", tmp_path / "boone_call_log.json"
+    kate.write_text(json.dumps({"records": [_rc_record("AAA1", "90001", "Missed", 0, 101)], "navigation": {}}))
+    boone.write_text(json.dumps({"records": [_rc_record("BBB1", "90001", "Accepted", 240, 102)], "navigation": {}}))
+    for order in ([kate, boone], [boone, kate]):
+        loaded = followup.load_events(order, tz=TZ, sources=options)
+        ben = of(loaded, "102")
+        assert ben[["outcome", "duration_s"]].values.tolist() == [["connected", 240.0]]
+        duplicate = loaded.rejects[loaded.rejects["kind"] == "duplicate"]
+        assert len(duplicate) == 1 and Path(duplicate["source_file"].iloc[0]).name == "kate_call_log.json"
+        assert duplicate["reason"].iloc[0].startswith("the same call (rc:s-90001) as ")
+        assert loaded.counts["rows_read"] == 2 and loaded.counts["duplicates"] == 1
+
+
+def test_the_same_twilio_call_in_an_export_and_api_pages_counts_once(options, tmp_path):
+    page = json.loads((DATA / "twilio_calls.json").read_text())
+    again = tmp_path / "again.jsonl"
+    again.write_text("".join(json.dumps(call) + "\n" for call in page["calls"][2:4]))
+    loaded = followup.load_events([DATA / "twilio_calls.json", again], tz=TZ, sources=options)
+    assert of(loaded, "102")["outcome"].tolist() == ["voicemail", "connected"]
+    assert any(r.startswith("the same call (tw:CA00000000000000000000000000000003)") for r in reasons_of(loaded))

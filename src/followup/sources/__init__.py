@@ -39,6 +39,7 @@ from ..normalise import Normalised, normalise_events, normalise_interviews, rais
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
 from . import folders, greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from .calls import CALL_KEY, OUTCOME_RANK
 from .detect import detect
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -190,6 +191,39 @@ def cross_source_duplicates(adapted: list[Adapted], tz: str) -> list[Adapted]:
     return result
 
 
+def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
+    """The same call in several files (RingCentral logs pulled per extension hold a queue call
+    once per recruiter; a Twilio BulkExport beside API pages): same vendor session / call id.
+    The record with the best outcome (connected beats voicemail, busy, missed, hang_up) is kept,
+    then the first listed; the others are reported as duplicates of it."""
+    parts = [pd.DataFrame({"order": order, "position": np.arange(len(item.frame)),
+                           "key": item.frame[CALL_KEY].astype("string"),
+                           "rank": item.frame["outcome"].map(OUTCOME_RANK).fillna(9).to_numpy(),
+                           "file": item.frame["source_file"].astype(str).to_numpy(),
+                           "row": item.frame["source_row"].to_numpy()})
+             for order, item in enumerate(adapted) if CALL_KEY in item.frame and len(item.frame)]
+    result = [Adapted(a.frame.drop(columns=CALL_KEY, errors="ignore"), a.rejects, a.source) for a in adapted]
+    if len(parts) < 2:
+        return result
+    calls = pd.concat(parts, ignore_index=True).dropna(subset=["key"])
+    calls = calls.sort_values(["key", "rank", "order", "row"], kind="stable")
+    repeat = calls.duplicated("key", keep="first")
+    if not repeat.any():
+        return result
+    keeper = calls[~repeat].set_index("key")
+    for order in calls.loc[repeat, "order"].unique():
+        hits = calls[repeat & (calls["order"] == order)]
+        frame = result[order].frame
+        reasons = pd.Series(None, index=frame.index, dtype=object)
+        reasons.iloc[hits["position"].to_numpy()] = (
+            "the same call (" + hits["key"] + ") as " + hits["key"].map(keeper["file"])
+            + " row " + hits["key"].map(keeper["row"]).astype(int).astype(str)
+            + "; counted once, with its best outcome").to_numpy()
+        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        result[order] = Adapted(kept, stack_rejects(result[order].rejects, report), result[order].source)
+    return result
+
+
 def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
@@ -198,7 +232,7 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
     else:
-        adapted = cross_source_duplicates(adapted, tz)
+        adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)
     return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)
 

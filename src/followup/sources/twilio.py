@@ -178,4 +178,5 @@ def read(path: Path, options) -> Adapted:
     frame, no_direction = reject_rows(
         frame, pd.Series("unknown Twilio direction " + frame["direction_raw"].fillna("(empty)"),
                          index=frame.index).where(odd), "direction", value=frame["direction_raw"])
+    frame = frame.assign(call_key="tw:" + frame["sid"])
     return finish(frame, [repeats, legs, not_calls, no_direction], options, "twilio")
