@@ -505,3 +505,18 @@ def test_greenhouse_interviews_without_a_roster_say_which_option_is_missing():
     result = run_cli("score", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
                      "--employer-domain", "acme.com", "--as-of", AS_OF)
     assert "no interview can be used" in result.output and "give --candidates with application_ids" in result.output
+
+
+def test_a_file_most_of_whose_contacts_match_no_candidate_is_warned_about():
+    """A call log given without --candidates: every candidate would be NO_CONTACT with exit 0."""
+    args = ["score", DATA / "twilio_calls.json", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
+            "--candidates", DATA / "roster.csv", "--default-region", "US", "--as-of", AS_OF, "-q"]
+    result = run_cli(*args)   # roster given, but no --employer-domain: the mailbox's mail from the employer is lost
+    assert result.exit_code in (0, 3), result.output
+    assert "warning:" not in result.stderr  # 2 of 7 contacts unmatched: not most
+    bare = run_cli("validate", DATA / "twilio_calls.json", DATA / "ringcentral_call_log.json")
+    warnings = [line for line in bare.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2 and "twilio_calls.json: 2 of 2 contacts (100%) match no candidate" in warnings[0]
+    assert all("give --candidates roster.csv" in w for w in warnings)
+    strict = run_cli("validate", DATA / "twilio_calls.json", "--strict")
+    assert strict.exit_code == 1 and "2 of 2 contacts (100%) match no candidate" in strict.output
