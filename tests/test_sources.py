@@ -520,3 +520,22 @@ def test_a_file_most_of_whose_contacts_match_no_candidate_is_warned_about():
     assert all("give --candidates roster.csv" in w for w in warnings)
     strict = run_cli("validate", DATA / "twilio_calls.json", "--strict")
     assert strict.exit_code == 1 and "2 of 2 contacts (100%) match no candidate" in strict.output
+
+
+def test_a_mapped_json_lines_export_with_millisecond_durations_nested_keys_and_voicemail_links(tmp_path):
+    """Dialpad-style: three 3-second abandoned calls in half an hour are hang-ups (not three
+    50-minute contacts), and a missed call with a voicemail link is a voicemail."""
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,interview_at\n107,2024-03-04T14:00:00Z\n101,2024-03-04T15:00:00Z\n")
+    options = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US",
+                                  map_file=DATA / "dialpad_mapping.toml")
+    assert detect(DATA / "dialpad_calls.jsonl", options.mapping) == "map"   # no --source map needed
+    loaded = followup.load_events([DATA / "dialpad_calls.jsonl"], tz=TZ, sources=options)
+    gary, ana = of(loaded, "107"), of(loaded, "101")
+    assert gary[["outcome", "duration_s", "direction"]].values.tolist() == [["hang_up", 3.0, "inbound"]] * 3
+    assert ana[["outcome", "duration_s", "direction", "contact"]].values.tolist() == [["voicemail", 41.0, "inbound", "Kate A"]]
+    result = run_cli("score", DATA / "dialpad_calls.jsonl", "-i", interviews, "--map", DATA / "dialpad_mapping.toml",
+                     "--candidates", DATA / "roster.csv", "--default-region", "US", "--as-of", AS_OF, "--format", "json", "-q")
+    assert result.exit_code in (0, 3), result.output
+    flags = {c["candidate_id"]: c["flags"] for c in json.loads(result.stdout)["candidates"]}
+    assert "EXCESSIVE_HANGUPS" in flags["107"] and "TOO_FREQUENT" not in flags["107"]
