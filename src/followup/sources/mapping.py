@@ -1,7 +1,7 @@
 """Any other CSV/Excel/JSON/JSON Lines export, described by a column-mapping file
 (``--map mapping.toml``). JSON records are flattened with dots (``contact.phone``);
 ``duration_unit`` (``ms``/``s``/``min``) converts durations; ``[present.outcome]`` sets an
-outcome wherever a column has a value; ``direction`` (like any column) may list alternatives,
+outcome wherever a column has a value; ``direction`` may list alternative columns,
 the first with a value winning.
 
 .. code-block:: toml
