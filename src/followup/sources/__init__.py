@@ -231,12 +231,12 @@ def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
 
 
 def _refuse_an_empty_interview_list(loaded: Normalised, early: pd.DataFrame, paths) -> None:
-    """An interview list none of whose rows can be used would score nobody: say why, naming
-    the first reason (e.g. Greenhouse interviews without the roster that ties applications to
-    candidates), rather than print an empty shortlist."""
-    if len(loaded.frame) or not (len(early) or len(loaded.rejects)):
+    """An ATS interview list none of whose rows its adapter could tie to a candidate (e.g.
+    Greenhouse interviews without the roster that ties applications to candidates) would score
+    nobody: say why, naming the first reason, rather than print an empty shortlist."""
+    if len(loaded.frame) or not len(early):
         return
-    first = (early if len(early) else loaded.rejects).iloc[0]
+    first = early.iloc[0]
     others = len(early) + len(loaded.rejects) - 1
     raise FollowupError(f"{', '.join(map(str, paths))}: no interview can be used; row {first['source_row']}: "
                         f"{first['reason']}" + (f" (and {others} more rows)" if others else ""))

@@ -16,6 +16,24 @@ from .records import load_documents, records_under
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".pq")
 SAMPLE = 20
+# How each JSON export is recognised, most specific first: a whole page (response) by its
+# shape, then single records (of an array, JSON Lines, or a page under RECORD_PAGE_KEYS) by
+# their keys. A new adapter adds its tests here; each must refuse the other vendors' fixtures
+# (tests/test_sources.py feeds every fixture to the detector).
+PAGE_TESTS = [
+    (greenhouse.is_feed, "greenhouse"),
+    (ringcentral.is_page, "ringcentral"),
+    (twilio.is_page, "twilio"),
+]
+RECORD_PAGE_KEYS = ("records", "calls", "data", "scheduled_interviews")
+RECORD_TESTS = [
+    (greenhouse.is_scheduled_interview, "greenhouse-interviews"),
+    (lever.is_interview, "lever-interviews"),
+    (lever.is_note, "lever"),
+    (greenhouse.is_v3_note, "greenhouse"),
+    (ringcentral.is_record, "ringcentral"),
+    (twilio.is_record, "twilio"),
+]
 
 
 def detect(path: Path, mapping=None, role: str = "events") -> str:
@@ -43,17 +61,11 @@ def _json_source(path: Path, mapping=None) -> str | None:
     if mapping is not None and _fits(records_under(documents, PAGE_KEYS)[:SAMPLE], mapping):
         return "map"
     flat = documents[0] if len(documents) == 1 and isinstance(documents[0], list) else documents
-    if any(greenhouse.is_feed(d) for d in flat[:SAMPLE]):
-        return "greenhouse"
-    if any(ringcentral.is_page(d) for d in flat[:SAMPLE]):
-        return "ringcentral"
-    if any(twilio.is_page(d) for d in flat[:SAMPLE]):
-        return "twilio"
-    records = records_under(flat[:SAMPLE], ("records", "calls", "data", "scheduled_interviews"))[:SAMPLE]
-    for test, name in ((greenhouse.is_scheduled_interview, "greenhouse-interviews"),
-                       (lever.is_interview, "lever-interviews"), (lever.is_note, "lever"),
-                       (greenhouse.is_v3_note, "greenhouse"),
-                       (ringcentral.is_record, "ringcentral"), (twilio.is_record, "twilio")):
+    for test, name in PAGE_TESTS:
+        if any(test(d) for d in flat[:SAMPLE]):
+            return name
+    records = records_under(flat[:SAMPLE], RECORD_PAGE_KEYS)[:SAMPLE]
+    for test, name in RECORD_TESTS:
         if records and any(test(r) for r in records):
             return name
     return None
