@@ -50,6 +50,9 @@ def of(loaded, candidate):
     ("twilio_calls.json", "twilio"), ("twilio_bulkexport.jsonl", "twilio"),
     ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"),
     ("eml/cara-thanks.eml", "eml"), ("../../../sample_data/events.csv", "events"),
+    # Not (yet) read by a vendor adapter: never taken for another vendor.
+    ("refused/aircall_calls_page.json", "events"), ("refused/graph_messages_page.json", "events"),
+    ("dialpad_calls.jsonl", "events"),
 ])
 def test_files_are_recognised_from_their_content(name, source):
     assert detect(DATA / name) == source
