@@ -39,6 +39,7 @@ from ..normalise import Normalised, normalise_events, normalise_interviews, rais
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
 from . import greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from . import more
 from .detect import detect
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -50,10 +51,12 @@ EVENT_READERS = {
     "mbox": mailbox.read,
     "eml": mailbox.read,
     "map": mapping.read,
+    **more.EVENT_READERS,
 }
 INTERVIEW_READERS = {
     "greenhouse-interviews": greenhouse.read_interviews,
     "lever-interviews": lever.read_interviews,
+    **more.INTERVIEW_READERS,
 }
 SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
 # Rows that are not contacts at all are accounted for but do not stop a --strict run.
