@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, outlook
+from . import aircall, outlook, teams, zoom
 from .records import load_documents, records_under
 
 EVENT_READERS = {
     "msg": outlook.read_msg,
     "graph": outlook.read_graph,
     "aircall": aircall.read,
+    "zoom": zoom.read,
+    "teams": teams.read,
 }
 INTERVIEW_READERS: dict = {}
 
@@ -61,8 +63,11 @@ def _json_source(path: Path) -> str | None:
         return "graph"
     if any(aircall.is_page(d) for d in head):
         return "aircall"
+    if any(zoom.is_page(d) for d in head):
+        return "zoom"
     records = records_under(head, ("value", "calls"))[:SAMPLE]
-    for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall")):
+    for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall"),
+                       (zoom.is_record, "zoom")):
         if records and any(test(r) for r in records):
             return name
     return None
@@ -77,4 +82,6 @@ def _table_source(path: Path) -> str | None:
         return None
     if outlook.is_outlook_csv(headers):
         outlook.refuse_outlook_csv(path)
+    if teams.csv_matches(headers):
+        return "teams"
     return None
