@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, outlook, teams, zoom
+from . import aircall, outlook, teams, twilio_sms, zoom
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -21,6 +21,7 @@ EVENT_READERS = {
     "aircall": aircall.read,
     "zoom": zoom.read,
     "teams": teams.read,
+    "twilio-sms": twilio_sms.read,
 }
 INTERVIEW_READERS: dict = {}
 
@@ -65,9 +66,11 @@ def _json_source(path: Path) -> str | None:
         return "aircall"
     if any(zoom.is_page(d) for d in head):
         return "zoom"
-    records = records_under(head, ("value", "calls"))[:SAMPLE]
+    if any(twilio_sms.is_page(d) for d in head):
+        return "twilio-sms"
+    records = records_under(head, ("value", "calls", "messages"))[:SAMPLE]
     for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall"),
-                       (zoom.is_record, "zoom")):
+                       (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms")):
         if records and any(test(r) for r in records):
             return name
     return None
