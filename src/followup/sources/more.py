@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, outlook, teams, twilio_sms, zoom
+from . import aircall, calendar, outlook, teams, twilio_sms, zoom
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -23,7 +23,9 @@ EVENT_READERS = {
     "teams": teams.read,
     "twilio-sms": twilio_sms.read,
 }
-INTERVIEW_READERS: dict = {}
+INTERVIEW_READERS = {
+    "ics": calendar.read,
+}
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
@@ -38,6 +40,8 @@ def detect(path: Path, role: str) -> str | None:
     suffix = path.suffix.lower()
     if suffix == outlook.MSG_SUFFIX:
         return "msg"
+    if suffix in calendar.ICS_SUFFIXES:
+        return "ics"
     if not path.exists():
         return None
     if suffix in JSON_SUFFIXES:
