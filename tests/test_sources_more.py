@@ -41,6 +41,8 @@ VENDOR_OF = {
     "teams/teams_pstn_calls.csv": "teams", "teams/teams_direct_routing.csv": "teams",
     "twilio_sms/twilio_messages.json": "twilio-sms", "twilio_sms/twilio_messages_bulkexport.jsonl": "twilio-sms",
     "calendar/google_interviews.ics": "ics", "calendar/outlook_invite.ics": "ics",
+    "google_voice/Calls": "google-voice",
+    **{f"google_voice/Calls/{p.name}": "google-voice" for p in (DATA / "google_voice" / "Calls").iterdir()},
 }
 NOT_INPUTS = {"mapping.toml", "outlook/make_msg.py", "outlook/outlook_export.csv"}  # the last is refused
 
@@ -69,7 +71,7 @@ def run_cli(*args):
 def test_every_fixture_is_recognised_as_its_own_vendor_and_no_other():
     found = {p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file()}
     found |= {p.relative_to(DATA).as_posix() for p in DATA.iterdir() if p.is_dir() and p.name in ("eml",)}
-    found.add("outlook/msg")
+    found |= {"outlook/msg", "google_voice/Calls"}
     assert found - NOT_INPUTS == set(VENDOR_OF), "a fixture was added or removed: list it in VENDOR_OF"
     wrong = {name: detect(DATA / name) for name, source in VENDOR_OF.items() if detect(DATA / name) != source}
     assert wrong == {}
@@ -228,3 +230,16 @@ def test_cli_scores_new_sources_with_a_calendar_as_the_interviews():
                     "--as-of", "2024-03-25T18:00:00-04:00", "-q")
     assert score.exit_code == 0, score.output
     assert "Ana Lopez" in score.output
+
+
+def test_google_voice_takeout_calls_folder(options):
+    loaded = load(options, "google_voice/Calls")
+    ana = of(loaded, "101")
+    assert ana["outcome"].tolist() == ["connected", "voicemail"]  # a voicemail, never a hang-up
+    assert ana["timestamp"].tolist() == [utc("2024-03-06T14:05:00Z"), utc("2024-03-07T15:00:00Z")]
+    assert ana["duration_s"].tolist() == [245, 22]  # ISO 8601 PT4M5S, PT22S
+    assert of(loaded, "102")["outcome"].tolist() == ["missed"]
+    dev = of(loaded, "104")
+    assert list(zip(dev["direction"], dev["outcome"])) == [("outbound", "connected"), ("outbound", "missed")]
+    assert "text conversation" in " ".join(loaded.rejects["reason"])
+    assert loaded.counts == {"rows_read": 6, "rows_used": 5, "duplicates": 0, "rejected": 1}

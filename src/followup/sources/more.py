@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, calendar, outlook, teams, twilio_sms, zoom
+from . import aircall, calendar, google_voice, outlook, teams, twilio_sms, zoom
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -22,6 +22,7 @@ EVENT_READERS = {
     "zoom": zoom.read,
     "teams": teams.read,
     "twilio-sms": twilio_sms.read,
+    "google-voice": google_voice.read,
 }
 INTERVIEW_READERS = {
     "ics": calendar.read,
@@ -42,6 +43,9 @@ def detect(path: Path, role: str) -> str | None:
         return "msg"
     if suffix in calendar.ICS_SUFFIXES:
         return "ics"
+    if suffix in (".html", ".htm") and path.exists():
+        with open(path, "rb") as handle:
+            return "google-voice" if google_voice.is_takeout_page(handle.read(8192)) else None
     if not path.exists():
         return None
     if suffix in JSON_SUFFIXES:
@@ -52,9 +56,18 @@ def detect(path: Path, role: str) -> str | None:
 
 
 def _folder_source(path: Path) -> str | None:
-    """A folder of ``.msg`` files and no other mail."""
-    suffixes = {p.suffix.lower() for p in path.rglob("*") if p.is_file()}
-    return "msg" if outlook.MSG_SUFFIX in suffixes and not suffixes & {".eml", ".mbox"} else None
+    """A folder of ``.msg`` files and no other mail, or a Takeout ``Voice/Calls`` folder."""
+    files = [p for p in path.rglob("*") if p.is_file()]
+    suffixes = {p.suffix.lower() for p in files}
+    if suffixes & {".eml", ".mbox"}:
+        return None
+    if outlook.MSG_SUFFIX in suffixes:
+        return "msg"
+    page = next((p for p in files if p.suffix.lower() == ".html"), None)
+    if page is not None:
+        with open(page, "rb") as handle:
+            return "google-voice" if google_voice.is_takeout_page(handle.read(8192)) else None
+    return None
 
 
 def _json_source(path: Path) -> str | None:
