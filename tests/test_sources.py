@@ -94,9 +94,33 @@ def test_greenhouse_all_day_interviews_over_several_days_and_impossible_dates(op
     path.write_text(json.dumps([over_dst, impossible]))
     loaded = followup.load_interviews(path, tz=TZ, sources=options)
     dev = loaded.frame.set_index("candidate_id").loc["104"]
-    assert (dev["interview_at"], dev["interview_end"]) == (pd.Timestamp("2024-03-09", tz=TZ), pd.Timestamp("2024-03-11", tz=TZ))
+    # Harvest's all-day end date is exclusive: 9 to 10 March is the one day 9 March (over the DST change).
+    assert (dev["interview_at"], dev["interview_end"]) == (pd.Timestamp("2024-03-09", tz=TZ), pd.Timestamp("2024-03-10", tz=TZ))
     assert loaded.rejects[["source_row", "column"]].values.tolist() == [[2, "interview_at"]]
     assert reasons_of(loaded)[0].startswith("not a time")
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Asia/Tokyo"])
+def test_greenhouse_one_day_all_day_interview_ends_that_day(options, tmp_path, tz):
+    """start D, end D+1 (Harvest's exclusive end) is one day: a thank-you the next morning is a
+    follow-up, not a message sent "during the interview"."""
+    scheduled = json.loads((DATA / "greenhouse_scheduled_interviews.json").read_text())
+    one_day = {**scheduled[2], "start": {"date": "2024-03-05"}, "end": {"date": "2024-03-06"}}
+    three_days = {**scheduled[3], "start": {"date": "2024-03-05"}, "end": {"date": "2024-03-08"}}
+    path = tmp_path / "scheduled.json"
+    path.write_text(json.dumps([one_day, three_days]))
+    events = tmp_path / "events.csv"
+    events.write_text("candidate_id,timestamp,channel,direction,subject\n"
+                      "103,2024-03-06T09:15:00,email,inbound,Thank you for yesterday\n"
+                      "103,2024-03-13T09:15:00,email,inbound,Checking in\n")
+    loaded = followup.load_interviews(path, tz=tz, sources=options).frame.set_index("candidate_id")
+    assert loaded.loc["103", "interview_end"] == pd.Timestamp("2024-03-06", tz=tz)
+    assert loaded.loc["104", "interview_end"] == pd.Timestamp("2024-03-08", tz=tz)
+    result = run_cli("score", events, "-i", path, "--candidates", DATA / "roster.csv", "--default-region", "US",
+                     "--tz", tz, "--as-of", "2024-03-25T18:00:00", "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    cara = {c["candidate_id"]: c for c in json.loads(result.stdout)["candidates"]}["103"]
+    assert "NO_CONTACT" not in cara["flags"] and cara["inbound_contacts"] == 2
 
 
 def test_lever_interviews_drop_cancellations_and_tie_opportunities_to_people():

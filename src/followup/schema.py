@@ -143,3 +143,15 @@ CHANNEL_LOOKUP = _folded(CHANNEL_SYNONYMS)
 DIRECTION_LOOKUP = _folded(DIRECTION_SYNONYMS)
 OUTCOME_LOOKUP = _folded(OUTCOME_SYNONYMS)
 DECISION_LOOKUP = _folded(DECISION_SYNONYMS)
+
+# Mail that a machine sent rather than a person: accounted for as rejected, never a contact.
+# Each code is what :func:`followup.sources.automatic.automatic_kind` answers; the rejects
+# carry it in ``value`` with ``column`` = AUTOMATIC_COLUMN.
+AUTOMATIC_KINDS = (
+    "auto_reply",         # out-of-office / vacation / "Automatic reply:" (RFC 3834 auto-replied)
+    "auto_generated",     # any other machine-made message (RFC 3834 auto-generated, read receipts)
+    "calendar_response",  # an invitation accepted / declined / tentative (iTIP METHOD:REPLY)
+    "delivery_failure",   # a bounce: mailer-daemon, RFC 3464 delivery-status report
+    "bulk",               # Precedence: bulk / junk / list (newsletters, list traffic)
+)
+AUTOMATIC_COLUMN = "automatic"
