@@ -116,15 +116,16 @@ def test_graph_pages_give_direction_time_and_reject_drafts_and_strangers(options
     reasons = loaded.rejects.set_index("source_row")["reason"]
     assert "a draft (never sent)" in " ".join(reasons)
     assert any(r.startswith("unmatched: sender someone@else.example") for r in reasons)
-    assert loaded.counts == {"rows_read": 7, "rows_used": 5, "duplicates": 0, "rejected": 2}
+    assert loaded.counts == {"rows_read": 7, "rows_used": 3, "duplicates": 0, "rejected": 4}
 
 
-@pytest.mark.xfail(strict=True, reason="needs the one automatic-mail classifier (sources/automatic.py, "
-                                       "branch h13-fix), not merged yet")
-def test_automatic_mail_in_msg_and_graph_is_never_contact(options):
-    loaded = load(options, "outlook/msg", "outlook/graph_messages.json")
-    counted = set(loaded.frame["event_id"])
-    assert not counted & {"<ana-ooo@example.org>", "<ben-accept@example.net>"}
+@pytest.mark.parametrize("name", ["outlook/msg", "outlook/graph_messages.json"])
+def test_automatic_mail_in_msg_and_graph_is_never_contact(options, name):
+    loaded = load(options, name)
+    assert not set(loaded.frame["event_id"]) & {"<ana-ooo@example.org>", "<ben-accept@example.net>"}
+    machine = loaded.rejects[loaded.rejects["column"] == "automatic"]
+    assert sorted(machine["value"]) == ["auto_reply", "calendar_response"]
+    assert machine["reason"].str.startswith("not a contact").all()
 
 
 def test_aircall_outcomes_voicemail_is_not_a_hang_up_and_pages_overlap(options):

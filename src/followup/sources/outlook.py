@@ -25,7 +25,10 @@
   ``To: (Name)``, … and no date at all, so no follow-up can be timed from it; it is refused
   with a one-line error that names the exports to use instead.
 
-Who and direction are decided as for any mailbox (:func:`.identity.resolve_mail`).
+Automatic mail (out-of-office replies, meeting responses, bounces) is judged by the one shared
+classifier, :mod:`.automatic`, from the headers, content type, message class, sender and
+subject, and reported as "not a contact". Who and direction are decided as for any mailbox
+(:func:`.identity.resolve_mail`).
 """
 
 from __future__ import annotations
@@ -39,12 +42,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from .automatic import classify, reject_automatic
 from .identity import resolve_mail
 from .records import Adapted, load_documents, records_under, reject_rows, stack_rejects
 
 MSG_SUFFIX = ".msg"
-COLUMNS = ["timestamp", "sender", "recipients", "event_id", "subject", "headers", "message_class",
+COLUMNS = ["timestamp", "sender", "recipients", "event_id", "subject", "automatic", "evidence",
            "draft", "source_file", "source_row"]
+# Graph's meeting-response resource is what a .msg calls IPM.Schedule.Meeting.Resp.*.
+GRAPH_MESSAGE_CLASSES = {"#microsoft.graph.eventmessageresponse": "IPM.Schedule.Meeting.Resp"}
 # Outlook's CSV export names these columns; a file with them is that export.
 OUTLOOK_CSV_COLUMNS = {"from: (address)", "from: (name)", "to: (address)"}
 OUTLOOK_CSV_REFUSAL = (
@@ -74,12 +80,17 @@ def refuse_outlook_csv(path: Path):
     raise InputFileError(path, OUTLOOK_CSV_REFUSAL)
 
 
-def _header_block(headers) -> str | None:
-    """Graph's ``internetMessageHeaders`` list as an RFC 5322 header block."""
+def _machine(headers, subject, content_types, sender, message_class) -> dict:
+    """The shared classifier's verdict (:mod:`.automatic`) as the two columns readers carry."""
+    found = classify(headers, subject, content_types, sender, message_class)
+    return {"automatic": found.kind if found else None, "evidence": found.evidence if found else None}
+
+
+def _graph_headers(headers) -> dict:
+    """Graph's ``internetMessageHeaders`` list (``[{name, value}]``) as a mapping."""
     if not isinstance(headers, list):
-        return None
-    return "".join(f"{h.get('name')}: {h.get('value')}\n" for h in headers
-                   if isinstance(h, dict) and h.get("name"))
+        return {}
+    return {h["name"]: h.get("value") for h in headers if isinstance(h, dict) and h.get("name")}
 
 
 def _address(party) -> str | None:
@@ -98,18 +109,22 @@ def _addresses(parties) -> str:
 
 def _graph_rows(path: Path) -> pd.DataFrame:
     records = records_under(load_documents(path), ("value",))
-    rows = [{
-        "timestamp": r.get("sentDateTime") or r.get("receivedDateTime"),
-        "sender": _address(r.get("from")) or _address(r.get("sender")),
-        "recipients": ", ".join(filter(None, (_addresses(r.get("toRecipients")),
-                                              _addresses(r.get("ccRecipients"))))),
-        "event_id": (r.get("internetMessageId") or "").strip() or (f"graph:{r['id']}" if r.get("id") else None),
-        "subject": r.get("subject"),
-        "headers": _header_block(r.get("internetMessageHeaders")),
-        "message_class": r.get("@odata.type"),
-        "draft": bool(r.get("isDraft")),
-        "source_file": str(path), "source_row": number,
-    } for number, r in enumerate(records, 1)]
+    rows = []
+    for number, r in enumerate(records, 1):
+        headers = _graph_headers(r.get("internetMessageHeaders"))
+        sender = _address(r.get("from")) or _address(r.get("sender"))
+        message_class = GRAPH_MESSAGE_CLASSES.get(str(r.get("@odata.type", "")).lower())
+        rows.append({
+            "timestamp": r.get("sentDateTime") or r.get("receivedDateTime"),
+            "sender": sender,
+            "recipients": ", ".join(filter(None, (_addresses(r.get("toRecipients")),
+                                                  _addresses(r.get("ccRecipients"))))),
+            "event_id": (r.get("internetMessageId") or "").strip() or (f"graph:{r['id']}" if r.get("id") else None),
+            "subject": r.get("subject"),
+            **_machine(headers, r.get("subject"), [headers.get("Content-Type", "")], sender, message_class),
+            "draft": bool(r.get("isDraft")),
+            "source_file": str(path), "source_row": number,
+        })
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -154,8 +169,8 @@ def _msg_row(file: Path) -> dict:
             "event_id": (_property(message, "1035")
                          or ((parsed or {}).get("Message-ID") or "").strip() or None),
             "subject": message.subject,
-            "headers": headers,
-            "message_class": _property(message, "001A"),
+            **_machine(parsed, message.subject, [(parsed or {}).get("Content-Type", "")], sender,
+                       _property(message, "001A")),
             "draft": False,
             "source_file": str(file), "source_row": 1,
         }
@@ -178,14 +193,15 @@ def _finish(frame: pd.DataFrame, options, source: str) -> Adapted:
     frame = frame.assign(channel="email")
     drafts = pd.Series("not correspondence: a draft (never sent)", index=frame.index).where(frame["draft"])
     frame, not_sent = reject_rows(frame, drafts, "channel", value=frame["subject"])
+    frame, machine = reject_automatic(frame, frame["automatic"], frame["evidence"])
     undated = pd.Series("no usable date (no Date header, submit or delivery time)",
                         index=frame.index).where(frame["timestamp"].isna())
     frame, no_time = reject_rows(frame, undated, "timestamp", value=frame["subject"])
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
-    return Adapted(frame.drop(columns=["headers", "message_class", "draft"]),
-                   stack_rejects(not_sent, no_time, unmatched), source)
+    return Adapted(frame.drop(columns=["automatic", "evidence", "draft"]),
+                   stack_rejects(not_sent, machine, no_time, unmatched), source)
 
 
 def read_msg(path: Path, options) -> Adapted:
