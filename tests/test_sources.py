@@ -309,8 +309,8 @@ def test_mapped_excel_date_cells_and_offsets_in_the_time_format(options, tmp_pat
 def test_forced_source_and_unknown_names(options):
     forced = SourceOptions.build(source=[f"{DATA / 'lever_notes.json'}=lever"])
     assert forced.source_for(DATA / "lever_notes.json", "events") == "lever"
-    with pytest.raises(FollowupError, match="unknown --source 'teams'"):
-        SourceOptions.build(source=["teams"])
+    with pytest.raises(FollowupError, match="unknown --source 'bamboohr'"):
+        SourceOptions.build(source=["bamboohr"])
     # A mistyped file name is an error, not an override that silently applies to nothing.
     result = run_cli("validate", DATA / "lever_notes.json", "--source", "lever_note.json=lever")
     assert result.exit_code == 1
