@@ -48,7 +48,7 @@ def of(loaded, candidate):
     ("lever_interviews.json", "lever-interviews"), ("lever_notes.json", "lever"),
     ("ringcentral_call_log.json", "ringcentral"), ("ringcentral_admin.csv", "ringcentral"),
     ("twilio_calls.json", "twilio"), ("twilio_bulkexport.jsonl", "twilio"),
-    ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"), ("eml", "eml"),
+    ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"),
     ("eml/cara-thanks.eml", "eml"), ("../../../sample_data/events.csv", "events"),
 ])
 def test_files_are_recognised_from_their_content(name, source):
@@ -198,9 +198,47 @@ def test_ringcentral_admin_csv_with_aliases_durations_and_local_times(options):
 def test_twilio_forwarded_calls_count_once_with_the_child_outcome(options):
     loaded = load("twilio_calls.json", options)
     ben = of(loaded, "102")
-    assert ben[["outcome", "duration_s"]].values.tolist() == [["missed", 0.0], ["connected", 295.0]]
+    # The forward rang out (no-answer) but the parent went on: Ben stayed on and left a message.
+    assert ben[["outcome", "duration_s"]].values.tolist() == [["voicemail", 31.0], ["connected", 295.0]]
     assert loaded.counts == {"rows_read": 5, "rows_used": 2, "duplicates": 2, "rejected": 1}
     assert any(r.startswith("child <Dial> leg of CA00000000000000000000000000000001") for r in reasons_of(loaded))
+
+
+def _call(sid, start, duration, status, parent=None, end=None, direction="outbound-dial", answered_by=None):
+    caller, callee = ("+18662130006", "+12125550111") if parent else ("+14155550134", "+18662130006")
+    return {"sid": sid, "parent_call_sid": parent, "from": caller, "to": callee,
+            "direction": "inbound" if parent is None else direction, "status": status,
+            "start_time": start, "end_time": end, "duration": str(duration), "answered_by": answered_by}
+
+
+def test_twilio_each_forwarded_call_is_worked_out_from_all_of_its_legs(options, tmp_path):
+    """Ben (102) calls the main line five times; each is forwarded to a recruiter with <Dial>."""
+    calls = [
+        # Rang out at 15:00:25, Ben stayed on until 15:01:10 (45 s): a voicemail.
+        _call("CA01", "Mon, 11 Mar 2024 15:00:00 +0000", 70, "completed"),
+        _call("CA02", "Mon, 11 Mar 2024 15:00:01 +0000", 0, "no-answer", "CA01", end="Mon, 11 Mar 2024 15:00:25 +0000"),
+        # Busy, and the application said goodbye 3 s later: busy.
+        _call("CA03", "Tue, 12 Mar 2024 15:00:00 +0000", 4, "busy"),
+        _call("CA04", "Tue, 12 Mar 2024 15:00:01 +0000", 0, "busy", "CA03"),
+        # Ben hung up while it rang: Twilio cancels the leg.
+        _call("CA05", "Wed, 13 Mar 2024 15:00:00 +0000", 12, "completed"),
+        _call("CA06", "Wed, 13 Mar 2024 15:00:01 +0000", 0, "canceled", "CA05"),
+        # Ringing two recruiters at once: one answered.
+        _call("CA07", "Thu, 14 Mar 2024 15:00:00 +0000", 200, "completed"),
+        _call("CA08", "Thu, 14 Mar 2024 15:00:01 +0000", 0, "no-answer", "CA07", end="Thu, 14 Mar 2024 15:00:20 +0000"),
+        _call("CA09", "Thu, 14 Mar 2024 15:00:02 +0000", 180, "completed", "CA07"),
+        # The forward failed (carrier) and Ben stayed on for the voicemail prompt.
+        _call("CA10", "Fri, 15 Mar 2024 15:00:00 +0000", 40, "completed"),
+        _call("CA11", "Fri, 15 Mar 2024 15:00:01 +0000", 0, "failed", "CA10"),
+    ]
+    path = tmp_path / "calls.json"
+    path.write_text(json.dumps({"calls": calls, "next_page_uri": None}))
+    loaded = followup.load_events([path], tz=TZ, sources=options)
+    ben = of(loaded, "102")
+    assert ben[["outcome", "duration_s"]].values.tolist() == [
+        ["voicemail", 45.0], ["busy", 0.0], ["hang_up", 0.0], ["connected", 180.0], ["voicemail", 39.0]]
+    assert "stayed on 45 s" in ben["note"].iloc[0]
+    assert loaded.counts == {"rows_read": 11, "rows_used": 5, "duplicates": 6, "rejected": 0}
 
 
 def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
@@ -210,7 +248,7 @@ def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
                      + json.dumps({**page, "calls": page["calls"][1:]}) + "\n")
     loaded = followup.load_events([pages], tz=TZ, sources=options)
     ben = of(loaded, "102")
-    assert ben[["outcome", "duration_s"]].values.tolist() == [["missed", 0.0], ["connected", 295.0]]
+    assert ben[["outcome", "duration_s"]].values.tolist() == [["voicemail", 31.0], ["connected", 295.0]]
     assert loaded.counts == {"rows_read": 7, "rows_used": 2, "duplicates": 4, "rejected": 1}
     assert "another record of call CA00000000000000000000000000000003; counted once, on row 3" in reasons_of(loaded)
 
@@ -410,3 +448,36 @@ def test_docs_validate_example_is_what_the_command_prints(tmp_path, monkeypatch)
                      "--candidates", "roster.csv", "--employer-domain", "acme.com", "--default-region", "US")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(shown)
+
+
+def _rc_record(record_id, session, result, duration, extension):
+    return {"uri": f"https://platform.ringcentral.com/restapi/v1.0/account/~/extension/{extension}/call-log/{record_id}",
+            "id": record_id, "sessionId": session, "telephonySessionId": f"s-{session}",
+            "startTime": "2024-03-11T15:00:00.000Z", "duration": duration, "type": "Voice", "direction": "Inbound",
+            "action": "Phone Call", "result": result, "to": {"phoneNumber": "+18662130006", "name": f"Ext {extension}"},
+            "from": {"phoneNumber": "+14155550134"}}
+
+
+def test_the_same_call_in_two_recruiters_logs_counts_once_with_its_best_outcome(options, tmp_path):
+    """A queue call rang two recruiters: Kate's log says Missed, Boone's Accepted. Given
+    together (either order), Ben (102) made one connected call; the copy is a duplicate."""
+    kate, boone = tmp_path / "kate_call_log.json", tmp_path / "boone_call_log.json"
+    kate.write_text(json.dumps({"records": [_rc_record("AAA1", "90001", "Missed", 0, 101)], "navigation": {}}))
+    boone.write_text(json.dumps({"records": [_rc_record("BBB1", "90001", "Accepted", 240, 102)], "navigation": {}}))
+    for order in ([kate, boone], [boone, kate]):
+        loaded = followup.load_events(order, tz=TZ, sources=options)
+        ben = of(loaded, "102")
+        assert ben[["outcome", "duration_s"]].values.tolist() == [["connected", 240.0]]
+        duplicate = loaded.rejects[loaded.rejects["kind"] == "duplicate"]
+        assert len(duplicate) == 1 and Path(duplicate["source_file"].iloc[0]).name == "kate_call_log.json"
+        assert duplicate["reason"].iloc[0].startswith("the same call (rc:s-90001) as ")
+        assert loaded.counts["rows_read"] == 2 and loaded.counts["duplicates"] == 1
+
+
+def test_the_same_twilio_call_in_an_export_and_api_pages_counts_once(options, tmp_path):
+    page = json.loads((DATA / "twilio_calls.json").read_text())
+    again = tmp_path / "again.jsonl"
+    again.write_text("".join(json.dumps(call) + "\n" for call in page["calls"][2:4]))
+    loaded = followup.load_events([DATA / "twilio_calls.json", again], tz=TZ, sources=options)
+    assert of(loaded, "102")["outcome"].tolist() == ["voicemail", "connected"]
+    assert any(r.startswith("the same call (tw:CA00000000000000000000000000000003)") for r in reasons_of(loaded))

@@ -71,10 +71,10 @@ def input_options(command):
     """The inputs and the rules to score them by: shared by every command that scores."""
     options = [
         click.argument("events", nargs=-1, required=True, type=click.Path()),
-        click.option("--interviews", "-i", required=True, type=click.Path(dir_okay=False),
+        click.option("--interviews", "-i", required=True, type=click.Path(),
                      help="Interview list: candidate_id, interview_at (+ name, interview_end, "
                           "interviewers, decision, decision_at, decision_due), or a Greenhouse "
-                          "scheduled_interviews / Lever interviews dump."),
+                          "scheduled_interviews / Lever interviews dump, or a folder of them."),
         click.option("--as-of", "as_of", metavar="TIME",
                      help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
                           "Default: now. Batch jobs should pass it."),
@@ -362,7 +362,7 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 
 @main.command(context_settings=CONTEXT)
 @click.argument("events", nargs=-1, required=True, type=click.Path())
-@click.option("--interviews", "-i", type=click.Path(dir_okay=False),
+@click.option("--interviews", "-i", type=click.Path(),
               help="Also check the interview list, and reject events of candidates not in it.")
 @source_options
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",

@@ -38,8 +38,9 @@ from ..errors import FollowupError
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
-from . import greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from . import folders, greenhouse, lever, mailbox, mapping, ringcentral, twilio
 from . import more
+from .calls import CALL_KEY, OUTCOME_RANK
 from .detect import detect
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -60,7 +61,9 @@ INTERVIEW_READERS = {
 }
 SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
 # Rows that are not contacts at all are accounted for but do not stop a --strict run.
-NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence")
+NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence", folders.NOT_DATA_REASON)
+# The source named in the accounting for a file of a folder that was listed, not read.
+UNREAD_SOURCE = "(not read)"
 CROSS_SOURCE_WINDOW = pd.Timedelta(minutes=2)
 
 
@@ -103,8 +106,11 @@ class SourceOptions:
             mapping=mapping.load_map(map_file) if map_file else None,
         )
 
-    def source_for(self, path: Path, role: str) -> str:
-        name = self.forced.get(str(path.resolve())) or self.forced_all
+    def source_for(self, path: Path, role: str, given: Path | None = None) -> str:
+        """The source for ``path``, a file given on its own or found in the folder ``given``
+        (a ``--source FOLDER=NAME`` applies to the folder's files)."""
+        name = (self.forced.get(str(path.resolve())) or (given is not None and self.forced.get(str(given.resolve())))
+                or self.forced_all)
         if name is None or (role == "interviews") != (name in ("interviews", *INTERVIEW_READERS)):
             name = detect(path, self.mapping, role)
         if name == "map" and self.mapping is None:
@@ -112,13 +118,26 @@ class SourceOptions:
         return name
 
 
-def _adapt(path: Path, options: SourceOptions, role: str, read_native) -> Adapted:
-    name = options.source_for(path, role)
+def _adapt(path: Path, given: Path, options: SourceOptions, role: str, read_native) -> Adapted:
+    """One file through its adapter; ``given`` is the input it came from (itself or its folder)."""
+    name = options.source_for(path, role, given)
     readers = INTERVIEW_READERS if role == "interviews" else EVENT_READERS
     adapted = readers[name](path, options) if name in readers else Adapted(read_native(path), source=name)
     files = set(map(str, pd.unique(adapted.frame["source_file"]))) | set(adapted.rejects["source_file"].astype(str))
     for file in files or {str(path)}:
-        options.origins[file] = (str(path), adapted.source)
+        options.origins[file] = (str(given), adapted.source)
+    return adapted
+
+
+def _adapt_input(given: Path, options: SourceOptions, role: str, read_native) -> list[Adapted]:
+    """Every file of one input (a file, or a folder: see :mod:`followup.sources.folders`), the
+    files a folder holds but cannot be read listed as rejects of their own."""
+    files, unread = folders.expand(given)
+    adapted = [_adapt(file, given, options, role, read_native) for file in files]
+    for file in unread["source_file"]:
+        options.origins[file] = (str(given), UNREAD_SOURCE)
+    if len(unread):
+        adapted.append(Adapted(pd.DataFrame({"source_file": pd.Series(dtype=object)}), unread, UNREAD_SOURCE))
     return adapted
 
 
@@ -175,15 +194,48 @@ def cross_source_duplicates(adapted: list[Adapted], tz: str) -> list[Adapted]:
     return result
 
 
+def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
+    """The same call in several files (RingCentral logs pulled per extension hold a queue call
+    once per recruiter; a Twilio BulkExport beside API pages): same vendor session / call id.
+    The record with the best outcome (connected beats voicemail, busy, missed, hang_up) is kept,
+    then the first listed; the others are reported as duplicates of it."""
+    parts = [pd.DataFrame({"order": order, "position": np.arange(len(item.frame)),
+                           "key": item.frame[CALL_KEY].astype("string"),
+                           "rank": item.frame["outcome"].map(OUTCOME_RANK).fillna(9).to_numpy(),
+                           "file": item.frame["source_file"].astype(str).to_numpy(),
+                           "row": item.frame["source_row"].to_numpy()})
+             for order, item in enumerate(adapted) if CALL_KEY in item.frame and len(item.frame)]
+    result = [Adapted(a.frame.drop(columns=CALL_KEY, errors="ignore"), a.rejects, a.source) for a in adapted]
+    if len(parts) < 2:
+        return result
+    calls = pd.concat(parts, ignore_index=True).dropna(subset=["key"])
+    calls = calls.sort_values(["key", "rank", "order", "row"], kind="stable")
+    repeat = calls.duplicated("key", keep="first")
+    if not repeat.any():
+        return result
+    keeper = calls[~repeat].set_index("key")
+    for order in calls.loc[repeat, "order"].unique():
+        hits = calls[repeat & (calls["order"] == order)]
+        frame = result[order].frame
+        reasons = pd.Series(None, index=frame.index, dtype=object)
+        reasons.iloc[hits["position"].to_numpy()] = (
+            "the same call (" + hits["key"] + ") as " + hits["key"].map(keeper["file"])
+            + " row " + hits["key"].map(keeper["row"]).astype(int).astype(str)
+            + "; counted once, with its best outcome").to_numpy()
+        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        result[order] = Adapted(kept, stack_rejects(result[order].rejects, report), result[order].source)
+    return result
+
+
 def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
-    adapted = [_adapt(Path(p), options, role, read_native) for p in paths]
+    adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
     else:
-        adapted = cross_source_duplicates(adapted, tz)
+        adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)
     return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)
 

@@ -83,4 +83,5 @@ def read(path: Path, options) -> Adapted:
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Aircall direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["status"])
+    frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["status", "direction_raw"]), [repeats, not_calls], options, "aircall")

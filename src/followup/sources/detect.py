@@ -24,8 +24,6 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     found = more.detect(path, role)
     if found:
         return found
-    if path.is_dir():
-        return "eml"
     suffix = path.suffix.lower()
     if suffix in (".mbox", ".mbx"):
         return "mbox"

@@ -15,7 +15,7 @@ duration, and the heading's kind: *Received call from*, *Placed call to*, *Misse
   direction) are accounted for as rejected, not read yet.
 
 Parsing is per file with the standard library's :mod:`html.parser`; identity is decided over
-the whole table at once. Give one file or the ``Calls`` folder.
+the whole table at once. Give one file or the ``Calls`` folder (expanded by :mod:`.folders`).
 """
 
 from __future__ import annotations
@@ -101,17 +101,12 @@ def _row(file: Path) -> dict:
             "source_file": str(file), "source_row": 1}
 
 
-def files_of(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".html")
-    return [path]
-
-
 def read(path: Path, options):
-    frame = pd.DataFrame([_row(f) for f in files_of(path)],
+    frame = pd.DataFrame([_row(path)],
                          columns=["timestamp", "direction", "outcome", "duration_s", "tel", "why", "event_id",
                                   "note", "source_file", "source_row"])
     frame, not_calls = reject_rows(frame, frame["why"], "channel", value=frame["note"])
     inbound = frame["direction"] == "inbound"
-    frame = frame.assign(caller=frame["tel"].where(inbound), callee=frame["tel"].where(~inbound))
+    frame = frame.assign(caller=frame["tel"].where(inbound), callee=frame["tel"].where(~inbound),
+                         call_key=frame["event_id"])
     return finish(frame.drop(columns=["why", "tel"]), [not_calls], options, "google-voice")

@@ -1,5 +1,6 @@
-"""Mailboxes: mbox files (Gmail Takeout, Thunderbird, ``mutt``) and folders of ``.eml`` files,
-read with the standard library's :mod:`mailbox` and :mod:`email`.
+"""Mailboxes: mbox files (Gmail Takeout, Thunderbird, ``mutt``) and ``.eml`` files (one by one, or
+from a folder: see :mod:`followup.sources.folders`), read with the standard library's
+:mod:`mailbox` and :mod:`email`.
 
 Follows RFC 5322 (§3.6.1 ``Date``, §3.6.2 ``From``, §3.6.3 ``To``/``Cc``, §3.6.4 ``Message-ID``)
 and, for Gmail Takeout, its ``X-Gmail-Labels`` and ``X-GM-THRID`` headers.
@@ -103,12 +104,6 @@ def _row(message, source_file: str, source_row: int, from_line: str | None = Non
 
 
 def _messages(path: Path) -> list[dict]:
-    if path.is_dir():
-        rows = []
-        for file in sorted(path.rglob("*.eml")):
-            with open(file, "rb") as handle:
-                rows.append(_row(email.message_from_binary_file(handle), str(file), 1))
-        return rows
     if path.suffix.lower() == ".eml":
         with open(path, "rb") as handle:
             return [_row(email.message_from_binary_file(handle), str(path), 1)]
@@ -133,6 +128,6 @@ def read(path: Path, options) -> Adapted:
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
-    source = "eml" if path.is_dir() or path.suffix.lower() == ".eml" else "mbox"
+    source = "eml" if path.suffix.lower() == ".eml" else "mbox"
     return Adapted(frame.drop(columns=["date_raw", "label", "automatic", "evidence"]),
                    stack_rejects(not_mail, machine, no_time, unmatched), source)

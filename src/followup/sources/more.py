@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, calendar, google_voice, outlook, teams, twilio_sms, zoom
+from . import aircall, calendar, folders, google_voice, outlook, teams, twilio_sms, zoom
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -27,6 +27,9 @@ EVENT_READERS = {
 INTERVIEW_READERS = {
     "ics": calendar.read,
 }
+# Files of these kinds in a folder given as input are read, not listed as unread.
+for _suffix in (outlook.MSG_SUFFIX, ".html", ".htm", *calendar.ICS_SUFFIXES):
+    folders.register_suffix(_suffix)
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
@@ -36,8 +39,8 @@ SAMPLE = 20
 
 def detect(path: Path, role: str) -> str | None:
     """The source name of one of these systems, or None to let the older tests decide."""
-    if path.is_dir():
-        return _folder_source(path)
+    if path.is_dir():  # a folder is expanded into its files before detection
+        return None
     suffix = path.suffix.lower()
     if suffix == outlook.MSG_SUFFIX:
         return "msg"
@@ -52,21 +55,6 @@ def detect(path: Path, role: str) -> str | None:
         return _json_source(path)
     if suffix in TABLE_SUFFIXES:
         return _table_source(path)
-    return None
-
-
-def _folder_source(path: Path) -> str | None:
-    """A folder of ``.msg`` files and no other mail, or a Takeout ``Voice/Calls`` folder."""
-    files = [p for p in path.rglob("*") if p.is_file()]
-    suffixes = {p.suffix.lower() for p in files}
-    if suffixes & {".eml", ".mbox"}:
-        return None
-    if outlook.MSG_SUFFIX in suffixes:
-        return "msg"
-    page = next((p for p in files if p.suffix.lower() == ".html"), None)
-    if page is not None:
-        with open(page, "rb") as handle:
-            return "google-voice" if google_voice.is_takeout_page(handle.read(8192)) else None
     return None
 
 

@@ -1,8 +1,8 @@
 """Microsoft 365 / Outlook mail: ``.msg`` files saved from Outlook, and Microsoft Graph
 ``messages`` pages. The Outlook desktop CSV export is refused (it has no date column).
 
-* **.msg** (read with ``extract-msg``): one message per file, or every ``.msg``/``.MSG`` under a
-  folder. Fields are MAPI properties ([MS-OXPROPS]): sender ``PR_SENDER_EMAIL_ADDRESS``
+* **.msg** (read with ``extract-msg``): one message per file (a folder of them is expanded by
+  :mod:`.folders`; ``.MSG`` works too). Fields are MAPI properties ([MS-OXPROPS]): sender ``PR_SENDER_EMAIL_ADDRESS``
   (0x0C1F) — for Exchange-internal senders an X.500 DN with address type ``EX``, so
   ``PR_SENDER_SMTP_ADDRESS`` (0x5D01) is preferred when present — recipients from the
   recipient table (To/Cc), time from the ``Date`` of the transport headers
@@ -183,12 +183,6 @@ def _time_property(message, tag: str):
     return getattr(value, "value", None)
 
 
-def msg_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == MSG_SUFFIX)
-    return [path]
-
-
 def _finish(frame: pd.DataFrame, options, source: str) -> Adapted:
     frame = frame.assign(channel="email")
     drafts = pd.Series("not correspondence: a draft (never sent)", index=frame.index).where(frame["draft"])
@@ -205,7 +199,7 @@ def _finish(frame: pd.DataFrame, options, source: str) -> Adapted:
 
 
 def read_msg(path: Path, options) -> Adapted:
-    frame = pd.DataFrame([_msg_row(f) for f in msg_files(path)], columns=COLUMNS)
+    frame = pd.DataFrame([_msg_row(path)], columns=COLUMNS)
     return _finish(frame, options, "msg")
 
 

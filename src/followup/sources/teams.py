@@ -105,5 +105,5 @@ def read(path: Path, options) -> Adapted:
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=call_type)
     frame, repeats = collapse(frame, "call", frame["outcome"].map(RANK), "call")
     caller, callee = _candidate_side(frame, options)
-    frame = frame.assign(caller=caller, callee=callee)
+    frame = frame.assign(caller=caller, callee=callee, call_key=frame["event_id"])
     return finish(frame.drop(columns=["call"]), [not_calls, repeats], options, "teams")

@@ -86,4 +86,5 @@ def read(path: Path, options) -> Adapted:
     reasons[odd.to_numpy()] = "unknown Zoom Phone direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=raw)
     frame, repeats = collapse(frame, "call", frame["outcome"].map(RANK), "call")
+    frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["direction_raw", "call"]), [not_calls, repeats], options, "zoom")
