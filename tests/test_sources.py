@@ -481,3 +481,27 @@ def test_the_same_twilio_call_in_an_export_and_api_pages_counts_once(options, tm
     loaded = followup.load_events([DATA / "twilio_calls.json", again], tz=TZ, sources=options)
     assert of(loaded, "102")["outcome"].tolist() == ["voicemail", "connected"]
     assert any(r.startswith("the same call (tw:CA00000000000000000000000000000003)") for r in reasons_of(loaded))
+
+
+def test_an_aircall_calls_page_is_not_taken_for_twilio():
+    # Aircall also pages under "calls", but its records carry id/started_at, not sid/status.
+    assert detect(DATA / "refused" / "aircall_calls_page.json") != "twilio"
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", DATA / "refused" / "aircall_calls_page.json", *ROUTING],
+    ["validate", DATA / "refused" / "graph_messages_page.json", *ROUTING],
+    ["score", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
+     "--employer-domain", "acme.com", "--as-of", AS_OF],
+])
+def test_inputs_that_once_ended_in_an_internal_error_get_a_clear_message(args):
+    result = run_cli(*args)
+    assert result.exit_code == 1
+    assert "internal error" not in result.output and result.output.startswith("error: ")
+    assert result.output.strip().count("\n") == 0
+
+
+def test_greenhouse_interviews_without_a_roster_say_which_option_is_missing():
+    result = run_cli("score", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
+                     "--employer-domain", "acme.com", "--as-of", AS_OF)
+    assert "no interview can be used" in result.output and "give --candidates with application_ids" in result.output

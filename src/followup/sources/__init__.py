@@ -227,6 +227,18 @@ def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
     return result
 
 
+def _refuse_an_empty_interview_list(loaded: Normalised, early: pd.DataFrame, paths) -> None:
+    """An interview list none of whose rows can be used would score nobody: say why, naming
+    the first reason (e.g. Greenhouse interviews without the roster that ties applications to
+    candidates), rather than print an empty shortlist."""
+    if len(loaded.frame) or not (len(early) or len(loaded.rejects)):
+        return
+    first = (early if len(early) else loaded.rejects).iloc[0]
+    others = len(early) + len(loaded.rejects) - 1
+    raise FollowupError(f"{', '.join(map(str, paths))}: no interview can be used; row {first['source_row']}: "
+                        f"{first['reason']}" + (f" (and {others} more rows)" if others else ""))
+
+
 def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
@@ -234,6 +246,7 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
+        _refuse_an_empty_interview_list(loaded, stack_rejects(*[a.rejects for a in adapted]), paths)
     else:
         adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)

@@ -61,7 +61,13 @@ CSV_ALIASES = {
 
 
 def is_page(document) -> bool:
-    return isinstance(document, dict) and isinstance(document.get("calls"), list)
+    """A Calls page: ``calls`` holding Twilio call records (``sid``, ``status``, ``direction``).
+    Other vendors page under ``calls`` too (Aircall: ``id``, ``started_at``), so the records
+    decide, not the key."""
+    if not (isinstance(document, dict) and isinstance(document.get("calls"), list)):
+        return False
+    calls = [c for c in document["calls"][:20] if isinstance(c, dict)]
+    return any(map(is_record, calls)) or (not calls and "next_page_uri" in document)
 
 
 def is_record(record) -> bool:
