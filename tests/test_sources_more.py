@@ -41,6 +41,7 @@ VENDOR_OF = {
     "teams/teams_pstn_calls.csv": "teams", "teams/teams_direct_routing.csv": "teams",
     "twilio_sms/twilio_messages.json": "twilio-sms", "twilio_sms/twilio_messages_bulkexport.jsonl": "twilio-sms",
     "calendar/google_interviews.ics": "ics", "calendar/outlook_invite.ics": "ics",
+    "refused/aircall_calls_page.json": "aircall", "refused/graph_messages_page.json": "graph",
     **{f"google_voice/Calls/{p.name}": "google-voice" for p in (DATA / "google_voice" / "Calls").iterdir()},
 }
 NOT_INPUTS = {"mapping.toml", "outlook/make_msg.py", "outlook/outlook_export.csv"}  # the last is refused
