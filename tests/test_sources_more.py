@@ -249,3 +249,13 @@ def test_the_same_aircall_call_in_two_files_counts_once(options):
     assert loaded.frame["event_id"].is_unique and len(of(loaded, "101")) == 2
     copies = loaded.rejects[loaded.rejects["reason"].str.startswith("the same call (aircall:")]
     assert len(copies) == 4  # page 1's four calls, again in the JSON Lines file
+
+
+def test_a_damaged_msg_in_a_folder_is_one_line_naming_it(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "reply.msg").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 16)
+    result = run_cli("validate", folder, *ROUTING)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().count("\n") == 0
+    assert "reply.msg: cannot be read as an Outlook .msg file" in result.output
