@@ -511,3 +511,37 @@ def test_greenhouse_interviews_without_a_roster_say_which_option_is_missing():
     result = run_cli("score", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
                      "--employer-domain", "acme.com", "--as-of", AS_OF)
     assert "no interview can be used" in result.output and "give --candidates with application_ids" in result.output
+
+
+def test_a_file_most_of_whose_contacts_match_no_candidate_is_warned_about():
+    """A call log given without --candidates: every candidate would be NO_CONTACT with exit 0."""
+    args = ["score", DATA / "twilio_calls.json", DATA / "mailbox.mbox", "-i", DATA / "greenhouse_scheduled_interviews.json",
+            "--candidates", DATA / "roster.csv", "--default-region", "US", "--as-of", AS_OF, "-q"]
+    result = run_cli(*args)   # roster given, but no --employer-domain: the mailbox's mail from the employer is lost
+    assert result.exit_code in (0, 3), result.output
+    assert "warning:" not in result.stderr  # 2 of 7 contacts unmatched: not most
+    bare = run_cli("validate", DATA / "twilio_calls.json", DATA / "ringcentral_call_log.json")
+    warnings = [line for line in bare.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2 and "twilio_calls.json: 2 of 2 contacts (100%) match no candidate" in warnings[0]
+    assert all("give --candidates roster.csv" in w for w in warnings)
+    strict = run_cli("validate", DATA / "twilio_calls.json", "--strict")
+    assert strict.exit_code == 1 and "2 of 2 contacts (100%) match no candidate" in strict.output
+
+
+def test_a_mapped_json_lines_export_with_millisecond_durations_nested_keys_and_voicemail_links(tmp_path):
+    """Dialpad-style: three 3-second abandoned calls in half an hour are hang-ups (not three
+    50-minute contacts), and a missed call with a voicemail link is a voicemail."""
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,interview_at\n107,2024-03-04T14:00:00Z\n101,2024-03-04T15:00:00Z\n")
+    options = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US",
+                                  map_file=DATA / "dialpad_mapping.toml")
+    assert detect(DATA / "dialpad_calls.jsonl", options.mapping) == "map"   # no --source map needed
+    loaded = followup.load_events([DATA / "dialpad_calls.jsonl"], tz=TZ, sources=options)
+    gary, ana = of(loaded, "107"), of(loaded, "101")
+    assert gary[["outcome", "duration_s", "direction"]].values.tolist() == [["hang_up", 3.0, "inbound"]] * 3
+    assert ana[["outcome", "duration_s", "direction", "contact"]].values.tolist() == [["voicemail", 41.0, "inbound", "Kate A"]]
+    result = run_cli("score", DATA / "dialpad_calls.jsonl", "-i", interviews, "--map", DATA / "dialpad_mapping.toml",
+                     "--candidates", DATA / "roster.csv", "--default-region", "US", "--as-of", AS_OF, "--format", "json", "-q")
+    assert result.exit_code in (0, 3), result.output
+    flags = {c["candidate_id"]: c["flags"] for c in json.loads(result.stdout)["candidates"]}
+    assert "EXCESSIVE_HANGUPS" in flags["107"] and "TOO_FREQUENT" not in flags["107"]

@@ -33,6 +33,7 @@ VENDOR_OF = {
     "mailbox.mbox": "mbox", "eml/cara-thanks.eml": "eml", "eml/cara-followup.eml": "eml",
     "eml/cara-week3.eml": "eml",
     "other_export.csv": "events", "roster.csv": "events",
+    "dialpad_calls.jsonl": "events",  # no Dialpad reader: read through --map dialpad_mapping.toml
     "outlook/msg/ana-thanks.msg": "msg", "outlook/msg/ana-autoreply.msg": "msg",
     "outlook/msg/ben-accepted.msg": "msg", "outlook/msg/boone-reply.MSG": "msg",
     "outlook/graph_messages.json": "graph", "outlook/graph_messages.jsonl": "graph",
@@ -44,7 +45,7 @@ VENDOR_OF = {
     "refused/aircall_calls_page.json": "aircall", "refused/graph_messages_page.json": "graph",
     **{f"google_voice/Calls/{p.name}": "google-voice" for p in (DATA / "google_voice" / "Calls").iterdir()},
 }
-NOT_INPUTS = {"mapping.toml", "outlook/make_msg.py", "outlook/outlook_export.csv"}  # the last is refused
+NOT_INPUTS = {"mapping.toml", "dialpad_mapping.toml", "outlook/make_msg.py", "outlook/outlook_export.csv"}  # the last is refused
 
 
 @pytest.fixture()

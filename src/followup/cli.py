@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import click
 
 from . import api, present
-from .errors import FollowupError
+from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
@@ -28,7 +29,13 @@ class FollowupGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", InputWarning)
+                shown = warnings.showwarning
+                warnings.showwarning = lambda message, category, *rest, **kw: (
+                    click.echo(f"warning: {message}", err=True) if issubclass(category, InputWarning)
+                    else shown(message, category, *rest, **kw))
+                return super().invoke(ctx)
         except FollowupError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)

@@ -34,7 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import FollowupError
+import warnings
+
+from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
@@ -65,6 +67,10 @@ NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence", folders.NOT_DATA_
 # The source named in the accounting for a file of a folder that was listed, not read.
 UNREAD_SOURCE = "(not read)"
 CROSS_SOURCE_WINDOW = pd.Timedelta(minutes=2)
+# A file more than this share of whose rows match no candidate was almost surely given without
+# the roster (or options) that ties it to people: every candidate would come out NO_CONTACT.
+UNMATCHED_SHARE = 0.5
+MAIL_SOURCES = ("mbox", "eml", "greenhouse")
 
 
 @dataclass
@@ -239,6 +245,31 @@ def _refuse_an_empty_interview_list(loaded: Normalised, early: pd.DataFrame, pat
                         f"{first['reason']}" + (f" (and {others} more rows)" if others else ""))
 
 
+def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]:
+    """One sentence per file most of whose records (more than :data:`UNMATCHED_SHARE` of those
+    that are contacts at all: not duplicates, not notes or failed calls) match no candidate,
+    naming the file, the share and the option that fixes it."""
+    messages = []
+    for item in adapted:
+        used = item.frame["source_file"].astype(str).value_counts() if "source_file" in item.frame else pd.Series(dtype=int)
+        reason = item.rejects["reason"].astype(str)
+        files = item.rejects["source_file"].astype(str)
+        unmatched = files[reason.str.startswith(("unmatched", "ambiguous")).to_numpy()].value_counts()
+        read = used.add(unmatched, fill_value=0)
+        share = (unmatched / read.reindex(unmatched.index)).dropna()
+        for file, part in share[share > UNMATCHED_SHARE].items():
+            if options.roster is None:
+                fix = "give --candidates roster.csv to tie its rows to candidates"
+            elif item.source in MAIL_SOURCES and not options.employer_domains:
+                fix = "give --employer-domain to recognise the employer's mail"
+            else:
+                fix = ("check that --candidates lists these people's addresses and numbers "
+                       "(and --default-region for numbers without a country code)")
+            messages.append(f"{file}: {int(unmatched[file])} of {int(read[file])} contacts ({part:.0%}) match no "
+                            f"candidate; {fix}")
+    return messages
+
+
 def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
@@ -248,6 +279,10 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
         _refuse_an_empty_interview_list(loaded, stack_rejects(*[a.rejects for a in adapted]), paths)
     else:
+        for message in unmatched_files(adapted, options):
+            if strict:
+                raise FollowupError(message)
+            warnings.warn(message, InputWarning, stacklevel=2)
         adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)
     return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)

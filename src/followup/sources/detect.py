@@ -10,6 +10,7 @@ import pandas as pd
 from ..readers import canonical_columns
 from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
 from . import greenhouse, lever, more, ringcentral, twilio
+from .mapping import PAGE_KEYS
 from .records import load_documents, records_under
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
@@ -30,17 +31,20 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     if suffix == ".eml":
         return "eml"
     if suffix in JSON_SUFFIXES and path.exists():
-        return _json_source(path) or native
+        return _json_source(path, mapping) or native
     if suffix in TABLE_SUFFIXES:
         return _table_source(path, mapping) or native
     return _mail_source(path) or native
 
 
-def _json_source(path: Path) -> str | None:
+def _json_source(path: Path, mapping=None) -> str | None:
     try:
         documents = load_documents(path)
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
+    # A --map given applies to the JSON files whose records have its columns.
+    if mapping is not None and _fits(records_under(documents, PAGE_KEYS)[:SAMPLE], mapping):
+        return "map"
     flat = documents[0] if len(documents) == 1 and isinstance(documents[0], list) else documents
     if any(greenhouse.is_feed(d) for d in flat[:SAMPLE]):
         return "greenhouse"
@@ -56,6 +60,13 @@ def _json_source(path: Path) -> str | None:
         if records and any(test(r) for r in records):
             return name
     return None
+
+
+def _fits(records: list[dict], mapping) -> bool:
+    if not records:
+        return False
+    keys = set(pd.json_normalize(records).columns)
+    return mapping.required_columns() <= keys
 
 
 def headers_of(path: Path) -> list[str]:
