@@ -29,7 +29,7 @@ def export_folder(tmp_path: Path) -> Path:
     shutil.copy(DATA / "eml" / "cara-thanks.eml", folder / "Mail" / "CARA-THANKS.EML")  # Windows copy
     shutil.copy(DATA / "mailbox.mbox", folder / "Mail" / "Inbox")                        # Thunderbird
     (folder / "Mail" / "Inbox.msf").write_bytes(b"// <!-- <mdb:mork:z v=\"1.4\"/> -->")
-    (folder / "Mail" / "reply.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    (folder / "Mail" / "archive.pst").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
     (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     return folder
@@ -44,8 +44,8 @@ def test_a_folder_reads_every_supported_file_and_lists_the_others(tmp_path):
     assert files["calls.csv"]["rows_read"] == 3 and files["twilio.json"]["rows_read"] == 5
     assert files["CARA-THANKS.EML"]["rows_used"] == 1 and files["Inbox"]["rows_read"] == 8
     listed = {Path(r["source_file"]).name: r["reason"] for r in document["rejects"] if r["column"] == "(file)"}
-    assert set(listed) == {"reply.msg", "notes.pdf", "Inbox.msf", ".DS_Store"}
-    assert listed["reply.msg"].startswith("not read: file type '.msg'")
+    assert set(listed) == {"archive.pst", "notes.pdf", "Inbox.msf", ".DS_Store"}
+    assert listed["archive.pst"].startswith("not read: file type '.pst'")
     assert listed["Inbox.msf"].startswith("not data")
     for name in listed:
         assert files[name]["rows_read"] == 1 and files[name]["rejected"] == 1
@@ -61,9 +61,9 @@ def test_strict_stops_at_a_file_it_cannot_read_but_not_at_index_files(tmp_path):
     shutil.copy(DATA / "eml" / "cara-thanks.eml", folder / "cara.eml")
     (folder / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     assert run("validate", folder, *ROUTING, "--strict").exit_code == 0
-    (folder / "reply.msg").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "archive.pst").write_bytes(b"\xd0\xcf\x11\xe0")
     result = run("validate", folder, *ROUTING, "--strict")
-    assert result.exit_code == 1 and "reply.msg" in result.output and "not read" in result.output
+    assert result.exit_code == 1 and "archive.pst" in result.output and "not read" in result.output
 
 
 def test_a_folder_of_csv_files_is_read_as_tables_not_mail(tmp_path):
@@ -78,11 +78,11 @@ def test_a_folder_of_csv_files_is_read_as_tables_not_mail(tmp_path):
 def test_a_folder_with_nothing_to_read_is_an_error(tmp_path):
     folder = tmp_path / "outlook"
     folder.mkdir()
-    (folder / "a.msg").write_bytes(b"\xd0\xcf\x11\xe0")
-    (folder / "b.msg").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "a.pst").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "b.pst").write_bytes(b"\xd0\xcf\x11\xe0")
     result = run("validate", folder, *ROUTING)
     assert result.exit_code == 1
-    assert result.output.strip() == f"error: {folder}: the folder holds no file the scorer reads (2 file(s): .msg)"
+    assert result.output.strip() == f"error: {folder}: the folder holds no file the scorer reads (2 file(s): .pst)"
 
 
 def test_a_folder_as_the_interview_list(tmp_path):

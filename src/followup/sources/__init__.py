@@ -41,6 +41,7 @@ from ..normalise import Normalised, normalise_events, normalise_interviews, rais
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
 from . import folders, greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from . import more
 from .calls import CALL_KEY, OUTCOME_RANK
 from .detect import detect
 from .records import Adapted, reject_rows, stack_rejects
@@ -53,10 +54,12 @@ EVENT_READERS = {
     "mbox": mailbox.read,
     "eml": mailbox.read,
     "map": mapping.read,
+    **more.EVENT_READERS,
 }
 INTERVIEW_READERS = {
     "greenhouse-interviews": greenhouse.read_interviews,
     "lever-interviews": lever.read_interviews,
+    **more.INTERVIEW_READERS,
 }
 SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
 # Rows that are not contacts at all are accounted for but do not stop a --strict run.

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..readers import canonical_columns
 from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
-from . import greenhouse, lever, ringcentral, twilio
+from . import greenhouse, lever, more, ringcentral, twilio
 from .mapping import PAGE_KEYS
 from .records import load_documents, records_under
 
@@ -40,6 +40,9 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     """The source name for ``path`` (see :data:`followup.sources.SOURCES`); the project's own
     format (``events``/``interviews``) when nothing vendor-specific is recognised."""
     native = "interviews" if role == "interviews" else "events"
+    found = more.detect(path, role)
+    if found:
+        return found
     suffix = path.suffix.lower()
     if suffix in (".mbox", ".mbx"):
         return "mbox"
