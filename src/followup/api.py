@@ -213,13 +213,15 @@ def score(
                                               loaded_interviews, strict)
 
     step("follow-up windows")
-    rounds = build_rounds(loaded_interviews.frame, moment, tz)
+    extras = output_extra_columns(loaded_interviews.frame)
+    # The list's own columns join the shortlist at the end, under their output names, so none
+    # can stand in for a column the scorer makes on the way (an interview list's "held").
+    rounds = build_rounds(loaded_interviews.frame.drop(columns=list(extras)), moment, tz)
     features = round_features(loaded_events.frame, rounds, rules, tz)
     step("scoring")
     scored = score_rounds(rounds, features, rules, tz)
     step("ranking")
     chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
-    extras = output_extra_columns(loaded_interviews.frame)
     chosen = with_extra_columns(chosen, loaded_interviews.frame, extras)
     carried = tuple(extras.values())
     group_column = grouping_column(group_by, carried) if group_by else None
