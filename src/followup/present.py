@@ -315,7 +315,7 @@ def _lay_out(sheet, frame: pd.DataFrame) -> None:
     for number, column in enumerate(frame.columns, start=1):
         values = sample[column]
         longest = (16 if pd.api.types.is_datetime64_any_dtype(values)
-                   else int(values.astype(str).str.len().max()) if len(values) else 0)
+                   else int(values.astype("string").fillna("").str.len().max()) if len(values) else 0)
         width = min(max(longest, len(str(column)) + 2, 6), MAX_COLUMN_WIDTH)
         sheet.column_dimensions[get_column_letter(number)].width = width + 1
 
@@ -371,11 +371,14 @@ def _compact_widths(frame: pd.DataFrame, console_width: int, all_rounds: bool, l
     """Widths that keep each row on one line of the console: the short columns as they need,
     the reason (and the model's factors) sharing what is left, never under
     ``COMPACT_REASON_WIDTH`` (a narrower console wraps rather than hiding the reason)."""
-    names = frame["candidate_id"].astype(str).str.len() + frame["name"].fillna("").astype(str).str.len() + 1
+    shown = frame["candidate_id"].astype(str) + " " + frame["name"].astype("string").fillna("")
+    # A control character is shown as a four-character escape (``\x1b``) by _cell.
+    names = shown.str.len() + 3 * shown.str.count(CONTROL_CHARACTERS.pattern)
     ranks = frame["rank"].dropna()
     widths = {"#": max(len(str(int(ranks.max()))) if len(ranks) else 1, 1),
               **({"Round": 5} if all_rounds else {}),
-              "Candidate": int(min(max(names.max() if len(frame) else 9, 9), COMPACT_NAME_WIDTH)),
+              "Candidate": int(min(max(names.max() if len(frame) else 9, 9),
+                                   max(COMPACT_NAME_WIDTH, console_width // 4))),
               "Status": 8, "Score": 5, "Grade": 5, "Flags": COMPACT_FLAGS_WIDTH,
               **({"P(adv)": 6} if learned else {})}
     flexible = ["Reason", *(["Top factors"] if learned else [])]
