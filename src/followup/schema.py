@@ -155,3 +155,27 @@ AUTOMATIC_KINDS = (
     "bulk",               # Precedence: bulk / junk / list (newsletters, list traffic)
 )
 AUTOMATIC_COLUMN = "automatic"
+
+# Output vocabulary of the shortlist (what present.py and the report read as columns).
+# ``grade_capped``: the flags lowered the grade below what the score alone earns (scoring.grade).
+GRADE_CAPPED = "grade_capped"
+# ``group``: the value of the ``--group-by`` column; ranks are then counted within each group.
+GROUP = "group"
+# Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
+# that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).
+WITH_FLAGS = "with_flags"
+
+
+def extra_column_name(header: str) -> str:
+    """How an interview list's own column (``Job Title``, ``ATS Link``) is named in the outputs:
+    folded to ``job_title``, ``ats_link`` so it is a stable key in JSON, Parquet and --group-by.
+
+    >>> extra_column_name(" Requisition ID ")
+    'requisition_id'
+    """
+    return fold(header).replace(" ", "_")
+
+
+# Extra interview columns holding a person's name: pseudonymised like ``name`` under --redact.
+PERSON_EXTRA_COLUMNS = ("recruiter", "hiring_manager", "coordinator", "sourcer", "recruiter_name",
+                        "hiring_manager_name", "owner")
