@@ -51,7 +51,7 @@ def of(loaded, candidate):
     ("twilio_console.csv", "twilio"), ("mailbox.mbox", "mbox"),
     ("eml/cara-thanks.eml", "eml"), ("../../../sample_data/events.csv", "events"),
     # Not (yet) read by a vendor adapter: never taken for another vendor.
-    ("refused/aircall_calls_page.json", "events"), ("refused/graph_messages_page.json", "events"),
+    ("refused/aircall_calls_page.json", "aircall"), ("refused/graph_messages_page.json", "graph"),
     ("dialpad_calls.jsonl", "events"),
 ])
 def test_files_are_recognised_from_their_content(name, source):
