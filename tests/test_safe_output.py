@@ -219,7 +219,7 @@ def test_no_progress_when_stderr_is_piped():
                          text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0
     assert run.stderr.strip().splitlines() == [line for line in run.stderr.strip().splitlines()
-                                               if line.startswith("32 candidates as of")]
+                                               if line.startswith("32 candidates: 19 ok")]
 
 
 def test_progress_names_each_stage_in_order():

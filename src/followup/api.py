@@ -24,7 +24,7 @@ from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
+from .schema import EVENT_COLUMN_ALIASES, GRADE_CAPPED, GROUP, INTERVIEW_COLUMN_ALIASES, WITH_FLAGS, fold
 from .scoring import score_rounds
 from .timeparse import time_formats, using_time_formats
 
@@ -35,7 +35,7 @@ PathLike = Union[str, Path]
 Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
 
 CANDIDATE_COLUMNS = [
-    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade",
+    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED,
     "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
     "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
     "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
@@ -135,17 +135,33 @@ class ScoreResult:
     tz: str
     policy: Policy
     counts_by_file: pd.DataFrame = field(default_factory=pd.DataFrame)
+    all_rounds: bool = False
+    group_by: str | None = None
+    extra_columns: tuple[str, ...] = ()
+
+    @property
+    def with_flags(self) -> pd.DataFrame:
+        """The rows carrying at least one flag, whatever their status (a pending candidate with
+        three hang-ups on day 1 is one): what ``followup flags`` lists."""
+        return self.candidates[self.candidates["flags"] != ""]
 
     @property
     def flagged(self) -> pd.DataFrame:
-        """Candidates carrying at least one flag (whatever their status)."""
-        return self.candidates[self.candidates["flags"] != ""]
+        """The same rows as :attr:`with_flags` (the older name, kept for existing scripts); the
+        *status* ``flagged`` is narrower: a scored row with a flag."""
+        return self.with_flags
 
     def summary(self) -> dict:
-        """Counts of candidates by status, for footers and logs."""
-        by_status = self.candidates["status"].value_counts()
-        return {"candidates": int(len(self.candidates)),
-                **{status: int(by_status.get(status, 0)) for status in ("ok", "flagged", "pending", "upcoming")}}
+        """Counts for footers and logs: candidates (and, with ``all_rounds``, rounds), the rows
+        of each status, and the rows with flags whatever their status."""
+        frame = self.candidates
+        by_status = frame["status"].value_counts()
+        counted = {"candidates": int(frame["candidate_id"].nunique())}
+        if self.all_rounds:
+            counted["rounds"] = int(len(frame))
+        return {**counted,
+                **{status: int(by_status.get(status, 0)) for status in ("ok", "flagged", "pending", "upcoming")},
+                WITH_FLAGS: int((frame["flags"] != "").sum())}
 
 
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
@@ -170,6 +186,7 @@ def score(
     model=None,
     sources: "SourceOptions | None" = None,
     progress: "Callable[[str], None] | None" = None,
+    group_by: str | None = None,
     time_format=None,
     workers: "int | str" = 1,
     scheduler: "str | None" = None,
@@ -191,17 +208,21 @@ def score(
     ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
     (a ``distributed.Client``) score partitions of candidates in parallel, with the same result
     (see :mod:`followup.partitioned`; inputs must then be paths the workers can read).
+    The interview list's own columns (job, requisition, recruiter, …) are carried onto every
+    row; ``group_by`` names one of them (or ``decision``) to rank within each of its values,
+    with a ``group`` column (see :func:`rank`).
     """
     if time_format is not None:
         with using_time_formats(time_formats(time_format)):
-            return score(events, interviews, policy, as_of, tz, strict, all_rounds, model, sources,
-                         progress, None, workers, scheduler, client)
+            return score(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
+                         all_rounds=all_rounds, model=model, sources=sources, progress=progress,
+                         group_by=group_by, workers=workers, scheduler=scheduler, client=client)
     if workers not in (1, "1") or scheduler is not None or client is not None:
         from .partitioned import score_partitioned
 
         return score_partitioned(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
                                  all_rounds=all_rounds, model=model, sources=sources, progress=progress,
-                                 workers=workers, scheduler=scheduler, client=client)
+                                 group_by=group_by, workers=workers, scheduler=scheduler, client=client)
     step = progress or (lambda stage: None)
     tz = check_timezone(tz)
     rules = load_policy(policy)
@@ -213,13 +234,19 @@ def score(
                                               loaded_interviews, strict)
 
     step("follow-up windows")
-    rounds = build_rounds(loaded_interviews.frame, moment, tz)
+    extras = output_extra_columns(loaded_interviews.frame)
+    # The list's own columns join the shortlist at the end, under their output names, so none
+    # can stand in for a column the scorer makes on the way (an interview list's "held").
+    rounds = build_rounds(loaded_interviews.frame.drop(columns=list(extras)), moment, tz)
     features = round_features(loaded_events.frame, rounds, rules, tz)
     step("scoring")
     scored = score_rounds(rounds, features, rules, tz)
     step("ranking")
     chosen = scored if all_rounds else scored[scored["is_shortlist_round"]]
-    candidates = rank(chosen)
+    chosen = with_extra_columns(chosen, loaded_interviews.frame, extras)
+    carried = tuple(extras.values())
+    group_column = grouping_column(group_by, carried) if group_by else None
+    candidates = rank(chosen, group_by=group_column, extra_columns=carried)
     if model is not None:  # scikit-learn and skops are imported only when a model is used
         from .learning import load_model
 
@@ -232,32 +259,100 @@ def score(
         candidates=candidates, rounds=scored, events=loaded_events.frame,
         interviews=loaded_interviews.frame, rejects=rejects, counts=counts, as_of=moment, tz=tz,
         policy=rules, counts_by_file=counts_by_file(loaded_events, loaded_interviews),
+        all_rounds=all_rounds, group_by=group_column, extra_columns=carried,
     )
 
 
-def rank(scored: pd.DataFrame) -> pd.DataFrame:
+def output_extra_columns(interviews: pd.DataFrame) -> dict[str, str]:
+    """The interview list's own columns and their names in the outputs: as normalised
+    (``job_title``), or ``interview_<name>`` where that would clash with a shortlist column
+    (an interview list's own ``score`` or ``rank`` must not pass for ours)."""
+    from .normalise import interview_extra_columns
+
+    return {column: f"interview_{column}" if column in CANDIDATE_COLUMNS or column == GROUP else column
+            for column in interview_extra_columns(interviews)}
+
+
+def with_extra_columns(rounds: pd.DataFrame, interviews: pd.DataFrame, extras: dict[str, str]) -> pd.DataFrame:
+    """``rounds`` with the interview list's own columns joined on by round (candidate and
+    interview time: one interview row each, duplicates having been set aside)."""
+    if not extras:
+        return rounds
+    own = interviews[["candidate_id", "interview_at", *extras]].rename(columns=extras)
+    own = own.assign(interview_at=pd.to_datetime(own["interview_at"], utc=True).astype(rounds["interview_at"].dtype))
+    joined = rounds.merge(own, on=["candidate_id", "interview_at"], how="left", validate="many_to_one")
+    joined.index = rounds.index
+    return joined
+
+
+def grouping_column(group_by: str, extra_columns: tuple[str, ...]) -> str:
+    """The column ``--group-by`` names, matched like headers (``Job Title`` is ``job_title``);
+    a one-line error listing the choices when there is none."""
+    choices = [*extra_columns, "decision", "status"]
+    wanted = fold(group_by).replace(" ", "_")
+    for column in choices:
+        if fold(column).replace(" ", "_") in (wanted, f"interview_{wanted}"):
+            return column
+    raise FollowupError(f"cannot group by {group_by!r}: the interview list has no such column "
+                        f"(choices: {', '.join(choices)})")
+
+
+def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Best first: by grade (so a capped, flagged candidate never outranks a clean one of a
-    better grade), then score; pending and upcoming candidates last; ties by id.
+    better grade), then score; pending and upcoming candidates last, without a rank.
+
+    Equal grade and score share a rank, counted the way sports tables do ("1, 1, 3"): fourteen
+    perfect 100.0s are all rank 1 and the next is 15. Within a tie rows are listed by id, which
+    decides nothing. With ``group_by`` every value of that column is a list of its own, ranked
+    from 1, shown in sorted order (rows without a value last) with the value in ``group``.
 
     ``candidate_code`` (from :func:`~followup.features.build_rounds`) numbers the ids in sorted
     order, so the tie-break is an integer sort rather than a million-string one.
     """
     score = scored["score"].to_numpy(dtype=float)
     grade = pd.Categorical(scored["grade"].astype(object), categories=["A", "B", "C", "D"]).codes.astype(np.int64)
+    grade = np.where(grade < 0, 4, grade)
+    if group_by is None:
+        group = np.zeros(len(scored), dtype=np.int64)
+    else:
+        group, _ = pd.factorize(scored[group_by].astype("string"), sort=True, use_na_sentinel=True)
+        group = np.where(group < 0, group.max(initial=-1) + 1, group)
+    unscored = np.isnan(score)
     order = np.lexsort((
         scored["round_number"].to_numpy(),
         scored["candidate_code"].to_numpy(),
         -np.nan_to_num(score, nan=-1.0),
-        np.where(grade < 0, 4, grade),
+        grade,
         (scored["status"] == "upcoming").to_numpy(),
-        np.isnan(score),
+        unscored,
+        group,
     ))
+    columns = [*([GROUP] if group_by else []), *CANDIDATE_COLUMNS, *extra_columns]
     # Only the output columns are reordered: the rounds carry as many again for explanations.
-    ordered = scored.reindex(columns=CANDIDATE_COLUMNS).iloc[order].reset_index(drop=True)
-    ranks = pd.array(np.arange(1, len(order) + 1), dtype="Int64")
-    ranks[np.isnan(score[order])] = pd.NA
-    ordered["rank"] = ranks
+    ordered = scored.reindex(columns=columns).iloc[order].reset_index(drop=True)
+    if group_by:
+        ordered[GROUP] = scored[group_by].to_numpy()[order]
+    ordered["rank"] = competition_ranks(group[order], grade[order], score[order])
     return ordered
+
+
+def competition_ranks(group: np.ndarray, grade: np.ndarray, score: np.ndarray) -> pd.array:
+    """Ranks of rows already sorted best first within each group: equal (grade, score) share
+    the rank of the first of them, the next rank skips the tied places; unscored rows none.
+
+    >>> competition_ranks(np.array([0, 0, 0, 0, 1]), np.array([0, 0, 0, 1, 0]),
+    ...                   np.array([100.0, 100.0, 90.0, 95.0, 80.0])).tolist()
+    [1, 1, 3, 4, 1]
+    """
+    n = len(score)
+    positions = np.arange(n)
+    new_group = np.r_[True, group[1:] != group[:-1]] if n else np.zeros(0, bool)
+    new_key = new_group | np.r_[True, (grade[1:] != grade[:-1]) | (score[1:] != score[:-1])] if n else new_group
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0)) if n else positions
+    key_start = np.maximum.accumulate(np.where(new_key, positions, 0)) if n else positions
+    ranks = pd.array(key_start - group_start + 1, dtype="Int64")
+    ranks[np.isnan(score)] = pd.NA
+    return ranks
 
 
 def counts_by_file(*tables: Normalised) -> pd.DataFrame:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import click
 
 from . import api, present
-from .errors import FollowupError
+from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
@@ -28,7 +29,13 @@ class FollowupGroup(click.Group):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("always", InputWarning)
+                shown = warnings.showwarning
+                warnings.showwarning = lambda message, category, *rest, **kw: (
+                    click.echo(f"warning: {message}", err=True) if issubclass(category, InputWarning)
+                    else shown(message, category, *rest, **kw))
+                return super().invoke(ctx)
         except FollowupError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
@@ -71,10 +78,10 @@ def input_options(command):
     """The inputs and the rules to score them by: shared by every command that scores."""
     options = [
         click.argument("events", nargs=-1, required=True, type=click.Path()),
-        click.option("--interviews", "-i", required=True, type=click.Path(dir_okay=False),
+        click.option("--interviews", "-i", required=True, type=click.Path(),
                      help="Interview list: candidate_id, interview_at (+ name, interview_end, "
                           "interviewers, decision, decision_at, decision_due), or a Greenhouse "
-                          "scheduled_interviews / Lever interviews dump."),
+                          "scheduled_interviews / Lever interviews dump, or a folder of them."),
         click.option("--as-of", "as_of", metavar="TIME",
                      help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
                           "Default: now. Batch jobs should pass it."),
@@ -232,6 +239,19 @@ def _redactor():
         raise click.UsageError(str(exc)) from None
 
 
+LAYOUT_KEY = "followup.layout"
+
+
+def _remember_layout(ctx, param, value):
+    ctx.meta.setdefault(LAYOUT_KEY, {})[param.name] = value
+    return value
+
+
+def _layout(name):
+    """A layout option (``--group-by``, ``--wide``) kept in the click context like the source options."""
+    return click.get_current_context().meta.get(LAYOUT_KEY, {}).get(name)
+
+
 def scoring_options(command):
     """Options shared by ``score`` and ``flags``."""
     options = [
@@ -246,6 +266,11 @@ def scoring_options(command):
                           "(.csv or .json)."),
         click.option("--all-rounds", is_flag=True,
                      help="One row per interview round instead of the latest round per candidate."),
+        click.option("--group-by", "group_by", metavar="COLUMN", expose_value=False, callback=_remember_layout,
+                     help="One ranked list per value of this interview-list column (e.g. job): a "
+                          "table each, a sheet each in Excel, a group column in CSV/JSON."),
+        click.option("--wide", is_flag=True, expose_value=False, callback=_remember_layout,
+                     help="Table: every column at full width, reasons not shortened."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No summary line and no progress display on stderr."),
         redact_options,
@@ -265,7 +290,8 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
         result = api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
                            strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
-                           progress=step, workers=workers, scheduler=scheduler)
+                           progress=step, group_by=_layout("group_by"), workers=workers,
+                           scheduler=scheduler)
     return redactor.result(result) if redactor else result
 
 
@@ -282,19 +308,24 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
     elif fmt == "table":
         from rich.console import Console
 
-        present.render_table(result, Console(width=None if is_terminal else 200), frame, title)
+        present.render_table(result, Console(width=None if is_terminal else 200), frame, title,
+                             wide=bool(_layout("wide")))
     elif fmt in ("parquet", "xlsx"):
         raise FollowupError(f"--format {fmt} is binary: give --output FILE")
     elif fmt == "json":
         import json
 
         click.echo(json.dumps(present.json_document(result, frame), indent=2, ensure_ascii=False))
+    elif fmt == "jsonl":
+        for chunk in present.jsonl_chunks(result, frame):
+            click.echo(chunk, nl=False)
     else:
         click.echo(present.spreadsheet_safe(present.tabular(result, frame)).to_csv(index=False), nl=False)
     if not quiet and (output or fmt != "table"):
         counts = result.counts
         where = f" → {output}" if output else ""
-        click.echo(f"{len(frame)} candidates as of {result.as_of.isoformat()} (policy "
+        shown = f"{len(frame)} rows of " if len(frame) != len(result.candidates) else ""
+        click.echo(f"{shown}{present.status_counts(result)}; as of {result.as_of.tz_convert(result.tz).isoformat()} (policy "
                    f"{result.policy.label}); rows read {counts['rows_read']}, used "
                    f"{counts['rows_used']}, duplicates {counts['duplicates']}, rejected "
                    f"{counts['rejected']}{where}", err=True)
@@ -331,20 +362,27 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
 @main.command(context_settings=CONTEXT)
 @scoring_options
 @click.option("--fail-on-flag", is_flag=True,
-              help=f"Exit with code {EXIT_FLAGGED} when any candidate is flagged (for scheduled jobs).")
+              help=f"Exit with code {EXIT_FLAGGED} when any candidate carries a flag, whatever its "
+                   "status (for scheduled jobs).")
 @model_option
 def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
           workers, scheduler, fail_on_flag, model):
-    """Only the flagged candidates: who made no contact, went silent or pestered?
+    """Only the candidates with flags: who made no contact, went silent or pestered?
 
-    Same inputs and options as `score` (including --model). Flags: NO_CONTACT,
-    EXCESSIVE_HANGUPS, TOO_FREQUENT, WENT_SILENT.
+    Every row carrying a flag, whatever its status: the `flagged` ones (scored, with a flag)
+    and any `pending` one already showing, say, three hang-ups on day 1. Same inputs and options
+    as `score` (including --model). Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
+    WENT_SILENT.
     """
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
-    flagged = result.flagged
-    _emit(result, flagged, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
-          title=f"Flagged candidates — {len(flagged)} of {len(result.candidates)}")
-    if fail_on_flag and len(flagged):
+    with_flags = result.with_flags
+    by_status = with_flags["status"].astype(str).value_counts()
+    statuses = ", ".join(f"{count} {status}" for status, count in by_status.items())
+    unit = "rounds" if all_rounds else "candidates"
+    _emit(result, with_flags, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
+          title=f"With flags — {len(with_flags)} of {len(result.candidates)} {unit}"
+                + (f" ({statuses})" if statuses else ""))
+    if fail_on_flag and len(with_flags):
         sys.exit(EXIT_FLAGGED)
 
 
@@ -362,7 +400,9 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     and the arithmetic behind it, the flags, and what the playbook expected that did not
     happen ("no follow-up in week 4 of the cadence").
 
-    Same inputs and options as `score`. An unknown CANDIDATE_ID is an error (exit 1).
+    CANDIDATE_ID is the id in any case (c007) or the candidate's name ("Gloria Stanton"). Same
+    inputs and options as `score`. An unknown one is an error (exit 1) suggesting the closest
+    ids and names; a name several candidates share lists them.
 
     \b
     Example:
@@ -378,7 +418,11 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
 
         # An id that is itself an e-mail address or phone number is a pseudonym in the redacted
         # result; the user names the candidate as the files do.
-        candidate_id = redactor.identifiers(pd.Series([candidate_id])).iloc[0]
+        # A name is looked up by its pseudonym, as the redacted result holds it.
+        as_id = redactor.identifiers(pd.Series([candidate_id])).iloc[0]
+        as_name = redactor.pseudonym(candidate_id, "name")
+        candidate_id = as_id if (result.rounds["candidate_id"].astype(str).str.casefold() == as_id.casefold()).any() \
+            else as_name
     card = explain(result, candidate_id)
     text = card.model_dump_json(indent=2) + "\n" if fmt == "json" else card.text()
     if output:
@@ -415,7 +459,7 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 
 @main.command(context_settings=CONTEXT)
 @click.argument("events", nargs=-1, required=True, type=click.Path())
-@click.option("--interviews", "-i", type=click.Path(dir_okay=False),
+@click.option("--interviews", "-i", type=click.Path(),
               help="Also check the interview list, and reject events of candidates not in it.")
 @source_options
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",

@@ -29,3 +29,8 @@ class InvalidRowError(FollowupError):
 
 class PolicyError(FollowupError):
     """A policy that does not exist or does not validate."""
+
+
+class InputWarning(UserWarning):
+    """Something about the inputs a user must hear of though the run goes on (the CLI prints it
+    as one ``warning:`` line on stderr; ``--strict`` turns it into an error)."""

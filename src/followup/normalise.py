@@ -35,6 +35,7 @@ from .schema import (
     OUTCOMES,
     REQUIRED_EVENT_COLUMNS,
     REQUIRED_INTERVIEW_COLUMNS,
+    extra_column_name,
     fold,
 )
 from .readers import reject_unsplit_records
@@ -459,6 +460,16 @@ def _repeats(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     return firsts[repeat]
 
 
+INTERVIEW_TIME_COLUMNS = ("interview_at", "interview_end", "decision_at", "decision_due")
+
+
+def interview_extra_columns(frame: pd.DataFrame) -> list[str]:
+    """The interview list's own columns beyond the vocabulary (job, requisition, department,
+    recruiter, an ATS link, …): kept as text and carried to every output (docs/scoring.md)."""
+    made = {*INTERVIEW_COLUMNS, "source_file", "source_row", *(f"{c}_raw" for c in INTERVIEW_TIME_COLUMNS)}
+    return [column for column in frame.columns if column not in made and extra_column_name(str(column))]
+
+
 def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool = False) -> Normalised:
     """Validate and normalise interview rows.
 
@@ -512,7 +523,9 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
                          "duplicate of row " + pd.Series(firsts.reindex(origin).to_numpy()).astype(str).to_numpy())
         state = Normalised(frame[~repeated], pd.concat([state.rejects, report], ignore_index=True),
                            state.rows_read)
-    frame = state.frame[[*INTERVIEW_COLUMNS, "source_file", "source_row"]].sort_values(
+    extras = interview_extra_columns(state.frame)
+    frame = state.frame[[*INTERVIEW_COLUMNS, *extras, "source_file", "source_row"]].rename(
+        columns={column: extra_column_name(column) for column in extras}).sort_values(
         ["candidate_id", "interview_at"], kind="stable")
     frame["candidate_id"] = frame["candidate_id"].astype(object)
     return Normalised(frame.reset_index(drop=True),

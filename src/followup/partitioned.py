@@ -63,7 +63,7 @@ EVENTS_PER_PARTITION = 1_500_000
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
                       all_rounds=False, model=None, sources=None, progress=None, workers=1,
-                      scheduler=None, client=None, partitions=None, keep_events=True):
+                      scheduler=None, client=None, partitions=None, keep_events=True, group_by=None):
     """:func:`followup.api.score` on partitions of candidates (see the module docs).
 
     ``events``/``interviews`` are paths (or fsspec URLs) the workers can read. ``workers`` is
@@ -90,7 +90,8 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
         parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
                      keep_events or model is not None, step)
     step("ranking")
-    return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules)
+    return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules,
+                    group_by)
 
 
 def _paths(source, role) -> list[str]:
@@ -318,7 +319,7 @@ def _find_repeats(part: int, count: int, *buckets):
 
 def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_lists):
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
-    from .api import reject_unknown_candidates
+    from .api import output_extra_columns, reject_unknown_candidates
     from .features import build_rounds, round_features
     from .scoring import score_rounds
 
@@ -339,7 +340,8 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
         events = Normalised(frame[~copy].reset_index(drop=True),
                             pd.concat([events.rejects, report], ignore_index=True), events.rows_read)
     events = reject_unknown_candidates(events, interviews, strict=False)
-    rounds = build_rounds(interviews.frame, moment, tz)
+    # The list's own columns join the shortlist at the end (api.with_extra_columns), as in one process.
+    rounds = build_rounds(interviews.frame.drop(columns=list(output_extra_columns(interviews.frame))), moment, tz)
     scored = score_rounds(rounds, round_features(events.frame, rounds, rules, tz), rules, tz)
     return {
         "rounds": scored,
@@ -400,8 +402,8 @@ def _raise_failed(value):
 
 # ---------------------------------------------------------------- combining
 
-def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules):
-    from .api import ScoreResult, counts_by_file, rank
+def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules, group_by):
+    from .api import ScoreResult, counts_by_file, grouping_column, output_extra_columns, rank, with_extra_columns
 
     interview_rejects = _stack([p["interview_rejects"] for p in parts])
     event_rejects = _stack([p["event_rejects"] for p in parts])
@@ -412,13 +414,17 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         raise_first_rejected(event_rejects)
     rounds = _stack_frames([p["rounds"] for p in parts])
     rounds = _global_candidate_order(rounds)
-    chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
-    candidates = rank(chosen)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
     orphans = event_rejects[event_rejects["reason"] == "candidate has no interview in the interview list"]
     events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order, orphans)
     interviews = _stack_frames([p["interviews"] for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
+    extras = output_extra_columns(interviews)
+    chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
+    chosen = with_extra_columns(chosen, interviews, extras)
+    carried = tuple(extras.values())
+    group_column = grouping_column(group_by, carried) if group_by else None
+    candidates = rank(chosen, group_by=group_column, extra_columns=carried)
     if model is not None:
         from .learning import load_model
 
@@ -430,7 +436,8 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
     counts = {key: event_table.counts[key] + interview_table.counts[key] for key in COUNT_KEYS}
     return ScoreResult(candidates=candidates, rounds=rounds, events=events, interviews=interviews,
                        rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,
-                       counts_by_file=counts_by_file(event_table, interview_table))
+                       counts_by_file=counts_by_file(event_table, interview_table),
+                       all_rounds=all_rounds, group_by=group_column, extra_columns=carried)
 
 
 def _stack(rejects: list[pd.DataFrame]) -> pd.DataFrame:

@@ -15,17 +15,20 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
 from .api import ScoreResult
 from .errors import FollowupError
-from .timeparse import iso_utc_text
+from .schema import GRADE_CAPPED, GROUP, WITH_FLAGS
+from .scoring import FLAGS
 
-FORMATS = ("table", "csv", "json", "parquet", "xlsx")
-EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet",
-                     ".xlsx": "xlsx", ".txt": "table"}
+FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
+EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                     ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".txt": "table"}
 TIME_COLUMNS = ("interview_at", "first_contact_at", "last_contact_at", "anchor", "window_end",
                 "decision_at", "decision_due")
 FLAG_STYLES = {"NO_CONTACT": "bold white on red", "EXCESSIVE_HANGUPS": "bold white on dark_orange3",
@@ -46,6 +49,7 @@ class CandidateRecord(BaseModel):
     status: str
     score: float | None
     grade: str | None
+    grade_capped: bool = False
     speed: float | None
     persistence: float | None
     restraint: float | None
@@ -82,38 +86,73 @@ def provenance(result: ScoreResult) -> dict:
 def tabular(result: ScoreResult, frame: pd.DataFrame | None = None, times_as_text: bool = True) -> pd.DataFrame:
     """The candidates frame for files, with the as-of and the policy on every row.
 
-    Times become ISO 8601 text (``…Z``) for CSV and JSON; Parquet keeps real UTC timestamps
-    and Excel, which has no time zones, gets them as UTC wall-clock times.
+    Times are in the reader's zone, ``--tz``: for CSV and JSON ISO 8601 text with its offset
+    (``2026-03-03T10:00:00-05:00``; ``…Z`` under the default UTC), an exact instant that reads
+    as local time; with ``times_as_text=False`` (Parquet) real timestamps carrying the zone.
     """
     # Columns are replaced, never changed in place, so a shallow copy keeps the result intact.
     frame = (result.candidates if frame is None else frame).copy(deep=False)
     for column in TIME_COLUMNS:
         if column in frame:
-            times = pd.to_datetime(frame[column], utc=True)
-            frame[column] = (_iso(times) if times_as_text else times)
+            times = pd.to_datetime(frame[column], utc=True).dt.tz_convert(result.tz)
+            frame[column] = local_iso(times) if times_as_text else times
     frame["status"] = frame["status"].astype(str)
-    frame["as_of"] = result.as_of.isoformat()
+    frame["as_of"] = local_iso(pd.Series([result.as_of]).dt.tz_convert(result.tz)).iloc[0]
     frame["policy"] = result.policy.label
     return frame
 
 
-def _iso(times: pd.Series) -> pd.Series:
-    text = iso_utc_text(pa.array(times, type=pa.timestamp("ns", tz="UTC")))
-    return pd.Series(text.to_numpy(zero_copy_only=False), index=times.index, dtype=object)
+def local_iso(times: pd.Series) -> pd.Series:
+    """ISO 8601 text of zone-aware times in their own zone, to the second, with the offset
+    (``Z`` for UTC); missing stays missing. Vectorised: the wall-clock text comes from Arrow,
+    and the offset text is made once per distinct offset (a zone has two or three)."""
+    wall = times.dt.tz_localize(None)
+    utc = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    offset_minutes = ((wall - utc) / pd.Timedelta(minutes=1)).round()
+    codes, distinct = pd.factorize(offset_minutes)
+    texts = np.array([_offset_text(minutes, str(times.dt.tz)) for minutes in distinct] + [""], dtype=object)
+    text = pc.cast(pa.array(wall, type=pa.timestamp("s")), pa.string())
+    iso = pc.replace_substring(text, " ", "T", max_replacements=1)
+    joined = pc.binary_join_element_wise(iso, pa.array(texts[codes], type=pa.string()), "")
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=times.index, dtype=object)
+
+
+def _offset_text(minutes: float, zone: str) -> str:
+    if minutes == 0 and zone == "UTC":
+        return "Z"
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(int(abs(minutes)), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
 
 
 def json_document(result: ScoreResult, frame: pd.DataFrame | None = None) -> dict:
     """The JSON output: ``{"as_of", "tz", "policy", "counts", "summary", "candidates": [...]}``
     with ``flags``, ``reasons`` and ``channels`` as lists."""
-    table = tabular(result, frame).drop(columns=["as_of", "policy"])
+    return {**provenance(result), "counts": result.counts, "summary": result.summary(),
+            "candidates": json.loads(_json_records(result, frame, drop=("as_of", "policy")))}
+
+
+def _json_records(result: ScoreResult, frame: pd.DataFrame | None, drop=(), lines: bool = False) -> str:
+    table = tabular(result, frame).drop(columns=list(drop))
     for column in ("flags", "channels"):
         table[column] = _split(table[column], ";" if column == "flags" else ",")
     table["reasons"] = _split(table["reasons"], "; ")
     if "top_factors" in table:  # added by a learned model (followup score --model)
         table["top_factors"] = _split(table["top_factors"], "; ")
-    records = json.loads(table.to_json(orient="records", date_format="iso"))
-    return {**provenance(result), "counts": result.counts, "summary": result.summary(),
-            "candidates": records}
+    return table.to_json(orient="records", date_format="iso", lines=lines, force_ascii=False)
+
+
+JSONL_CHUNK_ROWS = 5_000
+
+
+def jsonl_chunks(result: ScoreResult, frame: pd.DataFrame | None = None):
+    """JSON Lines for batch jobs: one object per row (the JSON format's ``candidates`` items,
+    each with ``as_of``, ``tz`` and ``policy`` like a CSV row), produced a few thousand rows at
+    a time, so memory stays that of the result, not of one document holding every row."""
+    frame = result.candidates if frame is None else frame
+    for start in range(0, len(frame), JSONL_CHUNK_ROWS):  # chunks of rows, each vectorised
+        text = _json_records(result, frame.iloc[start:start + JSONL_CHUNK_ROWS].assign(tz=result.tz), lines=True)
+        yield text if text.endswith("\n") else text + "\n"
 
 
 def _split(text: pd.Series, separator: str) -> pd.Series:
@@ -195,23 +234,90 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
 
 
 def write_result(result: ScoreResult, fmt: str, path: Path, frame: pd.DataFrame | None = None) -> None:
-    """Write a result in a machine format (csv, json, parquet, xlsx) to ``path``."""
+    """Write a result in a machine format (csv, json, jsonl, parquet, xlsx) to ``path``."""
     if fmt == "json":
         path.write_text(json.dumps(json_document(result, frame), indent=2, ensure_ascii=False) + "\n",
                         encoding="utf-8")
+    elif fmt == "jsonl":
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.writelines(jsonl_chunks(result, frame))
     elif fmt == "table":
         from rich.console import Console
 
         with open(path, "w", encoding="utf-8") as handle:
-            render_table(result, Console(file=handle, width=200, no_color=True), frame)
+            render_table(result, Console(file=handle, width=200, no_color=True), frame, wide=True)
     elif fmt == "xlsx":
-        table = tabular(result, frame, times_as_text=False)
-        for column in TIME_COLUMNS:
-            if column in table:
-                table[column] = table[column].dt.tz_localize(None)
-        write_frame(table, path, fmt)
+        write_workbook(result, path, frame)
     else:
         write_frame(tabular(result, frame, times_as_text=fmt != "parquet"), path, fmt)
+
+
+SHEET_NAME = "Shortlist"
+EXCEL_DATE_FORMAT = "yyyy-mm-dd hh:mm"
+# Characters Excel refuses in a sheet name, and its length limit.
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LIMIT = 31
+
+
+def excel_sheet(result: ScoreResult, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shortlist as a spreadsheet reads it: times as real (zone-less) Excel dates in
+    ``--tz``, the zone in their header (``interview_at (America/New_York)``), and one TRUE/FALSE
+    column per flag code instead of the ``;``-joined ``flags`` text, so a filter picks them."""
+    table = tabular(result, frame, times_as_text=False)
+    zone = f" ({result.tz})"
+    for column in TIME_COLUMNS:
+        if column in table:
+            table[column] = table[column].dt.tz_localize(None)
+    table = table.rename(columns={column: column + zone for column in TIME_COLUMNS if column in table})
+    carried = table["flags"].fillna("").astype(str)
+    position = table.columns.get_loc("flags")
+    for offset, code in enumerate(FLAGS):  # four codes, each a whole-column test
+        table.insert(position + 1 + offset, code, carried.str.contains(rf"(?:^|;){code}(?:;|$)").astype(bool))
+    return table.drop(columns=["flags"])
+
+
+def write_workbook(result: ScoreResult, path: Path, frame: pd.DataFrame | None = None) -> None:
+    """Excel: one sheet ``Shortlist`` (or, with ``--group-by``, a sheet per group), each with a
+    frozen header row, an autofilter and column widths that fit, and a sheet ``About`` with the
+    as-of, the zone, the policy and the row accounting."""
+    table = spreadsheet_safe(excel_sheet(result, frame))
+    if GROUP in table:
+        sheets = {_sheet_name(value, i): part for i, (value, part) in
+                  enumerate(table.groupby(table[GROUP].fillna("(none)").astype(str), sort=False))}
+    else:
+        sheets = {SHEET_NAME: table}
+    summary = result.summary()
+    about = pd.DataFrame({"": ["as of", "time zone", "policy", *result.counts, *summary],
+                          "value": [result.as_of.tz_convert(result.tz).isoformat(), result.tz,
+                                    result.policy.label, *result.counts.values(), *summary.values()]})
+    with pd.ExcelWriter(path, engine="openpyxl", datetime_format=EXCEL_DATE_FORMAT) as writer:
+        for name, part in {**sheets, "About": about}.items():
+            part.to_excel(writer, sheet_name=name, index=False)
+            _lay_out(writer.sheets[name], part)
+
+
+def _sheet_name(value: str, index: int) -> str:
+    name = SHEET_FORBIDDEN.sub(" ", value).strip("' ") or "(none)"
+    suffix = f" ({index + 1})"
+    return name if len(name) <= SHEET_NAME_LIMIT else name[:SHEET_NAME_LIMIT - len(suffix)] + suffix
+
+
+WIDTH_SAMPLE_ROWS = 2_000
+MAX_COLUMN_WIDTH = 60
+
+
+def _lay_out(sheet, frame: pd.DataFrame) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sample = frame.head(WIDTH_SAMPLE_ROWS)
+    for number, column in enumerate(frame.columns, start=1):
+        values = sample[column]
+        longest = (16 if pd.api.types.is_datetime64_any_dtype(values)
+                   else int(values.astype("string").fillna("").str.len().max()) if len(values) else 0)
+        width = min(max(longest, len(str(column)) + 2, 6), MAX_COLUMN_WIDTH)
+        sheet.column_dimensions[get_column_letter(number)].width = width + 1
 
 
 def rejects_frame(result_rejects: pd.DataFrame) -> pd.DataFrame:
@@ -227,44 +333,108 @@ def write_rejects(rejects: pd.DataFrame, path: Path) -> None:
         write_frame(frame, path, "csv" if fmt == "table" else fmt)
 
 
-def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None, title: str | None = None) -> None:
-    """The ranked shortlist for a person: grade, flags as badges, one reason, and a footer
-    with the as-of time, the policy and the row accounting."""
+COMPACT_REASON_WIDTH = 20
+COMPACT_FLAGS_WIDTH = 12
+COMPACT_NAME_WIDTH = 22
+# Flag badges in the compact table: short enough that three fit in one cell.
+FLAG_SHORT = {"NO_CONTACT": "NO CONTACT", "EXCESSIVE_HANGUPS": "HANG-UPS",
+              "TOO_FREQUENT": "TOO OFTEN", "WENT_SILENT": "SILENT"}
+RANKING_NOTE = "ranked by grade, then score · equal grade and score share a rank · * grade capped by a flag"
+
+
+def render_table(result: ScoreResult, console, frame: pd.DataFrame | None = None, title: str | None = None,
+                 wide: bool = False) -> None:
+    """The ranked shortlist for a person: rank, candidate, status, score, grade (``C*`` when a
+    flag capped it), flags as badges, one reason, and a footer with the as-of time, the policy
+    and the counts. Compact by default — one line per row in 100 columns, the reason cut short
+    with ``…`` — and every word with ``wide`` (``--wide``). With ``--group-by``, a table per group."""
+    frame = result.candidates if frame is None else frame
+    if GROUP in frame and len(frame):
+        groups = frame.groupby(frame[GROUP].fillna("(none)").astype(str), sort=False)
+        for value, part in groups:  # one table per group: a handful, not per row
+            console.print(_table(result, part, f"{result.group_by}: {value} — {_count_words(result, part)}",
+                                 wide, console.width))
+    else:
+        console.print(_table(result, frame, title or f"Follow-up shortlist — {_count_words(result, frame)}",
+                             wide, console.width))
+    console.print(footer(result, frame), highlight=False)
+
+
+def _count_words(result: ScoreResult, frame: pd.DataFrame) -> str:
+    candidates = frame["candidate_id"].nunique()
+    if result.all_rounds:
+        return f"{len(frame)} rounds of {candidates} candidates"
+    return f"{candidates} candidates"
+
+
+def _compact_widths(frame: pd.DataFrame, console_width: int, all_rounds: bool, learned: bool) -> dict[str, int]:
+    """Widths that keep each row on one line of the console: the short columns as they need,
+    the reason (and the model's factors) sharing what is left, never under
+    ``COMPACT_REASON_WIDTH`` (a narrower console wraps rather than hiding the reason)."""
+    shown = frame["candidate_id"].astype(str) + " " + frame["name"].astype("string").fillna("")
+    # A control character is shown as a four-character escape (``\x1b``) by _cell.
+    names = shown.str.len() + 3 * shown.str.count(CONTROL_CHARACTERS.pattern)
+    ranks = frame["rank"].dropna()
+    widths = {"#": max(len(str(int(ranks.max()))) if len(ranks) else 1, 1),
+              **({"Round": 5} if all_rounds else {}),
+              "Candidate": int(min(max(names.max() if len(frame) else 9, 9),
+                                   max(COMPACT_NAME_WIDTH, console_width // 4))),
+              "Status": 8, "Score": 5, "Grade": 5, "Flags": COMPACT_FLAGS_WIDTH,
+              **({"P(adv)": 6} if learned else {})}
+    flexible = ["Reason", *(["Top factors"] if learned else [])]
+    # Between columns one space of padding and the (blank) rule; no edges.
+    left = console_width - sum(widths.values()) - 2 * (len(widths) + len(flexible) - 1) - 1
+    share = max(left // len(flexible), COMPACT_REASON_WIDTH)
+    return {**widths, **dict.fromkeys(flexible, share)}
+
+
+def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, console_width: int = 100):
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    frame = result.candidates if frame is None else frame
-    table = Table(title=title or f"Follow-up shortlist — {len(frame)} candidates",
-                  title_justify="left", header_style="bold", expand=False)
-    for header, justify in (("#", "right"), ("Candidate", "left"), ("Status", "left"),
-                            ("Score", "right"), ("Grade", "center"), ("Flags", "left"),
-                            ("Reason", "left")):
-        table.add_column(header, justify=justify, overflow="fold")
+    table = Table(title=title, title_justify="left", header_style="bold", expand=False,
+                  box=box.SIMPLE_HEAD if not wide else box.HEAVY_HEAD, pad_edge=False,
+                  show_edge=wide, padding=(0, 1) if wide else (0, 1, 0, 0))
     learned = "p_advance" in frame  # scored with --model: its probability and reasons too
+    widths = {} if wide else _compact_widths(frame, console_width, result.all_rounds, learned)
+    fit = {"overflow": "fold"} if wide else {"overflow": "ellipsis", "no_wrap": True}
+    table.add_column("#", justify="right", no_wrap=True, width=widths.get("#"))
+    if result.all_rounds:
+        table.add_column("Round", justify="right", no_wrap=True, width=widths.get("Round"))
+    table.add_column("Candidate", **fit, width=widths.get("Candidate"))
+    table.add_column("Status", no_wrap=True, width=widths.get("Status"))
+    table.add_column("Score", justify="right", no_wrap=True, width=widths.get("Score"))
+    table.add_column("Grade", justify="center", no_wrap=True, width=widths.get("Grade"))
+    table.add_column("Flags", overflow="fold", width=widths.get("Flags"))
+    table.add_column("Reason", **fit, width=widths.get("Reason"))
     if learned:
-        table.add_column("P(adv)", justify="right")
-        table.add_column("Top factors", justify="left", overflow="fold")
-    for row in frame.itertuples(index=False):  # presentation of the final rows, not the hot path
+        table.add_column("P(adv)", justify="right", no_wrap=True, width=widths.get("P(adv)"))
+        table.add_column("Top factors", **fit, width=widths.get("Top factors"))
+    capped = frame[GRADE_CAPPED].fillna(False).to_numpy(bool) if GRADE_CAPPED in frame else np.zeros(len(frame), bool)
+    for row, is_capped in zip(frame.itertuples(index=False), capped):  # the final rows for a person, not the hot path
         flags = Text()
         for code in filter(None, str(row.flags).split(";")):
             if flags:
                 flags.append(" ")
-            flags.append(f" {code} ", style=FLAG_STYLES.get(code, "bold"))
+            flags.append(f" {code if wide else FLAG_SHORT.get(code, code)} ", style=FLAG_STYLES.get(code, "bold"))
         who = f"{row.candidate_id}" + (f" {row.name}" if isinstance(row.name, str) and row.name else "")
+        grade = "" if not isinstance(row.grade, str) else row.grade + ("*" if is_capped else "")
         model_cells = ([_cell("" if pd.isna(row.p_advance) else f"{row.p_advance:.2f}"), _cell(str(row.top_factors))]
                        if learned else [])
+        round_cell = [f"{row.round_number}/{row.rounds}"] if result.all_rounds else []
         table.add_row(
             "" if pd.isna(row.rank) else str(row.rank),
+            *round_cell,
             _cell(who),
             Text(str(row.status), style=STATUS_STYLES.get(str(row.status), "")),
             "" if pd.isna(row.score) else f"{row.score:.1f}",
-            Text("" if not isinstance(row.grade, str) else row.grade, style=GRADE_STYLES.get(row.grade, "")),
+            Text(grade, style=GRADE_STYLES.get(row.grade, "")),
             flags,
             _cell("" if not isinstance(row.reason, str) else row.reason),
             *model_cells,
         )
-    console.print(table)
-    console.print(footer(result), highlight=False)
+    return table
 
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -279,14 +449,26 @@ def _cell(text: str):
     return Text(CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
-def footer(result: ScoreResult) -> str:
-    counts, summary = result.counts, result.summary()
+def footer(result: ScoreResult, frame: pd.DataFrame | None = None) -> str:
+    """The lines under a table: as-of, zone and policy; what the list holds by status (the
+    rows with flags counted apart: a pending candidate can carry one); how it is ranked; and
+    the row accounting."""
+    counts = result.counts
     local = result.as_of.tz_convert(result.tz)
     return (
-        f"as of {local.isoformat()} ({result.tz}) · policy {result.policy.label} · "
-        f"{summary['candidates']} candidates: {summary['ok']} ok, {summary['flagged']} flagged, "
-        f"{summary['pending']} pending, {summary['upcoming']} upcoming\n"
+        f"as of {local.isoformat()} ({result.tz}) · policy {result.policy.label}\n{status_counts(result)}\n"
+        f"{RANKING_NOTE}" + (f", within each {result.group_by}" if result.group_by else "") + "\n"
         f"rows read {counts['rows_read']} = used {counts['rows_used']} + duplicates "
         f"{counts['duplicates']} + rejected {counts['rejected']}"
         + (" (see --rejects)" if counts["rejected"] or counts["duplicates"] else "")
     )
+
+
+def status_counts(result: ScoreResult) -> str:
+    """``32 candidates: 19 ok, 9 flagged, 2 pending, 2 upcoming; 10 with flags`` — with
+    ``--all-rounds`` the statuses are counted in rounds (``40 rounds of 32 candidates: …``)."""
+    summary = result.summary()
+    whole = (f"{summary['rounds']} rounds of {summary['candidates']} candidates" if result.all_rounds
+             else f"{summary['candidates']} candidates")
+    return (f"{whole}: {summary['ok']} ok, {summary['flagged']} flagged, {summary['pending']} pending, "
+            f"{summary['upcoming']} upcoming; {summary[WITH_FLAGS]} with flags")

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
+from .schema import PERSON_EXTRA_COLUMNS
 
 KEY_ENV = "FOLLOWUP_REDACT_KEY"
 MIN_KEY_LENGTH = 16
@@ -41,7 +42,9 @@ PHONE = re.compile(r"(?<![\w(+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2
 DATE_SHAPE = re.compile(r"\d{4}-\d\d-\d\d")
 
 # How each column of the result frames is redacted.
-WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "text", "value": "value"}
+WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "text", "value": "value",
+               # the interview list's own columns naming a person (recruiter, hiring manager, …)
+               **dict.fromkeys(PERSON_EXTRA_COLUMNS, "name")}
 NAME_LISTS = {"interviewers": ";"}
 IDENTIFIERS = ("candidate_id", "event_id")
 

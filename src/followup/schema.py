@@ -145,3 +145,39 @@ CHANNEL_LOOKUP = _folded(CHANNEL_SYNONYMS)
 DIRECTION_LOOKUP = _folded(DIRECTION_SYNONYMS)
 OUTCOME_LOOKUP = _folded(OUTCOME_SYNONYMS)
 DECISION_LOOKUP = _folded(DECISION_SYNONYMS)
+
+# Mail that a machine sent rather than a person: accounted for as rejected, never a contact.
+# Each code is what :func:`followup.sources.automatic.automatic_kind` answers; the rejects
+# carry it in ``value`` with ``column`` = AUTOMATIC_COLUMN.
+AUTOMATIC_KINDS = (
+    "auto_reply",         # out-of-office / vacation / "Automatic reply:" (RFC 3834 auto-replied)
+    "auto_generated",     # any other machine-made message (RFC 3834 auto-generated, read receipts)
+    "calendar_response",  # an invitation accepted / declined / tentative (iTIP METHOD:REPLY)
+    "delivery_failure",   # a bounce: mailer-daemon, RFC 3464 delivery-status report
+    "bulk",               # Precedence: bulk / junk / list (newsletters, list traffic)
+)
+AUTOMATIC_COLUMN = "automatic"
+
+# Output vocabulary of the shortlist (what present.py and the report read as columns).
+# ``grade_capped``: the flags lowered the grade below what the score alone earns (scoring.grade).
+GRADE_CAPPED = "grade_capped"
+# ``group``: the value of the ``--group-by`` column; ranks are then counted within each group.
+GROUP = "group"
+# Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
+# that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).
+WITH_FLAGS = "with_flags"
+
+
+def extra_column_name(header: str) -> str:
+    """How an interview list's own column (``Job Title``, ``ATS Link``) is named in the outputs:
+    folded to ``job_title``, ``ats_link`` so it is a stable key in JSON, Parquet and --group-by.
+
+    >>> extra_column_name(" Requisition ID ")
+    'requisition_id'
+    """
+    return fold(header).replace(" ", "_")
+
+
+# Extra interview columns holding a person's name: pseudonymised like ``name`` under --redact.
+PERSON_EXTRA_COLUMNS = ("recruiter", "hiring_manager", "coordinator", "sourcer", "recruiter_name",
+                        "hiring_manager_name", "owner")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
+from .schema import GRADE_CAPPED
 
 STATUSES = ("upcoming", "pending", "flagged", "ok")
 FLAGS = ("NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT")
@@ -115,11 +116,13 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     scored["flags"] = pd.Series(flag_codes(flag_masks), index=scored.index, dtype=object)
     flagged = np.any([np.asarray(mask, dtype=bool) for mask in flag_masks.values()], axis=0)
     scored["grade"] = grade(scored["score"], policy, flag_masks)
+    uncapped = grade(scored["score"], policy, {})
+    scored[GRADE_CAPPED] = (scored["grade"] != uncapped).to_numpy() & scored["grade"].notna().to_numpy()
     # Positions in STATUSES: a categorical from its codes, without a million status strings.
     status = np.where(~held, 0, np.where(~judged, 1, np.where(flagged, 2, 3)))
     scored["status"] = pd.Categorical.from_codes(status, categories=STATUSES)
     scored["reasons"], scored["reason"] = explain(
-        scored, flag_masks, grade(scored["score"], policy, {}), silent_days, policy, tz)
+        scored, flag_masks, uncapped, silent_days, policy, tz)
     counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages",
               "checkins_expected", "checkins_met", "early_contacts"]

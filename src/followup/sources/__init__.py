@@ -34,11 +34,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import FollowupError
+import warnings
+
+from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
 from ..timeparse import parse_times
-from . import greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from . import folders, greenhouse, lever, mailbox, mapping, ringcentral, twilio
+from . import more
+from .calls import CALL_KEY, OUTCOME_RANK
 from .detect import detect
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -50,15 +54,23 @@ EVENT_READERS = {
     "mbox": mailbox.read,
     "eml": mailbox.read,
     "map": mapping.read,
+    **more.EVENT_READERS,
 }
 INTERVIEW_READERS = {
     "greenhouse-interviews": greenhouse.read_interviews,
     "lever-interviews": lever.read_interviews,
+    **more.INTERVIEW_READERS,
 }
 SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
 # Rows that are not contacts at all are accounted for but do not stop a --strict run.
-NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence")
+NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence", folders.NOT_DATA_REASON)
+# The source named in the accounting for a file of a folder that was listed, not read.
+UNREAD_SOURCE = "(not read)"
 CROSS_SOURCE_WINDOW = pd.Timedelta(minutes=2)
+# A file more than this share of whose rows match no candidate was almost surely given without
+# the roster (or options) that ties it to people: every candidate would come out NO_CONTACT.
+UNMATCHED_SHARE = 0.5
+MAIL_SOURCES = ("mbox", "eml", "greenhouse")
 
 
 @dataclass
@@ -100,8 +112,11 @@ class SourceOptions:
             mapping=mapping.load_map(map_file) if map_file else None,
         )
 
-    def source_for(self, path: Path, role: str) -> str:
-        name = self.forced.get(str(path.resolve())) or self.forced_all
+    def source_for(self, path: Path, role: str, given: Path | None = None) -> str:
+        """The source for ``path``, a file given on its own or found in the folder ``given``
+        (a ``--source FOLDER=NAME`` applies to the folder's files)."""
+        name = (self.forced.get(str(path.resolve())) or (given is not None and self.forced.get(str(given.resolve())))
+                or self.forced_all)
         if name is None or (role == "interviews") != (name in ("interviews", *INTERVIEW_READERS)):
             name = detect(path, self.mapping, role)
         if name == "map" and self.mapping is None:
@@ -109,13 +124,26 @@ class SourceOptions:
         return name
 
 
-def _adapt(path: Path, options: SourceOptions, role: str, read_native) -> Adapted:
-    name = options.source_for(path, role)
+def _adapt(path: Path, given: Path, options: SourceOptions, role: str, read_native) -> Adapted:
+    """One file through its adapter; ``given`` is the input it came from (itself or its folder)."""
+    name = options.source_for(path, role, given)
     readers = INTERVIEW_READERS if role == "interviews" else EVENT_READERS
     adapted = readers[name](path, options) if name in readers else Adapted(read_native(path), source=name)
     files = set(map(str, pd.unique(adapted.frame["source_file"]))) | set(adapted.rejects["source_file"].astype(str))
     for file in files or {str(path)}:
-        options.origins[file] = (str(path), adapted.source)
+        options.origins[file] = (str(given), adapted.source)
+    return adapted
+
+
+def _adapt_input(given: Path, options: SourceOptions, role: str, read_native) -> list[Adapted]:
+    """Every file of one input (a file, or a folder: see :mod:`followup.sources.folders`), the
+    files a folder holds but cannot be read listed as rejects of their own."""
+    files, unread = folders.expand(given)
+    adapted = [_adapt(file, given, options, role, read_native) for file in files]
+    for file in unread["source_file"]:
+        options.origins[file] = (str(given), UNREAD_SOURCE)
+    if len(unread):
+        adapted.append(Adapted(pd.DataFrame({"source_file": pd.Series(dtype=object)}), unread, UNREAD_SOURCE))
     return adapted
 
 
@@ -172,15 +200,90 @@ def cross_source_duplicates(adapted: list[Adapted], tz: str) -> list[Adapted]:
     return result
 
 
+def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
+    """The same call in several files (RingCentral logs pulled per extension hold a queue call
+    once per recruiter; a Twilio BulkExport beside API pages): same vendor session / call id.
+    The record with the best outcome (connected beats voicemail, busy, missed, hang_up) is kept,
+    then the first listed; the others are reported as duplicates of it."""
+    parts = [pd.DataFrame({"order": order, "position": np.arange(len(item.frame)),
+                           "key": item.frame[CALL_KEY].astype("string"),
+                           "rank": item.frame["outcome"].map(OUTCOME_RANK).fillna(9).to_numpy(),
+                           "file": item.frame["source_file"].astype(str).to_numpy(),
+                           "row": item.frame["source_row"].to_numpy()})
+             for order, item in enumerate(adapted) if CALL_KEY in item.frame and len(item.frame)]
+    result = [Adapted(a.frame.drop(columns=CALL_KEY, errors="ignore"), a.rejects, a.source) for a in adapted]
+    if len(parts) < 2:
+        return result
+    calls = pd.concat(parts, ignore_index=True).dropna(subset=["key"])
+    calls = calls.sort_values(["key", "rank", "order", "row"], kind="stable")
+    repeat = calls.duplicated("key", keep="first")
+    if not repeat.any():
+        return result
+    keeper = calls[~repeat].set_index("key")
+    for order in calls.loc[repeat, "order"].unique():
+        hits = calls[repeat & (calls["order"] == order)]
+        frame = result[order].frame
+        reasons = pd.Series(None, index=frame.index, dtype=object)
+        reasons.iloc[hits["position"].to_numpy()] = (
+            "the same call (" + hits["key"] + ") as " + hits["key"].map(keeper["file"])
+            + " row " + hits["key"].map(keeper["row"]).astype(int).astype(str)
+            + "; counted once, with its best outcome").to_numpy()
+        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        result[order] = Adapted(kept, stack_rejects(result[order].rejects, report), result[order].source)
+    return result
+
+
+def _refuse_an_empty_interview_list(loaded: Normalised, early: pd.DataFrame, paths) -> None:
+    """An ATS interview list none of whose rows its adapter could tie to a candidate (e.g.
+    Greenhouse interviews without the roster that ties applications to candidates) would score
+    nobody: say why, naming the first reason, rather than print an empty shortlist."""
+    if len(loaded.frame) or not len(early):
+        return
+    first = early.iloc[0]
+    others = len(early) + len(loaded.rejects) - 1
+    raise FollowupError(f"{', '.join(map(str, paths))}: no interview can be used; row {first['source_row']}: "
+                        f"{first['reason']}" + (f" (and {others} more rows)" if others else ""))
+
+
+def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]:
+    """One sentence per file most of whose records (more than :data:`UNMATCHED_SHARE` of those
+    that are contacts at all: not duplicates, not notes or failed calls) match no candidate,
+    naming the file, the share and the option that fixes it."""
+    messages = []
+    for item in adapted:
+        used = item.frame["source_file"].astype(str).value_counts() if "source_file" in item.frame else pd.Series(dtype=int)
+        reason = item.rejects["reason"].astype(str)
+        files = item.rejects["source_file"].astype(str)
+        unmatched = files[reason.str.startswith(("unmatched", "ambiguous")).to_numpy()].value_counts()
+        read = used.add(unmatched, fill_value=0)
+        share = (unmatched / read.reindex(unmatched.index)).dropna()
+        for file, part in share[share > UNMATCHED_SHARE].items():
+            if options.roster is None:
+                fix = "give --candidates roster.csv to tie its rows to candidates"
+            elif item.source in MAIL_SOURCES and not options.employer_domains:
+                fix = "give --employer-domain to recognise the employer's mail"
+            else:
+                fix = ("check that --candidates lists these people's addresses and numbers "
+                       "(and --default-region for numbers without a country code)")
+            messages.append(f"{file}: {int(unmatched[file])} of {int(read[file])} contacts ({part:.0%}) match no "
+                            f"candidate; {fix}")
+    return messages
+
+
 def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_native) -> Normalised:
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
-    adapted = [_adapt(Path(p), options, role, read_native) for p in paths]
+    adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
+        _refuse_an_empty_interview_list(loaded, stack_rejects(*[a.rejects for a in adapted]), paths)
     else:
-        adapted = cross_source_duplicates(adapted, tz)
+        for message in unmatched_files(adapted, options):
+            if strict:
+                raise FollowupError(message)
+            warnings.warn(message, InputWarning, stacklevel=2)
+        adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)
     return _with_rejects(loaded, stack_rejects(*[a.rejects for a in adapted]), strict)
 

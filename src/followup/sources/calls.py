@@ -59,12 +59,19 @@ def collapse(frame: pd.DataFrame, key: str, rank: pd.Series, what: str) -> tuple
     return kept.sort_values("source_row", kind="stable"), report
 
 
+# The key by which one call is recognised across files (see followup.sources.cross_file_calls).
+CALL_KEY = "call_key"
+# When one call is in several files, the record kept is the one that says most about it.
+OUTCOME_RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
+
+
 def finish(frame: pd.DataFrame, rejects: list[pd.DataFrame], options, source: str) -> Adapted:
-    """Tie calls to candidates and hand back the event columns."""
+    """Tie calls to candidates and hand back the event columns, with each call's
+    :data:`CALL_KEY` (the vendor's session or call id, prefixed by the vendor)."""
     candidate, contact, why = resolve_calls(frame, options.roster, options.default_region)
     frame = frame.assign(candidate_id=candidate, contact=contact, channel="phone")
     shown = frame["caller"].where(frame["direction"] == "inbound", frame["callee"])
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=shown)
     columns = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
-               "contact", "event_id", "note", "source_file", "source_row"]
+               "contact", "event_id", "note", "source_file", "source_row", CALL_KEY]
     return Adapted(frame[columns], stack_rejects(*rejects, unmatched), source)

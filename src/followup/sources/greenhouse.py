@@ -21,8 +21,9 @@ which maps the activity feed to ``GET /v3/notes``.
 * **Scheduled interviews** (``GET /v1/scheduled_interviews``, ``/v1/applications/{id}/
   scheduled_interviews``): ``application_id`` is resolved to a candidate through the roster's
   application ids; ``start``/``end`` are ``{"date_time": …}`` or, for all-day interviews,
-  ``{"date": "YYYY-MM-DD"}`` — read as local midnight in ``--tz``, ending at the next midnight
-  (an all-day interview's follow-up starts after that day). Interviewer names (else e-mails) are
+  ``{"date": "YYYY-MM-DD"}`` — read as local midnight in ``--tz``, ending at local midnight of
+  the end date, which is exclusive (``D`` to ``D+1`` is one day; ``D`` to ``D`` is read as one
+  day too), so an all-day interview's follow-up starts after its last day. Interviewer names (else e-mails) are
   joined with ``;``; ``name`` is the candidate's name from the roster (``interview.name`` is the
   interview's title, not kept). No cancelled status is documented;
   every status is kept.
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .automatic import classify_column, reject_automatic
 from .identity import resolve_applications, resolve_mail
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
@@ -88,11 +90,13 @@ def read_feed(path: Path, options) -> Adapted:
     })
     reasons = rows["kind"].map({"note": NOTE_REASON, "activity": ACTIVITY_REASON})
     frame, not_contacts = reject_rows(frame, reasons, "channel", value=rows["kind"])
+    # The feed keeps only subject and sender: enough to tell an auto-reply or a bounce.
+    frame, machine = reject_automatic(frame, *classify_column(frame["subject"], frame["sender"]))
     known = rows.loc[frame.index, "candidate_id"].astype("string")
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains, known)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
-    return Adapted(frame, stack_rejects(not_contacts, unmatched), "greenhouse")
+    return Adapted(frame, stack_rejects(not_contacts, machine, unmatched), "greenhouse")
 
 
 def _local_midnight(days: pd.Series, tz: str) -> pd.Series:
@@ -101,11 +105,13 @@ def _local_midnight(days: pd.Series, tz: str) -> pd.Series:
 
 
 def _times(parts: pd.DataFrame, tz: str) -> tuple[pd.Series, pd.Series]:
-    """Start and end as written, or for an all-day interview local midnight in ``tz`` to the
-    midnight after its last day (Greenhouse may give the end date as the same day)."""
+    """Start and end as written, or for an all-day interview local midnight in ``tz`` to local
+    midnight on the end date: Harvest's all-day end date is exclusive (``{"date": D}`` to
+    ``{"date": D+1}`` is the one day D). An end date equal to the start (or before it, or
+    missing) is taken as that one day."""
     first = pd.to_datetime(column(parts, "start.date"), format="%Y-%m-%d", errors="coerce")
     last = pd.to_datetime(column(parts, "end.date"), format="%Y-%m-%d", errors="coerce")
-    after = last.where(last > first, first) + pd.Timedelta(days=1)
+    after = last.where(last > first, first + pd.Timedelta(days=1))
     start, end = column(parts, "start.date_time"), column(parts, "end.date_time")
     start = start.where(start.notna(), _local_midnight(first, tz))
     end = end.where(end.notna(), _local_midnight(after, tz))

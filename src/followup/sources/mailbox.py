@@ -1,5 +1,6 @@
-"""Mailboxes: mbox files (Gmail Takeout, Thunderbird, ``mutt``) and folders of ``.eml`` files,
-read with the standard library's :mod:`mailbox` and :mod:`email`.
+"""Mailboxes: mbox files (Gmail Takeout, Thunderbird, ``mutt``) and ``.eml`` files (one by one, or
+from a folder: see :mod:`followup.sources.folders`), read with the standard library's
+:mod:`mailbox` and :mod:`email`.
 
 Follows RFC 5322 (§3.6.1 ``Date``, §3.6.2 ``From``, §3.6.3 ``To``/``Cc``, §3.6.4 ``Message-ID``)
 and, for Gmail Takeout, its ``X-Gmail-Labels`` and ``X-GM-THRID`` headers.
@@ -13,6 +14,8 @@ and, for Gmail Takeout, its ``X-Gmail-Labels`` and ``X-GM-THRID`` headers.
 * **Copies**: ``event_id`` is the Message-ID, so the same message in two files (Sent and Inbox,
   or a Takeout split into ``Mail-001.mbox``, ``Mail-002.mbox``) is counted once and the copy is
   reported as a duplicate.
+* **Machine-sent mail** (out-of-office replies, calendar responses, bounces, bulk mail; see
+  :mod:`followup.sources.automatic`) is reported as rejected, "not a contact", with its code.
 * **Not mail**: Takeout messages labelled ``Chat`` (chat transcripts), ``Spam`` or ``Trash`` are
   reported as rejected with the label.
 
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .automatic import classify, reject_automatic
 from .identity import resolve_mail
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -80,27 +84,26 @@ def _row(message, source_file: str, source_row: int, from_line: str | None = Non
     when, fallback = _when(message, from_line)
     labels = _header(message, "X-Gmail-Labels") or ""
     skipped = next((part.strip() for part in labels.split(",") if part.strip().lower() in SKIPPED_LABELS), None)
+    subject = _header(message, "Subject")
+    machine = classify(message, subject, [part.get("Content-Type", "") for part in message.walk()],
+                       _header(message, "From"))
     return {
         "timestamp": when,
         "date_raw": message.get("Date"),
         "sender": _header(message, "From"),
         "recipients": ", ".join(filter(None, (_header(message, "To"), _header(message, "Cc")))),
         "event_id": (message.get("Message-ID") or "").strip() or None,
-        "subject": _header(message, "Subject"),
+        "subject": subject,
         "note": fallback,
         "label": skipped,
+        "automatic": machine.kind if machine else None,
+        "evidence": machine.evidence if machine else None,
         "source_file": source_file,
         "source_row": source_row,
     }
 
 
 def _messages(path: Path) -> list[dict]:
-    if path.is_dir():
-        rows = []
-        for file in sorted(path.rglob("*.eml")):
-            with open(file, "rb") as handle:
-                rows.append(_row(email.message_from_binary_file(handle), str(file), 1))
-        return rows
     if path.suffix.lower() == ".eml":
         with open(path, "rb") as handle:
             return [_row(email.message_from_binary_file(handle), str(path), 1)]
@@ -114,14 +117,17 @@ def _messages(path: Path) -> list[dict]:
 
 def read(path: Path, options) -> Adapted:
     frame = pd.DataFrame(_messages(path), columns=["timestamp", "date_raw", "sender", "recipients", "event_id",
-                                                    "subject", "note", "label", "source_file", "source_row"])
+                                                    "subject", "note", "label", "automatic", "evidence",
+                                                    "source_file", "source_row"])
     frame["channel"] = "email"
     labelled = frame["label"].where(frame["label"].isna(), "not correspondence: Gmail label " + frame["label"].astype(str))
     frame, not_mail = reject_rows(frame, labelled, "channel", value=frame["label"])
+    frame, machine = reject_automatic(frame, frame["automatic"], frame["evidence"])
     undated = pd.Series("no usable Date, Received or From-line time", index=frame.index).where(frame["timestamp"].isna())
     frame, no_time = reject_rows(frame, undated, "timestamp", value=frame["date_raw"])
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
-    source = "eml" if path.is_dir() or path.suffix.lower() == ".eml" else "mbox"
-    return Adapted(frame.drop(columns=["date_raw", "label"]), stack_rejects(not_mail, no_time, unmatched), source)
+    source = "eml" if path.suffix.lower() == ".eml" else "mbox"
+    return Adapted(frame.drop(columns=["date_raw", "label", "automatic", "evidence"]),
+                   stack_rejects(not_mail, machine, no_time, unmatched), source)

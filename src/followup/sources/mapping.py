@@ -1,4 +1,8 @@
-"""Any other CSV/Excel export, described by a column-mapping file (``--map mapping.toml``).
+"""Any other CSV/Excel/JSON/JSON Lines export, described by a column-mapping file
+(``--map mapping.toml``). JSON records are flattened with dots (``contact.phone``);
+``duration_unit`` (``ms``/``s``/``min``) converts durations; ``[present.outcome]`` sets an
+outcome wherever a column has a value; ``direction`` may list alternative columns,
+the first with a value winning.
 
 .. code-block:: toml
 
@@ -22,7 +26,7 @@
 
 The file is validated (unknown keys, unknown target values, a channel given neither as a column
 nor a constant) with one-line errors naming the key. A data file is read through the mapping
-when every mapped column is in its header (or with ``--source map``).
+when every mapped column is in its header (JSON: in its records), or with ``--source map``.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from ..readers import read_records
 from ..roster import email_key, phone_key
 from ..schema import CHANNELS, DIRECTIONS, OUTCOMES, fold
 from ..timeparse import parse_times, parse_with_format
-from .records import Adapted, reject_rows, stack_rejects
+from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 TARGETS = {"channel": CHANNELS, "direction": DIRECTIONS, "outcome": OUTCOMES}
 FIELDS = ("candidate", "time", "channel", "direction", "outcome", "duration", "contact",
@@ -54,7 +58,8 @@ class Columns(BaseModel):
     candidate: str
     time: str
     channel: Optional[str] = None
-    direction: Optional[str] = None
+    # Either of two (or more) columns: the first with a value, row by row.
+    direction: Optional[str | list[str]] = None
     outcome: Optional[str] = None
     duration: Optional[str] = None
     contact: Optional[str] = None
@@ -87,6 +92,9 @@ class ColumnMap(BaseModel):
     time_zone: Optional[str] = None
     constants: Constants = Constants()
     values: Values = Values()
+    duration_unit: Literal["ms", "s", "min"] = "s"
+    # [present.outcome] "Voicemail link" = "voicemail": a value in that column sets the outcome.
+    present: Values = Values()
     path: str = ""
 
     @field_validator("time_zone")
@@ -120,7 +128,16 @@ class ColumnMap(BaseModel):
         return self
 
     def mapped_columns(self) -> set[str]:
-        return {v for v in self.columns.model_dump().values() if v is not None}
+        """The columns the mapping needs (each of several alternatives is listed: a header
+        holds them all, a JSON record may leave one out)."""
+        named = set()
+        for value in self.columns.model_dump().values():
+            named.update([value] if isinstance(value, str) else value or ())
+        return named
+
+    def required_columns(self) -> set[str]:
+        """The columns a file must have for the mapping to fit it."""
+        return {v for v in self.columns.model_dump().values() if isinstance(v, str)}
 
 
 def load_map(path: str | Path) -> ColumnMap:
@@ -140,10 +157,24 @@ def load_map(path: str | Path) -> ColumnMap:
         raise InputFileError(path, f"{where}: {message}") from None
 
 
+UNITS = {"ms": 0.001, "s": 1, "min": 60}
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
+PAGE_KEYS = ("data", "items", "records", "calls", "results", "value", "messages", "events")
+
+
+def json_columns(path: Path) -> pd.DataFrame:
+    """A JSON / JSON Lines export as a table, nested objects flattened to ``from.number``."""
+    records = records_under(load_documents(path), PAGE_KEYS)
+    return provenance(pd.json_normalize(records) if records else pd.DataFrame(), path)
+
+
 def read(path: Path, options) -> Adapted:
     rules: ColumnMap = options.mapping
-    raw = read_records(path, {})
-    missing = sorted(rules.mapped_columns() - set(map(str, raw.columns)))
+    is_json = any(s.lower() in JSON_SUFFIXES for s in path.suffixes)
+    raw = json_columns(path) if is_json else read_records(path, {})
+    # A JSON record may leave out a key that is empty for it; a table's header has them all.
+    needed = rules.required_columns() if is_json else rules.mapped_columns()
+    missing = sorted(needed - set(map(str, raw.columns)))
     if missing:
         present = ", ".join(str(c) for c in raw.columns if not str(c).startswith("source_"))
         raise InputFileError(path, f"{rules.path} names column(s) {', '.join(missing)} that the file does "
@@ -153,7 +184,13 @@ def read(path: Path, options) -> Adapted:
         target = RENAMED.get(name, name)
         source = getattr(rules.columns, name)
         constant = getattr(rules.constants, name, None)
-        frame[target] = raw[source] if source is not None else constant
+        if isinstance(source, list):
+            frame[target] = first_present(raw, *source)
+        else:
+            frame[target] = column(raw, source) if source is not None else constant
+    if rules.columns.duration is not None and rules.duration_unit != "s":
+        seconds = pd.to_numeric(frame["duration_s"], errors="coerce") * UNITS[rules.duration_unit]
+        frame["duration_s"] = frame["duration_s"].where(seconds.isna(), seconds)
     for name, table in rules.values.model_dump().items():
         if table and getattr(rules.columns, name):
             spelled = {fold(k): v for k, v in table.items()}
@@ -161,6 +198,10 @@ def read(path: Path, options) -> Adapted:
             # Folded once per distinct spelling, not per row.
             ours = {v: spelled.get(fold(v), v) for v in pd.unique(text.dropna())}
             frame[name] = text.map(ours)
+    for name, table in rules.present.model_dump().items():
+        for source, value in table.items():  # a handful of rules, not rows
+            given = column(raw, source).astype("string").str.strip().fillna("").ne("")
+            frame[name] = frame[name].where(~given.to_numpy(), value)
     rejects = []
     if rules.time_format:
         # The one strptime reader, shared with --time-format (timeparse.parse_with_format).

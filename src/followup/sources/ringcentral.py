@@ -70,7 +70,7 @@ CSV_ALIASES = {
     "result": ("result", "action result", "call result"),
     "duration": ("duration", "call length", "length", "duration seconds"),
     "type": ("type", "call type"),
-    "session": ("session id", "session"),
+    "session": ("telephony session id", "session id", "session"),
     "id": ("id", "call id", "record id"),
 }
 
@@ -103,7 +103,8 @@ def _from_json(path: Path) -> pd.DataFrame:
         "callee": first_present(parts, "to.phoneNumber", "to.extensionNumber"),
         "callee_name": column(parts, "to.name"),
         "message_type": column(parts, "message.type"),
-        "session": column(parts, "sessionId").astype("string"),
+        # One call's records share its telephony session (newer logs) or session id.
+        "session": first_present(parts, "telephonySessionId", "sessionId").astype("string"),
         "event_id": "rc:" + column(parts, "id").astype("string"),
         "source_file": parts["source_file"], "source_row": parts["source_row"],
     })
@@ -151,4 +152,5 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected Accepted, Voicemail, Hang Up, Missed, No Answer, Busy, …")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["result"])
     frame, repeats = collapse(frame, "session", frame["outcome"].map(RANK), "call session")
+    frame = frame.assign(call_key="rc:" + frame["session"])
     return finish(frame, [not_calls, repeats], options, "ringcentral")

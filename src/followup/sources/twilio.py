@@ -18,12 +18,12 @@ Outcomes: ``completed`` ⇒ connected (voicemail when answering-machine detectio
 call was disconnected by the calling party"). ``failed`` (the carrier could not connect) and
 calls still ``queued``/``ringing``/``in-progress`` are reported as rejected.
 
-A forwarded inbound call has two records: the parent ``inbound`` leg, answered by the
-application and so usually ``completed``, and a child ``outbound-dial`` leg (``<Dial>``) whose
-status is what really happened. The attempt is counted once — on the parent, with the child's
-outcome and duration — and the child is reported as a duplicate of it. When a parent dialled
-several legs, the best outcome wins (someone answered). A child whose parent is not in the file
-stands on its own. A call listed twice (overlapping pages) is counted once.
+A forwarded inbound call has several records: the parent ``inbound`` leg, answered by the
+application and so usually ``completed``, and a child ``outbound-dial`` leg (``<Dial>``) per phone
+rung. The call is counted once, on the parent, worked out from all of its legs (the rules are in
+:func:`_settle_forwarded_calls`; a rung-out forward the caller stayed on after is a voicemail),
+and the legs are reported as duplicates of it. A child whose parent is not in the file stands on
+its own. A call listed twice (overlapping pages) is counted once.
 """
 
 from __future__ import annotations
@@ -37,7 +37,13 @@ from .calls import collapse, finish, rename_by_alias
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
 
 STATUSES = {"completed": "connected", "busy": "busy", "no-answer": "missed", "canceled": "hang_up"}
-RANK = {"completed": 0, "busy": 1, "no-answer": 2, "canceled": 3}
+# What a forwarded <Dial> leg's status says about the call when the caller did not stay on.
+LEG_OUTCOMES = {**STATUSES, "failed": "missed"}
+# Several legs of one call: the one that says most about the attempt wins.
+RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
+# A caller still on the line this long after the forward gave up reached the application's
+# next verb (the voicemail prompt); a shorter tail is the "sorry, goodbye" of a bare <Dial>.
+STAYED_ON = pd.Timedelta(seconds=10)
 DIRECTIONS = {"inbound": "inbound", "outbound-api": "outbound", "outbound-dial": "outbound",
               "trunking-originating": "outbound", "trunking-terminating": "inbound",
               "trunking_originating": "outbound", "trunking_terminating": "inbound"}
@@ -48,13 +54,20 @@ CSV_ALIASES = {
     "direction": ("direction",),
     "status": ("status", "call status"),
     "start_time": ("start time", "starttime", "date", "date created"),
+    "end_time": ("end time", "endtime"),
     "duration": ("duration", "duration seconds", "duration (seconds)"),
     "answered_by": ("answered by", "answeredby"),
 }
 
 
 def is_page(document) -> bool:
-    return isinstance(document, dict) and isinstance(document.get("calls"), list)
+    """A Calls page: ``calls`` holding Twilio call records (``sid``, ``status``, ``direction``).
+    Other vendors page under ``calls`` too (Aircall: ``id``, ``started_at``), so the records
+    decide, not the key."""
+    if not (isinstance(document, dict) and isinstance(document.get("calls"), list)):
+        return False
+    calls = [c for c in document["calls"][:20] if isinstance(c, dict)]
+    return any(map(is_record, calls)) or (not calls and "next_page_uri" in document)
 
 
 def is_record(record) -> bool:
@@ -74,6 +87,63 @@ def _calls(path: Path) -> pd.DataFrame:
     return provenance(pd.json_normalize(records, max_level=0) if records else pd.DataFrame(), path)
 
 
+def _when(values: pd.Series) -> pd.Series:
+    """RFC 2822 (API pages) or ISO 8601 (BulkExport) times as UTC instants."""
+    return pd.to_datetime(values.astype("string"), utc=True, format="mixed", errors="coerce")
+
+
+def _settle_forwarded_calls(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each parent call takes its outcome from all of its <Dial> legs in the file; the legs are
+    reported as duplicates of it. Per leg (then the best leg wins, see :data:`RANK`):
+
+    * answered (``completed``) ⇒ connected with the leg's duration, or voicemail when
+      answering-machine detection heard a machine (the recruiter's own voicemail);
+    * ``canceled`` ⇒ hang_up: the caller hung up while it rang (Twilio cancels the leg then);
+    * ``no-answer``, ``busy`` or ``failed`` while the parent went on ``completed`` for at least
+      :data:`STAYED_ON` after the leg ended ⇒ voicemail: the caller stayed on the line and the
+      application's next verb took a message; its duration is that time on the line. The leg's
+      end is its ``end_time``, else its start plus its duration; the parent's end is its start
+      plus its duration;
+    * otherwise ``no-answer``/``failed`` ⇒ missed, ``busy`` ⇒ busy.
+    """
+    start = _when(frame["timestamp"])
+    leg_end = _when(frame["end_time"])
+    leg_end = leg_end.where(leg_end.notna(), start + pd.to_timedelta(frame["duration_s"].fillna(0), unit="s"))
+    call_end = start + pd.to_timedelta(frame["duration_s"].fillna(0), unit="s")
+    has_parent = frame["parent"].isin(frame["sid"])
+    by_sid = pd.DataFrame({"status": frame["status"].to_numpy(), "end": call_end.to_numpy()},
+                          index=frame["sid"].to_numpy())
+    by_sid = by_sid[~by_sid.index.duplicated()]
+    legs = frame[has_parent]
+    parent_status = legs["parent"].map(by_sid["status"])
+    stayed = (legs["parent"].map(by_sid["end"]) - leg_end[has_parent]).dt.total_seconds().astype("float64")
+    machine = legs["answered_by"].str.startswith("machine").fillna(False)
+    unreached = legs["status"].isin(["no-answer", "busy", "failed"])
+    voicemail = unreached & (parent_status == "completed") & (stayed >= STAYED_ON.total_seconds())
+    outcome = legs["status"].map(LEG_OUTCOMES)
+    outcome = outcome.mask((outcome == "connected") & machine, "voicemail").mask(voicemail, "voicemail")
+    duration = legs["duration_s"].mask(voicemail, stayed)
+    why = ("the <Dial> leg's status " + legs["status"].fillna("(empty)")).astype("string")
+    why = why.mask(voicemail, "the forward went unanswered (" + legs["status"].fillna("")
+                   + ") and the caller stayed on " + stayed.round().astype("Int64").astype("string") + " s")
+    settled = pd.DataFrame({"parent": legs["parent"], "outcome": outcome, "duration_s": duration,
+                            "why": why, "rank": outcome.map(RANK).fillna(9), "row": legs["source_row"]})
+    best = settled.sort_values(["rank", "row"], kind="stable").drop_duplicates("parent").set_index("parent")
+    forwarded = frame["sid"].isin(best.index)
+    frame = frame.assign(
+        leg_outcome=frame["sid"].map(best["outcome"]).astype(object),
+        duration_s=frame["duration_s"].where(~forwarded, frame["sid"].map(best["duration_s"])),
+        leg_note=frame["sid"].map(best["why"]).astype("string"))
+    parent_row = frame.set_index("sid")["source_row"]
+    parent_row = parent_row[~parent_row.index.duplicated()]
+    reasons = pd.Series(None, index=frame.index, dtype=object)
+    reasons[has_parent.to_numpy()] = ("child <Dial> leg of " + frame.loc[has_parent, "parent"]
+                                      + ": the call is counted once, on row "
+                                      + frame.loc[has_parent, "parent"].map(parent_row).astype(str)
+                                      + ", from all of its legs")
+    return reject_rows(frame, reasons, "event_id", kind="duplicate", value=frame["sid"])
+
+
 def read(path: Path, options) -> Adapted:
     calls = _calls(path)
     status = column(calls, "status").astype("string").str.strip().str.lower()
@@ -84,39 +154,29 @@ def read(path: Path, options) -> Adapted:
         "timestamp": column(calls, "start_time"),
         "direction_raw": column(calls, "direction").astype("string").str.strip().str.lower(),
         "duration_s": pd.to_numeric(column(calls, "duration"), errors="coerce"),
+        "end_time": column(calls, "end_time"),
         "answered_by": column(calls, "answered_by").astype("string").str.lower(),
         "caller": column(calls, "from"), "callee": column(calls, "to"),
         "source_file": calls["source_file"], "source_row": calls["source_row"],
     })
     # Overlapping pages (a re-run fetch, BulkExport beside API pages in one file) repeat a call.
     frame, repeats = collapse(frame, "sid", pd.Series(0, index=frame.index), "call")
-    # Each parent takes its best child leg's outcome; those children are reported as duplicates.
-    has_parent = frame["parent"].isin(frame["sid"])
-    children = frame[has_parent].assign(_rank=frame["status"].map(RANK).fillna(9))
-    best = children.sort_values(["_rank", "source_row"], kind="stable").drop_duplicates("parent")
-    best = best.set_index("parent")
-    forwarded = frame["sid"].isin(best.index)
-    for name in ("status", "duration_s", "answered_by"):
-        frame[name] = frame[name].where(~forwarded, frame["sid"].map(best[name]))
-    parent_row = frame.set_index("sid")["source_row"]
-    reasons = pd.Series(None, index=frame.index, dtype=object)
-    reasons[has_parent.to_numpy()] = ("child <Dial> leg of " + frame.loc[has_parent, "parent"]
-                                      + ": the call is counted once, on row "
-                                      + frame.loc[has_parent, "parent"].map(parent_row).astype(str)
-                                      + ", with this leg's outcome")
-    frame, legs = reject_rows(frame, reasons, "event_id", kind="duplicate", value=frame["sid"])
+    frame, legs = _settle_forwarded_calls(frame)
 
     outcome = frame["status"].map(STATUSES)
     machine = frame["answered_by"].str.startswith("machine").fillna(False)
     outcome = outcome.mask((outcome == "connected") & machine, "voicemail")
-    frame = frame.assign(outcome=outcome, direction=frame["direction_raw"].map(DIRECTIONS),
-                         event_id="tw:" + frame["sid"], note="Twilio status: " + frame["status"])
+    forwarded = frame["leg_outcome"].notna()
+    note = ("Twilio status: " + frame["status"]).mask(forwarded, "Twilio forwarded call: " + frame["leg_note"])
+    frame = frame.assign(outcome=outcome.mask(forwarded, frame["leg_outcome"]),
+                         direction=frame["direction_raw"].map(DIRECTIONS),
+                         event_id="tw:" + frame["sid"], note=note)
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    failed = frame["status"] == "failed"
+    failed = (frame["status"] == "failed") & ~forwarded
     reasons[failed.fillna(False).to_numpy()] = "not a contact attempt: Twilio status failed (the carrier could not connect)"
-    live = frame["status"].isin(["queued", "ringing", "in-progress", "initiated"])
+    live = frame["status"].isin(["queued", "ringing", "in-progress", "initiated"]) & ~forwarded
     reasons[live.to_numpy()] = "call still " + frame.loc[live, "status"] + ": no outcome yet"
-    unknown = outcome.isna() & reasons.isna()
+    unknown = frame["outcome"].isna() & reasons.isna()
     reasons[unknown.to_numpy()] = ("unknown Twilio status " + frame.loc[unknown, "status"].fillna("(empty)")
                                    + "; expected completed, busy, no-answer, canceled or failed")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["status"])
@@ -124,4 +184,5 @@ def read(path: Path, options) -> Adapted:
     frame, no_direction = reject_rows(
         frame, pd.Series("unknown Twilio direction " + frame["direction_raw"].fillna("(empty)"),
                          index=frame.index).where(odd), "direction", value=frame["direction_raw"])
+    frame = frame.assign(call_key="tw:" + frame["sid"])
     return finish(frame, [repeats, legs, not_calls, no_direction], options, "twilio")
