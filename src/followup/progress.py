@@ -27,7 +27,7 @@ def stages(enabled: bool | None = None, total: int = len(SCORE_STAGES), console=
         enabled = sys.stderr.isatty()
     if not enabled:
         def silent(description: str) -> None:
-            pass
+            """No bar when piped or quiet: the stages go by unannounced."""
 
         silent.resize = lambda total: None
         yield silent
