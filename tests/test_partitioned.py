@@ -109,3 +109,28 @@ def test_strict_stops_at_the_row_a_single_run_stops_at(messy):
     with pytest.raises(followup.errors.FollowupError) as split:
         followup.score(events, interviews, as_of=as_of, strict=True, workers=2)
     assert str(split.value) == str(single.value)
+
+
+def test_the_sample_on_more_partitions_than_interviews_fill(tmp_path):
+    """The sample's 32 candidates over 8 partitions leave one with no interview at all: it must
+    score as nobody, not stop the run (its decision times were once left as text)."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    args = ["score", "sample_data/events.csv", "-i", "sample_data/interviews.csv", "--tz", "America/New_York",
+            "--as-of", "2026-03-31T18:00:00-04:00", "-f", "csv", "-q"]
+    single = CliRunner().invoke(main, args)
+    split = CliRunner().invoke(main, [*args, "--workers", "2"])
+    assert split.exit_code == 0, split.output
+    assert split.stdout == single.stdout
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interview_list_with_no_usable_row_is_refused(tmp_path, workers):
+    from followup.errors import FollowupError
+
+    bad = tmp_path / "interviews.csv"
+    bad.write_text("candidate_id,interview_at\nC001,not a time\nC002,\n", encoding="utf-8")
+    with pytest.raises(FollowupError, match=r"interviews.csv: no interview can be used; row 1, interview_at"):
+        followup.score(["sample_data/events.csv"], str(bad), as_of="2026-03-31T18:00:00Z", workers=workers)

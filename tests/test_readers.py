@@ -140,6 +140,15 @@ def test_a_rejected_interview_time_shows_the_cell_as_written(tmp_path):
     assert rejects.loc[2, ["column", "value"]].tolist() == ["decision_due", "next week"]
 
 
+def test_an_interview_list_without_rows_still_has_time_columns(tmp_path):
+    # A partition that holds no interview gives this frame; the scorer adds days to its times.
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,interview_at,decision_at\n")
+    loaded = followup.load_interviews(interviews)
+    for column in ("interview_at", "interview_end", "decision_at", "decision_due"):
+        assert str(loaded.frame[column].dtype) == "datetime64[ns, UTC]", column
+
+
 ARROW_51368 = pytest.mark.xfail(
     strict=True, reason="Arrow's reader drops the LF of a quoted CRLF that straddles a block "
                         "boundary (apache/arrow#51368, fix pending in #51394)")

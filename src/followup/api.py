@@ -164,6 +164,17 @@ class ScoreResult:
                 WITH_FLAGS: int((frame["flags"] != "").sum())}
 
 
+def refuse_unusable_interviews(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
+    """An interview list that had rows but none usable would print an empty shortlist with
+    exit 0, as if nobody had been interviewed: stop instead, naming the first bad row."""
+    if len(frame) or not len(rejects):
+        return
+    first = rejects.sort_values("source_row", kind="stable").iloc[0]
+    more = len(rejects) - 1
+    raise FollowupError(f"{first['source_file']}: no interview can be used; row {first['source_row']}, "
+                        f"{first['column']}: {first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
+
+
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
     """Events of a candidate with no interview cannot be anchored: reject them, visibly."""
     interviewed = pd.Index(pd.unique(interviews.frame["candidate_id"].astype(object)))
@@ -229,6 +240,7 @@ def score(
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    refuse_unusable_interviews(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
     loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
                                               loaded_interviews, strict)

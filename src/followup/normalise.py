@@ -512,6 +512,9 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
                              f"unknown decision; expected one of {', '.join(DECISIONS)}")
         for column in ("name", "interviewers"):
             state.frame[column] = _text(state.frame[column])
+    else:  # no rows (every one rejected, or a partition with no interview): still time columns
+        for column in INTERVIEW_TIME_COLUMNS:
+            state.frame[column] = parse_times(state.frame[column], tz)[0]
     if strict:
         raise_first_rejected(state.rejects)
     frame = state.frame
