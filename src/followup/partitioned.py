@@ -133,9 +133,11 @@ class _cluster:
             self.owned.append(client)
             return client
         count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
-        # One thread per process: the pandas core holds the GIL for much of a partition.
+        # One thread per process: the pandas core holds the GIL for much of a partition. The
+        # workers' own logs stay quiet: a failed task is reported once, as one line naming it.
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, worker_dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=None, worker_dashboard_address=None,
+                               silence_logs=logging.CRITICAL)
         client = Client(cluster)
         self.owned += [client, cluster]
         return client
