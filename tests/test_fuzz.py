@@ -92,7 +92,16 @@ def test_generated_logs_score_in_range_with_every_row_accounted_for(records, tz)
         folder = Path(folder)
         events = write_csv(folder, records)
         readable = pd.read_csv(events, dtype=str, keep_default_na=False, skip_blank_lines=True)
-        result = followup.score(events, interviews_file(folder), as_of=AS_OF, tz=tz)
+        loaded = followup.load_events(events, tz=tz)
+        known = int(loaded.frame["candidate_id"].isin(CANDIDATES).sum())  # the rest: no interview
+        read_as_nothing = known == 0 and (len(loaded.frame) > 0 or (loaded.rejects["kind"] == "rejected").any())
+        try:
+            result = followup.score(events, interviews_file(folder), as_of=AS_OF, tz=tz)
+        except FollowupError as refused:
+            # A file with rows and not one usable is refused, never scored as silence.
+            assert read_as_nothing and "events.csv: no row can be used; row " in str(refused)
+            return
+        assert not read_as_nothing
     interview_rows = len(CANDIDATES)
     assert_accounted(result.counts, result.rejects, len(readable) + interview_rows)
     candidates = result.candidates

@@ -132,5 +132,23 @@ def test_an_interview_list_with_no_usable_row_is_refused(tmp_path, workers):
 
     bad = tmp_path / "interviews.csv"
     bad.write_text("candidate_id,interview_at\nC001,not a time\nC002,\n", encoding="utf-8")
-    with pytest.raises(FollowupError, match=r"interviews.csv: no interview can be used; row 1, interview_at"):
+    with pytest.raises(FollowupError, match=r"interviews.csv: no row can be used; row 1, interview_at"):
         followup.score(["sample_data/events.csv"], str(bad), as_of="2026-03-31T18:00:00Z", workers=workers)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_event_file_with_no_usable_row_is_refused_not_scored_as_silence(tmp_path, workers):
+    """US-style times without --time-format: every event is rejected. Scoring on would flag all
+    32 candidates NO_CONTACT with exit 0; the run stops, naming the file and the first bad row."""
+    from followup.errors import FollowupError
+
+    events = pd.read_csv("sample_data/events.csv", dtype=str, keep_default_na=False)
+    events["timestamp"] = "03/04/2026 10:00:00"
+    us = tmp_path / "us.csv"
+    events.to_csv(us, index=False)
+    with pytest.raises(FollowupError, match=r"us.csv: no row can be used; row 1, timestamp: not a time"):
+        followup.score([str(us)], "sample_data/interviews.csv", as_of="2026-03-31T18:00:00Z", workers=workers)
+    # Beside a good file it is still refused: that file is read as nothing either way.
+    with pytest.raises(FollowupError, match=r"us.csv: no row can be used"):
+        followup.score([str(us), "sample_data/events.csv"], "sample_data/interviews.csv",
+                       as_of="2026-03-31T18:00:00Z", workers=workers)

@@ -69,6 +69,11 @@ def parse_as_of(as_of, tz: str) -> pd.Timestamp:
     return stamp.tz_convert("UTC")
 
 
+# The source_file of rows handed over as a DataFrame: the caller holds them, and sees any
+# that could not be used in ``counts`` and ``rejects``; only files can be read as nothing.
+IN_MEMORY = "<DataFrame>"
+
+
 def _frames(source, aliases) -> list[pd.DataFrame]:
     if isinstance(source, pd.DataFrame):
         frame = source.rename(columns={c: c for c in source.columns}).copy()
@@ -76,7 +81,7 @@ def _frames(source, aliases) -> list[pd.DataFrame]:
 
         frame = frame.rename(columns=canonical_columns([str(c) for c in frame.columns], aliases))
         if "source_file" not in frame:
-            frame["source_file"] = "<DataFrame>"
+            frame["source_file"] = IN_MEMORY
         if "source_row" not in frame:
             frame["source_row"] = range(1, len(frame) + 1)
         return [frame.reset_index(drop=True)]
@@ -164,15 +169,30 @@ class ScoreResult:
                 WITH_FLAGS: int((frame["flags"] != "").sum())}
 
 
-def refuse_unusable_interviews(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
-    """An interview list that had rows but none usable would print an empty shortlist with
-    exit 0, as if nobody had been interviewed: stop instead, naming the first bad row."""
-    if len(frame) or not len(rejects):
+def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
+    """A file that had rows but not one usable would score as if it were not there — every
+    candidate NO_CONTACT when it is the event log (a time format the scorer must not guess), an
+    empty shortlist when it is the interview list — with exit 0. Stop instead, naming the file
+    and its first bad row. A file whose rows are all copies of rows used from another file, or
+    records read right that are not contacts (machine mail, notes), or a folder's files of a kind
+    the scorer does not read (listed on their own), is not such a file; nor is a DataFrame
+    (:data:`IN_MEMORY`)."""
+    from .sources import understood_not_contacts
+    from .sources.folders import FILE_COLUMN
+
+    problems = rejects[(rejects["kind"] != "duplicate") & (rejects["column"] != FILE_COLUMN)
+                       & (rejects["source_file"].astype(str) != IN_MEMORY) & ~understood_not_contacts(rejects)]
+    if not len(problems):
         return
-    first = rejects.sort_values("source_row", kind="stable").iloc[0]
-    more = len(rejects) - 1
-    raise FollowupError(f"{first['source_file']}: no interview can be used; row {first['source_row']}, "
-                        f"{first['column']}: {first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
+    used = set(frame["source_file"].astype(str).unique())
+    unusable = problems[~problems["source_file"].astype(str).isin(used)]
+    if not len(unusable):
+        return
+    name = str(unusable["source_file"].iloc[0])
+    own = unusable[unusable["source_file"].astype(str) == name].sort_values("source_row", kind="stable")
+    first, more = own.iloc[0], len(own) - 1
+    raise FollowupError(f"{name}: no row can be used; row {first['source_row']}, {first['column']}: "
+                        f"{first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
 
 
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
@@ -240,10 +260,11 @@ def score(
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
-    refuse_unusable_interviews(loaded_interviews.frame, loaded_interviews.rejects)
+    refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
     loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
                                               loaded_interviews, strict)
+    refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
 
     step("follow-up windows")
     extras = output_extra_columns(loaded_interviews.frame)

@@ -406,12 +406,14 @@ def _raise_failed(value):
 
 def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules, group_by):
     from .api import (ScoreResult, counts_by_file, grouping_column, output_extra_columns, rank,
-                      refuse_unusable_interviews, with_extra_columns)
+                      refuse_unusable_files, with_extra_columns)
 
     interview_rejects = _stack([p["interview_rejects"] for p in parts])
     event_rejects = _stack([p["event_rejects"] for p in parts])
     if not strict:  # under --strict the first bad row below says it, as in one process
-        refuse_unusable_interviews(_stack_frames([p["interviews"] for p in parts]), interview_rejects)
+        for files, rejects in (("interview_files", interview_rejects), ("event_files", event_rejects)):
+            used = pd.DataFrame({"source_file": sorted({f for p in parts for f in p[files].index})})
+            refuse_unusable_files(used, rejects)
     if strict:  # the first bad row a single run would stop at: interviews first, then events
         raise_first_rejected(interview_rejects)
         not_orphan = event_rejects["reason"] != "candidate has no interview in the interview list"

@@ -124,6 +124,13 @@ class SourceOptions:
         return name
 
 
+def understood_not_contacts(rejects: pd.DataFrame) -> pd.Series:
+    """The rejects that are records read right and set aside because they are not contacts
+    (notes, machine mail, drafts, a folder's non-data files) rather than bad rows: they do not
+    stop a --strict run, and a file made only of them is not a file read as nothing."""
+    return rejects["reason"].astype(str).str.startswith(NOT_CONTACT_PREFIXES)
+
+
 def _adapt(path: Path, given: Path, options: SourceOptions, role: str, read_native) -> Adapted:
     """One file through its adapter; ``given`` is the input it came from (itself or its folder)."""
     name = options.source_for(path, role, given)
@@ -149,7 +156,7 @@ def _adapt_input(given: Path, options: SourceOptions, role: str, read_native) ->
 
 def _with_rejects(loaded: Normalised, early: pd.DataFrame, strict: bool) -> Normalised:
     if strict:
-        raise_first_rejected(early[~early["reason"].astype(str).str.startswith(NOT_CONTACT_PREFIXES)])
+        raise_first_rejected(early[~understood_not_contacts(early)])
     if not len(early):
         return loaded
     rejects = pd.concat([loaded.rejects, early], ignore_index=True).sort_values(
