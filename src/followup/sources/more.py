@@ -1,18 +1,19 @@
 """The systems added for issue 13 — Microsoft 365 mail, Aircall, Zoom Phone, Teams PSTN,
-Twilio Messages, calendars — registered in one place, with their content tests, so that
+Twilio Messages, calendars, Dialpad, Vonage, Workable, Ashby, LinkedIn — registered in one place, with their content tests, so that
 :mod:`.detect` and the reader tables take them in with one line each.
 
 Their tests run before the older ones because two of them share a key with an older format
 (an Aircall page holds ``calls`` like a Twilio page; a Twilio Messages record has ``sid``,
-``status`` and ``direction`` like a Twilio call) and are told apart here by fields only they
-have.
+``status`` and ``direction`` like a Twilio call; a Workable page holds ``activities`` like a
+Greenhouse feed) and are told apart here by fields only they have.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, calendar, folders, google_voice, outlook, teams, twilio_sms, zoom
+from . import (aircall, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook, teams, twilio_sms,
+               vonage, workable, zoom)
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -23,9 +24,14 @@ EVENT_READERS = {
     "teams": teams.read,
     "twilio-sms": twilio_sms.read,
     "google-voice": google_voice.read,
+    "dialpad": dialpad.read,
+    "vonage": vonage.read,
+    "workable": workable.read,
+    "linkedin": linkedin.read,
 }
 INTERVIEW_READERS = {
     "ics": calendar.read,
+    "ashby-interviews": ashby.read_interviews,
 }
 # Files of these kinds in a folder given as input are read, not listed as unread.
 for _suffix in (outlook.MSG_SUFFIX, ".html", ".htm", *calendar.ICS_SUFFIXES):
@@ -73,9 +79,15 @@ def _json_source(path: Path) -> str | None:
         return "zoom"
     if any(twilio_sms.is_page(d) for d in head):
         return "twilio-sms"
-    records = records_under(head, ("value", "calls", "messages"))[:SAMPLE]
+    for test, name in ((workable.is_page, "workable"), (dialpad.is_page, "dialpad"), (vonage.is_page, "vonage"),
+                       (ashby.is_page, "ashby-interviews")):
+        if any(test(d) for d in head):
+            return name
+    records = records_under(head, ("value", "calls", "messages", "items", "activities", "results"))[:SAMPLE]
     for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall"),
-                       (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms")):
+                       (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms"),
+                       (dialpad.is_record, "dialpad"), (vonage.is_record, "vonage"),
+                       (workable.is_record, "workable"), (ashby.is_schedule, "ashby-interviews")):
         if records and any(test(r) for r in records):
             return name
     return None
@@ -92,4 +104,6 @@ def _table_source(path: Path) -> str | None:
         outlook.refuse_outlook_csv(path)
     if teams.csv_matches(headers):
         return "teams"
+    if linkedin.csv_matches(headers):
+        return "linkedin"
     return None
