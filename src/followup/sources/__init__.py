@@ -87,6 +87,8 @@ class SourceOptions:
     mapping: mapping.ColumnMap | None = None
     tz: str = "UTC"
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Every file of the run, so that a reader can settle records split across files (Twilio legs).
+    inputs: list[Path] = field(default_factory=list)
 
     @classmethod
     def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
@@ -281,6 +283,7 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
+    options.inputs = [file for p in paths for file in folders.expand(Path(p))[0]]
     adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
