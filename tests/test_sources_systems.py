@@ -46,7 +46,9 @@ VENDOR_OF = {
     "outlook/msg/ben-accepted.msg": "msg", "outlook/msg/boone-reply.MSG": "msg",
     "outlook/graph_messages.json": "graph", "outlook/graph_messages.jsonl": "graph",
     "aircall/aircall_calls.json": "aircall", "aircall/aircall_calls.jsonl": "aircall",
+    "aircall/aircall_call_history.csv": "aircall",
     "zoom/zoom_call_logs.json": "zoom", "zoom/zoom_call_history.jsonl": "zoom",
+    "zoom/zoom_call_logs_admin.csv": "zoom",
     "teams/teams_pstn_calls.csv": "teams", "teams/teams_direct_routing.csv": "teams",
     "twilio_sms/twilio_messages.json": "twilio-sms", "twilio_sms/twilio_messages_bulkexport.jsonl": "twilio-sms",
     "calendar/google_interviews.ics": "ics", "calendar/outlook_invite.ics": "ics",
@@ -213,6 +215,47 @@ def test_twilio_parent_and_child_legs_in_two_files_are_settled_as_in_one(options
         assert legs["reason"].str.contains("on row 1 of .*twilio_parent_calls.json|on row 2 of .*twilio_parent_calls.json",
                                            regex=True).all()
         assert loaded.counts == {"rows_read": 5, "rows_used": 3, "duplicates": 2, "rejected": 0}
+
+
+def test_aircall_call_history_csv_in_local_time(options):
+    loaded = load(options, "aircall/aircall_call_history.csv")
+    ana = of(loaded, "101")
+    # No offset in the export: read in --tz (09:05 in New York is 14:05 UTC); 0:05:12 is 312 s.
+    assert ana[["direction", "outcome", "duration_s"]].values.tolist() == [
+        ["inbound", "connected", 312.0], ["inbound", "voicemail", 41.0]]
+    assert ana["timestamp"].tolist() == [utc("2024-03-06T14:05:00Z"), utc("2024-03-07T15:00:00Z")]
+    ben = of(loaded, "102")
+    assert list(zip(ben["direction"], ben["outcome"])) == [("inbound", "hang_up"), ("outbound", "missed")]
+    assert of(loaded, "104")["outcome"].tolist() == ["missed"]  # out of business hours
+    assert of(loaded, "107")["timestamp"].tolist() == [utc("2024-03-10T13:00:00Z")]  # after the DST change
+    assert reasons(loaded)[6].startswith("not a contact: an AI Call")
+    assert loaded.counts == {"rows_read": 7, "rows_used": 6, "duplicates": 0, "rejected": 1}
+
+
+def test_the_same_aircall_call_in_the_csv_and_an_api_page_counts_once(options, tmp_path):
+    page = tmp_path / "calls.json"
+    page.write_text(json.dumps({"calls": [{"id": 3916681, "direction": "inbound", "status": "done",
+                                           "started_at": 1709733900, "answered_at": 1709733905, "ended_at": 1709734212,
+                                           "duration": 312, "raw_digits": "+1 650-444-5567",
+                                           "number": {"digits": "+1 866-213-0006"}, "user": {"name": "Boone Carter"},
+                                           "voicemail": None, "missed_call_reason": None}],
+                                "meta": {"next_page_link": None}}))
+    loaded = followup.load_events([DATA / "aircall" / "aircall_call_history.csv", page], tz=TZ, sources=options)
+    assert len(of(loaded, "101")) == 2 and loaded.counts["duplicates"] == 1
+
+
+def test_zoom_phone_admin_csv(options):
+    loaded = load(options, "zoom/zoom_call_logs_admin.csv")
+    ana = of(loaded, "101")
+    assert ana["outcome"].tolist() == ["connected", "voicemail"]  # No Answer with a voicemail left
+    assert ana["timestamp"].tolist() == [utc("2024-03-06T14:05:00Z"), utc("2024-03-07T15:00:00Z")]
+    ben = of(loaded, "102")
+    assert list(zip(ben["direction"], ben["outcome"])) == [("outbound", "busy"), ("inbound", "hang_up")]
+    assert of(loaded, "104")[["outcome", "duration_s"]].values.tolist() == [["connected", 240.0]]
+    why = reasons(loaded)
+    assert why[5] == "not a contact attempt: Zoom Phone result Blocked"
+    assert why[7] == "another record of call 7018317023722949006; counted once, on row 6"
+    assert loaded.counts == {"rows_read": 7, "rows_used": 5, "duplicates": 1, "rejected": 1}
 
 
 def test_google_voice_texts_are_sms_each_way(options):

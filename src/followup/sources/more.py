@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import (aircall, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook, teams, twilio_sms,
-               vonage, workable, zoom)
+from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook, teams, twilio_sms,
+               vonage, workable, zoom, zoom_csv)
 from .records import load_documents, records_under
 
 EVENT_READERS = {
     "msg": outlook.read_msg,
     "graph": outlook.read_graph,
-    "aircall": aircall.read,
-    "zoom": zoom.read,
+    "aircall": lambda path, options: _json_or_table(path, aircall.read, aircall_csv.read)(path, options),
+    "zoom": lambda path, options: _json_or_table(path, zoom.read, zoom_csv.read)(path, options),
     "teams": teams.read,
     "twilio-sms": twilio_sms.read,
     "google-voice": google_voice.read,
@@ -41,6 +41,11 @@ JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # every .msg is an OLE compound file
 SAMPLE = 20
+
+
+def _json_or_table(path: Path, json_reader, table_reader):
+    """One source name per vendor: its API JSON and its CSV export are read by their own readers."""
+    return table_reader if path.suffix.lower() in TABLE_SUFFIXES else json_reader
 
 
 def detect(path: Path, role: str) -> str | None:
@@ -106,4 +111,8 @@ def _table_source(path: Path) -> str | None:
         return "teams"
     if linkedin.csv_matches(headers):
         return "linkedin"
+    if aircall_csv.csv_matches(headers):
+        return "aircall"
+    if zoom_csv.csv_matches(headers):
+        return "zoom"
     return None
