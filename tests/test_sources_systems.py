@@ -41,6 +41,7 @@ VENDOR_OF = {
     "vonage/vonage_calls.json": "vonage",
     "workable/workable_activities.jsonl": "workable",  # an "activities" page, yet not Greenhouse
     "ashby/ashby_interview_schedules.json": "ashby-interviews",
+    "smartrecruiters/smartrecruiters_interviews.jsonl": "smartrecruiters-interviews",
     "linkedin/messages.csv": "linkedin",
     "outlook/msg/ana-thanks.msg": "msg", "outlook/msg/ana-autoreply.msg": "msg",
     "outlook/msg/ben-accepted.msg": "msg", "outlook/msg/boone-reply.MSG": "msg",
@@ -166,6 +167,21 @@ def test_ashby_interview_schedules_are_the_interview_list(options):
     assert why[5].startswith("not scheduled yet")
     assert why[6] == "unmatched: application id 7777 is not in the roster"
     assert loaded.counts["rows_read"] == 6 and loaded.counts["rows_used"] == 3
+
+
+def test_smartrecruiters_interview_timeslots_are_the_interview_list(options):
+    loaded = followup.load_interviews(DATA / "smartrecruiters" / "smartrecruiters_interviews.jsonl", tz=TZ,
+                                      sources=options)
+    rows = loaded.frame.sort_values("interview_at")
+    assert rows["candidate_id"].tolist() == ["101", "101", "102"]  # one row per timeslot
+    # startsOn is UTC whatever the interview's own timezone (Europe/London for Ben's).
+    assert rows["interview_at"].tolist() == [utc("2024-03-05T19:00:00Z"), utc("2024-03-05T20:00:00Z"),
+                                             utc("2024-03-06T15:00:00Z")]
+    assert rows["interviewers"].tolist() == ["u-boone", "u-raj;u-kate", "u-raj"]
+    why = reasons(loaded)
+    assert why[4] == "declined interview (the candidate's status is declined)"
+    assert why[5] == "unmatched: candidate c-unknown is not in the roster"
+    assert loaded.counts["rows_read"] == 5 and loaded.counts["rows_used"] == 3
 
 
 @pytest.fixture()

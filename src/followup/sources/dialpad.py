@@ -2,7 +2,10 @@
 response, pages (``{"items": [...], "cursor"}``), an array or JSON Lines, and call-event webhook
 payloads saved one per line (the same call fields).
 
-Follows Dialpad's *Call* object and *Call Events* guide (developers.dialpad.com): ``call_id``,
+Follows Dialpad's *Call* object as its developer guides describe it (the *Call Events* guide,
+developers.dialpad.com/docs/call-events-logging, names the payload's related call ids,
+participants, timing and recording fields; the full API reference could not be read to confirm
+every name, and docs/sources.md says so): ``call_id``,
 ``master_call_id`` / ``entry_point_call_id`` (the first call of a call flow: a queue or
 department call rings one agent after another, each ring its own call record), ``direction``
 (``inbound``/``outbound``, from the company's side), ``date_started`` / ``date_rang`` /

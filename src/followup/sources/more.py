@@ -1,5 +1,5 @@
 """The systems added for issue 13 — Microsoft 365 mail, Aircall, Zoom Phone, Teams PSTN,
-Twilio Messages, calendars, Dialpad, Vonage, Workable, Ashby, LinkedIn — registered in one place, with their content tests, so that
+Twilio Messages, calendars, Dialpad, Vonage, Workable, Ashby, SmartRecruiters, LinkedIn — registered in one place, with their content tests, so that
 :mod:`.detect` and the reader tables take them in with one line each.
 
 Their tests run before the older ones because two of them share a key with an older format
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook, teams, twilio_sms,
-               vonage, workable, zoom, zoom_csv)
+from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook,
+               smartrecruiters, teams, twilio_sms, vonage, workable, zoom, zoom_csv)
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -32,6 +32,7 @@ EVENT_READERS = {
 INTERVIEW_READERS = {
     "ics": calendar.read,
     "ashby-interviews": ashby.read_interviews,
+    "smartrecruiters-interviews": smartrecruiters.read_interviews,
 }
 # Files of these kinds in a folder given as input are read, not listed as unread.
 for _suffix in (outlook.MSG_SUFFIX, ".html", ".htm", *calendar.ICS_SUFFIXES):
@@ -85,14 +86,15 @@ def _json_source(path: Path) -> str | None:
     if any(twilio_sms.is_page(d) for d in head):
         return "twilio-sms"
     for test, name in ((workable.is_page, "workable"), (dialpad.is_page, "dialpad"), (vonage.is_page, "vonage"),
-                       (ashby.is_page, "ashby-interviews")):
+                       (ashby.is_page, "ashby-interviews"), (smartrecruiters.is_page, "smartrecruiters-interviews")):
         if any(test(d) for d in head):
             return name
-    records = records_under(head, ("value", "calls", "messages", "items", "activities", "results"))[:SAMPLE]
+    records = records_under(head, ("value", "calls", "messages", "items", "activities", "results", "content"))[:SAMPLE]
     for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall"),
                        (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms"),
                        (dialpad.is_record, "dialpad"), (vonage.is_record, "vonage"),
-                       (workable.is_record, "workable"), (ashby.is_schedule, "ashby-interviews")):
+                       (workable.is_record, "workable"), (ashby.is_schedule, "ashby-interviews"),
+                       (smartrecruiters.is_interview, "smartrecruiters-interviews")):
         if records and any(test(r) for r in records):
             return name
     return None
