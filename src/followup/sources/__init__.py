@@ -23,6 +23,10 @@ source name                reads
 ``mbox``                   an mbox file (Gmail Takeout, Thunderbird, …)
 ``eml``                    one ``.eml`` file or a folder of them
 ``map``                    any CSV/Excel read through ``--map mapping.toml``
+(issue 13's systems)       see :mod:`.more`: ``msg``, ``graph``, ``aircall``, ``zoom``,
+                           ``teams``, ``twilio-sms``, ``google-voice``, ``dialpad``,
+                           ``vonage``, ``workable``, ``linkedin``, ``ics``,
+                           ``ashby-interviews``, ``smartrecruiters-interviews``
 =========================  ======================================================
 """
 
@@ -269,6 +273,8 @@ def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]
         for file, part in share[share > UNMATCHED_SHARE].items():
             if options.roster is None:
                 fix = "give --candidates roster.csv to tie its rows to candidates"
+            elif item.source == "linkedin":
+                fix = "add the candidates' LinkedIn profile URLs (a profile_urls column) to --candidates"
             elif item.source in MAIL_SOURCES and not options.employer_domains:
                 fix = "give --employer-domain to recognise the employer's mail"
             else:
