@@ -91,8 +91,10 @@ class SourceOptions:
     mapping: mapping.ColumnMap | None = None
     tz: str = "UTC"
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # Every file of the run, so that a reader can settle records split across files (Twilio legs).
+    # Every file of the run, so that a reader can settle records split across files (Twilio
+    # legs), and what such a reader keeps for the rest of the run.
     inputs: list[Path] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
@@ -290,6 +292,7 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
     options.inputs = [file for p in paths for file in folders.expand(Path(p))[0]]
+    options.memo = {}
     adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)

@@ -165,12 +165,16 @@ def _frame(calls: pd.DataFrame) -> pd.DataFrame:
 def _peer_calls(path: Path, options, own: pd.DataFrame) -> pd.DataFrame:
     """The calls of the run's other Twilio files that are a parent of one of this file's legs
     or a leg of one of its parents: a BulkExport of one day beside API pages of another, or
-    the parent and child legs pulled separately, are settled as if they were one file."""
-    peers = [p for p in options.inputs if Path(p).resolve() != path.resolve()]
-    peers = [Path(p) for p in peers if options.source_for(Path(p), "events") == "twilio"]
-    if not peers or not len(own):
+    the parent and child legs pulled separately, are settled as if they were one file. The
+    run's Twilio files are found and read once (``options.memo``), not once per file."""
+    if "twilio" not in options.memo:
+        files = [Path(p) for p in options.inputs if options.source_for(Path(p), "events") == "twilio"]
+        options.memo["twilio"] = (pd.concat([_frame(_calls(p)) for p in files], ignore_index=True)
+                                  if len(files) > 1 else None)
+    everything = options.memo["twilio"]
+    if everything is None or not len(own):
         return own.iloc[:0]
-    others = pd.concat([_frame(_calls(p)) for p in peers], ignore_index=True)
+    others = everything[~everything["source_file"].isin(set(own["source_file"]))]
     others = others[~others["sid"].isin(own["sid"])].drop_duplicates("sid")
     related = others["sid"].isin(own["parent"]) | others["parent"].isin(own["sid"])
     return others[related]
