@@ -14,11 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import followup
 from followup.cli import main
 from followup.errors import InputWarning
-from followup.sources import SourceOptions
+from followup.roster import profile_key
+from followup.sources import SourceOptions, dialpad
 from followup.sources.detect import detect
 
 DATA = Path(__file__).parent / "data" / "sources"
@@ -308,3 +311,34 @@ def test_cli_scores_the_new_systems_together(tmp_path):
     assert score.exit_code in (0, 3), score.output
     scored = {c["candidate_id"] for c in json.loads(score.stdout)["candidates"]}
     assert {"101", "102"} <= scored
+
+
+SLUG = st.from_regex(r"[a-z0-9][a-z0-9-]{2,30}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(slug=SLUG, scheme=st.sampled_from(["", "http://", "https://"]),
+       host=st.sampled_from(["linkedin.com", "www.linkedin.com", "uk.linkedin.com", "WWW.LinkedIn.com"]),
+       tail=st.sampled_from(["", "/", "/?trk=public_profile", "#about", "/details/experience/"]),
+       upper=st.booleans())
+def test_a_linkedin_profile_is_the_same_however_it_is_written(slug, scheme, host, tail, upper):
+    written = f"{scheme}{host}/in/{slug.upper() if upper else slug}{tail}"
+    assert profile_key(pd.Series([written])).tolist() == [f"linkedin.com/in/{slug}"]
+
+
+ROSTER_ONLY = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=7_200_000), min_size=1, max_size=8))
+def test_dialpad_durations_are_milliseconds_whatever_their_size(tmp_path_factory, durations):
+    """Every Dialpad duration is divided by 1000 — a 3000 is 3 s, a 3 600 000 is an hour."""
+    path = tmp_path_factory.mktemp("dialpad") / "calls.jsonl"
+    path.write_text("\n".join(json.dumps({
+        "call_id": 8000 + i, "direction": "inbound", "date_started": 1709733900000 + i * 60_000,
+        "date_connected": 1709733905000 + i * 60_000, "duration": float(ms), "state": "hangup",
+        "external_number": "+16504445567", "target": {"name": "Kate Amari", "phone": "+18662130006"}})
+        for i, ms in enumerate(durations)))
+    adapted = dialpad.read(path, ROSTER_ONLY)
+    assert adapted.frame["duration_s"].tolist() == [ms / 1000 for ms in durations]
+    assert (adapted.frame["outcome"] == "connected").all() and len(adapted.rejects) == 0
