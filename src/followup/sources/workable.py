@@ -27,7 +27,6 @@ import pandas as pd
 
 from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
 
-NOT_CONTACT = "not a contact: a Workable {action} activity is ATS workflow written by the employer"
 
 
 def is_record(record) -> bool:
@@ -76,7 +75,8 @@ def read(path: Path, options) -> Adapted:
     reasons = pd.Series(None, index=frame.index, dtype=object)
     message = (action == "message").fillna(False)
     workflow = ~message
-    reasons[workflow.to_numpy()] = action[workflow].fillna("(no action)").map(lambda a: NOT_CONTACT.format(action=a))
+    reasons[workflow.to_numpy()] = ("not a contact: a Workable " + action[workflow].fillna("(no action)")
+                                    + " activity is ATS workflow written by the employer")
     nobody = message & member.isna()
     reasons[nobody.to_numpy()] = ("a Workable message with no member: Workable does not say whether the "
                                   "candidate or the employer sent it")
