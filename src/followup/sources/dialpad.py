@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .calls import OUTCOME_RANK, collapse, finish
+from .calls import OUTCOME_RANK, collapse, finish, with_left_messages
 from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
 
 PAGE_KEYS = ("items",)
@@ -68,8 +68,8 @@ def read(path: Path, options) -> Adapted:
         state == "voicemail").fillna(False)
     outcome = pd.Series("missed", index=calls.index, dtype=object)
     outcome[(state == "abandoned").fillna(False).to_numpy()] = "hang_up"
-    outcome[(voicemail & ~connected).to_numpy()] = "voicemail"
     outcome[connected.to_numpy()] = "connected"
+    outcome = with_left_messages(outcome, voicemail)
     flow = first_present(calls, "entry_point_call_id", "master_call_id", "call_id").astype("string")
     started = pd.to_numeric(column(calls, "date_started"), errors="coerce")
     frame = pd.DataFrame({

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..readers import read_records
 from ..schema import fold
-from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias
+from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
 from .records import Adapted, column, reject_rows
 from .zoom import NOT_ATTEMPTS, RESULTS
 
@@ -51,7 +51,7 @@ def read(path: Path, options) -> Adapted:
     folded = result.fillna("").map(fold)
     outcome = folded.map(RESULTS)
     voicemail = column(raw, "voicemail").astype("string").str.strip().str.lower().isin(["yes", "true", "1"])
-    outcome = outcome.mask(voicemail & outcome.isin(["missed", "hang_up"]), "voicemail")
+    outcome = with_left_messages(outcome, voicemail)
     direction = column(raw, "direction").astype("string").str.strip().str.lower()
     call_id = column(raw, "call_id").astype("string").str.strip()
     frame = pd.DataFrame({
