@@ -178,6 +178,9 @@ def source_options(command):
         click.option("--map", "map_file", type=click.Path(dir_okay=False), expose_value=False,
                      callback=_remember, metavar="MAPPING.toml",
                      help="Column mapping for any other CSV/Excel export (docs/sources.md)."),
+        click.option("--encoding", expose_value=False, callback=_remember, metavar="CODEC",
+                     help="Text encoding of the CSV/JSON inputs (e.g. cp1252, shift_jis, gb18030). "
+                          "Default: detected per file, and named in a warning when not UTF-8."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -192,7 +195,8 @@ def _sources():
     return SourceOptions.build(candidates=given.get("candidates"),
                                employer_domains=given.get("employer_domain") or (),
                                default_region=given.get("default_region"),
-                               source=given.get("source") or (), map_file=given.get("map_file"))
+                               source=given.get("source") or (), map_file=given.get("map_file"),
+                               encoding=given.get("encoding"))
 
 
 REDACT_KEY = "followup.redact"

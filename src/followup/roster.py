@@ -34,6 +34,7 @@ import pandas as pd
 import phonenumbers
 
 from .errors import InputFileError
+from .ids import id_text
 from .readers import read_records
 
 ROSTER_ALIASES = {
@@ -148,7 +149,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
     if "candidate_id" not in frame:
         present = ", ".join(c for c in frame.columns if not str(c).startswith("source_"))
         raise InputFileError(path, f"a roster needs a candidate_id column; the file has: {present}")
-    frame = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+    frame = frame.assign(candidate_id=id_text(frame["candidate_id"]))
     empty = frame["candidate_id"].isna() | (frame["candidate_id"] == "")
     if empty.any():
         raise InputFileError(path, f"row {int(frame.loc[empty, 'source_row'].iloc[0])}, column "
@@ -227,6 +228,6 @@ def load_roster(path: str | Path, default_region: str | None = None) -> Roster:
     entries = _long_table(frame, path, region)
     names = pd.Series(dtype=object)
     if "name" in frame:
-        named = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+        named = frame.assign(candidate_id=id_text(frame["candidate_id"]))
         names = named.dropna(subset=["name"]).drop_duplicates("candidate_id").set_index("candidate_id")["name"]
     return Roster(entries, region, str(path), names.astype(object))

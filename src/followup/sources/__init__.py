@@ -36,6 +36,7 @@ import pandas as pd
 
 import warnings
 
+from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
@@ -87,9 +88,12 @@ class SourceOptions:
     mapping: mapping.ColumnMap | None = None
     tz: str = "UTC"
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # ``--encoding``: the text encoding of CSV and JSON inputs; None detects it per file.
+    encoding: str | None = None
 
     @classmethod
-    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
+    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None,
+              encoding=None):
         """Options from CLI-style values; ``source`` items are ``NAME`` (every file) or
         ``FILE=NAME``."""
         forced, forced_all = {}, None
@@ -110,6 +114,7 @@ class SourceOptions:
             default_region=default_region.upper() if default_region else None,
             forced=forced, forced_all=forced_all,
             mapping=mapping.load_map(map_file) if map_file else None,
+            encoding=checked_encoding(encoding) if encoding else None,
         )
 
     def source_for(self, path: Path, role: str, given: Path | None = None) -> str:
