@@ -149,7 +149,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
-        if suffix in PARQUET_SUFFIXES | EXCEL_SUFFIXES:
+        if suffix in EXCEL_SUFFIXES:  # the Parquet reader renames before marking rows itself
             frame.columns = _own_names(list(frame.columns), aliases)
         if suffix in EXCEL_SUFFIXES:
             from openpyxl.utils import get_column_letter  # openpyxl is slow to import; only Excel needs it
