@@ -133,18 +133,43 @@ def _decodes(sample: bytes, codec: str) -> bool:
 
 
 def non_ascii_lines(path, limit: int = SAMPLE_BYTES, block_size: int = 16 << 20) -> bytes:
-    """Up to ``limit`` bytes of the file's lines that hold a non-ASCII byte: what tells one
-    encoding from another, however late in the file it comes."""
-    found = bytearray()
+    """Up to ``limit`` bytes of the file's lines that tell one encoding from another, however
+    late in the file they come: lines holding bytes that are not UTF-8 (up to half), then lines
+    of other non-ASCII text. Blocks that are valid UTF-8 are passed over at the codec's speed."""
+    invalid, valid = bytearray(), bytearray()
+    half = limit // 2
     with open(path, "rb") as handle:
-        while block := handle.read(block_size):
-            position = 0
-            while (high := _HIGH_BYTE.search(block, position)) is not None:
-                start = block.rfind(b"\n", 0, high.start()) + 1
-                end = block.find(b"\n", high.end())
-                end = len(block) if end < 0 else end + 1
-                found += block[start:end]
-                if len(found) >= limit:
-                    return bytes(found[:limit])
-                position = end
-    return bytes(found)
+        carry = b""
+        while len(invalid) < half:
+            block = handle.read(block_size)
+            if not block:
+                _collect(carry, invalid, valid, half)
+                break
+            block = carry + block
+            cut = block.rfind(b"\n") + 1
+            lines, carry = (block[:cut], block[cut:]) if cut else (block, b"")
+            _collect(lines, invalid, valid, half)
+    return bytes(invalid[:half]) + bytes(valid[:limit - min(len(invalid), half)])
+
+
+def _collect(lines: bytes, invalid: bytearray, valid: bytearray, half: int) -> None:
+    position = 0
+    view = memoryview(lines)
+    while len(invalid) < half and position < len(lines):
+        try:
+            codecs.utf_8_decode(view[position:], "strict", True)
+            break
+        except UnicodeDecodeError as exc:
+            at = position + exc.start
+            start = lines.rfind(b"\n", 0, at) + 1
+            end = lines.find(b"\n", at)
+            end = len(lines) if end < 0 else end + 1
+            invalid += lines[start:end]
+            position = end
+    position = 0
+    while len(valid) < half and (high := _HIGH_BYTE.search(lines, position)) is not None:
+        start = lines.rfind(b"\n", 0, high.start()) + 1
+        end = lines.find(b"\n", high.end())
+        end = len(lines) if end < 0 else end + 1
+        valid += lines[start:end]
+        position = end

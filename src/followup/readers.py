@@ -80,11 +80,15 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
     >>> canonical_columns(["Candidate ID", "Start Time", "Result"], EVENT_COLUMN_ALIASES)
     {'Candidate ID': 'candidate_id', 'Start Time': 'timestamp', 'Result': 'outcome'}
     """
-    folded = {col: fold(col) for col in columns}
+    # Columns grouped by folded spelling, so that the work is one pass over the header however
+    # wide it is (a hostile header of 100,000 columns took seconds when searched per synonym).
+    by_spelling: dict[str, list[str]] = {}
+    for col in columns:
+        by_spelling.setdefault(fold(col), []).append(col)
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for canonical in aliases:
-        exact = [c for c in columns if folded[c] == fold(canonical)]
+        exact = by_spelling.get(fold(canonical))
         if exact:
             mapping[exact[0]] = canonical
             taken.add(canonical)
@@ -92,7 +96,7 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
         if canonical in taken:
             continue
         for spelling in spellings:
-            hits = [c for c in columns if c not in mapping and folded[c] == fold(spelling)]
+            hits = [c for c in by_spelling.get(fold(spelling), ()) if c not in mapping]
             if hits:
                 mapping[hits[0]] = canonical
                 taken.add(canonical)
@@ -216,6 +220,67 @@ def _own_names(names: list[str], aliases) -> list[str]:
     return [f"{name}{FROM_THE_FILE}" if name in reserved else name for name in names]
 
 
+def header_names(path: Path) -> list[str]:
+    """The column names of a delimited text or Parquet file, read cheaply (to recognise which
+    system wrote it) and refused when wider than :data:`MAX_COLUMNS`: a pandas frame of 100,000
+    columns takes seconds to build only to be refused."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        _check_width(path, (_parquet_width(path) or 1) - 1)  # the schema's root is one field
+        return list(pq.read_schema(path).names)
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    lines = head.decode(codec, errors="replace").splitlines()
+    header_line = lines[0] if lines else ""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(header_line)
+    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    _check_width(path, len(names))
+    return names
+
+
+def _parquet_width(path: Path) -> int | None:
+    """How many schema fields a Parquet file's footer declares, from its first bytes alone.
+
+    Arrow decodes the whole footer before it can count columns: 2.7 s for 100,000 of them. The
+    footer (Thrift compact protocol, parquet.thrift ``FileMetaData``) starts with the format
+    version (field 1) and the schema list (field 2), whose header holds the count. None when
+    the footer does not start that way; the full read then judges the file.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() < 12:
+            return None
+        handle.seek(-8, 2)
+        length, magic = int.from_bytes(handle.read(4), "little"), handle.read(4)
+        if magic != b"PAR1" or not 0 < length <= handle.tell() - 12:
+            return None
+        handle.seek(-8 - length, 2)
+        head = handle.read(min(length, 32))
+
+    def varint(at: int) -> tuple[int, int]:
+        value = shift = 0
+        while at < len(head):
+            byte = head[at]
+            value |= (byte & 0x7F) << shift
+            at, shift = at + 1, shift + 7
+            if not byte & 0x80:
+                return value, at
+        raise IndexError
+
+    try:
+        if head[0] != 0x15:  # field 1, i32
+            return None
+        _, at = varint(1)
+        if head[at] != 0x19 or head[at + 1] & 0x0F != 0x0C:  # field 2, a list of structs
+            return None
+        size = head[at + 1] >> 4
+        return size if size != 0x0F else varint(at + 2)[0]
+    except IndexError:
+        return None
+
+
 def _check_width(path: Path, width: int) -> None:
     if width > MAX_COLUMNS:
         raise InputFileError(path, f"has {width:,} columns; no export has more than {MAX_COLUMNS:,}")
@@ -279,7 +344,7 @@ def _read_delimited(path: Path, aliases, delimiter: str | None,
     if b"\x00" in head.splitlines()[0] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputFileError(path, "is not a text file (NUL bytes in the header); "
                                    "a UTF-16 export needs its byte-order mark")
-    given = encoding
+    given = "utf8" if encoding == "utf-8" else encoding  # Arrow's own name: no transcoding pass
     encoding = given or _encoding(path, head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     header_line = text.splitlines()[0] if text.strip() else ""
@@ -513,7 +578,7 @@ def _read_parquet(path: Path, aliases) -> pd.DataFrame:
     scorer can use: in a column it reads, its rows are set aside; any other is left out, saying so."""
     import pyarrow.parquet as pq  # only Parquet needs it
 
-    _check_width(path, len(pq.read_schema(path).names))
+    _check_width(path, (_parquet_width(path) or 1) - 1)  # before Arrow decodes a footer that wide
     table = pq.read_table(path)
     names = _own_names([str(n) for n in table.column_names], aliases)
     table = table.rename_columns(names)
@@ -587,7 +652,8 @@ def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
 
 
 def _json_decoder() -> json.JSONDecoder:
-    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=_json_number, parse_float=_json_number)
+    # An integer literal is already its exact digits; only a float needs a look.
+    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=str, parse_float=_json_number)
 
 
 def _read_json(path: Path, aliases, encoding: str | None = None) -> pd.DataFrame:
