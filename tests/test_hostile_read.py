@@ -286,6 +286,10 @@ def test_a_fifo_is_refused_at_once_never_waited_on(tmp_path):
     assert time.monotonic() - started < 5
     with pytest.raises(InputFileError, match="not a regular file"):
         followup.load_interviews(fifo)
+    roster = tmp_path / "roster.json"
+    os.mkfifo(roster)
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nothing.csv"), "--candidates", str(roster)])
+    assert result.exit_code == 1 and f"error: {roster}: is not a regular file" in result.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")

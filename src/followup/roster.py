@@ -35,7 +35,7 @@ import phonenumbers
 
 from .errors import InputFileError
 from .ids import id_text
-from .readers import read_records
+from .readers import check_regular_file, read_records
 
 ROSTER_ALIASES = {
     "candidate_id": ("candidate id", "candidate", "id", "person id", "contact"),
@@ -222,7 +222,8 @@ def load_roster(path: str | Path, default_region: str | None = None) -> Roster:
         raise InputFileError(path, f"--default-region {default_region!r} is not a region code "
                                    "such as US, GB or DE")
     region = default_region.upper() if default_region else None
-    frame = _from_ats_json(path) if path.suffix.lower() == ".json" and path.exists() else None
+    check_regular_file(path)  # before the ATS-dump check opens it: a FIFO would be read away
+    frame = _from_ats_json(path) if path.suffix.lower() == ".json" else None
     if frame is None:
         frame = read_records(path, ROSTER_ALIASES)
     entries = _long_table(frame, path, region)
