@@ -12,6 +12,7 @@ import json
 import os
 import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -345,3 +346,18 @@ def test_parquet_lists_and_structs_are_rejects_or_left_out_never_internal_errors
     interviews = interviews_file(tmp_path, "C001,A,2026-03-02T14:00:00Z,\n")
     score = CliRunner().invoke(main, ["score", str(events), "-i", str(interviews), "--as-of", AS_OF])
     assert "internal error" not in score.stderr and "Traceback" not in score.output
+
+
+def test_greenhouse_interviews_with_a_missing_application_id_still_resolve_the_others(tmp_path):
+    """A vendor export too: one interview without an application_id made the others' ids floats
+    ("9001.0"), and no interview matched the roster's 9001."""
+    from followup.sources import SourceOptions
+
+    sources = Path(__file__).resolve().parent / "data" / "sources"
+    scheduled = json.loads((sources / "greenhouse_scheduled_interviews.json").read_text())
+    path = tmp_path / "scheduled.json"
+    path.write_text(json.dumps([scheduled[0], {**scheduled[1], "application_id": None}]))
+    options = SourceOptions.build(candidates=sources / "roster.csv", default_region="US")
+    loaded = followup.load_interviews(path, sources=options)
+    assert loaded.frame["candidate_id"].tolist() == ["101"]
+    assert [r.split(":")[0] for r in loaded.rejects["reason"]] == ["unmatched"]
