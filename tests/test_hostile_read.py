@@ -361,3 +361,25 @@ def test_greenhouse_interviews_with_a_missing_application_id_still_resolve_the_o
     loaded = followup.load_interviews(path, sources=options)
     assert loaded.frame["candidate_id"].tolist() == ["101"]
     assert [r.split(":")[0] for r in loaded.rejects["reason"]] == ["unmatched"]
+
+
+def test_an_input_with_no_rows_stops_the_run_unless_asked_for(tmp_path):
+    """A header-only event log scored as "nobody contacted anyone", exit 0: now one line,
+    unless --allow-empty says that no contact yet is what the user means."""
+    events = tmp_path / "events.csv"
+    events.write_text(HEADER)
+    interviews = interviews_file(tmp_path, "C001,A,2026-03-02T14:00:00Z,\n")
+    refused = CliRunner().invoke(main, ["score", str(events), "-i", str(interviews), "--as-of", AS_OF])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (f"error: {events}: no events rows at all (nothing after the header); every "
+                                      "candidate would be flagged NO_CONTACT. If that is what you mean, give "
+                                      "--allow-empty")
+    allowed = CliRunner().invoke(main, ["score", str(events), "-i", str(interviews), "--as-of", AS_OF,
+                                        "--allow-empty", "--format", "json"])
+    assert allowed.exit_code == 0
+    assert "NO_CONTACT" in json.loads(allowed.stdout)["candidates"][0]["flags"]
+    empty_list = tmp_path / "empty_interviews.json"
+    empty_list.write_text("[]")
+    no_interviews = CliRunner().invoke(main, ["score", str(events), "-i", str(empty_list), "--as-of", AS_OF])
+    assert no_interviews.exit_code == 1 and "no interviews rows at all" in no_interviews.stderr
+    assert CliRunner().invoke(main, ["validate", str(events)]).exit_code == 0  # validate still reports it

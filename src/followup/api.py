@@ -198,6 +198,24 @@ def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
                         f"{first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
 
 
+def refuse_empty_input(source, loaded: Normalised, role: str, sources) -> None:
+    """Files that hold no row at all (a header only, ``[]``, an empty sheet) would score as if
+    nobody had been contacted — or as an empty shortlist — with exit 0: stop, unless the user
+    said that this is what they mean (``--allow-empty``, :attr:`SourceOptions.allow_empty`).
+    A DataFrame is the caller's own and is never refused."""
+    from .sources.folders import FILE_COLUMN
+
+    if isinstance(source, (pd.DataFrame, Normalised)) or (sources is not None and sources.allow_empty):
+        return
+    if len(loaded.frame) or (loaded.rejects["column"] != FILE_COLUMN).any():
+        return
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    consequence = ("every candidate would be flagged NO_CONTACT" if role == "events"
+                   else "the shortlist would be empty")
+    raise FollowupError(f"{', '.join(map(str, paths))}: no {role} rows at all (nothing after the header); "
+                        f"{consequence}. If that is what you mean, give --allow-empty")
+
+
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
     """Events of a candidate with no interview cannot be anchored: reject them, visibly. Ids
     of the two tables that differ only in case, invisible characters or spaces are named in an
@@ -271,10 +289,12 @@ def score(
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
     refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
-                                              loaded_interviews, strict)
+    read_events = load_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, read_events, "events", sources)
+    loaded_events = reject_unknown_candidates(read_events, loaded_interviews, strict)
     refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
 
     step("follow-up windows")

@@ -181,6 +181,9 @@ def source_options(command):
         click.option("--encoding", expose_value=False, callback=_remember, metavar="CODEC",
                      help="Text encoding of the CSV/JSON inputs (e.g. cp1252, shift_jis, gb18030). "
                           "Default: detected per file, and named in a warning when not UTF-8."),
+        click.option("--allow-empty", is_flag=True, expose_value=False, callback=_remember,
+                     help="Score even when an input file has no rows at all (no contact yet); "
+                          "otherwise that is an error, as it would flag everyone NO_CONTACT."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -196,7 +199,7 @@ def _sources():
                                employer_domains=given.get("employer_domain") or (),
                                default_region=given.get("default_region"),
                                source=given.get("source") or (), map_file=given.get("map_file"),
-                               encoding=given.get("encoding"))
+                               encoding=given.get("encoding"), allow_empty=given.get("allow_empty"))
 
 
 REDACT_KEY = "followup.redact"

@@ -90,10 +90,12 @@ class SourceOptions:
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
     # ``--encoding``: the text encoding of CSV and JSON inputs; None detects it per file.
     encoding: str | None = None
+    # ``--allow-empty``: an input with no rows at all is meant (no contact yet), not an error.
+    allow_empty: bool = False
 
     @classmethod
     def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None,
-              encoding=None):
+              encoding=None, allow_empty=False):
         """Options from CLI-style values; ``source`` items are ``NAME`` (every file) or
         ``FILE=NAME``."""
         forced, forced_all = {}, None
@@ -114,7 +116,7 @@ class SourceOptions:
             default_region=default_region.upper() if default_region else None,
             forced=forced, forced_all=forced_all,
             mapping=mapping.load_map(map_file) if map_file else None,
-            encoding=checked_encoding(encoding) if encoding else None,
+            encoding=checked_encoding(encoding) if encoding else None, allow_empty=bool(allow_empty),
         )
 
     def source_for(self, path: Path, role: str, given: Path | None = None) -> str:
