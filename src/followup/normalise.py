@@ -481,8 +481,9 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     _check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
     raw = concat_sources(frames) if frames else pd.DataFrame(
         columns=["candidate_id", "interview_at", "source_file", "source_row"])
-    absent = [c for c in ("name", "interview_end", "interviewers", "decision", "decision_at", "decision_due")
-              if c not in raw]
+    # A file with no rows (a JSON ``[]``) has no columns either: nothing to say they are missing.
+    absent = [c for c in (*(REQUIRED_INTERVIEW_COLUMNS if not len(raw) else ()), "name", "interview_end",
+                          "interviewers", "decision", "decision_at", "decision_due") if c not in raw]
     if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
         raw = raw.assign(**dict.fromkeys(absent, pd.Series(pd.NA, index=raw.index, dtype=object)))
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))

@@ -72,6 +72,8 @@ def text_files() -> dict[str, bytes]:
         # 6,000 columns in a 24 KB header line.
         "read_wide_header.csv": ("candidate_id,timestamp,channel,direction,"
                                  + ",".join(f"q{n}" for n in range(6_000)) + "\n").encode(),
+        # An interview list that is an empty JSON array: no rows, so no columns either.
+        "read_interviews_empty_array.json": b"[]\n",
         "read_wide_record.json": ("[{" + ", ".join(f'"q{n}": 1' for n in range(6_000)) + "}]").encode(),
     }
 
