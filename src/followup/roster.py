@@ -40,7 +40,8 @@ import pandas as pd
 import phonenumbers
 
 from .errors import InputFileError
-from .readers import read_records
+from .ids import id_text
+from .readers import check_regular_file, read_records
 
 ROSTER_ALIASES = {
     "candidate_id": ("candidate id", "candidate", "id", "person id", "contact"),
@@ -176,7 +177,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
     if "candidate_id" not in frame:
         present = ", ".join(c for c in frame.columns if not str(c).startswith("source_"))
         raise InputFileError(path, f"a roster needs a candidate_id column; the file has: {present}")
-    frame = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+    frame = frame.assign(candidate_id=id_text(frame["candidate_id"]))
     empty = frame["candidate_id"].isna() | (frame["candidate_id"] == "")
     if empty.any():
         raise InputFileError(path, f"row {int(frame.loc[empty, 'source_row'].iloc[0])}, column "
@@ -261,12 +262,13 @@ def load_roster(path: str | Path, default_region: str | None = None) -> Roster:
         raise InputFileError(path, f"--default-region {default_region!r} is not a region code "
                                    "such as US, GB or DE")
     region = default_region.upper() if default_region else None
-    frame = _from_ats_json(path) if path.suffix.lower() == ".json" and path.exists() else None
+    check_regular_file(path)  # before the ATS-dump check opens it: a FIFO would be read away
+    frame = _from_ats_json(path) if path.suffix.lower() == ".json" else None
     if frame is None:
         frame = read_records(path, ROSTER_ALIASES)
     entries = _long_table(frame, path, region)
     names = pd.Series(dtype=object)
     if "name" in frame:
-        named = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+        named = frame.assign(candidate_id=id_text(frame["candidate_id"]))
         names = named.dropna(subset=["name"]).drop_duplicates("candidate_id").set_index("candidate_id")["name"]
     return Roster(entries, region, str(path), names.astype(object))

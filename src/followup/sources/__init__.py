@@ -40,6 +40,7 @@ import pandas as pd
 
 import warnings
 
+from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
@@ -95,9 +96,14 @@ class SourceOptions:
     # legs), and what such a reader keeps for the rest of the run.
     inputs: list[Path] = field(default_factory=list)
     memo: dict = field(default_factory=dict)
+    # ``--encoding``: the text encoding of CSV and JSON inputs; None detects it per file.
+    encoding: str | None = None
+    # ``--allow-empty``: an input with no rows at all is meant (no contact yet), not an error.
+    allow_empty: bool = False
 
     @classmethod
-    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
+    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None,
+              encoding=None, allow_empty=False):
         """Options from CLI-style values; ``source`` items are ``NAME`` (every file) or
         ``FILE=NAME``."""
         forced, forced_all = {}, None
@@ -118,6 +124,7 @@ class SourceOptions:
             default_region=default_region.upper() if default_region else None,
             forced=forced, forced_all=forced_all,
             mapping=mapping.load_map(map_file) if map_file else None,
+            encoding=checked_encoding(encoding) if encoding else None, allow_empty=bool(allow_empty),
         )
 
     def source_for(self, path: Path, role: str, given: Path | None = None) -> str:

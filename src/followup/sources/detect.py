@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers import canonical_columns
+from ..readers import canonical_columns, header_names
 from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
 from . import greenhouse, lever, more, ringcentral, twilio
 from .mapping import PAGE_KEYS
@@ -99,12 +99,7 @@ def headers_of(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return [str(c) for c in pd.read_excel(path, nrows=0).columns]
-    if suffix in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(path).names)
-    return [str(c) for c in pd.read_csv(path, nrows=0, sep=None, engine="python",
-                                        encoding="utf-8-sig", encoding_errors="replace").columns]
+    return header_names(path)
 
 
 def _table_source(path: Path, mapping) -> str | None:
