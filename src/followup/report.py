@@ -143,9 +143,12 @@ def write_report(result, path: str | Path, title: str = "Follow-up shortlist", *
 
 
 def _script_json(payload: dict) -> str:
-    """JSON safe inside a ``<script>`` data block: no ``</script>``, ``<!--`` or entity can form."""
+    """JSON safe inside a ``<script>`` data block: no ``</script>``, ``<!--`` or entity can form,
+    and no quote a careless copy into an attribute could close."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(character, escape)
+    return text
 
 
 def _colour_variables() -> str:
