@@ -23,7 +23,7 @@ rest of the page is Jinja2 with autoescaping on. A name like ``<script>`` shows 
 ...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")
 >>> data = report_data(result)
 >>> len(data["candidates"]["id"]), data["candidates"]["id"][:2]
-(32, ['C001', 'C005'])
+(32, ['C001', 'C002'])
 >>> '<script type="application/json" id="report-data">' in build_report(result)
 True
 """
@@ -34,6 +34,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import textwrap
 from importlib import resources
 from pathlib import Path
 
@@ -52,6 +53,7 @@ from .scoring import FLAGS, STATUSES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
+CHART_TITLE_WIDTH = 46  # characters of a chart title's line at the report's type size
 #: Events drawn on one candidate's timeline strip at most; the strip says how many it left out.
 TIMELINE_LIMIT = 300
 #: Rejected and duplicate rows listed in the page at most (all of them are in ``--rejects``).
@@ -314,8 +316,17 @@ def _charts(result, frame: pd.DataFrame) -> list[dict]:
         # the labels stay at about the page's own text size.
         with matplotlib.rc_context({"font.size": 11, "axes.titlesize": 11.5, "legend.fontsize": 10,
                                     "xtick.labelsize": 10, "ytick.labelsize": 10}):
-            figure = Figure(figsize=(4.8, 3.4), layout="constrained")
-            draw(subset, ax=figure.add_subplot())
+            figure = Figure(figsize=(4.8, 3.6), layout="constrained")
+            axes = figure.add_subplot()
+            draw(subset, ax=axes)
+            # A long title ("…: 28 candidates (4 with no inbound contact not shown)") on two
+            # lines rather than cut off at the figure's edge.
+            axes.set_title(textwrap.fill(axes.get_title(), CHART_TITLE_WIDTH), pad=16, va="bottom")
+            if key == "flags":  # the badges' words, which fit side by side where the codes do not
+                axes.set_xticks(axes.get_xticks(), [FLAG_LABELS.get(t.get_text(), t.get_text())
+                                                    for t in axes.get_xticklabels()])
+                axes.tick_params(axis="x", labelsize=10)
+                axes.set_xlabel("flag")
         charts.append({"key": key, "caption": caption, "svg": plotting.figure_svg(figure, f"chart-{key}")})
     return charts
 
