@@ -49,10 +49,10 @@ def open_in_chromium(path: Path) -> float | None:
 
 
 def one_candidate(events: int) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """One candidate whose log holds ``events`` unanswered calls, a minute apart."""
+    """One candidate whose log holds ``events`` unanswered calls, a second apart."""
     interviews = pd.DataFrame({"candidate_id": ["A"], "name": ["Hostile Log"],
                                "interview_at": ["2026-03-02T10:00:00Z"], "interview_end": ["2026-03-02T11:00:00Z"]})
-    stamps = pd.Timestamp("2026-03-02T12:00:00Z") + pd.to_timedelta(np.arange(events) % (20 * 24 * 60), unit="min")
+    stamps = pd.Timestamp("2026-03-02T12:00:00Z") + pd.to_timedelta(np.arange(events), unit="s")
     frame = pd.DataFrame({"candidate_id": "A", "timestamp": stamps.strftime("%Y-%m-%dT%H:%M:%SZ"),
                           "channel": "phone", "direction": "inbound", "outcome": "hang_up"})
     return frame, interviews, "2026-03-31T18:00:00Z"

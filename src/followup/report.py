@@ -224,13 +224,14 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         trail_values, trail_count = _trail(frame["score_trail"])
         candidates["trail"], candidates["trail_count"] = trail_values, trail_count
         optional["score_trail"] = "Score over time"
+    strips = _strips(result, frame, texts)  # before the texts are read: the strips add theirs
     return {
         "candidates": candidates,
         "texts": texts.values,
         "extras": extras,
         "optional": optional,
         "group_by": result.group_by if GROUP in frame else None,
-        "strips": _strips(result, frame, texts),
+        "strips": strips,
         "fills": [COLORS[name] for name in MARK_FILLS],
         "shapes": [SHAPES[name] for name in SHAPE_NAMES],
         "flag_labels": FLAG_LABELS,
@@ -245,20 +246,20 @@ class _Texts:
     """The page's dictionary of texts: each distinct string once, referred to by its number."""
 
     def __init__(self):
-        self.values: list[str] = []
-        self._index: dict[str, int] = {}
+        self._known = pd.Index([""], dtype=object)
+
+    @property
+    def values(self) -> list[str]:
+        return self._known.tolist()
 
     def codes(self, values: pd.Series) -> list[int]:
+        """The number of each value's text (missing values are the empty text), adding new texts."""
         codes, uniques = pd.factorize(pd.Series(values, dtype=object).reset_index(drop=True))
-        # Only the distinct values (a few thousand at most in a big file) pass through Python.
-        mapping = np.array([self._add(str(u)) for u in uniques] + [self._add("")], dtype=np.int64)
-        return mapping[codes].tolist()
-
-    def _add(self, text: str) -> int:
-        if text not in self._index:
-            self._index[text] = len(self.values)
-            self.values.append(text)
-        return self._index[text]
+        uniques = pd.Index(pd.Series(uniques, dtype=object).astype(str), dtype=object)
+        new = uniques[self._known.get_indexer(uniques) < 0]
+        self._known = self._known.append(new.unique())
+        numbers = np.append(self._known.get_indexer(uniques), 0)  # code -1 (missing): text 0, ""
+        return numbers[codes].tolist()
 
 
 def _numbers(values: pd.Series, decimals: int) -> list:
