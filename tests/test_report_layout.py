@@ -132,6 +132,10 @@ def test_print_layout_for_the_panel(sample_page, tmp_path):
             assert page.evaluate(f"({style})('table.ranked thead').display") == "table-header-group"
             assert page.evaluate(f"({style})('tbody.candidate').breakInside") == "avoid"
             assert page.evaluate(f"({style})('section.charts').breakBefore") == "page"
+            # On an A4 sheet's width (about 720 px inside the margins) the whole table fits.
+            page.set_viewport_size({"width": 718, "height": 1000})
+            assert page.eval_on_selector("table.ranked", "t => t.scrollWidth <= t.parentElement.clientWidth")
+            _no_sideways_scroll(page)
             # The row opened on screen stays open on paper, with its strip.
             assert page.locator("tbody[data-id=C007] tr.detail-row").is_visible()
             assert page.locator("tbody[data-id=C007] svg.timeline").is_visible()
