@@ -292,3 +292,26 @@ def test_a_candidate_with_a_huge_log_draws_a_bounded_strip():
     assert data["strips"]["count"] == [TIMELINE_LIMIT]
     assert data["strips"]["left_out"] == [calls - TIMELINE_LIMIT]
     assert len(build_report(result)) < 400_000
+
+
+def test_an_empty_list_and_an_empty_log_still_make_a_page(tmp_path):
+    """--flagged-only when no one carries a flag, and an event log with no rows: a page that
+    says so, not an error."""
+    from conftest import day, email, interview, make_events, make_interviews
+
+    clean = followup.score(make_events(email(day(0, "19:30"))), make_interviews(interview("A")),
+                           as_of=day(3, "18:00"))
+    assert clean.with_flags.empty
+    path = tmp_path / "none.html"
+    path.write_text(build_report(clean, rows=clean.with_flags, subset="the candidates with flags"), encoding="utf-8")
+    silent = followup.score(make_events(email(day(0, "19:30"))).iloc[0:0], make_interviews(interview("A")),
+                            as_of=day(20, "18:00"))
+    assert report_data(silent)["strips"]["left_out"] == [0]
+    with _browser().sync_playwright() as playwright:
+        view = _open(playwright, path, NARROW)
+        try:
+            assert view.page.text_content("#shown-count") == "0 of 0 candidates"
+            assert "No candidate here matches" in view.page.inner_text("#sections")
+            assert view.errors == []
+        finally:
+            view.browser.close()

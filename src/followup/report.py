@@ -392,6 +392,9 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
     position = positions_in(pd.Index(ids), events["candidate_id"].astype(str))
     mine = position >= 0
     total = np.bincount(position[mine], minlength=n)
+    empty = {key: [] for key in ("x", "y", "fill", "faded", "shape", "day", "minute", "what", "roles")}
+    if not mine.any():
+        return empty, [0] * n, [0] * n, total.tolist()
     # Only events that can be on a strip are annotated, at most TIMELINE_LIMIT per candidate.
     stamps = pd.to_datetime(events["timestamp"], utc=True).to_numpy(dtype="datetime64[ns]").view("int64")
     anchor_ns = pd.to_datetime(rounds["anchor"], utc=True).to_numpy(dtype="datetime64[ns]").view("int64")
@@ -403,6 +406,8 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
     candidates = candidates.iloc[order]
     within = pd.Series(position[near][order]).groupby(position[near][order]).cumcount().to_numpy()
     candidates = candidates[within < TIMELINE_LIMIT]
+    if not len(candidates):  # none near an interview: nothing to draw
+        return empty, [0] * n, [0] * n, total.tolist()
     subset = dataclasses.replace(result, events=candidates.reset_index(drop=True),
                                  rejects=result.rejects.iloc[0:0])
     annotated = annotate_events(subset)
