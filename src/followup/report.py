@@ -48,8 +48,7 @@ from . import __version__, plotting
 from .explain import annotate_events
 from .features import NS_PER_DAY, positions_in
 from .plotting import COLORS, FLAG_COLORS
-from .schema import GRADE_CAPPED, GROUP, UNANSWERED_OUTCOMES
-from .scoring import FLAGS, STATUSES
+from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, UNANSWERED_OUTCOMES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
@@ -75,7 +74,7 @@ SHAPES = {
 SHAPE_NAMES = tuple(SHAPES)
 MARK_FILLS = ("outbound", "inbound", "voicemail", "unanswered")  # a mark's fill is an index here
 STATUS_LABELS = {"ok": "OK", "flagged": "Flagged", "pending": "Pending", "upcoming": "Upcoming"}
-STATUS_ORDER = ("ok", "flagged", "pending", "upcoming")  # best first, as ranked
+STATUS_ORDER = STATUSES[::-1]  # best first, as ranked
 FLAG_LABELS = {"NO_CONTACT": "No contact", "EXCESSIVE_HANGUPS": "Hang-ups",
                "TOO_FREQUENT": "Too frequent", "WENT_SILENT": "Went silent"}
 CLOSED_BY = {"as_of": "as of", "next_interview": "next interview"}  # "decision" names the decision
@@ -127,7 +126,7 @@ def build_report(result, title: str = "Follow-up shortlist", *, rows: pd.DataFra
         "data": _script_json(report_data(result, frame)),
         "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
         "flags": [(code, FLAG_LABELS.get(code, code)) for code in FLAGS],
-        "grades": ["A", "B", "C", "D"],
+        "grades": list(GRADES),
         "legend": _legend(),
         "no_contact_days": policy.windows.no_contact_days,
         "version": __version__,
@@ -157,7 +156,7 @@ def _colour_variables() -> str:
     """The badges' colours as CSS variables, from the same table the charts are drawn with."""
     names = {f"--{status}": COLORS[status] for status in STATUS_ORDER}
     names.update({f"--flag-{code}": colour for code, colour in FLAG_COLORS.items()})
-    names.update({f"--grade-{grade}": COLORS[f"grade_{grade}"] for grade in "ABCD"})
+    names.update({f"--grade-{grade}": COLORS[f"grade_{grade}"] for grade in GRADES})
     return "\n:root { " + " ".join(f"{name}: {value};" for name, value in names.items()) + " }\n"
 
 
@@ -188,6 +187,8 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         "grade": texts.codes(frame["grade"].astype(object).fillna("")),
         "capped": frame[GRADE_CAPPED].fillna(False).astype(bool).astype(int).tolist()
         if GRADE_CAPPED in frame else [0] * len(frame),
+        "score_grade": texts.codes(frame[SCORE_GRADE].astype(object).fillna(""))
+        if SCORE_GRADE in frame else texts.codes(pd.Series([""] * len(frame))),
         "flags": texts.codes(frame["flags"].fillna("").astype(str)),
         "first_hours": _numbers(frame["first_contact_hours"], 1),
         "first_day": _numbers(frame["first_contact_day"], 0),

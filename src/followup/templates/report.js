@@ -180,7 +180,8 @@
         var gradeCell = cell(row, column, badge);
         if (C.capped[i]) {
           var mark = el("span", "capped", "capped");
-          mark.title = "The flags cap this grade below what the score alone earns";
+          var earned = T[C.score_grade[i]];
+          mark.title = "The flags cap this grade below what the score alone earns" + (earned ? " (" + earned + ")" : "");
           gradeCell.appendChild(mark);
         }
       } else if (label === "Flags") {
