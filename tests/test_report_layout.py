@@ -213,6 +213,10 @@ def test_group_by_gives_a_section_per_group_with_its_counts(cohort, tmp_path):
                 first_ranks = page.eval_on_selector_all(
                     f"section.group[data-group='{job}'] td.rank", "tds => tds.slice(0, 1).map(t => t.textContent)")
                 assert first_ranks == ["1"]  # each group is ranked from 1
+            # The interview list's own values find candidates too.
+            page.fill("#filter-text", "account exec")
+            executives = int((frame["group"] == "Account Executive").sum())
+            assert page.text_content("#shown-count") == f"{executives} of {len(frame)} candidates"
             assert view.errors == []
         finally:
             view.browser.close()

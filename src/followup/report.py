@@ -177,7 +177,9 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
                       frame["window_closed_by"].astype(str).map(CLOSED_BY).fillna("").to_numpy())
     reasons = frame["reasons"].fillna("").astype(str).str.split("; ")
     flat_reasons = reasons.explode()
-    reason_count = reasons.str.len().to_numpy() - (frame["reasons"].fillna("") == "").to_numpy()
+    kept = flat_reasons.notna() & (flat_reasons != "")
+    reason_count = kept.groupby(level=0).sum().reindex(frame.index, fill_value=0).to_numpy(dtype=np.int64)
+    flat_reasons = flat_reasons[kept]
     candidates = {
         "id": frame["candidate_id"].astype(str).tolist(),
         "name": _texts_or_none(frame["name"]),
@@ -196,7 +198,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         "persistence": _numbers(frame["persistence"], 0),
         "restraint": _numbers(frame["restraint"], 0),
         "reason": texts.codes(frame["reason"].fillna("").astype(str)),
-        "reasons": texts.codes(flat_reasons[flat_reasons != ""].astype(str)),
+        "reasons": texts.codes(flat_reasons.astype(str)),
         "reason_count": reason_count.tolist(),
         "interview": texts.codes(_local_texts(frame["interview_at"], tz)),
         "anchor": texts.codes(_local_texts(frame["anchor"], tz)),

@@ -49,7 +49,12 @@
     return flagsOf[code];
   }
   var search = new Array(n);
-  for (var s = 0; s < n; s++) { search[s] = (C.id[s] + " " + (C.name[s] || "")).toLowerCase(); }
+  // A name, an id, or the interview list's own values (a job, a requisition) find a candidate.
+  for (var s = 0; s < n; s++) {
+    var words = C.id[s] + " " + (C.name[s] || "");
+    for (var e = 0; e < data.extras.length; e++) { words += " " + T[C["extra:" + data.extras[e]][s]]; }
+    search[s] = words.toLowerCase();
+  }
 
   var state = { key: "rank", direction: "ascending", groupLimit: GROUP_PAGE, limits: {}, open: {}, allOpen: false };
 
