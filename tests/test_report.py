@@ -101,9 +101,16 @@ def _browser():
 class Page:
     """A page opened from disk, recording console errors, network requests and dialogs."""
 
-    def __init__(self, playwright, path: Path):
-        self.browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+    def __init__(self, playwright, path: Path, *, browser=None, width: int = 1400):
+        # ``browser``: one already running, shared by a module's tests; the page then gets a
+        # context of its own, which ``self.browser.close()`` closes.
+        viewport = {"width": width, "height": 1000}
+        if browser is None:
+            self.browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            self.page = self.browser.new_page(viewport=viewport)
+        else:
+            self.browser = browser.new_context(viewport=viewport)
+            self.page = self.browser.new_page()
         self.errors, self.requests, self.dialogs = [], [], []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
