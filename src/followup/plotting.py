@@ -464,9 +464,8 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
     ax.text(24.0 / per, 1.0, " 1 day", transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
     ax.axvline(no_contact_days * 24.0 / per, color=COLORS["no_contact"], linestyle="--", linewidth=1.5,
                gid="one-week-line")
-    # Ends at its line, so that it stays inside the figure when the line is near the right edge.
-    ax.text(no_contact_days * 24.0 / per, 1.0, f"{no_contact_days} days (no-contact limit) ",
-            transform=ax.get_xaxis_transform(), va="bottom", ha="right", fontsize=8)
+    ax.text(no_contact_days * 24.0 / per, 1.0, f" {no_contact_days} days (no-contact limit)",
+            transform=ax.get_xaxis_transform(), va="bottom", fontsize=8)
     ax.set_xlim(0, edges[-1])
     ax.set_xlabel(f"{unit} from interview end to first inbound contact")
     ax.set_ylabel("candidates")

@@ -53,6 +53,7 @@ from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, U
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
 CHART_TITLE_WIDTH = 46  # characters of a chart title's line at the report's type size
+CHART_SMALLEST_TYPE = 10  # points: a chart's labels and legend, readable at a phone's width
 #: Events drawn on one candidate's timeline strip at most; the strip says how many it left out.
 TIMELINE_LIMIT = 300
 #: Rejected and duplicate rows listed in the page at most (all of them are in ``--rejects``).
@@ -326,6 +327,9 @@ def _charts(result, frame: pd.DataFrame) -> list[dict]:
             # A long title ("…: 28 candidates (4 with no inbound contact not shown)") on two
             # lines rather than cut off at the figure's edge.
             axes.set_title(textwrap.fill(axes.get_title(), CHART_TITLE_WIDTH), pad=16, va="bottom")
+            legend = axes.get_legend()
+            for label in [*axes.texts, *(legend.get_texts() if legend else [])]:
+                label.set_fontsize(max(label.get_fontsize(), CHART_SMALLEST_TYPE))
             if key == "flags":  # the badges' words, which fit side by side where the codes do not
                 axes.set_xticks(axes.get_xticks(), [FLAG_LABELS.get(t.get_text(), t.get_text())
                                                     for t in axes.get_xticklabels()])
