@@ -10,7 +10,8 @@ One row per change, each with one reason a person can act on:
     a flag the earlier run carried and this one does not, with what changed: a contact since,
     a decision, or the candidate's reason now.
 ``grade_changed``
-    a grade (A-D) that moved, with the scores ("grade B → C, score 82.0 → 71.5"). A row that
+    a grade (A-D) that moved, with the scores ("grade A → C, score 86.0 → 85.5 (capped by the
+    flags)": a new flag caps the grade, so it comes with its ``newly_flagged`` row). A row that
     had no grade before (pending, upcoming) is not a grade change: it is graded for the first
     time, and flagged then if it deserves a flag.
 ``new_candidate`` / ``dropped``
@@ -90,7 +91,8 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
     moved = both[graded]
     parts.append(_frame("grade_changed", moved, name[graded], moved["grade_b"], moved["grade_a"],
                         "grade " + moved["grade_b"].astype(str) + " → " + moved["grade_a"].astype(str)
-                        + ", score " + _score_text(moved["score_b"]) + " → " + _score_text(moved["score_a"])))
+                        + ", score " + _score_text(moved["score_b"]) + " → " + _score_text(moved["score_a"])
+                        + _capping(moved)))
     decided = (in_both | only_new) & both["decision_a"].notna().to_numpy() & (
         both["decision_b"].isna() | (both["decision_b"] != both["decision_a"])).to_numpy()
     made = both[decided]
@@ -135,6 +137,13 @@ def _flag_changes(old: pd.DataFrame, new: pd.DataFrame, tz: str) -> pd.DataFrame
     cleared_frame = _frame("flag_cleared", cleared, cleared["name"], cleared["flag"], "",
                            cleared["flag"] + " cleared: " + why)
     return pd.concat([raised_frame, cleared_frame], ignore_index=True)
+
+
+def _capping(moved: pd.DataFrame) -> pd.Series:
+    """`` (capped by the flags)`` where a flag now caps the grade, ``(cap lifted)`` where one no longer does."""
+    now, was = moved["grade_capped_a"].fillna(False).astype(bool), moved["grade_capped_b"].fillna(False).astype(bool)
+    return pd.Series(np.select([(now & ~was).to_numpy(), (was & ~now).to_numpy()],
+                               [" (capped by the flags)", " (no longer capped by a flag)"], ""), index=moved.index)
 
 
 def _flag_pairs(rows: pd.DataFrame) -> pd.DataFrame:

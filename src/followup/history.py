@@ -168,6 +168,9 @@ def run_rows(result) -> pd.DataFrame:
     })
     for column in TIME_COLUMNS:
         rows[column] = pd.to_datetime(rows[column], utc=True)
+    # Plain text, as the rows read back from the file are (a category column would not compare).
+    for column in TEXT_COLUMNS:
+        rows[column] = rows[column].astype(object).where(rows[column].notna(), None)
     return rows.reset_index(drop=True)
 
 
