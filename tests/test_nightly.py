@@ -12,6 +12,7 @@ candidates interviewed on Monday 2 March —
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -177,6 +178,7 @@ def test_rerunning_the_same_as_of_replaces_that_run(tmp_path):
     assert len(runs) == 1 and len(pd.read_parquet(place)) == 32
 
 
+@functools.cache  # a result is only read by the history: one scoring per as-of for the module
 def sample_result(as_of="2026-03-31T18:00:00-04:00", policy="sales"):
     return followup.score("sample_data/events.csv", "sample_data/interviews.csv", as_of=as_of,
                           tz="America/New_York", policy=policy)
