@@ -81,7 +81,14 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
     only_old = (both["_merge"] == "left_only").to_numpy()
     name = both["name_a"].fillna(both["name_b"])
 
-    parts = [_flag_changes(old, new, tz), _frame("new_candidate", both[only_new], name[only_new], "", "",
+    # Only the rows whose flags differ are split into codes: on most nights a handful.
+    flags_moved = (both["flags_b"].fillna("") != both["flags_a"].fillna("")).to_numpy()
+    moved_flags = both[flags_moved]
+    side = {column: column.removesuffix("_b") for column in moved_flags.columns if column.endswith("_b")}
+    was = moved_flags[~only_new[flags_moved]][["candidate_id", *side]].rename(columns=side)
+    side = {column: column.removesuffix("_a") for column in moved_flags.columns if column.endswith("_a")}
+    now = moved_flags[~only_old[flags_moved]][["candidate_id", *side]].rename(columns=side)
+    parts = [_flag_changes(was, now, tz), _frame("new_candidate", both[only_new], name[only_new], "", "",
              "new in the interview list: interview on " + _days(both.loc[only_new, "interview_at_a"], tz)
              + "; " + both.loc[only_new, "reason_a"].fillna("").astype(str))]
     parts.append(_frame("dropped", both[only_old], name[only_old], "", "",
@@ -107,7 +114,8 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
 
 
 def _flag_changes(old: pd.DataFrame, new: pd.DataFrame, tz: str) -> pd.DataFrame:
-    """Newly raised and cleared flags, one row per candidate and flag code."""
+    """Newly raised and cleared flags, one row per candidate and flag code, from the rows
+    (earlier and later) of the candidates whose flags differ."""
     was, now = _flag_pairs(old), _flag_pairs(new)
     pairs = was.merge(now, on=["candidate_id", "flag"], how="outer", indicator=True)
     raised = pairs[pairs["_merge"] == "right_only"][["candidate_id", "flag"]]

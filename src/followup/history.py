@@ -180,10 +180,11 @@ def run_path(place: str | Path, as_of: pd.Timestamp) -> Path:
     return Path(place) / f"{PARTITION}={utc.strftime('%Y-%m-%d')}" / f"run-{utc.strftime(RUN_TIME_FORMAT)}.parquet"
 
 
-def append(place: str | Path, result, inputs=()) -> Path:
+def append(place: str | Path, result, inputs=(), rows: pd.DataFrame | None = None) -> Path:
     """Add ``result`` to the history at ``place`` (a folder, made if missing), replacing the
-    run of the same as-of if there is one. Atomic: see the module notes. Returns the run's file."""
-    rows = run_rows(result)
+    run of the same as-of if there is one. Atomic: see the module notes. Returns the run's file.
+    ``rows`` are its :func:`run_rows`, when the caller has them already."""
+    rows = run_rows(result) if rows is None else rows
     meta = {"as_of": result.as_of.isoformat(), "tz": result.tz, "policy": result.policy.label,
             "counts": result.counts, "followup_version": followup_version(),
             "history_format": HISTORY_FORMAT, "written_at": pd.Timestamp.now(tz="UTC").isoformat()}

@@ -103,8 +103,9 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
         result = api.score(as_known_at(loaded_events, event_ns, moment),
                            interviews_known_at(loaded_interviews, decision_ns, moment),
                            policy=rules, as_of=moment, tz=tz, strict=strict)
-        path = runs_history.append(place, result, inputs)
-        current = runs_history.Run(runs_history.RunFile(path, result.as_of), runs_history.run_rows(result))
+        rows = runs_history.run_rows(result)
+        path = runs_history.append(place, result, inputs, rows)
+        current = runs_history.Run(runs_history.RunFile(path, result.as_of), rows)
         found = compare(previous, current, tz).counts() if previous is not None else {}
         summaries.append({"as_of": result.as_of.tz_convert(tz).isoformat(),
                           **{k: v for k, v in result.summary().items() if k != "rounds"},
