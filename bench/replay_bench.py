@@ -10,7 +10,7 @@ default is a 1M-event log) if it is not there, then times, in this one process:
 * ``--full-runs`` full runs (``followup.score`` from the CSV files, then a history append), at
   as-ofs spread over the same nights; 30 of them are estimated as the median times 30.
 
-Prints one JSON object; docs/nightly.md#replay quotes it.
+Prints one JSON object, wall and CPU seconds; docs/nightly.md#replay quotes it.
 """
 
 from __future__ import annotations
@@ -48,19 +48,20 @@ def main(argv=None) -> None:
     first = last - pd.Timedelta(days=args.nights - 1)
 
     with tempfile.TemporaryDirectory() as place:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         nights = replay(str(events), str(interviews), Path(place) / "replayed", start=first.isoformat(),
                         end=last.isoformat(), every="1d")
-        replay_s = time.perf_counter() - started
+        replay_s, replay_cpu = time.perf_counter() - started, time.process_time() - started_cpu
 
-        full = []
+        full, full_cpu = [], []
         for i in range(args.full_runs):
             as_of = first + (last - first) * (i + 1) / args.full_runs
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             result = followup.score(str(events), str(interviews), as_of=as_of)
             history.append(Path(place) / "full", result)
             full.append(time.perf_counter() - started)
-    per_run = statistics.median(full)
+            full_cpu.append(time.process_time() - started_cpu)
+    per_run, per_run_cpu = statistics.median(full), statistics.median(full_cpu)
     print(json.dumps({
         "events": int(sum(1 for _ in open(events, "rb")) - 1),
         "candidates": args.candidates,
@@ -70,6 +71,12 @@ def main(argv=None) -> None:
         "full_run_s": [round(t, 2) for t in full],
         "full_runs_estimated_s": round(per_run * len(nights), 1),
         "speed_up": round(per_run * len(nights) / replay_s, 1),
+        # CPU seconds of this process (all its threads): what the work costs, whatever else
+        # the machine is doing; wall seconds on a shared machine include waiting for a core.
+        "replay_cpu_s": round(replay_cpu, 1),
+        "full_run_cpu_s": [round(t, 2) for t in full_cpu],
+        "full_runs_estimated_cpu_s": round(per_run_cpu * len(nights), 1),
+        "speed_up_cpu": round(per_run_cpu * len(nights) / replay_cpu, 1),
     }, indent=2))
 
 

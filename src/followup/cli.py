@@ -298,9 +298,9 @@ def scoring_options(command):
 
 
 def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None, quiet=False,
-           workers=1, scheduler=None, history=None, record=True):
+           workers=1, scheduler=None, history=None):
     """Score, with a progress display on a terminal, and redacted when --redact was given.
-    With ``history``, the trend from the earlier runs is added and (``record``) the run appended."""
+    With ``history``, the trend from its earlier runs is added (:func:`_record` appends the run)."""
     from .progress import stages
 
     redactor = _redactor()
@@ -310,11 +310,20 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
                            progress=step, group_by=_layout("group_by"), workers=workers,
                            scheduler=scheduler)
     result = redactor.result(result) if redactor else result
-    return _with_history(result, history, record, [*events, interviews]) if history else result
+    return _with_trend(result, history) if history else result
 
 
-def _with_history(result, place, record, inputs):
-    """The trend from the history's earlier runs of this policy, then the run appended."""
+def _record(result, place, inputs):
+    """Append the run to the history — once its outputs are written, so a run that failed
+    to write them is not in the history either."""
+    from . import history
+
+    if place:
+        history.append(place, result, inputs)
+
+
+def _with_trend(result, place):
+    """The trend from the history's earlier runs of this policy."""
     from . import history
     from .trend import TRAIL_RUNS, with_trend
 
@@ -325,10 +334,7 @@ def _with_history(result, place, record, inputs):
         click.echo(f"warning: history: {len(others)} earlier run(s) of another policy "
                    f"({', '.join(history.policies_of(others))}) left out of the trend; this run's policy is "
                    f"{result.policy.label}", err=True)
-    result = with_trend(result, earlier.runs)
-    if record:
-        history.append(place, result, inputs)
-    return result
+    return with_trend(result, earlier.runs)
 
 
 history_option = click.option(
@@ -399,8 +405,9 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     """
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
                     history)
-    _emit(result, result.candidates, fmt, output, rejects,
-          [*events, interviews, *([model] if model else [])], quiet)
+    inputs = [*events, interviews, *([model] if model else [])]
+    _emit(result, result.candidates, fmt, output, rejects, inputs, quiet)
+    _record(result, history, inputs)
 
 
 @main.command(context_settings=CONTEXT)
@@ -425,9 +432,11 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     by_status = with_flags["status"].astype(str).value_counts()
     statuses = ", ".join(f"{count} {status}" for status, count in by_status.items())
     unit = "rounds" if all_rounds else "candidates"
-    _emit(result, with_flags, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
+    inputs = [*events, interviews, *([model] if model else [])]
+    _emit(result, with_flags, fmt, output, rejects, inputs, quiet,
           title=f"With flags — {len(with_flags)} of {len(result.candidates)} {unit}"
                 + (f" ({statuses})" if statuses else ""))
+    _record(result, history, inputs)
     if fail_on_flag and len(with_flags):
         sys.exit(EXIT_FLAGGED)
 
@@ -459,7 +468,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     """
     from .explain import explain
 
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, history=history, record=False)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, history=history)
     redactor = _redactor()
     if redactor:
         import pandas as pd
