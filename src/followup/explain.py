@@ -46,7 +46,8 @@ from .features import (
     positions_in,
 )
 from .reasons import MONTHS, cat, join, when
-from .scoring import FLAGS, quiet_since
+from .schema import FLAGS, SCORE_GRADE, UNANSWERED_OUTCOMES
+from .scoring import quiet_since
 
 ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
@@ -229,7 +230,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     period_ns = windows.cadence_days * NS_PER_DAY
     period = np.floor_divide(times_ns - cadence_start(held, policy)[slot], period_ns)
     completed = column("periods_completed", float)
-    period_word = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
+    period_word = windows.period_word
 
     panel = interviewer_panel(held)
     who = person_key(events["contact"].astype("string"))
@@ -260,7 +261,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     after_window = known_round & ~in_window & (times_ns > times("window_end"))
     credited = (inbound & after_window & decided & decision.isin(courtesy.after_decision).to_numpy()
                 & (courtesy.after_decision_weight > 0)
-                & ~pd.Series(events["outcome"].astype(object)).isin(("hang_up", "missed", "busy")).to_numpy()
+                & ~pd.Series(events["outcome"].astype(object)).isin(UNANSWERED_OUTCOMES).to_numpy()
                 & (times_ns <= decision_ns + courtesy.after_decision_days * NS_PER_DAY)
                 & (times_ns <= times("as_of")))
     in_policy_channel = channel.isin(policy.channels).to_numpy()
@@ -715,8 +716,7 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     available = [c for c in components if c.value is not None and c.weight > 0]
     score_why = ("(" + " + ".join(f"{c.weight:g} × {c.value:.1f}" for c in available)
                  + f") / {sum(c.weight for c in available):g}")
-    letter = "A" if row["score"] >= grades.A else "B" if row["score"] >= grades.B else \
-        "C" if row["score"] >= grades.C else "D"
+    letter = row[SCORE_GRADE]
     grade_why = f"{letter} from the score (A ≥ {grades.A:g}, B ≥ {grades.B:g}, C ≥ {grades.C:g})"
     if letter != row["grade"]:
         caps = [f"{code} caps at {grades.caps[code]}" for code in str(row["flags"]).split(";")
@@ -735,7 +735,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
     """The persistence parts as :mod:`followup.scoring` computed them (its ``part_*`` columns),
     each with the facts behind it; a part with no data is left out (value ``None``)."""
     p, c = policy.persistence, policy.courtesy
-    period = "week" if policy.windows.cadence_days == 7 else f"{policy.windows.cadence_days}-day period"
+    period = policy.windows.period_word
     completed = int(row["periods_completed"] or 0)
     if completed:
         cadence = Part(name="cadence", weight=p.cadence_weight,
@@ -823,7 +823,7 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int
         contacts = events[(events["kind"] == "contact").to_numpy()]
         index = ((contacts["timestamp"] - start) / pd.Timedelta(period_ns, "ns")).to_numpy(dtype=float)
         held_periods = set(np.floor(index[(index >= 0) & (index < completed)]).astype(int).tolist())
-        word = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
+        word = windows.period_word
         for k in sorted(set(range(completed)) - held_periods):
             begin = start + pd.Timedelta(days=k * windows.cadence_days)
             finish = begin + pd.Timedelta(days=windows.cadence_days)
