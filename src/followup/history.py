@@ -52,7 +52,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import FollowupError, InputWarning
-from .scoring import FLAGS, STATUSES
+from .schema import FLAGS, GRADES, STATUSES
 
 # Bumped when the layout or the columns change incompatibly; a run written with a newer
 # format is refused (named), an older one would be converted here.
@@ -63,7 +63,6 @@ RUN_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 METADATA_KEY = b"followup.run"
 # A temporary file this old belongs to a run that was killed: removed by the next append.
 STALE_TEMPORARY_SECONDS = 24 * 3600
-GRADES = ("A", "B", "C", "D")
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
 SCHEMA = pa.schema([
