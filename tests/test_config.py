@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -64,7 +63,7 @@ def test_config_given_on_the_command_line_or_in_followup_config(folder, tmp_path
         shown = CliRunner().invoke(main, args, env=env)
         assert shown.exit_code == 0, shown.output
         assert f"settings file: {elsewhere}" in shown.stdout
-        assert "acme.com, acme.co.uk" in shown.stdout and f"GB" in shown.stdout
+        assert "acme.com, acme.co.uk" in shown.stdout and "GB" in shown.stdout
     missing = CliRunner().invoke(main, ["--config", "nowhere.toml", "config"])
     assert missing.exit_code == 1 and missing.stderr == "error: settings file nowhere.toml does not exist\n"
 

@@ -25,6 +25,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import followup
 from followup import history, synthetic
@@ -431,3 +433,21 @@ def test_followup_reads_the_history_it_wrote_with_all_rounds(tmp_path):
     assert rows["candidate_id"].is_unique and len(rows) == 32
     assert os.listdir(place) == ["as_of_date=2026-03-31"]
     assert pq.read_schema(next(place.rglob("*.parquet"))).field("as_of").type == pa.timestamp("us", tz="UTC")
+
+
+def trend_of(values):
+    rows = pd.DataFrame({"candidate_id": "A", "as_of": pd.date_range("2026-04-01", periods=len(values), tz="UTC"),
+                         "score": [float("nan") if v is None else v for v in values]})
+    return trends(rows)["trend"].iloc[0]
+
+
+@given(earlier=st.lists(st.floats(0, 90), min_size=2, max_size=6), level=st.floats(0, 100),
+       gap=st.floats(TREND_POINTS + 0.01, 100))
+def test_a_score_well_above_or_below_its_recent_mean_is_improving_or_declining(earlier, level, gap):
+    mean = sum(earlier) / len(earlier)
+    assert trend_of([*earlier, mean]) == "steady"
+    if mean + gap <= 100:
+        assert trend_of([*earlier, mean + gap]) == "improving"
+    if mean - gap >= 0:
+        assert trend_of([*earlier, mean - gap]) == "declining"
+    assert trend_of([level] * (len(earlier) + 1)) == "steady"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -104,7 +104,6 @@ class Effective:
     values: dict[str, object]
     sources: dict[str, str]
     file: Path | None = None
-    notes: list[str] = field(default_factory=list)
 
     def value(self, name: str):
         return self.values[name]
