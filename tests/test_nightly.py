@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import followup
@@ -382,6 +382,9 @@ def test_replay_equals_the_nightly_runs_point_in_time(four_nights, log, tmp_path
     assert summary["as_of"].tolist() == [pd.Timestamp(n).isoformat() for n in NIGHTS[1:]]
     assert summary["newly_flagged"].iloc[SILENT_NIGHT - 2] >= 1
     nightly_runs, replayed = history.read(place).runs[1:], history.read(backfill).runs
+    counted = [compare(a, b).counts() for a, b in zip(replayed, replayed[1:])]
+    assert summary[["newly_flagged", "flags_cleared"]].values.tolist()[1:] == [
+        [c["newly_flagged"], c["flag_cleared"]] for c in counted]
     for night, again in zip(nightly_runs, replayed):
         columns = ["candidate_id", "status", "score", "grade", "flags", "reasons"]
         mine = night.rows[columns].set_index("candidate_id").sort_index()
@@ -441,6 +444,7 @@ def trend_of(values):
     return trends(rows)["trend"].iloc[0]
 
 
+@settings(deadline=None, max_examples=40)  # each example is a small pandas groupby on a shared machine
 @given(earlier=st.lists(st.floats(0, 90), min_size=2, max_size=6), level=st.floats(0, 100),
        gap=st.floats(TREND_POINTS + 0.01, 100))
 def test_a_score_well_above_or_below_its_recent_mean_is_improving_or_declining(earlier, level, gap):

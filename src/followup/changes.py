@@ -113,6 +113,19 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
     return Changes(before, after, rows.drop(columns="_order").reset_index(drop=True)[COLUMNS], notes)
 
 
+def flag_counts(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
+    """How many flags were newly raised and cleared from the rows ``before`` to ``after``, as
+    :func:`compare` counts them, from the flag columns alone (what a replay reports each night)."""
+    both = before[["candidate_id", "flags"]].merge(after[["candidate_id", "flags"]], on="candidate_id",
+                                                   how="outer", suffixes=("_b", "_a"))
+    moved = both[(both["flags_b"].fillna("") != both["flags_a"].fillna("")).to_numpy()]
+    pairs = _flag_pairs(moved.rename(columns={"flags_b": "flags"})).merge(
+        _flag_pairs(moved.rename(columns={"flags_a": "flags"})), on=["candidate_id", "flag"], how="outer",
+        indicator=True)
+    return {"newly_flagged": int((pairs["_merge"] == "right_only").sum()),
+            "flag_cleared": int((pairs["_merge"] == "left_only").sum())}
+
+
 def _flag_changes(old: pd.DataFrame, new: pd.DataFrame, tz: str) -> pd.DataFrame:
     """Newly raised and cleared flags, one row per candidate and flag code, from the rows
     (earlier and later) of the candidates whose flags differ."""
@@ -155,7 +168,7 @@ def _capping(moved: pd.DataFrame) -> pd.Series:
 
 
 def _flag_pairs(rows: pd.DataFrame) -> pd.DataFrame:
-    codes = rows[["candidate_id", "flags"]].assign(flag=rows["flags"].fillna("").str.split(";")).explode("flag")
+    codes = rows[["candidate_id"]].assign(flag=rows["flags"].fillna("").str.split(";")).explode("flag")
     return codes.loc[codes["flag"].fillna("") != "", ["candidate_id", "flag"]].drop_duplicates()
 
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import api
 from . import history as runs_history
-from .changes import compare
+from .changes import flag_counts
 from .errors import FollowupError
 from .normalise import Normalised
 from .policy import load_policy
@@ -105,13 +105,12 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
                            policy=rules, as_of=moment, tz=tz, strict=strict)
         rows = runs_history.run_rows(result)
         path = runs_history.append(place, result, inputs, rows)
-        current = runs_history.Run(runs_history.RunFile(path, result.as_of), rows)
-        found = compare(previous, current, tz).counts() if previous is not None else {}
+        found = flag_counts(previous, rows) if previous is not None else {}
         summaries.append({"as_of": result.as_of.tz_convert(tz).isoformat(),
                           **{k: v for k, v in result.summary().items() if k != "rounds"},
                           "newly_flagged": found.get("newly_flagged", 0),
                           "flags_cleared": found.get("flag_cleared", 0), "run_file": str(path)})
-        previous = current
+        previous = rows
     return pd.DataFrame(summaries, columns=SUMMARY_COLUMNS)
 
 
