@@ -310,7 +310,12 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
                            progress=step, group_by=_layout("group_by"), workers=workers,
                            scheduler=scheduler)
     result = redactor.result(result) if redactor else result
-    return _with_trend(result, history) if history else result
+    if not history:
+        return result
+    from .history import check_place
+
+    check_place(history, [*events, interviews])  # before any output is written
+    return _with_trend(result, history)
 
 
 def _record(result, place, inputs):

@@ -189,14 +189,20 @@ def append(place: str | Path, result, inputs=(), rows: pd.DataFrame | None = Non
     return write_run(place, rows, result.as_of, meta, inputs)
 
 
-def write_run(place: str | Path, rows: pd.DataFrame, as_of: pd.Timestamp, meta: dict, inputs=()) -> Path:
-    """Write one run's rows to its file through a hidden temporary file and a rename."""
+def check_place(place: str | Path, inputs=()) -> Path:
+    """``place`` as a history folder: not a file, and holding none of the run's ``inputs``."""
     root = Path(place)
     if root.exists() and not root.is_dir():
         raise FollowupError(f"history {root} is a file; --history takes a folder")
     for source in inputs:
         if Path(source).resolve() == root.resolve() or root.resolve() in Path(source).resolve().parents:
             raise FollowupError(f"history {root} holds the input {source}; give the history its own folder")
+    return root
+
+
+def write_run(place: str | Path, rows: pd.DataFrame, as_of: pd.Timestamp, meta: dict, inputs=()) -> Path:
+    """Write one run's rows to its file through a hidden temporary file and a rename."""
+    root = check_place(place, inputs)
     target = run_path(root, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
