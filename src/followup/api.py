@@ -24,7 +24,8 @@ from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, GRADE_CAPPED, GROUP, INTERVIEW_COLUMN_ALIASES, STATUSES, WITH_FLAGS, fold
+from .schema import (EVENT_COLUMN_ALIASES, GRADE_CAPPED, GRADES, GROUP, INTERVIEW_COLUMN_ALIASES, SCORE_GRADE,
+                     STATUSES, WITH_FLAGS, fold)
 from .scoring import score_rounds
 from .timeparse import time_formats, using_time_formats
 
@@ -35,7 +36,7 @@ PathLike = Union[str, Path]
 Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
 
 CANDIDATE_COLUMNS = [
-    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED,
+    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED, SCORE_GRADE,
     "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
     "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
     "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
@@ -376,8 +377,8 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     order, so the tie-break is an integer sort rather than a million-string one.
     """
     score = scored["score"].to_numpy(dtype=float)
-    grade = pd.Categorical(scored["grade"].astype(object), categories=["A", "B", "C", "D"]).codes.astype(np.int64)
-    grade = np.where(grade < 0, 4, grade)
+    grade = pd.Categorical(scored["grade"].astype(object), categories=GRADES).codes.astype(np.int64)
+    grade = np.where(grade < 0, len(GRADES), grade)
     if group_by is None:
         group = np.zeros(len(scored), dtype=np.int64)
     else:

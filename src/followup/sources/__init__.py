@@ -23,6 +23,10 @@ source name                reads
 ``mbox``                   an mbox file (Gmail Takeout, Thunderbird, …)
 ``eml``                    one ``.eml`` file or a folder of them
 ``map``                    any CSV/Excel read through ``--map mapping.toml``
+(issue 13's systems)       see :mod:`.more`: ``msg``, ``graph``, ``aircall``, ``zoom``,
+                           ``teams``, ``twilio-sms``, ``google-voice``, ``dialpad``,
+                           ``vonage``, ``workable``, ``linkedin``, ``ics``,
+                           ``ashby-interviews``, ``smartrecruiters-interviews``
 =========================  ======================================================
 """
 
@@ -87,6 +91,10 @@ class SourceOptions:
     mapping: mapping.ColumnMap | None = None
     tz: str = "UTC"
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Every file of the run, so that a reader can settle records split across files (Twilio
+    # legs), and what such a reader keeps for the rest of the run.
+    inputs: list[Path] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
@@ -267,6 +275,8 @@ def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]
         for file, part in share[share > UNMATCHED_SHARE].items():
             if options.roster is None:
                 fix = "give --candidates roster.csv to tie its rows to candidates"
+            elif item.source == "linkedin":
+                fix = "add the candidates' LinkedIn profile URLs (a profile_urls column) to --candidates"
             elif item.source in MAIL_SOURCES and not options.employer_domains:
                 fix = "give --employer-domain to recognise the employer's mail"
             else:
@@ -281,6 +291,8 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
+    options.inputs = [file for p in paths for file in folders.expand(Path(p))[0]]
+    options.memo = {}
     adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)

@@ -40,6 +40,8 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     """The source name for ``path`` (see :data:`followup.sources.SOURCES`); the project's own
     format (``events``/``interviews``) when nothing vendor-specific is recognised."""
     native = "interviews" if role == "interviews" else "events"
+    if mapping is not None and _mapped(path, mapping):  # a --map given wins over any vendor
+        return "map"
     found = more.detect(path, role)
     if found:
         return found
@@ -72,6 +74,18 @@ def _json_source(path: Path, mapping=None) -> str | None:
         if records and any(test(r) for r in records):
             return name
     return None
+
+
+def _mapped(path: Path, mapping) -> bool:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSON_SUFFIXES and path.is_file():
+            return _fits(records_under(load_documents(path), PAGE_KEYS)[:SAMPLE], mapping)
+        if suffix in TABLE_SUFFIXES and path.is_file():
+            return mapping.mapped_columns() <= set(headers_of(path))
+    except Exception:  # unreadable: the reader that runs next reports it properly
+        return False
+    return False
 
 
 def _fits(records: list[dict], mapping) -> bool:
