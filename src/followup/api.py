@@ -155,6 +155,9 @@ class ScoreResult:
     all_rounds: bool = False
     group_by: str | None = None
     extra_columns: tuple[str, ...] = ()
+    # Scored with a history (``--history``, :func:`followup.trend.with_trend`): each candidate's
+    # earlier runs (candidate_id, as_of, score, grade, flags, status), the current run last.
+    score_history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def with_flags(self) -> pd.DataFrame:

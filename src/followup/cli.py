@@ -57,9 +57,17 @@ class FollowupGroup(click.Group):
             ctx.exit(1)
 
 
+SETTINGS_KEY = "followup.settings"
+
+
 @click.group(cls=FollowupGroup, context_settings=CONTEXT)
 @click.version_option(package_name="followup")
-def main():
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Settings file with the defaults of the options (tz, policy, employer_domains, "
+                   "default_region, roster, history). Default: $FOLLOWUP_CONFIG, else followup.toml "
+                   "in the working folder. `followup config` shows what is in force.")
+@click.pass_context
+def main(ctx, config_file):
     """Score how interview candidates followed up: how fast, how persistently, with how
     much restraint — and flag anyone who made no contact within a week.
 
@@ -69,9 +77,17 @@ def main():
       followup flags events.csv --interviews interviews.csv --fail-on-flag
       followup validate events.csv --interviews interviews.csv --rejects rejects.csv
 
-    Inputs may be CSV, TSV, JSON, JSON Lines, Parquet or Excel (by extension).
+    Inputs may be CSV, TSV, JSON, JSON Lines, Parquet or Excel (by extension). Defaults of
+    the options come from followup.toml and FOLLOWUP_* variables (see `followup config`).
     """
+    from . import config
+
     use_batch_memory_settings()
+    settings = config.effective(config_file)
+    ctx.meta[SETTINGS_KEY] = settings
+    # click's own mechanism: the command line wins over a default_map value, which wins over
+    # the built-in default; the variables are folded in by config.effective.
+    ctx.default_map = settings.default_map(main.commands)
 
 
 def input_options(command):
@@ -289,8 +305,9 @@ def scoring_options(command):
 
 
 def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None, quiet=False,
-           workers=1, scheduler=None):
-    """Score, with a progress display on a terminal, and redacted when --redact was given."""
+           workers=1, scheduler=None, history=None):
+    """Score, with a progress display on a terminal, and redacted when --redact was given.
+    With ``history``, the trend from its earlier runs is added (:func:`_record` appends the run)."""
     from .progress import stages
 
     redactor = _redactor()
@@ -299,7 +316,43 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
                            strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
                            progress=step, group_by=_layout("group_by"), workers=workers,
                            scheduler=scheduler)
-    return redactor.result(result) if redactor else result
+    result = redactor.result(result) if redactor else result
+    if not history:
+        return result
+    from .history import check_place
+
+    check_place(history, [*events, interviews])  # before any output is written
+    return _with_trend(result, history)
+
+
+def _record(result, place, inputs):
+    """Append the run to the history — once its outputs are written, so a run that failed
+    to write them is not in the history either."""
+    from . import history
+
+    if place:
+        history.append(place, result, inputs)
+
+
+def _with_trend(result, place):
+    """The trend from the history's earlier runs of this policy."""
+    from . import history
+    from .trend import TRAIL_RUNS, with_trend
+
+    earlier = history.read(place, last=TRAIL_RUNS - 1, before=result.as_of) if Path(place).is_dir() \
+        else history.History([], [])
+    others = [run for run in earlier.runs if run.policy_hash != result.policy.content_hash]
+    if others:
+        click.echo(f"warning: history: {len(others)} earlier run(s) of another policy "
+                   f"({', '.join(history.policies_of(others))}) left out of the trend; this run's policy is "
+                   f"{result.policy.label}", err=True)
+    return with_trend(result, earlier.runs)
+
+
+history_option = click.option(
+    "--history", type=click.Path(file_okay=False), metavar="FOLDER",
+    help="Append this run to the history in FOLDER (made if missing; the same as-of replaces "
+         "its earlier run) and add each candidate's trend and score_trail (docs/nightly.md).")
 
 
 def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
@@ -347,8 +400,9 @@ model_option = click.option(
 @main.command(context_settings=CONTEXT)
 @scoring_options
 @model_option
+@history_option
 def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
-          workers, scheduler, model):
+          workers, scheduler, model, history):
     """Score every candidate in the interview list on the follow-up in EVENTS.
 
     EVENTS are one or more event logs (candidate_id, timestamp, channel, direction, outcome,
@@ -361,9 +415,11 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
-    _emit(result, result.candidates, fmt, output, rejects,
-          [*events, interviews, *([model] if model else [])], quiet)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
+                    history)
+    inputs = [*events, interviews, *([model] if model else [])]
+    _emit(result, result.candidates, fmt, output, rejects, inputs, quiet)
+    _record(result, history, inputs)
 
 
 @main.command(context_settings=CONTEXT)
@@ -372,8 +428,9 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
               help=f"Exit with code {EXIT_FLAGGED} when any candidate carries a flag, whatever its "
                    "status (for scheduled jobs).")
 @model_option
+@history_option
 def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, all_rounds, quiet,
-          workers, scheduler, fail_on_flag, model):
+          workers, scheduler, fail_on_flag, model, history):
     """Only the candidates with flags: who made no contact, went silent or pestered?
 
     Every row carrying a flag, whatever its status: the `flagged` ones (scored, with a flag)
@@ -381,14 +438,17 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     as `score` (including --model). Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
     WENT_SILENT.
     """
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
+                    history)
     with_flags = result.with_flags
     by_status = with_flags["status"].astype(str).value_counts()
     statuses = ", ".join(f"{count} {status}" for status, count in by_status.items())
     unit = "rounds" if all_rounds else "candidates"
-    _emit(result, with_flags, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
+    inputs = [*events, interviews, *([model] if model else [])]
+    _emit(result, with_flags, fmt, output, rejects, inputs, quiet,
           title=f"With flags — {len(with_flags)} of {len(result.candidates)} {unit}"
                 + (f" ({statuses})" if statuses else ""))
+    _record(result, history, inputs)
     if fail_on_flag and len(with_flags):
         sys.exit(EXIT_FLAGGED)
 
@@ -401,7 +461,9 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
               show_default=True, help="text for people, json for tools.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
-def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict, fmt, output):
+@click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
+              help="Show the candidate's score over time from this history (read only).")
+def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict, fmt, output, history):
     """Why CANDIDATE_ID got their score: every event after the interview with its day
     ("day 0 19:30 email → Dana Whitfield"), what each counted for, each component's number
     and the arithmetic behind it, the flags, and what the playbook expected that did not
@@ -418,7 +480,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     """
     from .explain import explain
 
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, history=history)
     redactor = _redactor()
     if redactor:
         import pandas as pd
@@ -656,6 +718,190 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
     present.atomic_write(output, lambda p: p.write_bytes(content), inputs)
     click.echo(report.text())
     click.echo(f"\nsaved → {output} (use it with: followup score ... --model {output})")
+
+
+@main.command("changes", context_settings=CONTEXT)
+@click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
+              help="The history written by score/flags --history or by replay.")
+@click.option("--since", metavar="TIME",
+              help="Compare the latest run with the last run at or before TIME (a date means its "
+                   "midnight in --tz). Default: with the run before the latest.")
+@click.option("--tz", metavar="ZONE", help="Zone for the dates shown. Default: the latest run's.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]),
+              help="Default: table on a terminal, csv when piped, or from the --output extension.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
+def changes_command(history, since, tz, fmt, output, quiet):
+    """What changed since the previous run: candidates newly flagged, flags cleared, grade
+    changes, new candidates (and ones no longer listed) and decisions, one reason each.
+
+    Exit code 3 when any candidate is newly flagged (for alerting), else 0.
+
+    \b
+    Example (nightly, after `followup flags … --history runs/`):
+      followup changes --history runs/ --format csv -o changes.csv || mail-the-team changes.csv
+    """
+    from . import history as runs
+    from .changes import compare
+
+    if not history:
+        raise click.UsageError("give --history FOLDER (or set history in followup.toml / FOLLOWUP_HISTORY)")
+    found = runs.read(history)
+    if len(found.runs) < 2:
+        raise FollowupError(f"history {history} holds {len(found.runs)} readable run(s); changes need two "
+                            "(run score or flags --history again tomorrow, or backfill with followup replay)")
+    latest = found.runs[-1]
+    zone = api.check_timezone(tz or (str(latest.rows["tz"].iloc[0]) if len(latest.rows) else "UTC"))
+    if since:
+        cutoff = api.parse_as_of(since, zone)
+        earlier = [run for run in found.runs[:-1] if run.file.as_of <= cutoff]
+        if not earlier:
+            raise FollowupError(f"no run at or before {cutoff.tz_convert(zone).isoformat()} in history {history}; "
+                                f"the first is {found.runs[0].file.label}")
+        baseline = earlier[-1]
+    else:
+        baseline = found.runs[-2]
+    result = compare(baseline, latest, zone)
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    _emit_changes(result, fmt, output)
+    if not quiet:
+        counts = result.counts()
+        shown = ", ".join(f"{count} {change.replace('_', ' ')}" for change, count in counts.items() if count)
+        click.echo(f"changes from {baseline.file.as_of.tz_convert(zone).isoformat()} to "
+                   f"{latest.file.as_of.tz_convert(zone).isoformat()}: {shown or 'none'}"
+                   + (f" → {output}" if output else ""), err=True)
+    if result.newly_flagged:
+        sys.exit(EXIT_FLAGGED)
+
+
+def _emit_changes(result, fmt, output):
+    import json
+
+    fmt = present.format_for(output, fmt, sys.stdout.isatty())
+    rows = result.rows
+    document = {"since": result.before.file.as_of.isoformat(), "as_of": result.after.file.as_of.isoformat(),
+                "policy": {"before": result.before.policy_label, "after": result.after.policy_label},
+                "notes": result.notes, "counts": result.counts(),
+                "changes": json.loads(rows.to_json(orient="records", force_ascii=False))}
+
+    def write(path: Path):
+        with open(path, "w", encoding="utf-8") as handle:
+            if fmt == "json":
+                handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+            elif fmt == "jsonl":
+                handle.write(rows.to_json(orient="records", lines=True, force_ascii=False))
+            elif fmt == "csv":
+                present.spreadsheet_safe(rows).to_csv(handle, index=False)
+            else:
+                handle.write(_changes_text(result))
+
+    if fmt not in ("table", "csv", "json", "jsonl"):
+        raise FollowupError(f"changes are written as table, csv, json or jsonl, not {fmt}")
+    if output:
+        present.atomic_write(output, write, [])
+    elif fmt == "table":
+        click.echo(_changes_text(result), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif fmt == "jsonl":
+        click.echo(rows.to_json(orient="records", lines=True, force_ascii=False), nl=False)
+    else:
+        click.echo(present.spreadsheet_safe(rows).to_csv(index=False), nl=False)
+
+
+def _changes_text(result) -> str:
+    rows = result.rows
+    head = (f"Changes since {result.before.file.as_of.isoformat()} — run {result.after.file.as_of.isoformat()}"
+            f" · policy {result.after.policy_label}\n")
+    notes = "".join(f"note: {note}\n" for note in result.notes)
+    if not len(rows):
+        return head + notes + "no changes\n"
+    who = (rows["candidate_id"] + " " + rows["name"].fillna("").astype(str)).str.strip()
+    # Names and reasons are candidates' text: a control character is shown escaped, never sent.
+    shown = rows[["change"]].assign(
+        candidate=who, reason=rows["reason"]).replace(present.CONTROL_CHARACTERS.pattern, "?", regex=True)
+    return head + notes + shown.to_string(index=False) + "\n"
+
+
+@main.command("replay", context_settings=CONTEXT)
+@input_options
+@click.option("--from", "start", required=True, metavar="TIME",
+              help="The first as-of (a date means its midnight in --tz; give a time, e.g. "
+                   "2026-03-01T18:00, to replay evening runs).")
+@click.option("--to", "end", required=True, metavar="TIME", help="The last as-of (included).")
+@click.option("--every", default="1d", show_default=True, metavar="N{m,h,d,w}",
+              help="Time between as-ofs: 1d, 12h, 1w, …")
+@click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
+              help="The history to write the runs into (made if missing; an as-of already there is replaced).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]),
+              help="The per-run summary. Default: table on a terminal, csv when piped.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
+def replay_command(events, interviews, as_of, tz, policy, strict, start, end, every, history, fmt, quiet):
+    """Score the same logs as of every date from --from to --to into a history, point in
+    time: each run sees only the events up to its as-of and the decisions taken by then. The
+    files are read and normalised once. Prints one line per run: counts by status and the
+    flags newly raised and cleared since the run before.
+
+    \b
+    Example (backfill March, then see when each flag first appeared with DuckDB):
+      followup replay events.csv -i interviews.csv --from 2026-03-01T18:00 \\
+          --to 2026-03-31T18:00 --every 1d --tz America/New_York --history runs/
+    """
+    import json
+
+    from .progress import stages
+    from .replay import replay
+
+    if as_of:
+        raise click.UsageError("replay takes --from/--to/--every, not --as-of")
+    if not history:
+        raise click.UsageError("give --history FOLDER (or set history in followup.toml / FOLLOWUP_HISTORY)")
+    with stages(enabled=not quiet and sys.stderr.isatty()) as step:
+        nights = replay(list(events), interviews, history, start, end, every, policy=policy, tz=tz,
+                        strict=strict, sources=_sources(), progress=step)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    shown = nights.drop(columns="run_file")
+    if fmt == "json":
+        click.echo(json.dumps(json.loads(nights.to_json(orient="records")), indent=2))
+    elif fmt == "csv":
+        click.echo(nights.to_csv(index=False), nl=False)
+    else:
+        click.echo(shown.to_string(index=False))
+    if not quiet:
+        click.echo(f"{len(nights)} runs written to {history} (policy {load_policy(policy).label})", err=True)
+
+
+@main.command("config", context_settings=CONTEXT)
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def config_command(ctx, fmt):
+    """The settings in force — the defaults of the options — and where each came from: the
+    settings file (--config, $FOLLOWUP_CONFIG or ./followup.toml), a FOLLOWUP_* variable, or
+    the built-in default. An option given on the command line wins over all of them.
+
+    \b
+    A followup.toml:
+      tz = "America/New_York"
+      policy = "pro"                     # a preset or a policy file
+      employer_domains = ["acme.com"]
+      default_region = "US"
+      roster = "roster.csv"              # paths are relative to this file
+      history = "runs"
+    """
+    import json
+
+    settings = ctx.find_root().meta[SETTINGS_KEY]
+    rows = settings.rows()
+    if fmt == "json":
+        click.echo(json.dumps({"file": str(settings.file) if settings.file else None, "settings": rows}, indent=2))
+        return
+    click.echo(f"settings file: {settings.file or '(none: no --config, $FOLLOWUP_CONFIG or ./followup.toml)'}")
+    width = max(len(row["value"]) for row in rows)
+    for row in rows:
+        click.echo(f"  {row['setting']:<17} {row['option']:<18} {row['value']:<{width}}  from {row['from']}")
+    click.echo("an option on the command line wins over these")
 
 
 if __name__ == "__main__":

@@ -411,6 +411,11 @@ class Explanation(BaseModel):
     flag_reasons: dict[str, str]
     missed: list[str]
     reasons: list[str]
+    # With a history (``--history``): one item per run (as_of, score, grade, flags, status),
+    # oldest first, this run last; the trend and its sparkline (:mod:`followup.trend`).
+    score_over_time: list[dict[str, object]] = []
+    trend: str | None = None
+    score_trail: str | None = None
     _burst_minutes: float = PrivateAttr(default=60.0)
 
     def timeline_lines(self) -> list[str]:
@@ -441,6 +446,15 @@ class Explanation(BaseModel):
             i = j
         return lines
 
+    def score_over_time_line(self) -> str:
+        """``score over time: ▅▄▃▃▃ 45.0 → 25.5 over 5 runs since 10 Mar (declining)``."""
+        scores = [item["score"] for item in self.score_over_time if item["score"] is not None]
+        first = pd.Timestamp(self.score_over_time[0]["as_of"]).tz_convert(self.tz)
+        span = (f"{scores[0]:.1f} → {scores[-1]:.1f}" if len(scores) > 1
+                else f"{scores[0]:.1f}" if scores else "no score yet")
+        return (f"score over time: {self.score_trail or ''} {span} over {len(self.score_over_time)} run(s) since "
+                f"{first.day} {first.strftime('%b')} ({self.trend})")
+
     def text(self) -> str:
         """The whole explanation as plain text (what ``followup explain`` prints).
 
@@ -466,6 +480,7 @@ class Explanation(BaseModel):
                f"interview {interview['summary']}",
                f"follow-up window: {interview['window']}",
                f"as of {self.as_of} ({self.tz}) · policy {self.policy['name']} ({self.policy['hash']})",
+               *([self.score_over_time_line()] if self.score_over_time else []),
                "", f"Timeline (day 0 = {interview['day0']}, local time in {self.tz})"]
         lines = self.timeline_lines()
         out += [f"  {line}" for line in lines] or ["  no events"]
@@ -574,9 +589,25 @@ def explain(result, candidate_id: str) -> Explanation:
         missed=_missed(row, events, policy, tz, cadence_start(mine, policy)[0] if row["held"] else 0,
                        quiet_since(mine, policy).iloc[0]),
         reasons=reasons,
+        **_over_time(result, str(candidate_id)),
     )
     card._burst_minutes = float(policy.restraint.burst_minutes)
     return card
+
+
+def _over_time(result, candidate_id: str) -> dict:
+    """The candidate's runs from the result's history, with the trend columns, if it has one."""
+    history = result.score_history
+    if not len(history) or "trend" not in result.candidates:
+        return {}
+    mine = history[history["candidate_id"].astype(str) == candidate_id]
+    row = result.candidates[result.candidates["candidate_id"].astype(str) == candidate_id].iloc[0]
+    runs = [{"as_of": pd.Timestamp(r["as_of"]).isoformat(),
+             "score": None if pd.isna(r["score"]) else float(r["score"]),
+             "grade": None if pd.isna(r["grade"]) else str(r["grade"]),
+             "flags": [f for f in str(r["flags"] or "").split(";") if f], "status": str(r["status"])}
+            for r in mine.sort_values("as_of").to_dict(orient="records")]  # one candidate's few runs
+    return {"score_over_time": runs, "trend": str(row["trend"]), "score_trail": str(row["score_trail"])}
 
 
 def _event_record(event: dict) -> TimelineEvent:

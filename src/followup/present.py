@@ -332,6 +332,10 @@ def write_rejects(rejects: pd.DataFrame, path: Path) -> None:
         write_frame(frame, path, "csv" if fmt == "table" else fmt)
 
 
+# Scored with --history (followup.trend): the score trail and an arrow for the trend.
+TREND, SCORE_TRAIL = "trend", "score_trail"
+TREND_ARROWS = {"improving": "↑", "steady": "→", "declining": "↓", "not enough history": ""}
+TREND_WIDTH = 14
 COMPACT_REASON_WIDTH = 20
 COMPACT_FLAGS_WIDTH = 12
 COMPACT_NAME_WIDTH = 22
@@ -379,7 +383,8 @@ def _compact_widths(frame: pd.DataFrame, console_width: int, all_rounds: bool, l
               "Candidate": int(min(max(names.max() if len(frame) else 9, 9),
                                    max(COMPACT_NAME_WIDTH, console_width // 4))),
               "Status": 8, "Score": 5, "Grade": 5, "Flags": COMPACT_FLAGS_WIDTH,
-              **({"P(adv)": 6} if learned else {})}
+              **({"P(adv)": 6} if learned else {}),
+              **({"Trend": TREND_WIDTH} if TREND in frame else {})}
     flexible = ["Reason", *(["Top factors"] if learned else [])]
     # Between columns one space of padding and the (blank) rule; no edges.
     left = console_width - sum(widths.values()) - 2 * (len(widths) + len(flexible) - 1) - 1
@@ -406,6 +411,9 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
     table.add_column("Score", justify="right", no_wrap=True, width=widths.get("Score"))
     table.add_column("Grade", justify="center", no_wrap=True, width=widths.get("Grade"))
     table.add_column("Flags", overflow="fold", width=widths.get("Flags"))
+    trended = TREND in frame
+    if trended:
+        table.add_column("Trend", no_wrap=True, width=widths.get("Trend"))
     table.add_column("Reason", **fit, width=widths.get("Reason"))
     if learned:
         table.add_column("P(adv)", justify="right", no_wrap=True, width=widths.get("P(adv)"))
@@ -422,6 +430,8 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
         model_cells = ([_cell("" if pd.isna(row.p_advance) else f"{row.p_advance:.2f}"), _cell(str(row.top_factors))]
                        if learned else [])
         round_cell = [f"{row.round_number}/{row.rounds}"] if result.all_rounds else []
+        trend_cell = ([f"{getattr(row, SCORE_TRAIL) or ''} {TREND_ARROWS.get(getattr(row, TREND), '')}".rstrip()]
+                      if trended else [])
         table.add_row(
             "" if pd.isna(row.rank) else str(row.rank),
             *round_cell,
@@ -430,6 +440,7 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
             "" if pd.isna(row.score) else f"{row.score:.1f}",
             Text(grade, style=GRADE_STYLES.get(row.grade, "")),
             flags,
+            *trend_cell,
             _cell("" if not isinstance(row.reason, str) else row.reason),
             *model_cells,
         )
