@@ -260,18 +260,21 @@ def test_report_takes_a_model(chromium, tmp_path):
 
 
 def test_a_run_history_shows_trend_and_score_over_time(chromium, tmp_path):
-    """When a run history adds ``trend`` and ``score_trail`` to the ranked table, the report
-    shows both: a column, and a sparkline per candidate (on the card at phone width too)."""
+    """With a run history (``trend`` on the ranked table, the runs' scores in
+    ``score_history``) the report shows both: a column, and a line of the scores per
+    candidate (on the card at phone width too)."""
     result = followup.score(SAMPLE_DATA / "events.csv", SAMPLE_DATA / "interviews.csv",
                             as_of=SAMPLE_ARGS[SAMPLE_ARGS.index("--as-of") + 1], tz="America/New_York")
     frame = result.candidates.copy()
     frame["trend"] = np.where(frame["candidate_id"] == "C007", "declining", "steady")
-    frame["score_trail"] = [[90.0, 85.0, 81.2] if cid == "C007" else [] for cid in frame["candidate_id"]]
+    runs = pd.to_datetime(["2026-03-29", "2026-03-31", "2026-03-30"], utc=True)  # out of order on purpose
+    history = pd.DataFrame({"candidate_id": ["C007"] * 3, "as_of": runs, "score": [90.0, 81.2, 85.0]})
+    with_history = dataclasses.replace(result, candidates=frame, score_history=history)
     path = tmp_path / "history.html"
-    path.write_text(build_report(dataclasses.replace(result, candidates=frame)), encoding="utf-8")
-    as_text = report_data(dataclasses.replace(result, candidates=frame.assign(
-        score_trail=frame["score_trail"].map(lambda v: " → ".join(map(str, v))))))
-    assert as_text["candidates"]["trail"] == [90.0, 85.0, 81.2]
+    path.write_text(build_report(with_history), encoding="utf-8")
+    data = report_data(with_history)
+    assert data["candidates"]["trail"] == [90.0, 85.0, 81.2]
+    assert sum(data["candidates"]["trail_count"]) == 3
     for width in (WIDE, NARROW):
         view = _open(chromium, path, width)
         page = view.page

@@ -514,7 +514,9 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
               help="A section per value of this interview-list column (e.g. job), each ranked "
                    "from 1 with its own counts.")
 @model_option
-def report_command(events, interviews, as_of, tz, policy, strict, output, title, flagged_only, model):
+@click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
+              help="Show each candidate's trend and score over time from this history (read only).")
+def report_command(events, interviews, as_of, tz, policy, strict, output, title, flagged_only, model, history):
     """One self-contained HTML report a hiring manager opens in a browser, offline: the
     counts, the ranked shortlist (sortable, filterable by status, flag and grade; each row
     expands to its reasons and a timeline strip) and charts of scores, first-contact delays
@@ -529,7 +531,8 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title,
     """
     from .report import write_report
 
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, model=model)
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, model=model,
+                    history=history)
     rows = result.with_flags if flagged_only else None
     subset = "the candidates with flags" if flagged_only else None
     present.atomic_write(output, lambda p: write_report(result, p, title=title, rows=rows, subset=subset),

@@ -48,6 +48,7 @@ from . import __version__, plotting
 from .explain import annotate_events
 from .features import NS_PER_DAY, positions_in
 from .plotting import COLORS, FLAG_COLORS
+from .trend import TRAIL_RUNS
 from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, UNANSWERED_OUTCOMES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
@@ -224,8 +225,8 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
     if "trend" in frame:
         candidates["trend"] = texts.codes(frame["trend"].astype(object).fillna("").astype(str))
         optional["trend"] = "Trend"
-    if "score_trail" in frame:
-        trail_values, trail_count = _trail(frame["score_trail"])
+    if len(result.score_history):
+        trail_values, trail_count = _trail(frame["candidate_id"], result.score_history)
         candidates["trail"], candidates["trail_count"] = trail_values, trail_count
         optional["score_trail"] = "Score over time"
     strips = _strips(result, frame, texts)  # before the texts are read: the strips add theirs
@@ -289,20 +290,21 @@ def _local_texts(stamps: pd.Series, tz: str) -> pd.Series:
     return pd.Series(np.append(formatted, "")[codes], dtype=object)
 
 
-def _trail(trail: pd.Series) -> tuple[list, list]:
-    """A run history's scores over time, as lists of numbers or as text holding the numbers
-    (``"72.5 80 85"``, ``"72.5 → 80 → 85"``): the flat values and a count per row."""
-    trail = trail.reset_index(drop=True)
-    known = trail.dropna()
-    if len(known) and pd.api.types.is_list_like(known.iloc[0]):
-        values = trail.where(trail.notna(), pd.Series([[]] * len(trail)))
-    else:
-        values = trail.astype(object).fillna("").astype(str).str.findall(r"-?\d+(?:\.\d+)?")
-    counts = values.str.len().fillna(0).to_numpy(dtype=np.int64)
-    flat = pd.to_numeric(values.explode().dropna(), errors="coerce").to_numpy(dtype=float)
+def _trail(candidate_ids: pd.Series, history: pd.DataFrame) -> tuple[list, list]:
+    """Each shown candidate's scores over the history's runs (``ScoreResult.score_history``,
+    the last :data:`~followup.trend.TRAIL_RUNS`, oldest first): the flat values in the rows'
+    order and a count per row; a run without a score is ``None``."""
+    rows = history[["candidate_id", "as_of", "score"]].sort_values(["candidate_id", "as_of"], kind="stable")
+    recent = rows.groupby("candidate_id", sort=False).cumcount(ascending=False).to_numpy() < TRAIL_RUNS
+    rows = rows[recent]
+    position = pd.Index(candidate_ids.astype(str)).get_indexer(rows["candidate_id"].astype(str))
+    shown = position >= 0
+    position, rows = position[shown], rows[shown]
+    order = np.lexsort((rows["as_of"].to_numpy(dtype="datetime64[ns]"), position))
+    flat = rows["score"].to_numpy(dtype=float)[order]
     out = np.round(flat, 1).astype(object)
     out[np.isnan(flat)] = None
-    return out.tolist(), counts.tolist()
+    return out.tolist(), np.bincount(position, minlength=len(candidate_ids)).tolist()
 
 
 def _charts(result, frame: pd.DataFrame) -> list[dict]:
