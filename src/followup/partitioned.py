@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .errors import FollowupError
 from .normalise import (
@@ -39,7 +40,6 @@ from .normalise import (
     _report,
     _string_hashes,
     _text,
-    concat_sources,
     normalise_events,
     normalise_interviews,
     raise_first_rejected,
@@ -208,11 +208,27 @@ def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.D
     # plain text, are pruned).
     pruned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
               and (role == "events" or c == "candidate_id")]
+    # One gather of the whole frame, then contiguous pieces: a gather per piece from Arrow's
+    # chunked text columns costs a pass over the whole column each time (8 x 10M rows).
+    ordered = _contiguous(frame).take(order)
     pieces = []
     for part in range(count):
-        piece = frame.iloc[order[bounds[part]:bounds[part + 1]]]
+        piece = ordered.iloc[bounds[part]:bounds[part + 1]]
         pieces.append(piece.assign(**{c: piece[c].cat.remove_unused_categories() for c in pruned}))
     return pieces
+
+
+def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed columns as one chunk each, so that a gather from them is one pass."""
+    import pyarrow as pa
+
+    combined = {}
+    for column in frame.columns:
+        values = frame[column].array
+        if hasattr(values, "_pa_array") and values._pa_array.num_chunks > 1:
+            combined[column] = pd.Series(type(values)(pa.chunked_array([values._pa_array.combine_chunks()])),
+                                         index=frame.index, copy=False)
+    return frame.assign(**combined) if combined else frame
 
 
 class _local_copy:
@@ -253,66 +269,80 @@ def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     return owner[trimmed.cat.codes.to_numpy()]
 
 
-def _normalise_part(tz: str, formats, count: int, interview_pieces: list, *event_pieces):
+def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, *event_pieces):
     """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
-    normaliser sees the ids hidden, and they are put back afterwards."""
+    normaliser sees the ids hidden, and they are put back afterwards. ``files`` are the event
+    files' names in sorted order, the order in which a single run looks for a first copy."""
     with using_time_formats(formats):
         interviews = normalise_interviews([p for p in interview_pieces], tz=tz, strict=False)
         hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
         events = normalise_events(hidden, tz=tz, strict=False)
-    ids = _written_ids(list(event_pieces), events.frame)
+    names = pd.Index(files)
+    ids = _written_ids(list(event_pieces), events.frame, names)
     frame = events.frame.assign(event_id=ids)
     rejects = events.rejects
     moment_copies = (rejects["kind"] == "duplicate").to_numpy()
     if moment_copies.any():  # their report quotes the event id, as a single run's does
         rejects = rejects.copy()
-        shown = _written_ids(list(event_pieces), rejects[moment_copies])
+        shown = _written_ids(list(event_pieces), rejects[moment_copies], names)
         rejects.loc[moment_copies, "value"] = shown.astype("string").str.slice(0, 60).astype(object).to_numpy()
     events = Normalised(frame, rejects, events.rows_read)
     present = np.flatnonzero(ids.notna().to_numpy())
+    # Numbers and Arrow text only: this is every event of the partition, sent across.
+    text = pa.array(ids.iloc[present].array) if len(present) else pa.array([], pa.string())
     keyed = pd.DataFrame({
-        "event_id": ids.iloc[present].astype(str).to_numpy(dtype=object),
-        "source_file": frame["source_file"].iloc[present].astype(str).to_numpy(),
+        "hash": _string_hashes(text) if len(present) else np.zeros(0, np.uint64),
+        "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
+        "file": _file_codes(frame["source_file"].iloc[present], names),
         "source_row": frame["source_row"].iloc[present].to_numpy(),
         "position": present,
     })
-    bucket = (_string_hashes(_arrow_text(keyed["event_id"])) % np.uint64(count)).astype(np.int64) \
-        if len(keyed) else np.zeros(0, np.int64)
-    buckets = [keyed[bucket == b] for b in range(count)]
+    bucket = (keyed["hash"].to_numpy() % np.uint64(count)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(count + 1))
+    ordered = keyed.take(order)
+    buckets = [ordered.iloc[bounds[b]:bounds[b + 1]] for b in range(count)]
     return interviews, events, buckets
+
+
+def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
+    """Each row's position of its file in ``files``; worked out once per file, not per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return files.get_indexer(column.cat.categories.astype(str))[column.cat.codes.to_numpy()]
+    return files.get_indexer(column.astype(str))
 
 
 def _bucket(normalised, bucket: int) -> pd.DataFrame:
     if isinstance(normalised, _Failed):  # reported by the partition's own scoring task
-        return pd.DataFrame(columns=["event_id", "source_file", "source_row", "position"])
+        return pd.DataFrame({"hash": np.zeros(0, np.uint64), "event_id": pd.Series([], dtype="string"),
+                             "file": np.zeros(0, np.int64), "source_row": np.zeros(0, np.int64),
+                             "position": np.zeros(0, np.int64)})
     return normalised[2][bucket]
 
 
-def _arrow_text(values: pd.Series):
-    import pyarrow as pa
-
-    return pa.array(values.astype("string[pyarrow]"))
-
-
-def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame) -> pd.Series:
+def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index) -> pd.Series:
     """The trimmed event id of each of ``rows``, looked up by file and row in the raw pieces."""
     present = [p for p in pieces if "event_id" in p and len(p)]
     if not present or not len(rows):
         return pd.Series(pd.NA, index=rows.index, dtype="string")
-    raw = concat_sources([p[["event_id", "source_file", "source_row"]] for p in present])
-    files = pd.Index(pd.unique(raw["source_file"].astype(str)))
-    key = files.get_indexer(raw["source_file"].astype(str)).astype(np.int64) << 40 | raw["source_row"].to_numpy()
-    wanted = files.get_indexer(rows["source_file"].astype(str)).astype(np.int64) << 40 | rows["source_row"].to_numpy()
+    key = np.concatenate([_file_codes(p["source_file"], files).astype(np.int64) << 40 | p["source_row"].to_numpy()
+                          for p in present])
+    wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    return _text(raw["event_id"]).iloc[found].set_axis(rows.index)
+    text = pa.chunked_array([pa.array(_text(p["event_id"]).astype("string").array) for p in present])
+    picked = text.combine_chunks().take(pa.array(found))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
 
 
-def _find_repeats(part: int, count: int, *buckets):
+def _find_repeats(part: int, count: int, files: list[str], *buckets):
     """Event ids repeated across the whole input (this bucket of their hashes): each later copy,
     as a single run orders them, with the file and row of the first."""
     rows = pd.concat([b.assign(partition=p) for p, b in enumerate(buckets)], ignore_index=True)
+    # Only ids whose hash repeats can repeat: the exact check runs on those few.
+    rows = rows[rows["hash"].duplicated(keep=False).to_numpy()]
     if not len(rows):
         return [rows] * count
+    rows = rows.assign(source_file=np.asarray(files, dtype=object)[rows["file"].to_numpy()])
     repeats = _repeats(rows, ["event_id"])
     copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
                                             first_row=repeats["source_row"].to_numpy())
@@ -370,11 +400,12 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     for (path, _), future in zip(inputs, splits):  # the first unreadable file, in input order
         _raise_failed(_result(future, f"reading {path}"))
     pieces = [[client.submit(getitem, s, part, pure=False) for s in splits] for part in range(count)]
-    normalised = [submit(_normalise_part, tz, formats, count, pieces[p][:len(interview_paths)],
+    files = sorted(event_paths)
+    normalised = [submit(_normalise_part, tz, formats, count, files, pieces[p][:len(interview_paths)],
                          *pieces[p][len(interview_paths):], key=f"normalise-partition-{p}")
                   for p in range(count)]
     buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
-    repeats = [submit(_find_repeats, b, count, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
+    repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
     back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
     scored = {submit(_score_part, normalised[p], moment, rules, tz, keep_events, *back[p],
                      key=f"score-partition-{p}"): p for p in range(count)}
