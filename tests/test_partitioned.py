@@ -152,3 +152,17 @@ def test_an_event_file_with_no_usable_row_is_refused_not_scored_as_silence(tmp_p
     with pytest.raises(FollowupError, match=r"us.csv: no row can be used"):
         followup.score([str(us), "sample_data/events.csv"], "sample_data/interviews.csv",
                        as_of="2026-03-31T18:00:00Z", workers=workers)
+
+
+def test_a_log_read_in_blocks_gives_the_single_run(messy, monkeypatch):
+    """A large plain CSV is read by one task per block of lines (bounded memory); here blocks of
+    about 4 KB, so each event file is cut into many, with repeats and bad rows across blocks."""
+    from followup import partitioned
+
+    events, interviews, as_of = messy
+    monkeypatch.setattr(partitioned, "BLOCK_BYTES", 4096)
+    assert len(partitioned._blocks(events[0])) > 5
+    single = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True)
+    blocks = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True,
+                            workers=2)
+    _assert_same(blocks, single)

@@ -59,6 +59,12 @@ RETRIES = 2
 PARTITIONS_PER_WORKER = 4
 # Events per partition aimed at, so that a partition's peak memory stays near 0.5 GB.
 EVENTS_PER_PARTITION = 1_500_000
+# A local worker's memory limit, and the share of it at which Dask starts moving stored
+# pieces to disk (the rest is for the task running: about 1.5 GB for a partition).
+WORKER_MEMORY = 6 << 30
+SPILL_AT = 0.35
+# A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
+BLOCK_BYTES = 64 << 20
 
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
@@ -135,9 +141,17 @@ class _cluster:
         count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
         # One thread per process: the pandas core holds the GIL for much of a partition. The
         # workers' own logs stay quiet: a failed task is reported once, as one line naming it.
-        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, worker_dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
+        import dask
+        import psutil
+
+        # The pieces of a large log wait in the workers' memory between the two stages: spilled
+        # to disk early, so that each process stays near WORKER_MEMORY, not the log's size.
+        limit = min(psutil.virtual_memory().total // count, WORKER_MEMORY)
+        with dask.config.set({"distributed.worker.memory.target": SPILL_AT,
+                              "distributed.worker.memory.spill": SPILL_AT + 0.1}):
+            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, worker_dashboard_address=None,
+                                   memory_limit=limit, silence_logs=logging.CRITICAL)
         client = Client(cluster)
         self.owned += [client, cluster]
         return client
@@ -183,18 +197,22 @@ def _guarded(function):
     return run
 
 
-def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.DataFrame] | _Failed:
-    """Read one input and cut it into ``count`` pieces by a hash of the (trimmed) candidate id."""
+def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) -> list[pd.DataFrame] | _Failed:
+    """Read one input (or the ``block`` of its lines given by :func:`_blocks`) and cut it into
+    ``count`` pieces by a hash of the (trimmed) candidate id."""
     from .readers import read_records
     from .sources import SourceOptions
 
     aliases = INTERVIEW_COLUMN_ALIASES if role == "interviews" else EVENT_COLUMN_ALIASES
-    with _local_copy(path) as local:
+    with _local_copy(path, block) as local:
         name = SourceOptions().source_for(Path(local), role)
         if name not in ("events", "interviews"):
             raise FollowupError(f"{path}: a {name} export; --workers and --scheduler read the project's "
                                 "own tables: score vendor exports in one process")
-        frame = read_records(local, aliases, keep_bad_rows=True)
+        try:
+            frame = read_records(local, aliases, keep_bad_rows=True)
+        except FollowupError as exc:  # it names the block's copy: name the file
+            raise FollowupError(str(exc).replace(local, path)) from None
     if local != path:
         frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [path])
     _check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
@@ -207,7 +225,7 @@ def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.D
     # the result's categories come out in a single run's order (only the ids, which become
     # plain text, are pruned).
     pruned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
-              and (role == "events" or c == "candidate_id")]
+              and (role == "events" or c == "candidate_id") and c != "source_file"]
     # One gather of the whole frame, then contiguous pieces: a gather per piece from Arrow's
     # chunked text columns costs a pass over the whole column each time (8 x 10M rows).
     ordered = _contiguous(frame).take(order)
@@ -232,18 +250,26 @@ def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class _local_copy:
-    """A path to read: the path itself, or for a URL (``s3://…``) a temporary copy via fsspec."""
+    """A path to read: the path itself, for a URL (``s3://…``) a temporary copy via fsspec, and
+    for a ``block`` (header end, start, stop) a temporary file of the header and those bytes."""
 
-    def __init__(self, path: str):
-        self.path, self.folder = path, None
+    def __init__(self, path: str, block=None):
+        self.path, self.block, self.folder = path, block, None
 
     def __enter__(self) -> str:
-        if "://" not in self.path:
+        if "://" not in self.path and self.block is None:
             return self.path
-        import fsspec
-
         self.folder = tempfile.mkdtemp(prefix="followup-")
         local = os.path.join(self.folder, os.path.basename(self.path.rstrip("/")) or "input")
+        if self.block is not None:
+            header_end, start, stop = self.block
+            with open(self.path, "rb") as source, open(local, "wb") as copy:
+                copy.write(source.read(header_end))
+                source.seek(start)
+                copy.write(source.read(stop - start))
+            return local
+        import fsspec
+
         try:
             with fsspec.open(self.path, "rb") as remote, open(local, "wb") as copy:
                 shutil.copyfileobj(remote, copy, 1 << 22)
@@ -254,6 +280,47 @@ class _local_copy:
     def __exit__(self, *exc):
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _blocks(path: str) -> list:
+    """Where to cut a large plain CSV (a local one, with no quote after its header, so that no
+    value can hold a line break): (header end, start, stop) byte ranges of about BLOCK_BYTES,
+    each ending at a line end. ``[None]`` (read whole) for anything else."""
+    from .readers import TEXT_SUFFIXES, _has_quoted_values
+
+    if "://" in path or Path(path).suffix.lower() not in TEXT_SUFFIXES or _size(path) <= BLOCK_BYTES:
+        return [None]
+    try:
+        if _has_quoted_values(Path(path)):
+            return [None]
+        with open(path, "rb") as handle:
+            header = handle.readline()
+            if not header.endswith(b"\n"):
+                return [None]
+            size, blocks, start = _size(path), [], len(header)
+            while start < size:
+                handle.seek(min(start + BLOCK_BYTES, size))
+                handle.readline()  # on to the next line end
+                stop = min(handle.tell(), size)
+                blocks.append((len(header), start, stop))
+                start = stop
+    except OSError:  # the reading task reports it, as for any file
+        return [None]
+    return blocks or [None]
+
+
+def _failure(split) -> "_Failed | None":
+    return split if isinstance(split, _Failed) else None
+
+
+def _row_count(split) -> int:
+    return 0 if isinstance(split, _Failed) else sum(len(piece) for piece in split)
+
+
+def _piece(split, part: int, offset: int) -> pd.DataFrame:
+    """One partition's piece of a split, its rows numbered as in the whole file."""
+    piece = split[part]
+    return piece.assign(source_row=piece["source_row"] + offset) if offset else piece
 
 
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
@@ -273,8 +340,9 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
     normaliser sees the ids hidden, and they are put back afterwards. ``files`` are the event
     files' names in sorted order, the order in which a single run looks for a first copy."""
+    interview_pieces, event_pieces = _by_file(interview_pieces), _by_file(event_pieces)
     with using_time_formats(formats):
-        interviews = normalise_interviews([p for p in interview_pieces], tz=tz, strict=False)
+        interviews = normalise_interviews(interview_pieces, tz=tz, strict=False)
         hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
         events = normalise_events(hidden, tz=tz, strict=False)
     names = pd.Index(files)
@@ -303,6 +371,15 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     ordered = keyed.take(order)
     buckets = [ordered.iloc[bounds[b]:bounds[b + 1]] for b in range(count)]
     return interviews, events, buckets
+
+
+def _by_file(pieces) -> list[pd.DataFrame]:
+    """The pieces of each file's blocks as one frame per file, as a single run reads them (the
+    normaliser stacks several files' frames as Python objects: blocks must not be such files)."""
+    groups: dict[str, list[pd.DataFrame]] = {}
+    for piece in pieces:
+        groups.setdefault(str(piece["source_file"].cat.categories[0]), []).append(piece)
+    return [_stack_frames(group) for group in groups.values()]
 
 
 def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
@@ -395,14 +472,26 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     submit = lambda function, *args, **kw: client.submit(  # noqa: E731
         _guarded(function), *args, retries=RETRIES, pure=False, **kw)
     inputs = [(p, "interviews") for p in interview_paths] + [(p, "events") for p in event_paths]
-    splits = [submit(_split_file, path, role, count, tz, formats, key=f"split-{n}-{os.path.basename(path)}")
-              for n, (path, role) in enumerate(inputs)]
-    for (path, _), future in zip(inputs, splits):  # the first unreadable file, in input order
-        _raise_failed(_result(future, f"reading {path}"))
-    pieces = [[client.submit(getitem, s, part, pure=False) for s in splits] for part in range(count)]
+    # Each input is read by one task, or a large plain CSV by one task per block of lines:
+    # a task's memory then follows the block, not the file.
+    chunked = [(path, role, _blocks(path)) for path, role in inputs]
+    splits = [[submit(_split_file, path, role, count, tz, formats, block,
+                      key=f"split-{n}-{k}-{os.path.basename(path)}") for k, block in enumerate(blocks)]
+              for n, (path, role, blocks) in enumerate(chunked)]
+    for (path, _, _), futures in zip(chunked, splits):  # the first unreadable file, in input order
+        for future in futures:
+            _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
+    # A block's rows are numbered from 1; the rows of the blocks before it come on top.
+    pieces = [[], []]  # interviews, events: per input, per block, per partition
+    for (path, role, _), futures in zip(chunked, splits):
+        counts = [client.submit(_row_count, f, pure=False) for f in futures]
+        offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
+        pieces[role == "events"] += [[client.submit(_piece, f, part, offset, pure=False) for part in range(count)]
+                                     for f, offset in zip(futures, offsets)]
+    interview_pieces, event_pieces = pieces
     files = sorted(event_paths)
-    normalised = [submit(_normalise_part, tz, formats, count, files, pieces[p][:len(interview_paths)],
-                         *pieces[p][len(interview_paths):], key=f"normalise-partition-{p}")
+    normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
+                         *[block[p] for block in event_pieces], key=f"normalise-partition-{p}")
                   for p in range(count)]
     buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
     repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
@@ -521,8 +610,8 @@ def _in_input_order(events: pd.DataFrame, file_order: dict[str, int], orphans: p
     the rows left after de-duplication, before the events of unknown candidates were taken out."""
     if not len(events):
         return events
-    files = np.concatenate([events["source_file"].astype(str).map(file_order).to_numpy(),
-                            orphans["source_file"].astype(str).map(file_order).to_numpy()])
+    names = pd.Index(list(file_order))  # in input order: a row's code is its file's place
+    files = np.concatenate([_file_codes(events["source_file"], names), _file_codes(orphans["source_file"], names)])
     rows = np.concatenate([events["source_row"].to_numpy(), orphans["source_row"].to_numpy()])
     order = np.lexsort((rows, files))
     used = order[order < len(events)]
