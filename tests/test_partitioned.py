@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 import followup
 from followup import synthetic
+
+DATA = Path(__file__).parent / "data" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +170,26 @@ def test_a_log_read_in_blocks_gives_the_single_run(messy, monkeypatch):
     blocks = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True,
                             workers=2)
     _assert_same(blocks, single)
+
+
+@pytest.mark.parametrize("export", ["twilio_calls.json", "folder"])
+def test_vendor_exports_and_folders_are_refused_in_one_line(messy, tmp_path, export):
+    """Vendor exports and mail folders need the whole log at once (roster matching, duplicates
+    across sources): under --workers they are refused, by name, before any cluster starts."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    _, interviews, as_of = messy
+    if export == "folder":
+        given = tmp_path / "mail"
+        given.mkdir()
+        (given / "one.eml").write_text("From: a@example.com\nTo: b@example.com\nSubject: hi\n\nhello\n")
+    else:
+        given = tmp_path / export
+        given.write_bytes((DATA / export).read_bytes())
+    outcome = CliRunner().invoke(main, ["score", str(given), "-i", interviews, "--as-of", str(as_of),
+                                        "--workers", "2"])
+    assert outcome.exit_code == 1
+    message = outcome.output.strip()
+    assert len(message.splitlines()) == 1 and str(given) in message and "in one process" in message

@@ -102,11 +102,22 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
 
 def _paths(source, role) -> list[str]:
     if isinstance(source, (str, Path)):
-        return [str(source)]
-    if isinstance(source, (pd.DataFrame, Normalised)):
+        source = [source]
+    elif isinstance(source, (pd.DataFrame, Normalised)):
         raise FollowupError(f"partitioned scoring (--workers, --scheduler) reads {role} from files the "
                             "workers can read; pass paths, or score a DataFrame in one process (workers=1)")
-    return [str(p) for p in source]
+    paths = [str(p) for p in source]
+    from .sources import SourceOptions
+
+    for path in paths:  # refused here, before a cluster starts; a URL's kind is checked on a worker
+        if "://" in path or not os.path.exists(path):
+            continue
+        name = "folder" if os.path.isdir(path) else SourceOptions().source_for(Path(path), role)
+        if name not in ("events", "interviews"):
+            raise FollowupError(f"{path}: a {name}{' (mail, vendor exports)' if name == 'folder' else ' export'}; "
+                                "--workers and --scheduler read the project's own event and interview tables: "
+                                "score it in one process")
+    return paths
 
 
 def _check_sources(sources) -> None:
