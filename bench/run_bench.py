@@ -1,15 +1,21 @@
 """End-to-end benchmark of `followup score` against two references, from CSV files on disk.
 
-    python bench/run_bench.py --sizes 1000000 10000000 --repeats 3
+    python bench/run_bench.py --sizes 1000000 10000000 --repeats 3 [--shapes iso-z naive-space ...]
 
 For each size (a number of events) it generates a synthetic data set with
-followup.synthetic.write, ~10 events per candidate, cached in --data-dir. Then it runs each
-tool --repeats times, every run a fresh Python process timed from start to exit, and records
-its wall time and peak resident memory:
+followup.synthetic.write, ~10 events per candidate, cached in --data-dir, and for each other
+time shape a copy with the events' times rewritten (make_dataset.py --from). Then it runs the
+tools --repeats times, interleaved, every run a fresh Python process timed from start to exit,
+and records its wall and CPU time, its peak resident memory and each of its processes' peak,
+and /proc/loadavg before and after:
 
 - pyarrow_read: only reading events.csv with pyarrow.csv.read_csv (ref_pyarrow_read.py);
 - duckdb: one SQL query computing the basic features, CSV in, Parquet out (ref_duckdb.py);
-- followup: `followup score ... --format parquet`, the product, CSV in, Parquet out.
+- followup: `followup score ... --format parquet`, the product, CSV in, Parquet out;
+- followup_w2: the same with `--workers 2` (a local Dask cluster of two processes).
+
+The product's outputs are compared (same_frames.py): two workers against one, and each time
+shape against the generator's own.
 
 It prints a markdown table and writes the figures as JSON to --out. See bench/README.md.
 """
