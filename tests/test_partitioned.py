@@ -193,3 +193,24 @@ def test_vendor_exports_and_folders_are_refused_in_one_line(messy, tmp_path, exp
     assert outcome.exit_code == 1
     message = outcome.output.strip()
     assert len(message.splitlines()) == 1 and str(given) in message and "in one process" in message
+
+
+def _broken_scoring(*args):
+    raise RuntimeError("the worker ran out of luck")
+
+
+def test_a_partition_that_keeps_failing_is_named_in_one_line(messy, monkeypatch):
+    """Dask retries a failed task; one that still fails stops the run, naming its partition."""
+    from distributed import Client
+
+    from followup import partitioned
+    from followup.errors import FollowupError
+
+    events, interviews, as_of = messy
+    monkeypatch.setattr(partitioned, "_score_part", _broken_scoring)
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        with pytest.raises(FollowupError) as failure:
+            followup.score(events, interviews, as_of=as_of, client=client)
+    message = str(failure.value)
+    assert message.startswith("partition ") and "failed after 3 attempts" in message
+    assert "RuntimeError: the worker ran out of luck" in message and "\n" not in message
