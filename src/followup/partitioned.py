@@ -249,8 +249,6 @@ def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) 
 
 def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow-backed columns as one chunk each, so that a gather from them is one pass."""
-    import pyarrow as pa
-
     combined = {}
     for column in frame.columns:
         values = frame[column].array
