@@ -63,6 +63,7 @@ EVENTS_PER_PARTITION = 1_500_000
 # pieces to disk (the rest is for the task running: about 1.5 GB for a partition).
 WORKER_MEMORY = 6 << 30
 SPILL_AT = 0.35
+COMM_TIMEOUTS = {"distributed.comm.timeouts.connect": "300s", "distributed.comm.timeouts.tcp": "600s"}
 # A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
 BLOCK_BYTES = 64 << 20
 
@@ -88,13 +89,25 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
     interview_paths = _paths(interviews, "interviews")
     _check_sources(sources)
     formats = _TIME_FORMATS.get()
-    with _cluster(workers, scheduler, client) as dask_client:
-        count = partitions or _partition_count(dask_client, event_paths)
-        if hasattr(step, "resize"):
-            step.resize(count + 3)
-        step(f"splitting into {count} partitions")
-        parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
-                     keep_events or model is not None, step)
+    import dask
+    import distributed  # noqa: F401  (its settings must be loaded before they are set)
+
+    try:
+        # A loaded machine answers slowly: Dask's 30 s timeouts stopped a 50M-event run there.
+        with dask.config.set(COMM_TIMEOUTS), _cluster(workers, scheduler, client) as dask_client:
+            count = partitions or _partition_count(dask_client, event_paths)
+            if hasattr(step, "resize"):
+                step.resize(count + 3)
+            step(f"splitting into {count} partitions")
+            parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
+                         keep_events or model is not None, step)
+    except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
+        from distributed.comm import CommClosedError
+
+        what = "the connection to a Dask worker closed" if isinstance(exc, CommClosedError) else \
+            "the Dask cluster did not answer in time" if isinstance(exc, TimeoutError) else "the Dask cluster failed"
+        raise FollowupError(f"{what} ({type(exc).__name__}{': ' + str(exc).splitlines()[0] if str(exc) else ''}); "
+                            "nothing was written") from None
     step("ranking")
     return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules,
                     group_by)
@@ -161,7 +174,7 @@ class _cluster:
         with dask.config.set({"distributed.worker.memory.target": SPILL_AT,
                               "distributed.worker.memory.spill": SPILL_AT + 0.1}):
             cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, worker_dashboard_address=None,
+                                   dashboard_address=":0", worker_dashboard_address=None,
                                    memory_limit=limit, silence_logs=logging.CRITICAL)
         client = Client(cluster)
         self.owned += [client, cluster]
