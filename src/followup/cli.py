@@ -178,6 +178,12 @@ def source_options(command):
         click.option("--map", "map_file", type=click.Path(dir_okay=False), expose_value=False,
                      callback=_remember, metavar="MAPPING.toml",
                      help="Column mapping for any other CSV/Excel export (docs/sources.md)."),
+        click.option("--encoding", expose_value=False, callback=_remember, metavar="CODEC",
+                     help="Text encoding of the CSV/JSON inputs (e.g. cp1252, shift_jis, gb18030). "
+                          "Default: detected per file, and named in a warning when not UTF-8."),
+        click.option("--allow-empty", is_flag=True, expose_value=False, callback=_remember,
+                     help="Score even when an input file has no rows at all (no contact yet); "
+                          "otherwise that is an error, as it would flag everyone NO_CONTACT."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -192,7 +198,8 @@ def _sources():
     return SourceOptions.build(candidates=given.get("candidates"),
                                employer_domains=given.get("employer_domain") or (),
                                default_region=given.get("default_region"),
-                               source=given.get("source") or (), map_file=given.get("map_file"))
+                               source=given.get("source") or (), map_file=given.get("map_file"),
+                               encoding=given.get("encoding"), allow_empty=given.get("allow_empty"))
 
 
 REDACT_KEY = "followup.redact"

@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .errors import FollowupError
+from .ids import id_text
 from .normalise import (
     COUNT_KEYS,
     Normalised,
@@ -39,7 +40,6 @@ from .normalise import (
     _repeats,
     _report,
     _string_hashes,
-    _text,
     normalise_events,
     normalise_interviews,
     raise_first_rejected,
@@ -346,8 +346,9 @@ def _piece(split, part: int, offset: int) -> pd.DataFrame:
 
 
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
-    """Partition of each row: a hash of the id as the normaliser will trim it, one per distinct id."""
-    trimmed = _text(ids)
+    """Partition of each row: a hash of the id as the normaliser will write it (trimmed, NFC, a
+    number as its digits: :func:`followup.ids.id_text`), one per distinct id."""
+    trimmed = id_text(ids)
     if not isinstance(trimmed.dtype, pd.CategoricalDtype):
         trimmed = trimmed.astype("category")
     distinct = pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]")
@@ -428,7 +429,7 @@ def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index
                           for p in present])
     wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    text = pa.chunked_array([pa.array(_text(p["event_id"]).astype("string").array) for p in present])
+    text = pa.chunked_array([pa.array(id_text(p["event_id"]).astype("string").array) for p in present])
     picked = text.combine_chunks().take(pa.array(found))
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
 
