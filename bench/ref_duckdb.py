@@ -22,7 +22,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("interviews", type=Path)
     parser.add_argument("--as-of", required=True, help="ISO 8601 time with an offset or Z")
     parser.add_argument("--output", required=True, type=Path)
+    parser.add_argument("--epoch-ms", action="store_true",
+                        help="the events' times are epoch milliseconds (bench/make_dataset.py --time-shape)")
     args = parser.parse_args(argv)
+    query = QUERY_FILE.read_text()
+    if args.epoch_ms:  # read as numbers, turned into instants as the query reads them
+        query = _replace_once(query, "'timestamp': 'TIMESTAMPTZ'", "'timestamp': 'BIGINT'")
+        query = _replace_once(query, 'SELECT candidate_id, "timestamp", channel',
+                              'SELECT candidate_id, to_timestamp("timestamp" / 1000) AS "timestamp", channel')
 
     connection = duckdb.connect()
     # Times are compared and bucketed in UTC whatever the machine's zone, like the product.
@@ -30,7 +37,13 @@ def main(argv: list[str] | None = None) -> None:
     connection.execute("SET VARIABLE events_path = ?", [str(args.events)])
     connection.execute("SET VARIABLE interviews_path = ?", [str(args.interviews)])
     connection.execute("SET VARIABLE as_of = CAST(? AS TIMESTAMPTZ)", [args.as_of])
-    connection.sql(QUERY_FILE.read_text()).write_parquet(str(args.output))
+    connection.sql(query).write_parquet(str(args.output))
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    if text.count(old) != 1:
+        raise SystemExit(f"{QUERY_FILE.name} no longer has {old!r} exactly once: update ref_duckdb.py")
+    return text.replace(old, new)
 
 
 if __name__ == "__main__":

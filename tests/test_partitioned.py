@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 import followup
 from followup import synthetic
+
+DATA = Path(__file__).parent / "data" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +156,61 @@ def test_an_event_file_with_no_usable_row_is_refused_not_scored_as_silence(tmp_p
     with pytest.raises(FollowupError, match=r"us.csv: no row can be used"):
         followup.score([str(us), "sample_data/events.csv"], "sample_data/interviews.csv",
                        as_of="2026-03-31T18:00:00Z", workers=workers)
+
+
+def test_a_log_read_in_blocks_gives_the_single_run(messy, monkeypatch):
+    """A large plain CSV is read by one task per block of lines (bounded memory); here blocks of
+    about 4 KB, so each event file is cut into many, with repeats and bad rows across blocks."""
+    from followup import partitioned
+
+    events, interviews, as_of = messy
+    monkeypatch.setattr(partitioned, "BLOCK_BYTES", 4096)
+    assert len(partitioned._blocks(events[0])) > 5
+    single = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True)
+    blocks = followup.score(events, interviews, as_of=as_of, tz="America/New_York", all_rounds=True,
+                            workers=2)
+    _assert_same(blocks, single)
+
+
+@pytest.mark.parametrize("export", ["twilio_calls.json", "folder"])
+def test_vendor_exports_and_folders_are_refused_in_one_line(messy, tmp_path, export):
+    """Vendor exports and mail folders need the whole log at once (roster matching, duplicates
+    across sources): under --workers they are refused, by name, before any cluster starts."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    _, interviews, as_of = messy
+    if export == "folder":
+        given = tmp_path / "mail"
+        given.mkdir()
+        (given / "one.eml").write_text("From: a@example.com\nTo: b@example.com\nSubject: hi\n\nhello\n")
+    else:
+        given = tmp_path / export
+        given.write_bytes((DATA / export).read_bytes())
+    outcome = CliRunner().invoke(main, ["score", str(given), "-i", interviews, "--as-of", str(as_of),
+                                        "--workers", "2"])
+    assert outcome.exit_code == 1
+    message = outcome.output.strip()
+    assert len(message.splitlines()) == 1 and str(given) in message and "in one process" in message
+
+
+def _broken_scoring(*args):
+    raise RuntimeError("the worker ran out of luck")
+
+
+def test_a_partition_that_keeps_failing_is_named_in_one_line(messy, monkeypatch):
+    """Dask retries a failed task; one that still fails stops the run, naming its partition."""
+    from distributed import Client
+
+    from followup import partitioned
+    from followup.errors import FollowupError
+
+    events, interviews, as_of = messy
+    monkeypatch.setattr(partitioned, "_score_part", _broken_scoring)
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None) as client:
+        with pytest.raises(FollowupError) as failure:
+            followup.score(events, interviews, as_of=as_of, client=client)
+    message = str(failure.value)
+    assert message.startswith("partition ") and "failed after 3 attempts" in message
+    assert "RuntimeError: the worker ran out of luck" in message and "\n" not in message

@@ -285,6 +285,7 @@ def score(
     workers: "int | str" = 1,
     scheduler: "str | None" = None,
     client=None,
+    keep_events: bool = True,
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
@@ -301,7 +302,9 @@ def score(
     times no shape can be guessed from, such as ``%m/%d/%Y %H:%M``.
     ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
     (a ``distributed.Client``) score partitions of candidates in parallel, with the same result
-    (see :mod:`followup.partitioned`; inputs must then be paths the workers can read).
+    (see :mod:`followup.partitioned`; inputs must then be paths the workers can read);
+    ``keep_events=False`` then leaves ``result.events`` empty, so that the events never travel
+    back to this process (the CLI's ``score`` and ``flags`` do not need them).
     The interview list's own columns (job, requisition, recruiter, …) are carried onto every
     row; ``group_by`` names one of them (or ``decision``) to rank within each of its values,
     with a ``group`` column (see :func:`rank`).
@@ -310,13 +313,15 @@ def score(
         with using_time_formats(time_formats(time_format)):
             return score(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
                          all_rounds=all_rounds, model=model, sources=sources, progress=progress,
-                         group_by=group_by, workers=workers, scheduler=scheduler, client=client)
+                         group_by=group_by, workers=workers, scheduler=scheduler, client=client,
+                         keep_events=keep_events)
     if workers not in (1, "1") or scheduler is not None or client is not None:
         from .partitioned import score_partitioned
 
         return score_partitioned(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
                                  all_rounds=all_rounds, model=model, sources=sources, progress=progress,
-                                 group_by=group_by, workers=workers, scheduler=scheduler, client=client)
+                                 group_by=group_by, workers=workers, scheduler=scheduler, client=client,
+                                 keep_events=keep_events)
     step = progress or (lambda stage: None)
     tz = check_timezone(tz)
     rules = load_policy(policy)

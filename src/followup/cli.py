@@ -315,7 +315,7 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
         result = api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
                            strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
                            progress=step, group_by=_layout("group_by"), workers=workers,
-                           scheduler=scheduler)
+                           scheduler=scheduler, keep_events=False)  # score and flags show no events
     result = redactor.result(result) if redactor else result
     if not history:
         return result

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .errors import FollowupError
 from .ids import id_text
@@ -39,8 +40,6 @@ from .normalise import (
     _repeats,
     _report,
     _string_hashes,
-    _text,
-    concat_sources,
     normalise_events,
     normalise_interviews,
     raise_first_rejected,
@@ -60,6 +59,13 @@ RETRIES = 2
 PARTITIONS_PER_WORKER = 4
 # Events per partition aimed at, so that a partition's peak memory stays near 0.5 GB.
 EVENTS_PER_PARTITION = 1_500_000
+# A local worker's memory limit, and the share of it at which Dask starts moving stored
+# pieces to disk (the rest is for the task running: about 1.5 GB for a partition).
+WORKER_MEMORY = 6 << 30
+SPILL_AT = 0.35
+COMM_TIMEOUTS = {"distributed.comm.timeouts.connect": "300s", "distributed.comm.timeouts.tcp": "600s"}
+# A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
+BLOCK_BYTES = 64 << 20
 
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
@@ -83,13 +89,25 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
     interview_paths = _paths(interviews, "interviews")
     _check_sources(sources)
     formats = _TIME_FORMATS.get()
-    with _cluster(workers, scheduler, client) as dask_client:
-        count = partitions or _partition_count(dask_client, event_paths)
-        if hasattr(step, "resize"):
-            step.resize(count + 3)
-        step(f"splitting into {count} partitions")
-        parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
-                     keep_events or model is not None, step)
+    import dask
+    import distributed  # noqa: F401  (its settings must be loaded before they are set)
+
+    try:
+        # A loaded machine answers slowly: Dask's 30 s timeouts stopped a 50M-event run there.
+        with dask.config.set(COMM_TIMEOUTS), _cluster(workers, scheduler, client) as dask_client:
+            count = partitions or _partition_count(dask_client, event_paths)
+            if hasattr(step, "resize"):
+                step.resize(count + 3)
+            step(f"splitting into {count} partitions")
+            parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
+                         keep_events or model is not None, step)
+    except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
+        from distributed.comm import CommClosedError
+
+        what = "the connection to a Dask worker closed" if isinstance(exc, CommClosedError) else \
+            "the Dask cluster did not answer in time" if isinstance(exc, TimeoutError) else "the Dask cluster failed"
+        raise FollowupError(f"{what} ({type(exc).__name__}{': ' + str(exc).splitlines()[0] if str(exc) else ''}); "
+                            "nothing was written") from None
     step("ranking")
     return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules,
                     group_by)
@@ -97,11 +115,22 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
 
 def _paths(source, role) -> list[str]:
     if isinstance(source, (str, Path)):
-        return [str(source)]
-    if isinstance(source, (pd.DataFrame, Normalised)):
+        source = [source]
+    elif isinstance(source, (pd.DataFrame, Normalised)):
         raise FollowupError(f"partitioned scoring (--workers, --scheduler) reads {role} from files the "
                             "workers can read; pass paths, or score a DataFrame in one process (workers=1)")
-    return [str(p) for p in source]
+    paths = [str(p) for p in source]
+    from .sources import SourceOptions
+
+    for path in paths:  # refused here, before a cluster starts; a URL's kind is checked on a worker
+        if "://" in path or not os.path.exists(path):
+            continue
+        name = "folder" if os.path.isdir(path) else SourceOptions().source_for(Path(path), role)
+        if name not in ("events", "interviews"):
+            raise FollowupError(f"{path}: a {name}{' (mail, vendor exports)' if name == 'folder' else ' export'}; "
+                                "--workers and --scheduler read the project's own event and interview tables: "
+                                "score it in one process")
+    return paths
 
 
 def _check_sources(sources) -> None:
@@ -136,9 +165,17 @@ class _cluster:
         count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
         # One thread per process: the pandas core holds the GIL for much of a partition. The
         # workers' own logs stay quiet: a failed task is reported once, as one line naming it.
-        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, worker_dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
+        import dask
+        import psutil
+
+        # The pieces of a large log wait in the workers' memory between the two stages: spilled
+        # to disk early, so that each process stays near WORKER_MEMORY, not the log's size.
+        limit = min(psutil.virtual_memory().total // count, WORKER_MEMORY)
+        with dask.config.set({"distributed.worker.memory.target": SPILL_AT,
+                              "distributed.worker.memory.spill": SPILL_AT + 0.1}):
+            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=":0", worker_dashboard_address=None,
+                                   memory_limit=limit, silence_logs=logging.CRITICAL)
         client = Client(cluster)
         self.owned += [client, cluster]
         return client
@@ -184,18 +221,22 @@ def _guarded(function):
     return run
 
 
-def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.DataFrame] | _Failed:
-    """Read one input and cut it into ``count`` pieces by a hash of the (trimmed) candidate id."""
+def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) -> list[pd.DataFrame] | _Failed:
+    """Read one input (or the ``block`` of its lines given by :func:`_blocks`) and cut it into
+    ``count`` pieces by a hash of the (trimmed) candidate id."""
     from .readers import read_records
     from .sources import SourceOptions
 
     aliases = INTERVIEW_COLUMN_ALIASES if role == "interviews" else EVENT_COLUMN_ALIASES
-    with _local_copy(path) as local:
+    with _local_copy(path, block) as local:
         name = SourceOptions().source_for(Path(local), role)
         if name not in ("events", "interviews"):
             raise FollowupError(f"{path}: a {name} export; --workers and --scheduler read the project's "
                                 "own tables: score vendor exports in one process")
-        frame = read_records(local, aliases, keep_bad_rows=True)
+        try:
+            frame = read_records(local, aliases, keep_bad_rows=True)
+        except FollowupError as exc:  # it names the block's copy: name the file
+            raise FollowupError(str(exc).replace(local, path)) from None
     if local != path:
         frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [path])
     _check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
@@ -208,27 +249,49 @@ def _split_file(path: str, role: str, count: int, tz: str, formats) -> list[pd.D
     # the result's categories come out in a single run's order (only the ids, which become
     # plain text, are pruned).
     pruned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
-              and (role == "events" or c == "candidate_id")]
+              and (role == "events" or c == "candidate_id") and c != "source_file"]
+    # One gather of the whole frame, then contiguous pieces: a gather per piece from Arrow's
+    # chunked text columns costs a pass over the whole column each time (8 x 10M rows).
+    ordered = _contiguous(frame).take(order)
     pieces = []
     for part in range(count):
-        piece = frame.iloc[order[bounds[part]:bounds[part + 1]]]
+        piece = ordered.iloc[bounds[part]:bounds[part + 1]]
         pieces.append(piece.assign(**{c: piece[c].cat.remove_unused_categories() for c in pruned}))
     return pieces
 
 
-class _local_copy:
-    """A path to read: the path itself, or for a URL (``s3://…``) a temporary copy via fsspec."""
+def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed columns as one chunk each, so that a gather from them is one pass."""
+    combined = {}
+    for column in frame.columns:
+        values = frame[column].array
+        if hasattr(values, "_pa_array") and values._pa_array.num_chunks > 1:
+            combined[column] = pd.Series(type(values)(pa.chunked_array([values._pa_array.combine_chunks()])),
+                                         index=frame.index, copy=False)
+    return frame.assign(**combined) if combined else frame
 
-    def __init__(self, path: str):
-        self.path, self.folder = path, None
+
+class _local_copy:
+    """A path to read: the path itself, for a URL (``s3://…``) a temporary copy via fsspec, and
+    for a ``block`` (header end, start, stop) a temporary file of the header and those bytes."""
+
+    def __init__(self, path: str, block=None):
+        self.path, self.block, self.folder = path, block, None
 
     def __enter__(self) -> str:
-        if "://" not in self.path:
+        if "://" not in self.path and self.block is None:
             return self.path
-        import fsspec
-
         self.folder = tempfile.mkdtemp(prefix="followup-")
         local = os.path.join(self.folder, os.path.basename(self.path.rstrip("/")) or "input")
+        if self.block is not None:
+            header_end, start, stop = self.block
+            with open(self.path, "rb") as source, open(local, "wb") as copy:
+                copy.write(source.read(header_end))
+                source.seek(start)
+                copy.write(source.read(stop - start))
+            return local
+        import fsspec
+
         try:
             with fsspec.open(self.path, "rb") as remote, open(local, "wb") as copy:
                 shutil.copyfileobj(remote, copy, 1 << 22)
@@ -239,6 +302,47 @@ class _local_copy:
     def __exit__(self, *exc):
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _blocks(path: str) -> list:
+    """Where to cut a large plain CSV (a local one, with no quote after its header, so that no
+    value can hold a line break): (header end, start, stop) byte ranges of about BLOCK_BYTES,
+    each ending at a line end. ``[None]`` (read whole) for anything else."""
+    from .readers import TEXT_SUFFIXES, _has_quoted_values
+
+    if "://" in path or Path(path).suffix.lower() not in TEXT_SUFFIXES or _size(path) <= BLOCK_BYTES:
+        return [None]
+    try:
+        if _has_quoted_values(Path(path)):
+            return [None]
+        with open(path, "rb") as handle:
+            header = handle.readline()
+            if not header.endswith(b"\n"):
+                return [None]
+            size, blocks, start = _size(path), [], len(header)
+            while start < size:
+                handle.seek(min(start + BLOCK_BYTES, size))
+                handle.readline()  # on to the next line end
+                stop = min(handle.tell(), size)
+                blocks.append((len(header), start, stop))
+                start = stop
+    except OSError:  # the reading task reports it, as for any file
+        return [None]
+    return blocks or [None]
+
+
+def _failure(split) -> "_Failed | None":
+    return split if isinstance(split, _Failed) else None
+
+
+def _row_count(split) -> int:
+    return 0 if isinstance(split, _Failed) else sum(len(piece) for piece in split)
+
+
+def _piece(split, part: int, offset: int) -> pd.DataFrame:
+    """One partition's piece of a split, its rows numbered as in the whole file."""
+    piece = split[part]
+    return piece.assign(source_row=piece["source_row"] + offset) if offset else piece
 
 
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
@@ -255,66 +359,90 @@ def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     return owner[trimmed.cat.codes.to_numpy()]
 
 
-def _normalise_part(tz: str, formats, count: int, interview_pieces: list, *event_pieces):
+def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, *event_pieces):
     """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
-    normaliser sees the ids hidden, and they are put back afterwards."""
+    normaliser sees the ids hidden, and they are put back afterwards. ``files`` are the event
+    files' names in sorted order, the order in which a single run looks for a first copy."""
+    interview_pieces, event_pieces = _by_file(interview_pieces), _by_file(event_pieces)
     with using_time_formats(formats):
-        interviews = normalise_interviews([p for p in interview_pieces], tz=tz, strict=False)
+        interviews = normalise_interviews(interview_pieces, tz=tz, strict=False)
         hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
         events = normalise_events(hidden, tz=tz, strict=False)
-    ids = _written_ids(list(event_pieces), events.frame)
+    names = pd.Index(files)
+    ids = _written_ids(list(event_pieces), events.frame, names)
     frame = events.frame.assign(event_id=ids)
     rejects = events.rejects
     moment_copies = (rejects["kind"] == "duplicate").to_numpy()
     if moment_copies.any():  # their report quotes the event id, as a single run's does
         rejects = rejects.copy()
-        shown = _written_ids(list(event_pieces), rejects[moment_copies])
+        shown = _written_ids(list(event_pieces), rejects[moment_copies], names)
         rejects.loc[moment_copies, "value"] = shown.astype("string").str.slice(0, 60).astype(object).to_numpy()
     events = Normalised(frame, rejects, events.rows_read)
     present = np.flatnonzero(ids.notna().to_numpy())
+    # Numbers and Arrow text only: this is every event of the partition, sent across.
+    text = pa.array(ids.iloc[present].array) if len(present) else pa.array([], pa.string())
     keyed = pd.DataFrame({
-        "event_id": ids.iloc[present].astype(str).to_numpy(dtype=object),
-        "source_file": frame["source_file"].iloc[present].astype(str).to_numpy(),
+        "hash": _string_hashes(text) if len(present) else np.zeros(0, np.uint64),
+        "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
+        "file": _file_codes(frame["source_file"].iloc[present], names),
         "source_row": frame["source_row"].iloc[present].to_numpy(),
         "position": present,
     })
-    bucket = (_string_hashes(_arrow_text(keyed["event_id"])) % np.uint64(count)).astype(np.int64) \
-        if len(keyed) else np.zeros(0, np.int64)
-    buckets = [keyed[bucket == b] for b in range(count)]
+    bucket = (keyed["hash"].to_numpy() % np.uint64(count)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(count + 1))
+    ordered = keyed.take(order)
+    buckets = [ordered.iloc[bounds[b]:bounds[b + 1]] for b in range(count)]
     return interviews, events, buckets
+
+
+def _by_file(pieces) -> list[pd.DataFrame]:
+    """The pieces of each file's blocks as one frame per file, as a single run reads them (the
+    normaliser stacks several files' frames as Python objects: blocks must not be such files)."""
+    groups: dict[str, list[pd.DataFrame]] = {}
+    for piece in pieces:
+        groups.setdefault(str(piece["source_file"].cat.categories[0]), []).append(piece)
+    return [_stack_frames(group) for group in groups.values()]
+
+
+def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
+    """Each row's position of its file in ``files``; worked out once per file, not per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return files.get_indexer(column.cat.categories.astype(str))[column.cat.codes.to_numpy()]
+    return files.get_indexer(column.astype(str))
 
 
 def _bucket(normalised, bucket: int) -> pd.DataFrame:
     if isinstance(normalised, _Failed):  # reported by the partition's own scoring task
-        return pd.DataFrame(columns=["event_id", "source_file", "source_row", "position"])
+        return pd.DataFrame({"hash": np.zeros(0, np.uint64), "event_id": pd.Series([], dtype="string"),
+                             "file": np.zeros(0, np.int64), "source_row": np.zeros(0, np.int64),
+                             "position": np.zeros(0, np.int64)})
     return normalised[2][bucket]
 
 
-def _arrow_text(values: pd.Series):
-    import pyarrow as pa
-
-    return pa.array(values.astype("string[pyarrow]"))
-
-
-def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame) -> pd.Series:
+def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index) -> pd.Series:
     """The trimmed event id of each of ``rows``, looked up by file and row in the raw pieces."""
     present = [p for p in pieces if "event_id" in p and len(p)]
     if not present or not len(rows):
         return pd.Series(pd.NA, index=rows.index, dtype="string")
-    raw = concat_sources([p[["event_id", "source_file", "source_row"]] for p in present])
-    files = pd.Index(pd.unique(raw["source_file"].astype(str)))
-    key = files.get_indexer(raw["source_file"].astype(str)).astype(np.int64) << 40 | raw["source_row"].to_numpy()
-    wanted = files.get_indexer(rows["source_file"].astype(str)).astype(np.int64) << 40 | rows["source_row"].to_numpy()
+    key = np.concatenate([_file_codes(p["source_file"], files).astype(np.int64) << 40 | p["source_row"].to_numpy()
+                          for p in present])
+    wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    return id_text(raw["event_id"]).iloc[found].set_axis(rows.index)
+    text = pa.chunked_array([pa.array(id_text(p["event_id"]).astype("string").array) for p in present])
+    picked = text.combine_chunks().take(pa.array(found))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
 
 
-def _find_repeats(part: int, count: int, *buckets):
+def _find_repeats(part: int, count: int, files: list[str], *buckets):
     """Event ids repeated across the whole input (this bucket of their hashes): each later copy,
     as a single run orders them, with the file and row of the first."""
     rows = pd.concat([b.assign(partition=p) for p, b in enumerate(buckets)], ignore_index=True)
+    # Only ids whose hash repeats can repeat: the exact check runs on those few.
+    rows = rows[rows["hash"].duplicated(keep=False).to_numpy()]
     if not len(rows):
         return [rows] * count
+    rows = rows.assign(source_file=np.asarray(files, dtype=object)[rows["file"].to_numpy()])
     repeats = _repeats(rows, ["event_id"])
     copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
                                             first_row=repeats["source_row"].to_numpy())
@@ -367,16 +495,29 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     submit = lambda function, *args, **kw: client.submit(  # noqa: E731
         _guarded(function), *args, retries=RETRIES, pure=False, **kw)
     inputs = [(p, "interviews") for p in interview_paths] + [(p, "events") for p in event_paths]
-    splits = [submit(_split_file, path, role, count, tz, formats, key=f"split-{n}-{os.path.basename(path)}")
-              for n, (path, role) in enumerate(inputs)]
-    for (path, _), future in zip(inputs, splits):  # the first unreadable file, in input order
-        _raise_failed(_result(future, f"reading {path}"))
-    pieces = [[client.submit(getitem, s, part, pure=False) for s in splits] for part in range(count)]
-    normalised = [submit(_normalise_part, tz, formats, count, pieces[p][:len(interview_paths)],
-                         *pieces[p][len(interview_paths):], key=f"normalise-partition-{p}")
+    # Each input is read by one task, or a large plain CSV by one task per block of lines:
+    # a task's memory then follows the block, not the file.
+    chunked = [(path, role, _blocks(path)) for path, role in inputs]
+    splits = [[submit(_split_file, path, role, count, tz, formats, block,
+                      key=f"split-{n}-{k}-{os.path.basename(path)}") for k, block in enumerate(blocks)]
+              for n, (path, role, blocks) in enumerate(chunked)]
+    for (path, _, _), futures in zip(chunked, splits):  # the first unreadable file, in input order
+        for future in futures:
+            _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
+    # A block's rows are numbered from 1; the rows of the blocks before it come on top.
+    pieces = [[], []]  # interviews, events: per input, per block, per partition
+    for (path, role, _), futures in zip(chunked, splits):
+        counts = [client.submit(_row_count, f, pure=False) for f in futures]
+        offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
+        pieces[role == "events"] += [[client.submit(_piece, f, part, offset, pure=False) for part in range(count)]
+                                     for f, offset in zip(futures, offsets)]
+    interview_pieces, event_pieces = pieces
+    files = sorted(event_paths)
+    normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
+                         *[block[p] for block in event_pieces], key=f"normalise-partition-{p}")
                   for p in range(count)]
     buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
-    repeats = [submit(_find_repeats, b, count, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
+    repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
     back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
     scored = {submit(_score_part, normalised[p], moment, rules, tz, keep_events, *back[p],
                      key=f"score-partition-{p}"): p for p in range(count)}
@@ -492,8 +633,8 @@ def _in_input_order(events: pd.DataFrame, file_order: dict[str, int], orphans: p
     the rows left after de-duplication, before the events of unknown candidates were taken out."""
     if not len(events):
         return events
-    files = np.concatenate([events["source_file"].astype(str).map(file_order).to_numpy(),
-                            orphans["source_file"].astype(str).map(file_order).to_numpy()])
+    names = pd.Index(list(file_order))  # in input order: a row's code is its file's place
+    files = np.concatenate([_file_codes(events["source_file"], names), _file_codes(orphans["source_file"], names)])
     rows = np.concatenate([events["source_row"].to_numpy(), orphans["source_row"].to_numpy()])
     order = np.lexsort((rows, files))
     used = order[order < len(events)]
