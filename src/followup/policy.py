@@ -129,6 +129,26 @@ class Deadline(_Section):
         return self.checkins_weight > 0 or self.early_contact_penalty > 0 or self.wait_for_due
 
 
+class Notes(_Section):
+    """Thank-you notes judged from their text (mail bodies): each interviewer their own note,
+    the name in the greeting spelled right, personal rather than a template (followup.notes).
+
+    A persistence part; with no message text in the log it is left out and the other parts
+    re-weighted. A zero weight (the default) turns it off.
+    """
+
+    weight: Weight = Field(0.0, description="persistence part: quality of the opening thank-you notes (0: off)")
+    copy_similarity: float = Field(0.8, ge=0.5, le=1, description="two notes of a round at least this similar (TF-IDF cosine, greeting and names set aside) are one note sent twice")
+    template_similarity: float = Field(0.8, ge=0.5, le=1, description="a note at least this similar to another candidate's note matches it")
+    template_candidates: int = Field(2, ge=1, le=1000, description="a note matching this many other candidates' notes is a template")
+    min_own_words: int = Field(12, ge=0, le=200, description="a note with fewer words than this besides the greeting, names and sign-off is a stock phrase")
+    name_similarity: float = Field(0.75, ge=0.5, le=1, description="a greeted name at least this close (Jaro-Winkler) to an interviewer's but not equal is misspelled")
+    misspelled_penalty: Score = Field(50, description="per own note greeting a misspelled name")
+    wrong_person_penalty: Score = Field(100, description="per own note greeting another interviewer, or someone not on the panel")
+    no_name_penalty: Score = Field(25, description="per own note greeting no one by name")
+    template_penalty: Score = Field(60, description="per own note that is a template or a stock phrase")
+
+
 class Weights(_Section):
     speed: Weight = 0.4
     persistence: Weight = 0.35
@@ -173,6 +193,7 @@ class Policy(_Section):
     restraint: Restraint = Restraint()
     courtesy: Courtesy = Courtesy()
     deadline: Deadline = Deadline()
+    notes: Notes = Notes()
     weights: Weights = Weights()
     grades: Grades = Grades()
 
