@@ -205,6 +205,8 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     opening = follow_up[follow_up["is_opening"].to_numpy(bool)] if "body" in follow_up else follow_up.iloc[:0].assign(body=None)
     for column, values in note_facts(opening, held, policy).items():
         features[column] = values
+    # One note copied to several interviewers thanks only the first of them individually.
+    features["interviewers_thanked"] = np.maximum(features["interviewers_thanked"] - features["interviewers_copied"], 0)
     counts = ["checkins_expected", "checkins_met", "early_contacts", "thanks_after_decision", "inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "interviewers_met",
               "outbound_messages", *NOTE_COUNT_COLUMNS]
@@ -332,7 +334,7 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
 def _judges_notes(events: pd.DataFrame, policy: Policy) -> bool:
     """Whether thank-you notes are judged from their text: the policy weighs them and the log
     has message text at all."""
-    return policy.notes.weight > 0 and "body" in events and bool(events["body"].notna().any())
+    return policy.weights.notes > 0 and "body" in events and bool(events["body"].notna().any())
 
 
 def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:

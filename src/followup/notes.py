@@ -49,10 +49,12 @@ one about nothing in particular can look alike to it.
 ...     "Hi Mei,\\nI enjoyed our talk about onboarding new reps and how you coach cold calling skills."]})
 >>> from followup.policy import load_policy
 >>> facts = note_facts(notes, held, load_policy("sales"))
->>> facts.loc[0, ["notes_judged", "notes_copied", "notes_misspelled", "notes_copied_to", "greeting_name"]].tolist()
-[2, 1, 1, 'Mei Chen;Raj Patel', 'Mai']
->>> facts.loc[1, ["notes_judged", "notes_copied", "notes_misspelled", "notes_template"]].tolist()
-[1, 0, 0, 0]
+>>> first = facts.loc[0]
+>>> print(first.notes_judged, first.notes_copied, first.notes_misspelled, first.notes_copied_to, first.greeting_name)
+2 1 1 Mei Chen;Raj Patel Mai
+>>> second = facts.loc[1]
+>>> print(second.notes_judged, second.notes_copied, second.notes_misspelled, second.notes_template)
+1 0 0 0
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
     """
     n = len(held)
     facts = pd.DataFrame({c: np.zeros(n, dtype=np.int64) for c in NOTE_COUNT_COLUMNS}, index=held.index)
-    for column in NOTE_NAME_COLUMNS:
+    for column in (*NOTE_NAME_COLUMNS, "greeting_issue"):
         facts[column] = pd.Series(None, index=held.index, dtype=object)
     body = notes["body"]
     notes = notes[(body.notna() & (body.astype("string").str.strip() != "")).to_numpy(dtype=bool)]
@@ -149,6 +151,8 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
     rows = np.flatnonzero(issue)
     first = rows[np.r_[True, position[rows][1:] != position[rows][:-1]]] if len(rows) else rows
     facts.iloc[position[first], facts.columns.get_loc("greeting_name")] = greeted[first]
+    facts.iloc[position[first], facts.columns.get_loc("greeting_issue")] = np.asarray(GREETINGS, dtype=object)[
+        greeting[first]]
     facts.iloc[position[first], facts.columns.get_loc("greeting_interviewer")] = panel["name"].to_numpy(
         dtype=object)[interviewer[first]]
     return facts

@@ -133,11 +133,10 @@ class Notes(_Section):
     """Thank-you notes judged from their text (mail bodies): each interviewer their own note,
     the name in the greeting spelled right, personal rather than a template (followup.notes).
 
-    A persistence part; with no message text in the log it is left out and the other parts
-    re-weighted. A zero weight (the default) turns it off.
+    The ``notes`` component of the score, weighted by ``weights.notes`` (0, the default: off);
+    with no message text in the log it is left out and the other components re-weighted.
     """
 
-    weight: Weight = Field(0.0, description="persistence part: quality of the opening thank-you notes (0: off)")
     copy_similarity: float = Field(0.8, ge=0.5, le=1, description="two notes of a round at least this similar (TF-IDF cosine, greeting and names set aside) are one note sent twice")
     template_similarity: float = Field(0.8, ge=0.5, le=1, description="a note at least this similar to another candidate's note matches it")
     template_candidates: int = Field(2, ge=1, le=1000, description="a note matching this many other candidates' notes is a template")
@@ -147,16 +146,18 @@ class Notes(_Section):
     wrong_person_penalty: Score = Field(100, description="per own note greeting another interviewer, or someone not on the panel")
     no_name_penalty: Score = Field(25, description="per own note greeting no one by name")
     template_penalty: Score = Field(60, description="per own note that is a template or a stock phrase")
+    copy_penalty: Score = Field(100, description="per note that copies another note of the round (it adds no note of its own)")
 
 
 class Weights(_Section):
     speed: Weight = 0.4
     persistence: Weight = 0.35
     restraint: Weight = 0.25
+    notes: Weight = Field(0.0, description="the thank-you notes' text: each its own, names right, not a template (0: off)")
 
     @model_validator(mode="after")
     def _not_all_zero(self):
-        if self.speed + self.persistence + self.restraint <= 0:
+        if self.speed + self.persistence + self.restraint + self.notes <= 0:
             raise ValueError("at least one component weight must be above 0")
         return self
 

@@ -209,3 +209,4 @@ NOTE_COUNT_COLUMNS = (
 # except ``greeting_name``, the one name-shaped word of a greeting that is quoted to show a
 # misspelling; --redact pseudonymises all three (followup.redact).
 NOTE_NAME_COLUMNS = ("notes_copied_to", "greeting_interviewer", "greeting_name")
+# ``greeting_issue``: the GREETINGS code (misspelled / wrong_person) of the greeting quoted.
