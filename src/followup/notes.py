@@ -110,6 +110,7 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
     if not len(notes):
         return facts
     # Imported only when there are notes to judge: scikit-learn takes a second to import.
+    import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     rules = policy.notes
@@ -121,8 +122,11 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
 
     own = _own_text(text, panel["name"])
     own_words = pc.fill_null(pc.count_substring_regex(own, r"\pL+"), 0).to_numpy(zero_copy_only=False)
-    vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
-                              dtype=np.float32).fit_transform(own.to_numpy(zero_copy_only=False))
+    if pc.any(pc.match_substring_regex(own, r"\pL\pL")).as_py():
+        vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
+                                  dtype=np.float32).fit_transform(own.to_numpy(zero_copy_only=False))
+    else:  # not one word anywhere (greetings and names only): nothing is like anything
+        vectors = sp.csr_matrix((len(own), 1), dtype=np.float32)
     copy_of = _copies(vectors, position, rules.copy_similarity)
     is_copy = copy_of >= 0
     matches = np.maximum(_template_matches(vectors, candidate, rules.template_similarity),
