@@ -18,8 +18,10 @@ How each judgement is made (the numbers come from the policy's ``[notes]`` secti
   (scikit-learn, ``sublinear_tf``, rows normalised to length 1), fitted on every judged note of
   the run: words every note has (``thank you``) weigh little, shared rare phrases much. Word pairs
   make it a measure of shared phrasing, not shared vocabulary: two notes on different topics
-  stay apart even when both say "thank you for your time". A note with a word changed here and
-  there stays near 1; ``copy_similarity`` (0.8) is the line.
+  stay apart even when both say "thank you for your time". How near is near: a 25-word note with
+  three words changed scores about 0.75, the same template with "this afternoon" for "today" and
+  "I'm" for "I am" about 0.85, two personal notes on different topics of one interview 0.1–0.3;
+  ``copy_similarity`` and ``template_similarity`` (0.6) are the line.
 * **One per interviewer**: a note at least ``copy_similarity`` like an earlier note of the same
   round counts as a copy, not a note of its own; an interviewer who got only copies was not
   thanked individually (``interviewers_copied``).
@@ -77,7 +79,8 @@ _NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
 GREETING = (r"^\s*(?:(?i:dear|hi|hello|hey|greetings|good morning|good afternoon|good evening)\b[ \t]*,?[ \t]*"
             rf"(?:(?i:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+)?(?P<named>{_NAME})?"
             rf"|(?P<bare>{_NAME})[ \t]*,[ \t]*\n)")
-GREETING_LINE = r"\A\s*(?i:dear|hi|hello|hey|greetings|good morning|good afternoon|good evening)\b[^\n]*\n?"
+# The greeting up to its comma (or the line's end): "Hi Mei Chen, thanks so much …" keeps "thanks so much …".
+GREETING_LINE = r"\A\s*(?i:dear|hi|hello|hey|greetings|good morning|good afternoon|good evening)\b[^\n,:!]*[,:!]?"
 BARE_NAME_LINE = rf"\A\s*{_NAME}[ \t]*,[ \t]*\n"
 # A quoted earlier message (a reply), and everything after it.
 QUOTED = r"(?ms)^(?:>|On [^\n]{0,200}wrote:|-{2,}\s*Original Message|From: ).*\z"

@@ -137,8 +137,8 @@ class Notes(_Section):
     with no message text in the log it is left out and the other components re-weighted.
     """
 
-    copy_similarity: float = Field(0.8, ge=0.5, le=1, description="two notes of a round at least this similar (TF-IDF cosine, greeting and names set aside) are one note sent twice")
-    template_similarity: float = Field(0.8, ge=0.5, le=1, description="a note at least this similar to another candidate's note matches it")
+    copy_similarity: float = Field(0.6, ge=0.5, le=1, description="two notes of a round at least this similar (TF-IDF cosine, greeting and names set aside) are one note sent twice")
+    template_similarity: float = Field(0.6, ge=0.5, le=1, description="a note at least this similar to another candidate's note matches it")
     template_candidates: int = Field(2, ge=1, le=1000, description="a note matching this many other candidates' notes is a template")
     min_own_words: int = Field(12, ge=0, le=200, description="a note with fewer words than this besides the greeting, names and sign-off is a stock phrase")
     name_similarity: float = Field(0.75, ge=0.5, le=1, description="a greeted name at least this close (Jaro-Winkler) to an interviewer's but not equal is misspelled")
