@@ -32,13 +32,12 @@ How each judgement is made (the numbers come from the policy's ``[notes]`` secti
   0.56) but not equal is misspelled; another interviewer's name, or a name close to nobody on the
   panel, is the wrong person; no greeting, or a role ("Dear Hiring Manager"), is none.
 * **Template**: a note at least ``template_similarity`` like notes of ``template_candidates``
-  other candidates shares its text with them (counted per candidate, not per note), and one with
-  fewer than ``min_own_words`` words of its own is a stock phrase; both are the template kind.
-  The counts are sparse matrix products of blocks of notes against all notes — no loop over
-  candidates. At scale, words in more than :data:`COMMON_TERM_NOTES` notes (or 0.1 %, whichever is
-  more) are left out of the products, which keeps them sparse; their share of a cosine is small,
-  and verbatim copies are also counted exactly by hashing the own text, so a template used by
-  thousands is still found (docs/scoring.md#thank-you-notes has the limits).
+  other candidates shares its text with them, and one with fewer than ``min_own_words`` words
+  of its own is a stock phrase; both are the template kind. Candidates are counted, not notes:
+  identical own texts are one row with the number of candidates who wrote it, so a template a
+  thousand people sent costs one row; distinct texts are paired by prefix filtering (see
+  :func:`_template_matches`), exact, with sparse products of blocks of rows — no loop over
+  candidates. A candidate who sent two different notes both like mine is counted twice.
 
 It judges copying, names and templates — never what was discussed: a personal note and a polite
 one about nothing in particular can look alike to it.
@@ -92,10 +91,8 @@ SIGN_OFF = (r"(?ims)^[ \t]*(?:best|best regards|kind regards|warm regards|warmly
 NOT_A_NAME = ("team", "all", "everyone", "there", "hiring manager", "hiring team", "hiring committee",
               "sir", "madam", "sir or madam", "recruiter", "recruiting team", "folks", "both", "you",
               "sir madam", "whom it may concern", "friends", "colleagues", "panel")
-# Past this many notes sharing a word, the word is left out of the similarity products (it
-# would make them dense); see the module docs.
-COMMON_TERM_NOTES = 2000
-BLOCK_ROWS = 4096
+BLOCK_ROWS = 4096        # texts per sparse product
+PAIRS_PER_PASS = 500_000  # candidate pairs whose exact cosine is taken at once
 
 
 def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -112,10 +109,6 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
     notes = notes[(body.notna() & (body.astype("string").str.strip() != "")).to_numpy(dtype=bool)]
     if not len(notes):
         return facts
-    # Imported only when there are notes to judge: scikit-learn takes a second to import.
-    import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     rules = policy.notes
     position = notes["round_pos"].to_numpy(dtype=np.int64)
     text = pc.utf8_normalize(text_array(notes["body"].astype(object)), "NFC")
@@ -125,15 +118,10 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
 
     own = _own_text(text, panel["name"])
     own_words = pc.fill_null(pc.count_substring_regex(own, r"\pL+"), 0).to_numpy(zero_copy_only=False)
-    if pc.any(pc.match_substring_regex(own, r"\pL\pL")).as_py():
-        vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{2,}\b",
-                                  dtype=np.float32).fit_transform(own.to_numpy(zero_copy_only=False))
-    else:  # not one word anywhere (greetings and names only): nothing is like anything
-        vectors = sp.csr_matrix((len(own), 1), dtype=np.float32)
+    vectors = tfidf_vectors(own)
     copy_of = _copies(vectors, position, rules.copy_similarity)
     is_copy = copy_of >= 0
-    matches = np.maximum(_template_matches(vectors, candidate, rules.template_similarity),
-                         _verbatim_matches(own, candidate))
+    matches = _template_matches(vectors, own, candidate, rules.template_similarity)
     stock = own_words < rules.min_own_words
     template = (matches >= rules.template_candidates) | stock
 
@@ -223,32 +211,87 @@ def _copies(vectors, position: np.ndarray, threshold: float) -> np.ndarray:
     return copy_of
 
 
-def _template_matches(vectors, candidate: np.ndarray, threshold: float) -> np.ndarray:
-    """How many other candidates have a note at least ``threshold`` like each note: sparse
-    products of blocks of notes against all notes, over the words not common to everyone."""
-    notes = vectors.shape[0]
-    common = max(COMMON_TERM_NOTES, notes // 1000)
-    in_notes = np.bincount(vectors.indices, minlength=vectors.shape[1])
-    kept = vectors[:, np.flatnonzero(in_notes <= common)].tocsr()
-    others = kept.T.tocsr()
-    counts = np.zeros(notes, dtype=np.int64)
-    people = int(candidate.max(initial=0)) + 1
-    for start in range(0, notes, BLOCK_ROWS):  # blocks bound the memory of one product
-        block = (kept[start:start + BLOCK_ROWS] @ others).tocoo()
-        hit = (block.data >= threshold) & (candidate[block.col] != candidate[block.row + start])
-        row, col = block.row[hit] + start, block.col[hit]
-        distinct = np.unique(row.astype(np.int64) * people + candidate[col])
-        counts += np.bincount(distinct // people, minlength=notes)
-    return counts
+def tfidf_vectors(own: pa.Array):
+    """TF-IDF rows (length 1) of the texts over words of two or more letters and word pairs.
+
+    Tokens are cut and counted in Arrow and numpy (a Python tokenizer per note would cost more
+    than everything else at a million notes); scikit-learn's ``TfidfTransformer`` weighs them
+    (``sublinear_tf``: 1 + log of the count; smoothed idf; l2 norm).
+
+    >>> rows = tfidf_vectors(pa.array(["the territory plan", "the plan", "x"]))
+    >>> rows.shape  # the, territory, plan, "the territory", "territory plan", "the plan"
+    (3, 6)
+    >>> [round(float(v), 2) for v in (rows @ rows.T).toarray()[0]]
+    [1.0, 0.39, 0.0]
+    """
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tokens = pc.split_pattern_regex(pc.utf8_lower(own), r"[^\pL]+")
+    note = pc.list_parent_indices(tokens).to_numpy(zero_copy_only=False)
+    words = pc.list_flatten(tokens)
+    long_enough = pc.greater_equal(pc.utf8_length(words), 2)
+    note = note[long_enough.to_numpy(zero_copy_only=False)]
+    encoded = pc.dictionary_encode(words.filter(long_enough))
+    word = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    vocabulary = len(encoded.dictionary)
+    follows = np.flatnonzero(note[1:] == note[:-1])
+    pair, pairs = pd.factorize(word[follows] * vocabulary + word[follows + 1])
+    rows = np.concatenate([note, note[follows]])
+    terms = np.concatenate([word, vocabulary + pair])
+    counts = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, terms)),
+                           shape=(len(own), max(vocabulary + len(pairs), 1)))
+    counts.sum_duplicates()
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float32).tocsr()
 
 
-def _verbatim_matches(own: pa.Array, candidate: np.ndarray) -> np.ndarray:
-    """How many other candidates wrote exactly the same own text (words case-folded)."""
+def _template_matches(vectors, own: pa.Array, candidate: np.ndarray, threshold: float) -> np.ndarray:
+    """How many other candidates wrote a note at least ``threshold`` like each note.
+
+    Identical own texts (words case-folded) are one text, counted once per candidate who wrote
+    it, so a template a thousand candidates sent costs one row, not a million pairs. Distinct
+    texts are compared by prefix filtering (Bayardo et al., "Scaling up all pairs similarity
+    search"): each row keeps its heaviest terms until the rest has norm below ``threshold / 2``;
+    two rows at least ``threshold`` alike must share one of those terms (the rest adds less
+    than ``threshold``), so the sparse product of the prefixes names every candidate pair, and
+    the exact cosine of each pair decides. Blocks of rows bound the memory of one product.
+    """
     folded = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(own), r"[^\pL\pN]+", " "))
-    key = pd.util.hash_array(folded.to_numpy(zero_copy_only=False).astype(object))
-    pairs = pd.DataFrame({"key": key, "candidate": candidate}).drop_duplicates()
-    per_key = pairs.groupby("key").size()
-    return per_key.reindex(key).to_numpy(dtype=np.int64) - 1
+    text_of_note, texts = pd.factorize(pd.util.hash_array(folded.to_numpy(zero_copy_only=False).astype(object)))
+    authors = pd.DataFrame({"text": text_of_note, "candidate": candidate}).drop_duplicates()
+    writers = np.bincount(authors["text"].to_numpy(), minlength=len(texts))
+    example = np.zeros(len(texts), dtype=np.int64)
+    example[text_of_note[::-1]] = np.arange(len(text_of_note))[::-1]  # each text's first note
+    rows = vectors[example]
+    prefix = _prefixes(rows, threshold / 2)
+    prefix_t = prefix.T.tocsr()
+    similar_writers = np.zeros(len(texts), dtype=np.int64)
+    for start in range(0, len(texts), BLOCK_ROWS):
+        pairs = (prefix[start:start + BLOCK_ROWS] @ prefix_t).tocoo()
+        first, second = pairs.row.astype(np.int64) + start, pairs.col.astype(np.int64)
+        apart = first != second
+        first, second = first[apart], second[apart]
+        for lo in range(0, len(first), PAIRS_PER_PASS):
+            a, b = first[lo:lo + PAIRS_PER_PASS], second[lo:lo + PAIRS_PER_PASS]
+            cosine = np.asarray(rows[a].multiply(rows[b]).sum(axis=1)).ravel()
+            near = cosine >= threshold
+            similar_writers += np.bincount(a[near], weights=writers[b[near]], minlength=len(texts)).astype(np.int64)
+    # Other candidates: the same text's other writers, and the writers of texts like it.
+    return (writers - 1 + similar_writers)[text_of_note]
+
+
+def _prefixes(rows, rest: float):
+    """Each row's heaviest entries, until what is left has a norm below ``rest`` (as 1s)."""
+    import scipy.sparse as sp
+
+    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
+    order = np.lexsort((-rows.data, row_of))  # CSR keeps each row's entries together: so does this
+    squares = rows.data[order].astype(np.float64) ** 2
+    before = np.cumsum(squares) - squares
+    before -= before[rows.indptr[:-1][row_of]]  # … counted from the row's first entry
+    from_here = np.bincount(row_of, weights=squares, minlength=rows.shape[0])[row_of] - before
+    keep = order[from_here >= rest * rest]
+    return sp.csr_matrix((np.ones(len(keep), dtype=np.float32), (row_of[keep], rows.indices[keep])), shape=rows.shape)
 
 
 def _addressed(contact: pd.Series, position: np.ndarray, panel: pd.DataFrame) -> np.ndarray:
