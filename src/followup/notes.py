@@ -35,8 +35,8 @@ How each judgement is made (the numbers come from the policy's ``[notes]`` secti
   other candidates shares its text with them, and one with fewer than ``min_own_words`` words
   of its own is a stock phrase; both are the template kind. Candidates are counted, not notes:
   identical own texts are one row with the number of candidates who wrote it, so a template a
-  thousand people sent costs one row; distinct texts are paired by prefix filtering (see
-  :func:`_template_matches`), exact, with sparse products of blocks of rows — no loop over
+  thousand people sent costs one row; distinct texts are compared with sparse products of
+  blocks of rows over their distinctive terms (see :func:`_template_matches`) — no loop over
   candidates. A candidate who sent two different notes both like mine is counted twice.
 
 It judges copying, names and templates — never what was discussed: a personal note and a polite
@@ -91,8 +91,8 @@ SIGN_OFF = (r"(?ims)^[ \t]*(?:best|best regards|kind regards|warm regards|warmly
 NOT_A_NAME = ("team", "all", "everyone", "there", "hiring manager", "hiring team", "hiring committee",
               "sir", "madam", "sir or madam", "recruiter", "recruiting team", "folks", "both", "you",
               "sir madam", "whom it may concern", "friends", "colleagues", "panel")
-BLOCK_ROWS = 4096        # texts per sparse product
-PAIRS_PER_PASS = 500_000  # candidate pairs whose exact cosine is taken at once
+BLOCK_ROWS = 2048          # texts per sparse product: bounds the memory of one
+COMMON_TERM_TEXTS = 1000   # terms in more distinct texts than this are left out of template matching
 
 
 def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -250,11 +250,11 @@ def _template_matches(vectors, own: pa.Array, candidate: np.ndarray, threshold: 
 
     Identical own texts (words case-folded) are one text, counted once per candidate who wrote
     it, so a template a thousand candidates sent costs one row, not a million pairs. Distinct
-    texts are compared by prefix filtering (Bayardo et al., "Scaling up all pairs similarity
-    search"): each row keeps its heaviest terms until the rest has norm below ``threshold / 2``;
-    two rows at least ``threshold`` alike must share one of those terms (the rest adds less
-    than ``threshold``), so the sparse product of the prefixes names every candidate pair, and
-    the exact cosine of each pair decides. Blocks of rows bound the memory of one product.
+    texts are compared by sparse products of blocks of rows against all rows, over their
+    distinctive terms: those in at most :data:`COMMON_TERM_TEXTS` distinct texts. The words and
+    pairs every note has ("thank you", "for the") are left out of the products — they would make
+    them dense, and sharing them is not copying — so below that many distinct texts the cosine
+    is exact, above it a lower bound.
     """
     folded = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(own), r"[^\pL\pN]+", " "))
     text_of_note, texts = pd.factorize(pd.util.hash_array(folded.to_numpy(zero_copy_only=False).astype(object)))
@@ -263,35 +263,18 @@ def _template_matches(vectors, own: pa.Array, candidate: np.ndarray, threshold: 
     example = np.zeros(len(texts), dtype=np.int64)
     example[text_of_note[::-1]] = np.arange(len(text_of_note))[::-1]  # each text's first note
     rows = vectors[example]
-    prefix = _prefixes(rows, threshold / 2)
-    prefix_t = prefix.T.tocsr()
+    in_texts = np.bincount(rows.indices, minlength=rows.shape[1])
+    rows = rows[:, np.flatnonzero(in_texts <= COMMON_TERM_TEXTS)].tocsr()
+    others = rows.T.tocsr()
     similar_writers = np.zeros(len(texts), dtype=np.int64)
     for start in range(0, len(texts), BLOCK_ROWS):
-        pairs = (prefix[start:start + BLOCK_ROWS] @ prefix_t).tocoo()
-        first, second = pairs.row.astype(np.int64) + start, pairs.col.astype(np.int64)
-        apart = first != second
-        first, second = first[apart], second[apart]
-        for lo in range(0, len(first), PAIRS_PER_PASS):
-            a, b = first[lo:lo + PAIRS_PER_PASS], second[lo:lo + PAIRS_PER_PASS]
-            cosine = np.asarray(rows[a].multiply(rows[b]).sum(axis=1)).ravel()
-            near = cosine >= threshold
-            similar_writers += np.bincount(a[near], weights=writers[b[near]], minlength=len(texts)).astype(np.int64)
+        block = (rows[start:start + BLOCK_ROWS] @ others).tocoo()
+        first = block.row.astype(np.int64) + start
+        near = (block.data >= threshold) & (first != block.col)
+        similar_writers += np.bincount(first[near], weights=writers[block.col[near]],
+                                       minlength=len(texts)).astype(np.int64)
     # Other candidates: the same text's other writers, and the writers of texts like it.
     return (writers - 1 + similar_writers)[text_of_note]
-
-
-def _prefixes(rows, rest: float):
-    """Each row's heaviest entries, until what is left has a norm below ``rest`` (as 1s)."""
-    import scipy.sparse as sp
-
-    row_of = np.repeat(np.arange(rows.shape[0]), np.diff(rows.indptr))
-    order = np.lexsort((-rows.data, row_of))  # CSR keeps each row's entries together: so does this
-    squares = rows.data[order].astype(np.float64) ** 2
-    before = np.cumsum(squares) - squares
-    before -= before[rows.indptr[:-1][row_of]]  # … counted from the row's first entry
-    from_here = np.bincount(row_of, weights=squares, minlength=rows.shape[0])[row_of] - before
-    keep = order[from_here >= rest * rest]
-    return sp.csr_matrix((np.ones(len(keep), dtype=np.float32), (row_of[keep], rows.indices[keep])), shape=rows.shape)
 
 
 def _addressed(contact: pd.Series, position: np.ndarray, panel: pd.DataFrame) -> np.ndarray:
