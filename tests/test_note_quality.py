@@ -219,3 +219,39 @@ def test_how_near_is_near():
                                    f"Dear Mei,\n{base}", f"Dear Raj,\n{other}"]})
     facts = note_facts(notes, held, load_policy("sales"))
     assert facts["notes_copied"].tolist() == [1, 0]
+
+
+def judge(bodies, contacts, panel="Mei Chen;Raj Patel"):
+    held = pd.DataFrame({"candidate_code": [0], "interviewers": [panel]})
+    notes = pd.DataFrame({"round_pos": [0] * len(bodies), "contact": contacts, "body": bodies})
+    return note_facts(notes, held, load_policy("sales")).iloc[0]
+
+
+PERSONAL = ("thank you for walking me through the territory plan and the mid-market pipeline review; "
+            "my weekly prospecting rhythm grew a cold territory from twelve to forty accounts")
+
+
+def test_a_note_to_the_recruiter_or_a_round_without_a_panel_is_not_a_wrong_name():
+    to_recruiter = judge([f"Dear Sofia,\n{PERSONAL}"], ["Sofia Reyes <sofia.reyes@acme.com>"])
+    assert to_recruiter["notes_wrong_person"] == 0 and to_recruiter["notes_misspelled"] == 0
+    no_panel = judge([f"Dear Mai,\n{PERSONAL}"], [None], panel=None)
+    assert no_panel["notes_wrong_person"] == 0 and pd.isna(no_panel["greeting_name"])
+
+
+def test_a_quoted_reply_and_the_signature_are_not_the_note():
+    """A reply quoting the interviewer's invitation, signed with a long signature block: only
+    the candidate's own words count, so it is neither a copy nor a stock phrase."""
+    quoted = ("Hi Mei,\nThanks, see you then.\n\nBest,\nSam Ortiz\nAccount Executive | Brightline | "
+              "sam.ortiz@example.org | +1 555 0100 " + "signature words " * 20 +
+              "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Mei Chen <mei.chen@acme.com> wrote:\n> " + PERSONAL)
+    facts = judge([quoted, f"Dear Raj,\n{PERSONAL}"], ["Mei Chen", "Raj Patel"])
+    assert facts["notes_copied"] == 0 and facts["notes_stock"] == 1
+    assert facts["notes_misspelled"] == facts["notes_wrong_person"] == facts["notes_no_name"] == 0
+
+
+def test_a_role_is_not_a_name_and_a_bare_name_line_is_a_greeting():
+    other = ("I enjoyed our conversation about how your reps use the CRM dashboards to forecast renewals "
+             "and the risk scoring you showed me")
+    facts = judge([f"Dear Hiring Manager,\n{PERSONAL}", f"Rajj,\n{other}"], ["Mei Chen", "Raj Patel"])
+    assert facts["notes_no_name"] == 1 and facts["notes_copied"] == 0
+    assert facts["notes_misspelled"] == 1 and facts["greeting_name"] == "Rajj"

@@ -126,7 +126,8 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
     template = (matches >= rules.template_candidates) | stock
 
     addressed = _addressed(notes["contact"], position, panel)
-    greeting, greeted, interviewer = _greetings(text, position, addressed, panel, rules.name_similarity)
+    off_panel = notes["contact"].notna().to_numpy() & (addressed < 0)
+    greeting, greeted, interviewer = _greetings(text, position, addressed, off_panel, panel, rules.name_similarity)
 
     mine = ~is_copy
     facts["notes_judged"] = np.bincount(position, minlength=n)
@@ -286,10 +287,13 @@ def _addressed(contact: pd.Series, position: np.ndarray, panel: pd.DataFrame) ->
     return found.fillna(-1).to_numpy(dtype=np.int64)
 
 
-def _greetings(text: pa.Array, position: np.ndarray, addressed: np.ndarray, panel: pd.DataFrame,
-               threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _greetings(text: pa.Array, position: np.ndarray, addressed: np.ndarray, off_panel: np.ndarray,
+               panel: pd.DataFrame, threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each note's greeting code (index into ``GREETINGS``), the greeted name as written, and
-    the panel row it is judged against (the addressed interviewer, else the closest)."""
+    the panel row it is judged against (the addressed interviewer, else the closest).
+
+    A note to someone off the panel (the recruiter, say) has no interview name to be spelled
+    against: only whether it greets anyone by name is judged."""
     from rapidfuzz import process
     from rapidfuzz.distance import JaroWinkler
 
@@ -327,8 +331,11 @@ def _greetings(text: pa.Array, position: np.ndarray, addressed: np.ndarray, pane
 
     right = np.where(known, addressed_exact, any_exact)
     misspelled = ~right & np.where(known, addressed_close & ~any_exact, best_close)
-    code = np.select([nameless, right, misspelled], [GREETINGS.index("none"), GREETINGS.index("right"),
-                                                     GREETINGS.index("misspelled")], GREETINGS.index("wrong_person"))
+    # Off the panel, or a round with no interviewers listed: no name to spell against.
+    unjudged = off_panel | (count == 0)
+    code = np.select([nameless, right | unjudged, misspelled],
+                     [GREETINGS.index("none"), GREETINGS.index("right"), GREETINGS.index("misspelled")],
+                     GREETINGS.index("wrong_person"))
     return code, greeted.to_numpy(dtype=object), np.where(known, addressed, np.maximum(best, 0))
 
 
