@@ -82,10 +82,13 @@ def run_one(size: int) -> dict:
     started = time.perf_counter()
     notes, held = make_notes(size)
     made = time.perf_counter()
+    cpu_before = time.process_time()
     facts = note_module.note_facts(notes, held, load_policy("sales"))
     judged = time.perf_counter()
     return {
         "notes": size, "make_s": round(made - started, 1), "note_facts_s": round(judged - made, 1),
+        # CPU time as well: on a shared machine the wall time also counts the others' work.
+        "note_facts_cpu_s": round(time.process_time() - cpu_before, 1),
         "per_million_notes_s": round((judged - made) / size * 1e6, 1),
         "peak_rss_gb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
         "found": {column: int(facts[column].sum()) for column in
@@ -110,9 +113,9 @@ def main() -> int:
             return 1
         results.append(json.loads(child.stdout))
         print(json.dumps(results[-1]))
-    print("\n| notes | note_facts | per 1M notes | peak memory | copies found | templates found |\n|---|---|---|---|---|---|")
+    print("\n| notes | note_facts wall | CPU | peak memory | copies found | templates found |\n|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['notes']:,} | {r['note_facts_s']} s | {r['per_million_notes_s']} s | {r['peak_rss_gb']} GB "
+        print(f"| {r['notes']:,} | {r['note_facts_s']} s | {r['note_facts_cpu_s']} s | {r['peak_rss_gb']} GB "
               f"| {r['found']['notes_copied']:,} | {r['found']['notes_template']:,} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
