@@ -23,8 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .api import ScoreResult
 from .errors import FollowupError
-from .schema import GRADE_CAPPED, GROUP, WITH_FLAGS
-from .scoring import FLAGS
+from .schema import FLAGS, GRADE_CAPPED, GROUP, WITH_FLAGS
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
