@@ -59,7 +59,7 @@ _HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def html_text(markup: str) -> str:
-    """The readable text of an HTML mail body: line breaks kept, tags and entities gone.
+    r"""The readable text of an HTML mail body: line breaks kept, tags and entities gone.
 
     >>> html_text("<p>Dear Mei,</p><p>Thank you &amp; see you</p>")
     'Dear Mei,\nThank you & see you\n'
