@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Union
@@ -19,7 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from .errors import FollowupError, InvalidRowError
+from .errors import FollowupError, InputWarning, InvalidRowError
+from .ids import near_spellings, near_spellings_message
 from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
@@ -75,7 +77,7 @@ def parse_as_of(as_of, tz: str) -> pd.Timestamp:
 IN_MEMORY = "<DataFrame>"
 
 
-def _frames(source, aliases) -> list[pd.DataFrame]:
+def _frames(source, aliases, encoding: str | None = None) -> list[pd.DataFrame]:
     if isinstance(source, pd.DataFrame):
         frame = source.rename(columns={c: c for c in source.columns}).copy()
         from .readers import canonical_columns
@@ -87,7 +89,7 @@ def _frames(source, aliases) -> list[pd.DataFrame]:
             frame["source_row"] = range(1, len(frame) + 1)
         return [frame.reset_index(drop=True)]
     paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return [read_records(p, aliases, keep_bad_rows=True) for p in paths]
+    return [read_records(p, aliases, keep_bad_rows=True, encoding=encoding) for p in paths]
 
 
 def load_events(source: Source, tz: str = "UTC", strict: bool = False,
@@ -123,8 +125,9 @@ def _load_sources(source, tz, strict, sources, role, aliases) -> Normalised:
     from . import sources as adapters
 
     paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return adapters.load(paths, check_timezone(tz), strict, sources or adapters.SourceOptions(), role,
-                         read_native=lambda path: _frames(path, aliases)[0])
+    sources = sources or adapters.SourceOptions()
+    return adapters.load(paths, check_timezone(tz), strict, sources, role,
+                         read_native=lambda path: _frames(path, aliases, sources.encoding)[0])
 
 
 # How many shortlist rows a notebook shows of a result before "… more rows".
@@ -225,9 +228,35 @@ def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
                         f"{first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
 
 
+def refuse_empty_input(source, loaded: Normalised, role: str, sources) -> None:
+    """Files that hold no row at all (a header only, ``[]``, an empty sheet) would score as if
+    nobody had been contacted — or as an empty shortlist — with exit 0: stop, unless the user
+    said that this is what they mean (``--allow-empty``, :attr:`SourceOptions.allow_empty`).
+    A DataFrame is the caller's own and is never refused."""
+    from .sources.folders import FILE_COLUMN
+
+    if isinstance(source, (pd.DataFrame, Normalised)) or (sources is not None and sources.allow_empty):
+        return
+    if len(loaded.frame) or (loaded.rejects["column"] != FILE_COLUMN).any():
+        return
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    consequence = ("every candidate would be flagged NO_CONTACT" if role == "events"
+                   else "the shortlist would be empty")
+    raise FollowupError(f"{', '.join(map(str, paths))}: no {role} rows at all (nothing after the header); "
+                        f"{consequence}. If that is what you mean, give --allow-empty")
+
+
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
-    """Events of a candidate with no interview cannot be anchored: reject them, visibly."""
+    """Events of a candidate with no interview cannot be anchored: reject them, visibly. Ids
+    of the two tables that differ only in case, invisible characters or spaces are named in an
+    :class:`InputWarning` (an error under ``strict``): they are two people to the scorer."""
     interviewed = pd.Index(pd.unique(interviews.frame["candidate_id"].astype(object)))
+    written = interviewed.append(pd.Index(pd.unique(events.frame["candidate_id"].astype(object))))
+    pairs = near_spellings(written)
+    if pairs:
+        if strict:
+            raise FollowupError(near_spellings_message(pairs))
+        warnings.warn(near_spellings_message(pairs), InputWarning, stacklevel=2)
     orphan = pd.Series(positions_in(interviewed, events.frame["candidate_id"]) < 0, index=events.frame.index)
     if strict and orphan.any():
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
@@ -291,10 +320,12 @@ def score(
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
     refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
-                                              loaded_interviews, strict)
+    read_events = load_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, read_events, "events", sources)
+    loaded_events = reject_unknown_candidates(read_events, loaded_interviews, strict)
     refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
 
     step("follow-up windows")
