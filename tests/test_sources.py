@@ -388,8 +388,12 @@ def test_mixed_run_scores_every_candidate_from_all_sources():
     rows = {c["candidate_id"]: c for c in document["candidates"]}
     assert set(rows) == {"101", "102", "103", "104", "105", "106", "107"}
     assert rows["101"]["name"] == "Ana Lopez"
-    # Ana: thank-you the same evening (ATS + mailbox, counted once), weekly after: top marks.
-    assert rows["101"]["status"] == "ok" and rows["101"]["grade"] == "A" and rows["101"]["flags"] == []
+    # Ana: thank-you the same evening (ATS + mailbox, counted once), weekly after: top marks for
+    # timing — but her note is "Thanks for today..." to no one by name, a stock phrase, which the
+    # notes component (Greenhouse keeps the body) marks down: seed 001's "generic thank-you note".
+    ana = rows["101"]
+    assert ana["status"] == "ok" and ana["flags"] == [] and ana["speed"] == 100 and ana["restraint"] == 100
+    assert ana["grade"] == "B" and "1 note mostly a greeting and a stock phrase" in ana["reasons"]
     # Cara's all-day assessment: her thank-you the next morning is the same day's follow-up window.
     assert rows["103"]["status"] == "ok" and rows["103"]["flags"] == []
     # Gary hung up three times within half an hour (RingCentral) and again via Twilio.

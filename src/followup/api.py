@@ -39,7 +39,7 @@ Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
 
 CANDIDATE_COLUMNS = [
     "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED, SCORE_GRADE,
-    "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
+    "speed", "persistence", "restraint", "notes", "first_contact_hours", "inbound_contacts", "channels",
     "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
     "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
     "interviewers_met", "interviewers_thanked", "outbound_messages", "checkins_expected", "checkins_met",

@@ -713,6 +713,8 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     restraint = Component(name="restraint", value=_value(row["restraint"]), weight=w.restraint, why=restraint_why)
 
     components = [speed, persistence, restraint]
+    if w.notes > 0 and (row.get("notes_judged") or 0) > 0:
+        components.append(Component(name="notes", value=_value(row["notes"]), weight=w.notes, why=_notes_why(row, policy)))
     available = [c for c in components if c.value is not None and c.weight > 0]
     score_why = ("(" + " + ".join(f"{c.weight:g} × {c.value:.1f}" for c in available)
                  + f") / {sum(c.weight for c in available):g}")
@@ -723,6 +725,43 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
                 if code in grades.caps]
         grade_why += f", capped at {row['grade']} by the flags ({', '.join(caps)})"
     return components, score_why, grade_why
+
+
+def _notes_why(row: pd.Series, policy) -> str:
+    """The notes component's arithmetic: 100 less each note's penalties, over the notes judged."""
+    rules = policy.notes
+    judged = int(row["notes_judged"])
+    costs = [(row["notes_copied"], rules.copy_penalty, "copied"), (row["notes_misspelled"], rules.misspelled_penalty,
+             "misspelled name"), (row["notes_wrong_person"], rules.wrong_person_penalty, "wrong person"),
+             (row["notes_no_name"], rules.no_name_penalty, "no name"),
+             (row["notes_template"], rules.template_penalty, "template or stock phrase")]
+    listed = [f"{int(count)} × {penalty:g} ({what})" for count, penalty, what in costs if count]
+    notes = f"{judged} thank-you note{'s' * (judged != 1)} with text"
+    if not listed:
+        return f"{notes}: each its own, names spelled right, not a template: 100"
+    return f"{notes}: 100 − ({' + '.join(listed)}) / {judged}" + (", clipped at 0" if row["notes"] == 0 else "")
+
+
+def _notes_missed(row: pd.Series, policy) -> list[str]:
+    """What the thank-you notes' text showed against the playbook (the columns of followup.notes)."""
+    if policy.weights.notes <= 0 or not (row.get("notes_judged") or 0):
+        return []
+    missed = []
+    if isinstance(row["notes_copied_to"], str):
+        names = row["notes_copied_to"].split(";")
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        missed.append(f"the same note went to {listed}: one note, not one each")
+    if isinstance(row["greeting_name"], str):
+        who = "the interviewer is" if row["greeting_issue"] == "misspelled" else "the note went to"
+        missed.append(f"greets '{row['greeting_name']}' — {who} {row['greeting_interviewer']}")
+    if row["notes_no_name"]:
+        missed.append(f"{row['notes_no_name']} note{'s' * (row['notes_no_name'] != 1)} greeting no one by name")
+    if row["template_matches"] >= policy.notes.template_candidates:
+        missed.append(f"note matches {row['template_matches']} other candidates' text (a template, not a personal note)")
+    if row["notes_stock"]:
+        missed.append(f"{row['notes_stock']} note{'s' * (row['notes_stock'] != 1)} mostly a greeting and a stock "
+                      f"phrase (fewer than {policy.notes.min_own_words} words of its own)")
+    return missed
 
 
 def _part_value(value: float) -> str:
@@ -841,7 +880,8 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int
                                    .astype("string")).dropna())
         keys = person_key(pd.Series(names, dtype="string"))
         missing = [name for name, key in zip(names, keys) if key not in addressed]
-        missed.append("no individual thank-you to " + ", ".join(missing))
+        if missing:  # else every one was addressed, but some only with a copy (see the notes lines)
+            missed.append("no individual thank-you to " + ", ".join(missing))
 
     expected = int(row["checkins_expected"] or 0)
     if policy.deadline.checkins_weight > 0 and expected > int(row["checkins_met"] or 0):
@@ -856,4 +896,4 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int
             and row["decision"] in courtesy.after_decision and not (row["thanks_after_decision"] or 0)
             and row["as_of"] >= row["decision_at"] + pd.Timedelta(days=courtesy.after_decision_days)):
         missed.append(f"no thank-you within {courtesy.after_decision_days} days of the decision ({row['decision']})")
-    return missed
+    return missed + _notes_missed(row, policy)

@@ -34,10 +34,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .normalise import group_time_order
+from .normalise import group_time_order, person_key
+from .notes import note_facts
 from .policy import Policy
 from .reasons import join, text_array
-from .schema import CHANNELS, UNANSWERED_OUTCOMES
+from .schema import CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
 from .timeparse import UTC_NS
 
 NS_PER_DAY = 86_400 * 10**9
@@ -155,18 +156,6 @@ def _panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return pos, who_of_name[first_name[codes[pos]] + within], np.asarray(vocabulary, dtype=object)
 
 
-def person_key(names: pd.Series) -> pd.Series:
-    """Comparable form of a person: an email's local part and a name match each other.
-
-    ``"Dana.Whitfield@acme.com"``, ``"dana whitfield"`` and ``"Dana Whitfield"`` all become
-    ``"dana whitfield"``.
-    """
-    text = names.astype("string").str.strip().str.casefold()
-    text = text.str.replace(r"^.*<([^>]+)>.*$", r"\1", regex=True)
-    text = text.str.replace(r"@.*$", "", regex=True)
-    return text.str.replace(r"[._\-\s]+", " ", regex=True).str.strip()
-
-
 def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
     """Per held round: the facts about the candidate's inbound follow-up in its window.
 
@@ -213,9 +202,14 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     features["thanks_after_decision"] = thanks_after_decision
     features["checkins_expected"], features["checkins_met"], features["early_contacts"] = \
         _deadline_checkins(follow_up, held, policy)
+    opening = follow_up[follow_up["is_opening"].to_numpy(bool)] if "body" in follow_up else follow_up.iloc[:0].assign(body=None)
+    for column, values in note_facts(opening, held, policy).items():
+        features[column] = values
+    # One note copied to several interviewers thanks only the first of them individually.
+    features["interviewers_thanked"] = np.maximum(features["interviewers_thanked"] - features["interviewers_copied"], 0)
     counts = ["checkins_expected", "checkins_met", "early_contacts", "thanks_after_decision", "inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "interviewers_met",
-              "outbound_messages"]
+              "outbound_messages", *NOTE_COUNT_COLUMNS]
     features[counts] = features[counts].astype("int64")
     return features
 
@@ -300,7 +294,8 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
     """
     # Only the columns follow-up needs: copying a 10M-row log's free-text columns costs more
     # than all the counting.
-    needed = events[["candidate_id", "timestamp", "channel", "outcome", "duration_s", "contact"]]
+    needed = events[["candidate_id", "timestamp", "channel", "outcome", "duration_s", "contact"]
+                    + (["body"] if _judges_notes(events, policy) else [])]
     is_inbound = (events["direction"] == "inbound").to_numpy() & is_one_of(events["channel"], policy.channels)
     inbound = needed[is_inbound]
     columns = ["round_pos", "timestamp", "channel", "contact", "is_contact", "is_opening", "day"]
@@ -330,8 +325,16 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
         "is_contact": ~unanswered,
         "day": day,
     })
+    if "body" in follow_up:
+        result["body"] = follow_up["body"].array
     result["is_opening"] = _opening_notes(result, held, policy)
     return result, thanks_after_decision
+
+
+def _judges_notes(events: pd.DataFrame, policy: Policy) -> bool:
+    """Whether thank-you notes are judged from their text: the policy weighs them and the log
+    has message text at all."""
+    return policy.weights.notes > 0 and "body" in events and bool(events["body"].notna().any())
 
 
 def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:

@@ -207,7 +207,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     frames = [f for f in frames]
     _check_columns(frames, REQUIRED_EVENT_COLUMNS, "events")
     raw = concat_sources(frames) if frames else pd.DataFrame(columns=["source_file", "source_row"])
-    absent = [c for c in ("outcome", "duration_s", "contact", "event_id", "subject", "note") if c not in raw]
+    absent = [c for c in ("outcome", "duration_s", "contact", "event_id", "subject", "note", "body") if c not in raw]
     if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
         raw = raw.assign(**dict.fromkeys(absent, pd.Series(pd.NA, index=raw.index, dtype=object)))
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
@@ -539,3 +539,15 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     return Normalised(frame.reset_index(drop=True),
                       state.rejects.sort_values(["source_file", "source_row"], kind="stable")
                       .reset_index(drop=True), state.rows_read)
+
+
+def person_key(names: pd.Series) -> pd.Series:
+    """Comparable form of a person: an email's local part and a name match each other.
+
+    ``"Dana.Whitfield@acme.com"``, ``"dana whitfield"`` and ``"Dana Whitfield"`` all become
+    ``"dana whitfield"``.
+    """
+    text = names.astype("string").str.strip().str.casefold()
+    text = text.str.replace(r"^.*<([^>]+)>.*$", r"\1", regex=True)
+    text = text.str.replace(r"@.*$", "", regex=True)
+    return text.str.replace(r"[._\-\s]+", " ", regex=True).str.strip()

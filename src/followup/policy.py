@@ -138,14 +138,35 @@ class Deadline(_Section):
         return self.checkins_weight > 0 or self.early_contact_penalty > 0 or self.wait_for_due
 
 
+class Notes(_Section):
+    """Thank-you notes judged from their text (mail bodies): each interviewer their own note,
+    the name in the greeting spelled right, personal rather than a template (followup.notes).
+
+    The ``notes`` component of the score, weighted by ``weights.notes`` (0, the default: off);
+    with no message text in the log it is left out and the other components re-weighted.
+    """
+
+    copy_similarity: float = Field(0.6, ge=0.5, le=1, description="two notes of a round at least this similar (TF-IDF cosine, greeting and names set aside) are one note sent twice")
+    template_similarity: float = Field(0.6, ge=0.5, le=1, description="a note at least this similar to another candidate's note matches it")
+    template_candidates: int = Field(2, ge=1, le=1000, description="a note matching this many other candidates' notes is a template")
+    min_own_words: int = Field(12, ge=0, le=200, description="a note with fewer words than this besides the greeting, names and sign-off is a stock phrase")
+    name_similarity: float = Field(0.75, ge=0.5, le=1, description="a greeted name at least this close (Jaro-Winkler) to an interviewer's but not equal is misspelled")
+    misspelled_penalty: Score = Field(50, description="per own note greeting a misspelled name")
+    wrong_person_penalty: Score = Field(100, description="per own note greeting another interviewer, or someone not on the panel")
+    no_name_penalty: Score = Field(25, description="per own note greeting no one by name")
+    template_penalty: Score = Field(60, description="per own note that is a template or a stock phrase")
+    copy_penalty: Score = Field(100, description="per note that copies another note of the round (it adds no note of its own)")
+
+
 class Weights(_Section):
     speed: Weight = 0.4
     persistence: Weight = 0.35
     restraint: Weight = 0.25
+    notes: Weight = Field(0.0, description="the thank-you notes' text: each its own, names right, not a template (0: off)")
 
     @model_validator(mode="after")
     def _not_all_zero(self):
-        if self.speed + self.persistence + self.restraint <= 0:
+        if self.speed + self.persistence + self.restraint + self.notes <= 0:
             raise ValueError("at least one component weight must be above 0")
         return self
 
@@ -181,6 +202,7 @@ class Policy(_Section):
     restraint: Restraint = Restraint()
     courtesy: Courtesy = Courtesy()
     deadline: Deadline = Deadline()
+    notes: Notes = Notes()
     weights: Weights = Weights()
     grades: Grades = Grades()
 

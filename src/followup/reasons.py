@@ -236,6 +236,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                      {"thanked": scored["interviewers_thanked"], "met": scored["interviewers_met"]},
                      lambda d: cat("thanked ", integer(d["thanked"]), " of ", integer(d["met"]),
                                    " interviewers individually"))
+    notes = _note_reasons(scored, held, policy)
     frequency = worded(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool)
                        & (scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
                        {"most": scored["max_contacts_7d"]},
@@ -308,8 +309,48 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                              " days since the decision was due (", day_month(d["day"]), ")")),
     ]
     quiet_hangups = unanswered.where(~excessive)
-    everything = joined(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, every_round,
+    everything = joined(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, *notes, every_round,
                                         frequency, early, quiet_hangups, capped, closed, after_decision], SEPARATOR)
     headline = first_of(flag_reasons + [upcoming, pending, joined_wording([speed, cadence], ", ")])
     return (pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
             pd.Series(headline.as_objects(), index=scored.index, dtype=object))
+
+
+def names_text(names: pa.Array) -> pa.Array:
+    """``;``-separated names as a reader says them: ``"Mei Chen and Raj Patel"``,
+    ``"A, B and C"``."""
+    listed = pc.replace_substring(names, ";", ", ")
+    return pc.replace_substring_regex(listed, r", ([^,]*)$", r" and \1")
+
+
+def _note_reasons(scored: pd.DataFrame, held: np.ndarray, policy: Policy) -> list[Wording]:
+    """What the thank-you notes' text showed (followup.notes), quoting only the interview
+    list's names — and the greeted name, to show a misspelling."""
+    rules = policy.notes
+    if policy.weights.notes <= 0 or "notes_judged" not in scored:
+        return []
+    judged = held & (scored["notes_judged"].fillna(0) > 0).to_numpy()
+    count = {column: scored[column].fillna(0).to_numpy() for column in
+             ("notes_judged", "notes_copied", "notes_misspelled", "notes_wrong_person", "notes_no_name",
+              "notes_template", "notes_stock", "template_matches")}
+    copied = worded(judged & scored["notes_copied_to"].notna().to_numpy(), {"to": scored["notes_copied_to"]},
+                    lambda d: cat("the same note went to ", names_text(text_array(d["to"]))))
+    greeting = worded(judged & scored["greeting_name"].notna().to_numpy(),
+                      {"name": scored["greeting_name"], "who": scored["greeting_interviewer"],
+                       "issue": scored["greeting_issue"]},
+                      lambda d: cat("greets '", text_array(d["name"]), "' — ",
+                                    choose(d["issue"] == "misspelled", "the interviewer is ", "the note went to "),
+                                    text_array(d["who"])))
+    nameless = worded(judged & (count["notes_no_name"] > 0), {"count": scored["notes_no_name"]},
+                      lambda d: cat(plural(d["count"], "note"), " greeting no one by name"))
+    matched = worded(judged & (count["template_matches"] >= rules.template_candidates),
+                     {"others": scored["template_matches"]},
+                     lambda d: cat("note matches ", integer(d["others"]), " other ",
+                                   choose(d["others"] == 1, "candidate's", "candidates'"), " text"))
+    stock = worded(judged & (count["notes_stock"] > 0), {"count": scored["notes_stock"]},
+                   lambda d: cat(plural(d["count"], "note"), " mostly a greeting and a stock phrase"))
+    fine = judged & (count["notes_copied"] + count["notes_misspelled"] + count["notes_wrong_person"]
+                     + count["notes_no_name"] + count["notes_template"] == 0)
+    personal = worded(fine, {"count": scored["notes_judged"]},
+                      lambda d: cat(plural(d["count"], "thank-you note"), " of their own, names spelled right"))
+    return [personal, copied, greeting, nameless, matched, stock]

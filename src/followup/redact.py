@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
-from .schema import PERSON_EXTRA_COLUMNS
+from .schema import NOTE_NAME_COLUMNS, PERSON_EXTRA_COLUMNS
 
 KEY_ENV = "FOLLOWUP_REDACT_KEY"
 MIN_KEY_LENGTH = 16
@@ -42,10 +42,14 @@ PHONE = re.compile(r"(?<![\w(+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2
 DATE_SHAPE = re.compile(r"\d{4}-\d\d-\d\d")
 
 # How each column of the result frames is redacted.
-WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "text", "value": "value",
+WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "text", "body": "text", "value": "value",
                # the interview list's own columns naming a person (recruiter, hiring manager, …)
-               **dict.fromkeys(PERSON_EXTRA_COLUMNS, "name")}
-NAME_LISTS = {"interviewers": ";"}
+               **dict.fromkeys(PERSON_EXTRA_COLUMNS, "name"),
+               # the names the thank-you note reasons quote (followup.notes)
+               "greeting_interviewer": "name", "greeting_name": "name"}
+NAME_LISTS = {"interviewers": ";", "notes_copied_to": ";"}
+# Sentences that quote the names of NOTE_NAME_COLUMNS ("the same note went to Mei Chen and …").
+QUOTING_COLUMNS = ("reasons", "reason")
 IDENTIFIERS = ("candidate_id", "event_id")
 
 
@@ -134,13 +138,24 @@ class Redactor:
         out = pd.Series(lookup[np.where(codes >= 0, codes, len(uniques))], index=values.index, dtype=object)
         return out.where(values.notna().to_numpy(), None)
 
-    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """A copy of ``frame`` with every personal value pseudonymised and other text scrubbed."""
+    def quoted_names(self, values: pd.Series, names) -> pd.Series:
+        """Each of ``names`` inside the texts (as a whole word or words) replaced by its pseudonym."""
+        names = sorted({str(n).strip() for n in names if isinstance(n, str) and str(n).strip()}, key=len, reverse=True)
+        if not names:
+            return values
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+        return self._per_distinct(values, lambda text: pattern.sub(lambda m: self.pseudonym(m.group(0), "name"), text))
+
+    def frame(self, frame: pd.DataFrame, quoted_names=()) -> pd.DataFrame:
+        """A copy of ``frame`` with every personal value pseudonymised and other text scrubbed;
+        ``quoted_names`` (the panel names the note reasons quote) are replaced inside the reasons."""
         redacted = frame.copy()
         for column in redacted.columns:
             values = redacted[column]
             if not (values.dtype == object or isinstance(values.dtype, (pd.StringDtype, pd.CategoricalDtype))):
                 continue
+            if column in QUOTING_COLUMNS:
+                values = self.quoted_names(values, quoted_names)
             if column in WHOLE_VALUE:
                 redacted[column] = self.whole_values(values, WHOLE_VALUE[column])
             elif column in NAME_LISTS:
@@ -153,9 +168,20 @@ class Redactor:
 
     def result(self, result):
         """A :class:`~followup.api.ScoreResult` with all of its frames redacted."""
-        frames = {f.name: self.frame(getattr(result, f.name)) for f in dataclasses.fields(result)
+        quoted = _note_names(result.rounds)
+        frames = {f.name: self.frame(getattr(result, f.name), quoted) for f in dataclasses.fields(result)
                   if isinstance(getattr(result, f.name), pd.DataFrame) and f.name != "counts_by_file"}
         return dataclasses.replace(result, **frames)
+
+
+def _note_names(rounds: pd.DataFrame) -> set[str]:
+    """Every name the thank-you note reasons may quote (schema.NOTE_NAME_COLUMNS)."""
+    names: set[str] = set()
+    for column in NOTE_NAME_COLUMNS:
+        if column in rounds:
+            listed = rounds[column].dropna().astype(str)
+            names.update(listed.str.split(";").explode().str.strip().dropna().unique().tolist())
+    return names
 
 
 def _kind_of(text: str, default: str) -> str:

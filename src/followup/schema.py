@@ -21,6 +21,7 @@ EVENT_COLUMNS = (
     "event_id",
     "subject",
     "note",
+    "body",
 )
 REQUIRED_EVENT_COLUMNS = ("candidate_id", "timestamp", "channel", "direction")
 
@@ -106,7 +107,9 @@ EVENT_COLUMN_ALIASES = {
     "contact": ("contact", "to", "recipient", "interviewer", "addressed to"),
     "event_id": ("event id", "id", "message id", "call id", "activity id"),
     "subject": ("subject", "title"),
-    "note": ("note", "notes", "body", "comment"),
+    "note": ("note", "notes", "comment"),
+    # The message text itself (a mail body): read only to judge thank-you notes (followup.notes).
+    "body": ("body", "message body", "message", "text", "body text", "content"),
 }
 
 INTERVIEW_COLUMN_ALIASES = {
@@ -189,3 +192,29 @@ def extra_column_name(header: str) -> str:
 # Extra interview columns holding a person's name: pseudonymised like ``name`` under --redact.
 PERSON_EXTRA_COLUMNS = ("recruiter", "hiring_manager", "coordinator", "sourcer", "recruiter_name",
                         "hiring_manager_name", "owner")
+
+
+# Thank-you notes (followup.notes): how the name in a note's greeting compares with the
+# round's interviewers. ``right``: exactly the addressed interviewer's first, last or full name;
+# ``misspelled``: close to it but not equal ("Mai" for "Mei"); ``wrong_person``: another
+# interviewer's name, or a name close to nobody on the panel; ``none``: no name (no greeting,
+# or "Dear Hiring Manager").
+GREETINGS = ("right", "misspelled", "wrong_person", "none")
+# The per-round note facts the engine computes once (features stage) and scoring, reasons and
+# explain read. Counts are over the round's opening thank-you notes that carry text.
+NOTE_COUNT_COLUMNS = (
+    "notes_judged",        # opening thank-you notes with text
+    "notes_copied",        # of them, copies of an earlier note of the round to another interviewer
+    "interviewers_copied",  # interviewers whose only notes were such copies (not thanked individually)
+    "notes_misspelled",    # own notes (not copies) greeting a name close to but not the interviewer's
+    "notes_wrong_person",  # own notes greeting another interviewer, or someone not on the panel
+    "notes_no_name",       # own notes greeting no one by name
+    "notes_template",      # own notes sharing their text with other candidates', or mostly stock phrases
+    "notes_stock",         # of the template notes, those with too few words of their own
+    "template_matches",    # the most other candidates any one of the round's notes matches
+)
+# Names the note reasons quote, taken from the interview list (the panel), never the note —
+# except ``greeting_name``, the one name-shaped word of a greeting that is quoted to show a
+# misspelling; --redact pseudonymises all three (followup.redact).
+NOTE_NAME_COLUMNS = ("notes_copied_to", "greeting_interviewer", "greeting_name")
+# ``greeting_issue``: the GREETINGS code (misspelled / wrong_person) of the greeting quoted.

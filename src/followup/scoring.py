@@ -12,7 +12,7 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import FLAGS, GRADE_CAPPED, GRADES, SCORE_GRADE, STATUSES
+from .schema import FLAGS, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
 
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
@@ -99,9 +99,11 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     scored["speed"] = speed.where(judged_series).round(1)
     scored["persistence"] = persistence.where(judged_series).round(1)
     scored["restraint"] = restraint.where(judged_series).round(1)
+    scored["notes"] = pd.Series(notes_component(scored, policy), index=scored.index).where(judged_series).round(1)
     w = policy.weights
     scored["score"] = weighted_mean([
         (w.speed, scored["speed"]), (w.persistence, scored["persistence"]), (w.restraint, scored["restraint"]),
+        (w.notes, scored["notes"]),
     ]).where(judged_series).round(1)
 
     silent_days = (scored["window_end"] - quiet_since(scored, policy)) / pd.Timedelta(days=1)
@@ -124,9 +126,32 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         scored, flag_masks, uncapped, silent_days, policy, tz)
     counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages",
-              "checkins_expected", "checkins_met", "early_contacts"]
+              "checkins_expected", "checkins_met", "early_contacts", *NOTE_COUNT_COLUMNS]
     scored[counts] = scored[counts].astype("Int64")
     return scored
+
+
+def notes_component(scored: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """The thank-you notes component: 100 less the policy's penalties, averaged over the round's
+    notes with text (a copy of another interviewer's note costs ``copy_penalty``; an own note its
+    greeting's and template's penalties), never below 0. Missing where no note with text was
+    judged or the policy gives the component no weight.
+
+    >>> from followup.policy import load_policy
+    >>> facts = pd.DataFrame({"notes_judged": [2, 2, 0], "notes_copied": [0, 1, 0], "notes_misspelled": [1, 0, 0],
+    ...                       "notes_wrong_person": [0, 0, 0], "notes_no_name": [0, 0, 0], "notes_template": [0, 1, 0]})
+    >>> notes_component(facts, load_policy("sales")).tolist()  # a misspelling in one of two; a template and its copy
+    [75.0, 20.0, nan]
+    """
+    rules = policy.notes
+    judged = scored["notes_judged"].fillna(0).to_numpy(dtype=float)
+    penalties = sum(scored[column].fillna(0).to_numpy(dtype=float) * penalty for column, penalty in (
+        ("notes_copied", rules.copy_penalty), ("notes_misspelled", rules.misspelled_penalty),
+        ("notes_wrong_person", rules.wrong_person_penalty), ("notes_no_name", rules.no_name_penalty),
+        ("notes_template", rules.template_penalty)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = np.clip(100 - penalties / judged, 0, 100)
+    return np.where((judged > 0) & (policy.weights.notes > 0), part, np.nan)
 
 
 def quiet_since(scored: pd.DataFrame, policy: Policy) -> pd.Series:

@@ -87,11 +87,12 @@ def read_feed(path: Path, options) -> Adapted:
         "event_id": "gh:" + rows["kind"] + ":" + column(items, "id").astype("string"),
         "subject": column(items, "subject"),
         "note": column(items, "user.name"),
+        "body": column(items, "body"),  # Harvest's email body: judged as a thank-you note, never written
         "source_file": rows["source_file"], "source_row": rows["source_row"],
     })
     reasons = rows["kind"].map({"note": NOTE_REASON, "activity": ACTIVITY_REASON})
     frame, not_contacts = reject_rows(frame, reasons, "channel", value=rows["kind"])
-    # The feed keeps only subject and sender: enough to tell an auto-reply or a bounce.
+    # The feed keeps no headers; subject and sender are enough to tell an auto-reply or a bounce.
     frame, machine = reject_automatic(frame, *classify_column(frame["subject"], frame["sender"]))
     known = id_text(rows.loc[frame.index, "candidate_id"])  # a null beside ints must not make them "123.0"
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains, known)

@@ -28,7 +28,9 @@ from __future__ import annotations
 import email
 import email.header
 import email.utils
+import html
 import mailbox
+import re
 from datetime import timezone
 from pathlib import Path
 
@@ -49,6 +51,43 @@ def _header(message, name: str) -> str | None:
         return ", ".join(str(email.header.make_header(email.header.decode_header(str(v)))) for v in values)
     except (UnicodeError, LookupError, email.errors.HeaderParseError):
         return ", ".join(str(v) for v in values)
+
+
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+_HTML_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(markup: str) -> str:
+    r"""The readable text of an HTML mail body: line breaks kept, tags and entities gone.
+
+    >>> html_text("<p>Dear Mei,</p><p>Thank you &amp; see you</p>")
+    'Dear Mei,\nThank you & see you\n'
+    """
+    text = _HTML_HIDDEN.sub("", markup)
+    text = _HTML_BREAK.sub("\n", text)
+    return html.unescape(_HTML_TAG.sub("", text))
+
+
+def message_text(message) -> str | None:
+    """The message's own text, kept only to judge thank-you notes (:mod:`followup.notes`): the
+    first ``text/plain`` part that is not an attachment, else the first ``text/html`` one as text."""
+    found = {}
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind not in ("text/plain", "text/html") or kind in found or part.get_filename():
+            continue
+        payload = part.get_payload(decode=True)
+        if payload is None:
+            continue
+        charset = part.get_content_charset() or "utf-8"
+        try:
+            found[kind] = payload.decode(charset, errors="replace")
+        except LookupError:  # a charset Python does not know
+            found[kind] = payload.decode("utf-8", errors="replace")
+    if "text/plain" in found:
+        return found["text/plain"]
+    return html_text(found["text/html"]) if "text/html" in found else None
 
 
 def _date(text: str | None):
@@ -95,6 +134,7 @@ def _row(message, source_file: str, source_row: int, from_line: str | None = Non
         "event_id": (message.get("Message-ID") or "").strip() or None,
         "subject": subject,
         "note": fallback,
+        "body": message_text(message),
         "label": skipped,
         "automatic": machine.kind if machine else None,
         "evidence": machine.evidence if machine else None,
@@ -117,7 +157,7 @@ def _messages(path: Path) -> list[dict]:
 
 def read(path: Path, options) -> Adapted:
     frame = pd.DataFrame(_messages(path), columns=["timestamp", "date_raw", "sender", "recipients", "event_id",
-                                                    "subject", "note", "label", "automatic", "evidence",
+                                                    "subject", "note", "body", "label", "automatic", "evidence",
                                                     "source_file", "source_row"])
     frame["channel"] = "email"
     labelled = frame["label"].where(frame["label"].isna(), "not correspondence: Gmail label " + frame["label"].astype(str))

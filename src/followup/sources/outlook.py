@@ -44,10 +44,11 @@ import pandas as pd
 from ..errors import InputFileError
 from .automatic import classify, reject_automatic
 from .identity import resolve_mail
+from .mailbox import html_text
 from .records import Adapted, load_documents, records_under, reject_rows, stack_rejects
 
 MSG_SUFFIX = ".msg"
-COLUMNS = ["timestamp", "sender", "recipients", "event_id", "subject", "automatic", "evidence",
+COLUMNS = ["timestamp", "sender", "recipients", "event_id", "subject", "body", "automatic", "evidence",
            "draft", "source_file", "source_row"]
 # Graph's meeting-response resource is what a .msg calls IPM.Schedule.Meeting.Resp.*.
 GRAPH_MESSAGE_CLASSES = {"#microsoft.graph.eventmessageresponse": "IPM.Schedule.Meeting.Resp"}
@@ -107,6 +108,18 @@ def _addresses(parties) -> str:
     return ", ".join(filter(None, (_address(p) for p in parties))) if isinstance(parties, list) else ""
 
 
+def _graph_body(record) -> str | None:
+    """The message text of a Graph ``message``: ``body`` (``{contentType, content}``, HTML by
+    default), else ``uniqueBody``, else the 255-character ``bodyPreview``."""
+    for key in ("body", "uniqueBody"):
+        body = record.get(key)
+        if isinstance(body, dict) and isinstance(body.get("content"), str) and body["content"].strip():
+            content = body["content"]
+            return html_text(content) if str(body.get("contentType", "")).lower() == "html" else content
+    preview = record.get("bodyPreview")
+    return preview if isinstance(preview, str) and preview.strip() else None
+
+
 def _graph_rows(path: Path) -> pd.DataFrame:
     records = records_under(load_documents(path), ("value",))
     rows = []
@@ -121,6 +134,7 @@ def _graph_rows(path: Path) -> pd.DataFrame:
                                                   _addresses(r.get("ccRecipients"))))),
             "event_id": (r.get("internetMessageId") or "").strip() or (f"graph:{r['id']}" if r.get("id") else None),
             "subject": r.get("subject"),
+            "body": _graph_body(r),
             **_machine(headers, r.get("subject"), [headers.get("Content-Type", "")], sender, message_class),
             "draft": bool(r.get("isDraft")),
             "source_file": str(path), "source_row": number,
@@ -169,6 +183,7 @@ def _msg_row(file: Path) -> dict:
             "event_id": (_property(message, "1035")
                          or ((parsed or {}).get("Message-ID") or "").strip() or None),
             "subject": message.subject,
+            "body": message.body if isinstance(message.body, str) else None,
             **_machine(parsed, message.subject, [(parsed or {}).get("Content-Type", "")], sender,
                        _property(message, "001A")),
             "draft": False,
