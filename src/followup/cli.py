@@ -24,6 +24,17 @@ EXIT_FLAGGED = 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class OutputPath(click.Path):
+    """A path the command writes. Every other path parameter is one it reads, and
+    :func:`_read_paths` protects all of those from being written over."""
+
+
+OUTPUT_FILE = OutputPath(dir_okay=False)
+OUTPUT_FOLDER = OutputPath(file_okay=False)
+# Parameters that name a preset or a file: a file when one of that name exists.
+NAME_OR_FILE_PARAMETERS = ("policy",)
+
+
 class FollowupGroup(click.Group):
     """Turns any library error into one line on stderr and exit code 1 — never a traceback."""
 
@@ -33,11 +44,12 @@ class FollowupGroup(click.Group):
                 warnings.simplefilter("always", InputWarning)
                 shown = warnings.showwarning
                 warnings.showwarning = lambda message, category, *rest, **kw: (
-                    click.echo(f"warning: {message}", err=True) if issubclass(category, InputWarning)
+                    click.echo(_error_line(ctx, f"warning: {message}", getattr(message, "quoted", ())), err=True)
+                    if issubclass(category, InputWarning)
                     else shown(message, category, *rest, **kw))
                 return super().invoke(ctx)
         except FollowupError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_error_line(ctx, f"error: {exc}", exc.quoted), err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -45,6 +57,13 @@ class FollowupGroup(click.Group):
             # The reader went away (`followup validate … | head`): not a bug. Python's own recipe:
             # point stdout at devnull so the flush at exit does not fail a second time.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except OSError as exc:
+            # The machine, not the data: standard output on a full disk, a file that vanished.
+            # Files the tool writes say so themselves (present.atomic_write); this is the rest.
+            where = exc.filename if exc.filename is not None else "standard output"
+            reason = exc.strerror or type(exc).__name__
+            click.echo(_error_line(ctx, f"error: cannot read or write {where}: {reason}"), err=True)
             ctx.exit(1)
         except Exception as exc:  # a bug: say so plainly, keep the traceback for debugging
             if os.environ.get("FOLLOWUP_DEBUG"):
@@ -55,6 +74,24 @@ class FollowupGroup(click.Group):
             click.echo(f"internal error: {type(exc).__name__} at {Path(where.filename).name}:{where.lineno} "
                        "(set FOLLOWUP_DEBUG=1 for the traceback)", err=True)
             ctx.exit(1)
+
+
+def _error_line(ctx, line: str, quoted=()) -> str:
+    """An error or warning as printed: control characters escaped (a file's header may hold
+    ESC or BEL; a line break would fake a second line), and under ``--redact`` the data values
+    it quotes and any e-mail address or phone number in it replaced by pseudonyms."""
+    given = ctx.meta.get(REDACT_KEY, {})  # shared by every context of the run
+    if given.get("redact"):
+        from .redact import Redactor
+
+        try:
+            redactor = Redactor.from_environment(given.get("redact_key"))
+        except FollowupError:
+            redactor = None  # no usable key: the values go, with no pseudonym to join them back
+        from .redact import scrub_line
+
+        line = scrub_line(line, quoted, redactor)
+    return present.printable(line)
 
 
 @click.group(cls=FollowupGroup, context_settings=CONTEXT)
@@ -259,9 +296,9 @@ def scoring_options(command):
         click.option("--format", "-f", "fmt", type=click.Choice(present.FORMATS),
                      help="Output format. Default: table on a terminal, csv when piped, or "
                           "from the --output extension."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False),
+        click.option("--output", "-o", type=OUTPUT_FILE,
                      help="Write here (atomically) instead of standard output."),
-        click.option("--rejects", type=click.Path(dir_okay=False),
+        click.option("--rejects", type=OUTPUT_FILE,
                      help="Write rejected and duplicate rows (file, row, column, reason) here "
                           "(.csv or .json)."),
         click.option("--all-rounds", is_flag=True,
@@ -295,16 +332,46 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
     return redactor.result(result) if redactor else result
 
 
-def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
+def _read_paths() -> list[str]:
+    """Every path this run reads: each path parameter of the command (the event files and
+    folders, the interview list, ``--candidates``, ``--map``, ``--model``, ``--outcomes``, …)
+    that is not an :class:`OutputPath`, and ``--policy`` when it names a file. Taken from the
+    command's declaration, so an input option added later is protected without a change here."""
+    ctx = click.get_current_context()
+    given = {**ctx.meta.get(SOURCE_OPTIONS_KEY, {}), **ctx.params}
+    paths = []
+    for param in ctx.command.params:
+        value = given.get(param.name)
+        if value is None or isinstance(param.type, OutputPath):
+            continue
+        if isinstance(param.type, click.Path) or (param.name in NAME_OR_FILE_PARAMETERS and Path(value).is_file()):
+            paths.extend(value if isinstance(value, (tuple, list)) else [value])
+    return [str(path) for path in paths]
+
+
+def _check_outputs(output=None, rejects=None) -> None:
+    """Refuse, before any work, outputs that would overwrite what the run reads and a rejects
+    file whose format cannot be told from its name (checked again as each is written)."""
+    if rejects:
+        present.rejects_format(rejects)
+    present.refuse_overwriting_inputs([path for path in (output, rejects) if path], _read_paths())
+
+
+def _write(path, write) -> None:
+    """Write an output file atomically, never over anything the run reads."""
+    present.atomic_write(path, write, _read_paths())
+
+
+def _emit(result, frame, fmt, output, rejects, quiet, title=None):
     """Write the result (and the rejects) where asked; print a summary line on stderr."""
     is_terminal = sys.stdout.isatty()
     fmt = present.format_for(output, fmt, is_terminal)
-    if output and rejects and Path(output).resolve() == Path(rejects).resolve():
-        raise FollowupError(f"--output and --rejects are the same file {output}; give two names")
+    rejects_format = present.rejects_format(rejects) if rejects else None
+    _check_outputs(output, rejects)
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(result.rejects, p), inputs)
+        _write(rejects, lambda p: present.write_rejects(result.rejects, p, rejects_format))
     if output:
-        present.atomic_write(output, lambda p: present.write_result(result, fmt, p, frame), inputs)
+        _write(output, lambda p: present.write_result(result, fmt, p, frame))
     elif fmt == "table":
         from rich.console import Console
 
@@ -320,7 +387,7 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
         for chunk in present.jsonl_chunks(result, frame):
             click.echo(chunk, nl=False)
     else:
-        click.echo(present.spreadsheet_safe(present.tabular(result, frame)).to_csv(index=False), nl=False)
+        click.echo(present.csv_text(present.tabular(result, frame)), nl=False)
     if not quiet and (output or fmt != "table"):
         counts = result.counts
         where = f" → {output}" if output else ""
@@ -354,9 +421,9 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
+    _check_outputs(output, rejects)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
-    _emit(result, result.candidates, fmt, output, rejects,
-          [*events, interviews, *([model] if model else [])], quiet)
+    _emit(result, result.candidates, fmt, output, rejects, quiet)
 
 
 @main.command(context_settings=CONTEXT)
@@ -374,12 +441,13 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     as `score` (including --model). Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
     WENT_SILENT.
     """
+    _check_outputs(output, rejects)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler)
     with_flags = result.with_flags
     by_status = with_flags["status"].astype(str).value_counts()
     statuses = ", ".join(f"{count} {status}" for status, count in by_status.items())
     unit = "rounds" if all_rounds else "candidates"
-    _emit(result, with_flags, fmt, output, rejects, [*events, interviews, *([model] if model else [])], quiet,
+    _emit(result, with_flags, fmt, output, rejects, quiet,
           title=f"With flags — {len(with_flags)} of {len(result.candidates)} {unit}"
                 + (f" ({statuses})" if statuses else ""))
     if fail_on_flag and len(with_flags):
@@ -392,7 +460,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
 @redact_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=OUTPUT_FILE,
               help="Write here (atomically) instead of standard output.")
 def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict, fmt, output):
     """Why CANDIDATE_ID got their score: every event after the interview with its day
@@ -411,6 +479,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     """
     from .explain import explain
 
+    _check_outputs(output)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
     redactor = _redactor()
     if redactor:
@@ -426,7 +495,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     card = explain(result, candidate_id)
     text = card.model_dump_json(indent=2) + "\n" if fmt == "json" else card.text()
     if output:
-        present.atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"), [*events, interviews])
+        _write(output, lambda p: p.write_text(text, encoding="utf-8"))
     else:
         click.echo(text, nl=False)
 
@@ -434,7 +503,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
 @main.command("report", context_settings=CONTEXT)
 @input_options
 @redact_options
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", required=True, type=OUTPUT_FILE,
               help="The HTML file to write (atomically), e.g. shortlist.html.")
 @click.option("--title", default="Follow-up shortlist", show_default=True,
               help="Heading of the report.")
@@ -451,8 +520,9 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
     """
     from .report import write_report
 
+    _check_outputs(output)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
-    present.atomic_write(output, lambda p: write_report(result, p, title=title), [*events, interviews])
+    _write(output, lambda p: write_report(result, p, title=title))
     click.echo(f"{len(result.candidates)} candidates as of {result.as_of.isoformat()} (policy "
                f"{result.policy.label}) → {output}", err=True)
 
@@ -464,7 +534,7 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 @source_options
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone for times without an offset.")
-@click.option("--rejects", type=click.Path(dir_okay=False),
+@click.option("--rejects", type=OUTPUT_FILE,
               help="Write the rejected and duplicate rows here (.csv or .json).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
@@ -478,6 +548,7 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     from .sources import COUNTS, counts_by_source, row_accounting
 
     redactor = _redactor()
+    _check_outputs(rejects=rejects)
     sources = _sources()
     loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
@@ -491,8 +562,8 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     if redactor:
         all_rejects = redactor.frame(all_rejects)
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
-                             [*events, *([interviews] if interviews else [])])
+        rejects_format = present.rejects_format(rejects)
+        _write(rejects, lambda p: present.write_rejects(all_rejects, p, rejects_format))
     totals = {key: int(by_file[key].sum()) for key in COUNTS}
     if fmt == "json":
         import json
@@ -518,9 +589,10 @@ def validate(events, interviews, tz, rejects, fmt, strict):
 @click.argument("values", nargs=-1, required=True)
 @click.option("--redact-key", metavar="KEY", envvar=REDACT_ENV, show_envvar=True,
               help="The key the results were redacted with.")
-@click.option("--kind", type=click.Choice(["auto", "name", "email", "phone", "text", "value"]),
+@click.option("--kind", type=click.Choice(["auto", "name", "email", "phone", "text", "value", "id"]),
               default="auto", show_default=True,
-              help="auto: an e-mail address or phone number by its shape, else a name.")
+              help="auto: an e-mail address or phone number by its shape, else a name; id: a "
+                   "candidate id as --redact writes it (kept, unless it holds an address or number).")
 def pseudonym_command(values, redact_key, kind):
     """Print the pseudonym `--redact` gives each VALUE, tab-separated after it: how the key
     holder joins redacted results back to people. VALUE `-` reads one value per line from
@@ -541,7 +613,9 @@ def pseudonym_command(values, redact_key, kind):
     except FollowupError as exc:
         raise click.UsageError(str(exc)) from None
     for value in values:
-        click.echo(f"{value}\t{redactor.pseudonym(value, None if kind == 'auto' else kind)}")
+        shown = (redactor.identifier(value) if kind == "id"
+                 else redactor.pseudonym(value, None if kind == "auto" else kind))
+        click.echo(f"{value}\t{shown}")
 
 
 @main.group(context_settings=CONTEXT, invoke_without_command=True)
@@ -574,7 +648,7 @@ def policies_check(file):
 @click.option("--candidates", "-n", default=1000, show_default=True, type=click.IntRange(1, 50_000_000))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--events-per-candidate", default=10.0, show_default=True, type=click.FloatRange(0.5, 200))
-@click.option("--output-dir", "-o", required=True, type=click.Path(file_okay=False))
+@click.option("--output-dir", "-o", required=True, type=OUTPUT_FOLDER)
 def sample(candidates, seed, events_per_candidate, output_dir):
     """Write a synthetic, seeded events.csv and interviews.csv (for trials and benchmarks),
     and print the as-of that makes them meaningful."""
@@ -594,7 +668,7 @@ def sample(candidates, seed, events_per_candidate, output_dir):
 @click.option("--outcomes", "-y", required=True, type=click.Path(dir_okay=False),
               help="Past outcomes: candidate_id, outcome (advanced/hired/offer… or "
                    "rejected/declined…), optional decision_at.")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", required=True, type=OUTPUT_FILE,
               help="The model file to write (atomically), e.g. model.skops.")
 @click.option("--model-type", type=click.Choice(["logistic", "gradient-boosting"]),
               default="logistic", show_default=True,
@@ -603,7 +677,7 @@ def sample(candidates, seed, events_per_candidate, output_dir):
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
               help="Cross-validation folds (grouped by candidate).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for the folds and the trees.")
-@click.option("--rejects", type=click.Path(dir_okay=False),
+@click.option("--rejects", type=OUTPUT_FILE,
               help="Write the outcome rows left out, with their reasons, here (.csv or .json).")
 def train_command(events, interviews, as_of, tz, policy, strict, outcomes, output, model_type, folds,
                   seed, rejects):
@@ -627,13 +701,14 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
 
     if not output.endswith(".skops"):
         raise click.BadParameter("model files end in .skops", param_hint="--output")
+    _check_outputs(output, rejects)
     report = train(list(events), interviews, outcomes, policy=policy, as_of=as_of, tz=tz,
                    model_type=model_type, folds=folds, seed=seed, strict=strict, sources=_sources())
-    inputs = [*events, interviews, outcomes]
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p), inputs)
+        rejects_format = present.rejects_format(rejects)
+        _write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p, rejects_format))
     content = model_bytes(report.model)
-    present.atomic_write(output, lambda p: p.write_bytes(content), inputs)
+    _write(output, lambda p: p.write_bytes(content))
     click.echo(report.text())
     click.echo(f"\nsaved → {output} (use it with: followup score ... --model {output})")
 

@@ -159,13 +159,13 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
     if bad.any():
         row = emails[bad].iloc[0]
         raise InputFileError(path, f"row {int(row['source_row'])}, column 'emails': "
-                                   f"{row['raw']!r} is not an e-mail address")
+                                   f"{row['raw']!r} is not an e-mail address", quoted=[row["raw"]])
     phones = _split_cells(frame, "phones", r"[;,]")
     phone_keys, why = phone_key(phones["raw"], default_region)
     if phone_keys.isna().any():
         first = phone_keys.isna().to_numpy().argmax()
         raise InputFileError(path, f"row {int(phones['source_row'].iloc[first])}, column 'phones': "
-                                   f"{why.iloc[first]}")
+                                   f"{why.iloc[first]}", quoted=[phones["raw"].iloc[first]])
     applications = _split_cells(frame, "application_ids", r"[;,\s]+")
     return pd.concat([
         pd.DataFrame({"kind": "email", "value": email_keys.to_numpy(), "candidate_id": emails["candidate_id"].to_numpy()}),
