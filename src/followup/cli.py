@@ -18,6 +18,7 @@ from . import api, present
 from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
+from .terminal import printable, printable_frame
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
 EXIT_FLAGGED = 3
@@ -91,7 +92,7 @@ def _error_line(ctx, line: str, quoted=()) -> str:
         from .redact import scrub_line
 
         line = scrub_line(line, quoted, redactor)
-    return present.printable(line)
+    return printable(line)
 
 
 @click.group(cls=FollowupGroup, context_settings=CONTEXT)
@@ -574,13 +575,13 @@ def validate(events, interviews, tz, rejects, fmt, strict):
                                "sources": by_source.to_dict(orient="records"),
                                "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
         return
-    click.echo(by_source.to_string(index=False))
+    click.echo(printable_frame(by_source).to_string(index=False))
     click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
                f"{totals['duplicates']} + unmatched {totals['unmatched']} + rejected {totals['rejected']}")
     if len(all_rejects):
         click.echo("")
         shown = present.rejects_frame(all_rejects).head(20)
-        click.echo(shown.to_string(index=False))
+        click.echo(printable_frame(shown).to_string(index=False))
         if len(all_rejects) > len(shown):
             click.echo(f"… and {len(all_rejects) - len(shown)} more (write them all with --rejects FILE)")
 

@@ -47,6 +47,7 @@ from .features import (
 )
 from .reasons import MONTHS, cat, join, when
 from .scoring import FLAGS, quiet_since
+from .terminal import printable_values
 
 ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
@@ -447,7 +448,7 @@ class Explanation(BaseModel):
         break) are shown as ``\\x1b``-style escapes, so the printout cannot retitle or clear the
         reader's terminal, or forge lines of its own.
         """
-        printable = Explanation.model_validate(_printable(self.model_dump()))
+        printable = Explanation.model_validate(printable_values(self.model_dump()))
         printable._burst_minutes = self._burst_minutes
         return printable._text()
 
@@ -480,20 +481,6 @@ class Explanation(BaseModel):
         out += ["", "Expected by the playbook but did not happen"]
         out += [f"  - {item}" for item in self.missed] or ["  nothing missing"]
         return "\n".join(out) + "\n"
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _printable(value):
-    """``value`` (a dumped model) with every control character in its strings escaped."""
-    if isinstance(value, str):
-        return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    if isinstance(value, dict):
-        return {key: _printable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_printable(item) for item in value]
-    return value
 
 
 def _minutes_between(a: TimelineEvent, b: TimelineEvent) -> float:
@@ -601,8 +588,8 @@ def _when(stamp, tz: str, with_time: bool = True) -> str:
 
 
 def _interview(row: pd.Series, tz: str) -> dict[str, object]:
-    interviewers = [p.strip() for p in str(row["interviewers"] or "").split(";")
-                    if p.strip() and not pd.isna(row["interviewers"])]
+    listed = row.get("interviewers")
+    interviewers = [] if listed is None or pd.isna(listed) else [p.strip() for p in str(listed).split(";") if p.strip()]
     end = row["interview_end"]
     ends = "" if pd.isna(end) else f"–{pd.Timestamp(end).tz_convert(tz).strftime('%H:%M')}"
     round_text = f"round {row['round_number']} of {row['rounds']}, " if row["rounds"] > 1 else ""

@@ -9,11 +9,15 @@ never leaves half a file, and no output may overwrite one of the run's inputs.
 from __future__ import annotations
 
 import errno
+import gc
+import io
 import json
 import os
 import re
 import stat
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -27,6 +31,7 @@ from .api import ScoreResult
 from .errors import FollowupError
 from .schema import GRADE_CAPPED, GROUP, WITH_FLAGS
 from .scoring import FLAGS
+from .terminal import CONTROL_CHARACTERS, printable, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -189,13 +194,30 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: Iterab
             os.fsync(written.fileno())
         os.replace(temporary, target)
     except OSError as exc:
+        reason = _os_reason(exc)
         _discard(temporary)
-        raise FollowupError(f"cannot write {target}: {_os_reason(exc)}; "
+        _release_quietly(exc)
+        raise FollowupError(f"cannot write {target}: {reason}; "
                             + ("the previous file is unchanged" if target.exists() else "nothing was written")) from None
     except BaseException:
         _discard(temporary)
         raise
     return target
+
+
+def _release_quietly(exc: OSError) -> None:
+    """Free what the failed write left open now, not at exit. A library's writer (openpyxl's
+    per-sheet temporary files, say) fails a second time when its half-written state is
+    cleaned up, and Python prints that as ``Exception ignored …`` with a traceback: it is the
+    same failure, already reported in one line, so it is not printed again."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda failure: (None if isinstance(failure.exc_value, OSError) else previous(failure))
+    try:
+        exc.__traceback__ = None
+        exc.__context__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 def _discard(temporary: str | None) -> None:
@@ -332,7 +354,8 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     elif fmt == "parquet":
         frame.to_parquet(path, index=False)
     elif fmt == "xlsx":
-        spreadsheet_safe(frame, excel=True).to_excel(path, index=False, engine="openpyxl")
+        with _workbook_file(path) as target:
+            spreadsheet_safe(frame, excel=True).to_excel(target, index=False, engine="openpyxl")
     else:
         raise FollowupError(f"format {fmt!r} cannot be written as a table file")
 
@@ -394,10 +417,21 @@ def write_workbook(result: ScoreResult, path: Path, frame: pd.DataFrame | None =
     about = pd.DataFrame({"": ["as of", "time zone", "policy", *result.counts, *summary],
                           "value": [result.as_of.tz_convert(result.tz).isoformat(), result.tz,
                                     result.policy.label, *result.counts.values(), *summary.values()]})
-    with pd.ExcelWriter(path, engine="openpyxl", datetime_format=EXCEL_DATE_FORMAT) as writer:
+    with _workbook_file(path) as target, pd.ExcelWriter(target, engine="openpyxl",
+                                                        datetime_format=EXCEL_DATE_FORMAT) as writer:
         for name, part in {**sheets, "About": about}.items():
             part.to_excel(writer, sheet_name=name, index=False)
             _lay_out(writer.sheets[name], part)
+
+
+@contextmanager
+def _workbook_file(path: Path):
+    """A workbook is zipped in memory and written to ``path`` in one call: zipfile writing
+    straight to a full disk fails twice (once more when the broken archive is collected, as a
+    traceback on stderr); this way a failure of the disk is one OSError, raised here."""
+    buffer = io.BytesIO()
+    yield buffer
+    path.write_bytes(buffer.getbuffer())
 
 
 def _sheet_name(value: str, index: int) -> str:
@@ -555,39 +589,6 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
             *model_cells,
         )
     return table
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    r"""Data for a terminal: every control character (an escape sequence that would retitle or
-    clear the terminal, a bell, a line break that would fake a row or a second error line)
-    shown as a ``\x1b``-style escape. The one escaping used wherever data is printed.
-
-    >>> print(printable("Bob\x1b]0;pwned\x07 =1"))
-    Bob\x1b]0;pwned\x07 =1
-    """
-    return CONTROL_CHARACTERS.sub(_escaped, text)
-
-
-def printable_text(values: pd.Series, characters: re.Pattern = CONTROL_CHARACTERS) -> pd.Series:
-    """:func:`printable` over a whole text column (vectorised; missing stays missing)."""
-    return values.astype("string").str.replace(characters.pattern, _escaped, regex=True)
-
-
-def printable_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every text column of ``frame`` made :func:`printable`, for ``DataFrame.to_string``."""
-    shown = frame.copy()
-    for column in shown.columns:
-        values = shown[column]
-        if values.dtype == object or isinstance(values.dtype, (pd.StringDtype, pd.CategoricalDtype)):
-            shown[column] = printable_text(values.astype(object).where(values.notna(), None).astype("string")).fillna("")
-    return shown.rename(columns=lambda name: printable(str(name)))
-
-
-def _escaped(match: re.Match) -> str:
-    return f"\\x{ord(match.group()):02x}"
 
 
 def _cell(text: str):
