@@ -353,9 +353,9 @@ def _read_paths() -> list[str]:
 def _check_outputs(output=None, rejects=None) -> None:
     """Refuse, before any work, outputs that would overwrite what the run reads and a rejects
     file whose format cannot be told from its name (checked again as each is written)."""
+    present.refuse_overwriting_inputs([path for path in (output, rejects) if path], _read_paths())
     if rejects:
         present.rejects_format(rejects)
-    present.refuse_overwriting_inputs([path for path in (output, rejects) if path], _read_paths())
 
 
 def _write(path, write) -> None:
@@ -365,10 +365,10 @@ def _write(path, write) -> None:
 
 def _emit(result, frame, fmt, output, rejects, quiet, title=None):
     """Write the result (and the rejects) where asked; print a summary line on stderr."""
+    _check_outputs(output, rejects)
     is_terminal = sys.stdout.isatty()
     fmt = present.format_for(output, fmt, is_terminal)
     rejects_format = present.rejects_format(rejects) if rejects else None
-    _check_outputs(output, rejects)
     if rejects:
         _write(rejects, lambda p: present.write_rejects(result.rejects, p, rejects_format))
     if output:
