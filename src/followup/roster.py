@@ -182,6 +182,8 @@ def _from_ats_json(path: Path) -> pd.DataFrame | None:
             document = json.load(handle)
     except (OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(path, "cannot be read as JSON: nested too deeply") from None
     records = document.get("data", document) if isinstance(document, dict) else document
     if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
         return None
