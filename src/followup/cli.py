@@ -121,8 +121,9 @@ def input_options(command):
                           "interviewers, decision, decision_at, decision_due), or a Greenhouse "
                           "scheduled_interviews / Lever interviews dump, or a folder of them."),
         click.option("--as-of", "as_of", metavar="TIME",
-                     help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
-                          "Default: now. Batch jobs should pass it."),
+                     help="Score as things stood at TIME: ISO 8601 (no offset means --tz), RFC 2822 "
+                          "or epoch seconds; never a guessed 31/03/2026. Default: now. Batch jobs "
+                          "should pass it."),
         click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
                      help="IANA time zone for naive times and for what counts as 'the same day'."),
         click.option("--policy", "-p", default=DEFAULT_POLICY, show_default=True, metavar="NAME|FILE",
@@ -301,7 +302,7 @@ def scoring_options(command):
                      help="Write here (atomically) instead of standard output."),
         click.option("--rejects", type=OUTPUT_FILE,
                      help="Write rejected and duplicate rows (file, row, column, reason) here "
-                          "(.csv or .json)."),
+                          "(.csv, .json, .jsonl, .parquet or .xlsx)."),
         click.option("--all-rounds", is_flag=True,
                      help="One row per interview round instead of the latest round per candidate."),
         click.option("--group-by", "group_by", metavar="COLUMN", expose_value=False, callback=_remember_layout,
@@ -536,7 +537,7 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title)
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone for times without an offset.")
 @click.option("--rejects", type=OUTPUT_FILE,
-              help="Write the rejected and duplicate rows here (.csv or .json).")
+              help="Write the rejected and duplicate rows here (.csv, .json, .jsonl, .parquet or .xlsx).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
@@ -679,7 +680,7 @@ def sample(candidates, seed, events_per_candidate, output_dir):
               help="Cross-validation folds (grouped by candidate).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for the folds and the trees.")
 @click.option("--rejects", type=OUTPUT_FILE,
-              help="Write the outcome rows left out, with their reasons, here (.csv or .json).")
+              help="Write the outcome rows left out, with their reasons, here (.csv, .json, .jsonl, .parquet or .xlsx).")
 def train_command(events, interviews, as_of, tz, policy, strict, outcomes, output, model_type, folds,
                   seed, rejects):
     """Learn from past outcomes whether follow-up predicts who advances here, and save a
