@@ -163,9 +163,11 @@ def test_timeline_without_events_does_not_raise(result):
         assert isinstance(fig, Figure) and has_no_data_text(fig) and renders(fig)
 
 
-def test_plot_candidate_rejects_an_unknown_candidate(result):
-    with pytest.raises(KeyError, match="C999"):
+def test_plot_candidate_finds_a_candidate_as_explain_does_and_rejects_an_unknown_one(result):
+    with pytest.raises(followup.FollowupError, match="C999"):
         plotting.plot_candidate(result, "C999")
+    by_name = plotting.plot_candidate(result, "gloria stanton")
+    assert "C007" in by_name.axes[0].get_title()
 
 
 # ----------------------------------------------------------------------------- shortlist charts

@@ -1,18 +1,52 @@
 """Score how interview candidates followed up: speed, persistence, restraint and flags.
 
+The notebook API in one place: load, score, explain, plot, report, train.
+
 >>> import followup
 >>> sorted(followup.FLAGS)
 ['EXCESSIVE_HANGUPS', 'NO_CONTACT', 'TOO_FREQUENT', 'WENT_SILENT']
+>>> result = followup.score("sample_data/events.csv", "sample_data/interviews.csv",
+...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")
+>>> result.candidates.loc[0, ["candidate_id", "status", "grade"]].tolist()
+['C001', 'ok', 'A']
+>>> followup.explain(result, "gloria stanton").candidate_id
+'C007'
 """
+
+from importlib import import_module
 
 from .api import ScoreResult, load_events, load_interviews, score
 from .errors import FollowupError, InputFileError, InvalidRowError, PolicyError
 from .policy import Policy, load_policy, preset_names
-from .scoring import FLAGS, STATUSES
+from .schema import FLAGS, GRADES, STATUSES
+from .sources import SourceOptions
+# ``followup.explain`` is the function, not its module: the module is loaded here first, so a
+# later ``import followup.explain`` (the CLI's) finds it loaded and leaves this name alone.
+from . import explain as _explain_module
+explain = _explain_module.explain
+annotate_events = _explain_module.annotate_events
+
+# Names whose modules pull in matplotlib, Jinja or scikit-learn: imported on first use, so that
+# ``import followup`` stays quick for batch jobs that only score.
+_LAZY = {
+    "plot_timeline": "plotting", "plot_candidate": "plotting", "plot_score_distribution": "plotting",
+    "plot_first_contact_delay": "plotting", "plot_flag_counts": "plotting",
+    "build_report": "report", "write_report": "report",
+    "train": "learning", "load_model": "learning", "LearnedModel": "learning",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'followup' has no attribute {name!r}")
+
 
 __all__ = [
-    "FLAGS", "STATUSES", "FollowupError", "InputFileError", "InvalidRowError", "Policy",
-    "PolicyError", "ScoreResult", "load_events", "load_interviews", "load_policy",
-    "preset_names", "score",
+    "FLAGS", "GRADES", "STATUSES", "FollowupError", "InputFileError", "InvalidRowError", "Policy",
+    "PolicyError", "ScoreResult", "SourceOptions", "load_events", "load_interviews", "load_policy",
+    "preset_names", "score", "explain", "annotate_events", *_LAZY,
 ]
 __version__ = "0.1.0"

@@ -24,7 +24,7 @@ from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, GRADE_CAPPED, GROUP, INTERVIEW_COLUMN_ALIASES, WITH_FLAGS, fold
+from .schema import EVENT_COLUMN_ALIASES, GRADE_CAPPED, GROUP, INTERVIEW_COLUMN_ALIASES, STATUSES, WITH_FLAGS, fold
 from .scoring import score_rounds
 from .timeparse import time_formats, using_time_formats
 
@@ -145,8 +145,8 @@ def load_events(source: Source, tz: str = "UTC", strict: bool = False,
                 sources: "SourceOptions | None" = None) -> Normalised:
     """Read and normalise events from file path(s) or a DataFrame.
 
-    Returns a :class:`~followup.normalise.Normalised` with ``frame`` (the used events, sorted by
-    candidate and time, UTC), ``rejects`` and ``counts``. With ``strict=True`` the first bad
+    Returns a :class:`~followup.normalise.Normalised` with ``frame`` (the used events in the
+    order of the files and their rows, times in UTC), ``rejects`` and ``counts``. With ``strict=True`` the first bad
     row raises :class:`~followup.errors.InvalidRowError` instead of being rejected.
     Files may also be vendor exports (Greenhouse, Lever, RingCentral, Twilio, mbox/eml, a
     ``--map`` file), recognised from their content; ``sources`` holds the roster and the other
@@ -178,9 +178,17 @@ def _load_sources(source, tz, strict, sources, role, aliases) -> Normalised:
                          read_native=lambda path: _frames(path, aliases)[0])
 
 
-@dataclass
+# How many shortlist rows a notebook shows of a result before "… more rows".
+NOTEBOOK_ROWS = 10
+
+
+@dataclass(repr=False)
 class ScoreResult:
-    """What :func:`score` returns: the shortlist and everything needed to trust it."""
+    """What :func:`score` returns: the shortlist and everything needed to trust it.
+
+    In a notebook it shows as its summary and the top of the shortlist; ``candidates`` is the
+    ranked frame, ``rejects`` every row not used and why, ``counts`` the row accounting.
+    """
 
     candidates: pd.DataFrame
     rounds: pd.DataFrame
@@ -217,8 +225,29 @@ class ScoreResult:
         if self.all_rounds:
             counted["rounds"] = int(len(frame))
         return {**counted,
-                **{status: int(by_status.get(status, 0)) for status in ("ok", "flagged", "pending", "upcoming")},
+                **{status: int(by_status.get(status, 0)) for status in STATUSES[::-1]},
                 WITH_FLAGS: int((frame["flags"] != "").sum())}
+
+    def _headline(self) -> str:
+        counted = self.summary()
+        shown = ", ".join(f"{counted[status]} {status}" for status in STATUSES[::-1])
+        return (f"{counted['candidates']} candidates ({shown}; {counted[WITH_FLAGS]} with flags) as of "
+                f"{self.as_of.tz_convert(self.tz).isoformat()} ({self.tz}), policy {self.policy.label}; "
+                f"rows read {self.counts['rows_read']}, rejected {self.counts['rejected']}")
+
+    def __repr__(self) -> str:
+        # The frames are large: a repr that dumps them buries the one line worth reading.
+        return f"<ScoreResult: {self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        columns = [c for c in ("rank", "candidate_id", "name", "status", "score", "grade", "flags", "reason")
+                   if c in self.candidates]
+        top = self.candidates[columns].head(NOTEBOOK_ROWS)
+        more = len(self.candidates) - len(top)
+        return (f"<p><b>ScoreResult</b>: {escape(self._headline())}</p>" + top.to_html(index=False, na_rep="")
+                + (f"<p>… {more} more rows in <code>.candidates</code></p>" if more > 0 else ""))
 
 
 def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
@@ -261,6 +290,7 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
 def score(
     events: Source,
     interviews: Source,
+    *,
     policy: "str | Path | Policy | None" = None,
     as_of=None,
     tz: str = "UTC",

@@ -45,8 +45,9 @@ from .features import (
     person_key,
     positions_in,
 )
-from .reasons import MONTHS, cat, join, when
-from .scoring import FLAGS, quiet_since
+from .reasons import MONTHS, cat, integer, join, tenths_text, text_array, when
+from .schema import FLAGS, SCORE_GRADE, UNANSWERED_OUTCOMES
+from .scoring import quiet_since
 from .terminal import printable_values
 
 ROLE_SEPARATOR = "; "
@@ -56,15 +57,14 @@ RUN_WORDS = {"hang_up": "hung up", "missed": "missed", "busy": "busy"}
 DUPLICATE_REASON = re.compile(r"^duplicate of (?:(?P<file>.+) )?row (?P<row>\d+)$")
 
 
-def _text(values) -> pa.Array:
-    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
+def _numbers(values) -> pa.Array:
+    """Whole numbers as text, in Arrow (a timeline can hold a million events)."""
+    return integer(pd.Series(np.asarray(values, dtype=float)))
 
 
-def _numbers(values, decimals: int = 0) -> pa.Array:
-    rounded = np.round(np.asarray(values, dtype=float), decimals)
-    if decimals == 0:
-        return _text(pd.Series(rounded).map(lambda v: f"{v:.0f}", na_action="ignore"))
-    return _text(pd.Series(rounded).map(lambda v: f"{v:.{decimals}f}", na_action="ignore"))
+def _tenths(values) -> pa.Array:
+    """Numbers to one decimal as text, in Arrow."""
+    return tenths_text(pd.Series(np.round(np.asarray(values, dtype=float) * 10)))
 
 
 def _short_dates(times: pd.Series, tz: str) -> np.ndarray:
@@ -199,8 +199,8 @@ def _padded(texts: np.ndarray, n: int) -> np.ndarray:
 def _sorted(events: pd.DataFrame) -> pd.DataFrame:
     # Times as nanoseconds, not Timestamp objects: a million of those would cost seconds and a GB.
     order = pd.DataFrame({"c": events["candidate_id"].astype(str).to_numpy(),
-                          "t": pd.to_datetime(events["timestamp"], utc=True).to_numpy(dtype="datetime64[ns]")}
-                         ).sort_values(["c", "t"], kind="stable").index
+                          "t": events["timestamp"].to_numpy(dtype="datetime64[ns]")}).sort_values(
+        ["c", "t"], kind="stable").index
     return events.iloc[order.to_numpy()].reset_index(drop=True)
 
 
@@ -213,8 +213,8 @@ def _describe(channel, inbound, outcome, contact, duration, unanswered) -> np.nd
     words = outcome.map(OUTCOME_WORDS).to_numpy(dtype=object)
     has_word = pd.notna(words)
     words = np.where(has_word, words, np.where(unanswered, "unanswered", ""))
-    minutes = np.where(seconds >= 60, pd.Series(np.round(seconds / 60)).map("{:.0f} min".format),
-                       pd.Series(seconds).map("{:.0f} s".format, na_action="ignore"))
+    minutes = np.where(seconds >= 60, cat(_numbers(np.round(seconds / 60)), " min").to_numpy(zero_copy_only=False),
+                       cat(_numbers(seconds), " s").to_numpy(zero_copy_only=False))
     length = np.where(np.isnan(seconds), "", np.where(words != "", " (", " (") + minutes.astype(str) + ")")
     is_phone = (channel == "phone").to_numpy()
     phone_text = np.where(words != "", ", " + words.astype(str), "") + np.where(np.isnan(seconds), "", length)
@@ -249,7 +249,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     period_ns = windows.cadence_days * NS_PER_DAY
     period = np.floor_divide(times_ns - cadence_start(held, policy)[slot], period_ns)
     completed = column("periods_completed", float)
-    period_word = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
+    period_word = windows.period_word
 
     panel = interviewer_panel(held)
     who = person_key(events["contact"].astype("string"))
@@ -280,7 +280,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     after_window = known_round & ~in_window & (times_ns > times("window_end"))
     credited = (inbound & after_window & decided & decision.isin(courtesy.after_decision).to_numpy()
                 & (courtesy.after_decision_weight > 0)
-                & ~pd.Series(events["outcome"].astype(object)).isin(("hang_up", "missed", "busy")).to_numpy()
+                & ~pd.Series(events["outcome"].astype(object)).isin(UNANSWERED_OUTCOMES).to_numpy()
                 & (times_ns <= decision_ns + courtesy.after_decision_days * NS_PER_DAY)
                 & (times_ns <= times("as_of")))
     in_policy_channel = channel.isin(policy.channels).to_numpy()
@@ -296,13 +296,13 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
     decision = decision.iloc[:m]
     contacts_named = events["contact"].astype(object).iloc[:m]
     n = m
-    scored_number = _text(pd.Series(round_number).map("{:.0f}".format, na_action="ignore"))
+    scored_number = _numbers(round_number)
 
     parts = [
-        when(first, cat("first contact, ", _numbers(hours, 1), " h after the interview")),
+        when(first, cat("first contact, ", _tenths(hours), " h after the interview")),
         when(contact & opening, _fixed(n, f"opening thank-you (days 0–{windows.opening_days}: "
                                           "expected, not over-contact)")),
-        when(thanked, cat("thanks interviewer ", _text(contacts_named), " individually")),
+        when(thanked, cat("thanks interviewer ", text_array(contacts_named), " individually")),
         when(contact & (period >= 0) & (period < completed),
              cat(f"{period_word} ", _numbers(period + 1), " of the cadence")),
         when(contact & (period >= completed),
@@ -325,8 +325,8 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
             (in_window & ~shortlist_round,
              cat("follow-up to round ", scored_number, " (only the latest round is scored)")),
             (after_window & decided,
-             cat("after the decision (", _text(decision), " on ",
-                 _text(_short_dates(pd.Series(pd.to_datetime(decision_ns, utc=True)), tz)),
+             cat("after the decision (", text_array(decision), " on ",
+                 text_array(_short_dates(pd.Series(pd.to_datetime(decision_ns, utc=True)), tz)),
                  "): the window had closed")),
             (after_window & (closed_by == "as_of"), _fixed(n, "after the as-of time: not yet counted")),
             (after_window & (closed_by == "next_interview"), _fixed(n, "during the next interview")),
@@ -350,7 +350,7 @@ def _checkins(events, held, policy, slot, eligible, day) -> tuple[np.ndarray, np
 
 
 def _fixed(n: int, text: str) -> pa.Array:
-    return pa.array(np.full(n, text, dtype=object), type=pa.string())
+    return pa.repeat(pa.scalar(text, pa.string()), n)
 
 
 def _first_text(cases: list[tuple[np.ndarray, pa.Array]]) -> pa.Array:
@@ -715,8 +715,7 @@ def _components(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     available = [c for c in components if c.value is not None and c.weight > 0]
     score_why = ("(" + " + ".join(f"{c.weight:g} × {c.value:.1f}" for c in available)
                  + f") / {sum(c.weight for c in available):g}")
-    letter = "A" if row["score"] >= grades.A else "B" if row["score"] >= grades.B else \
-        "C" if row["score"] >= grades.C else "D"
+    letter = row[SCORE_GRADE]
     grade_why = f"{letter} from the score (A ≥ {grades.A:g}, B ≥ {grades.B:g}, C ≥ {grades.C:g})"
     if letter != row["grade"]:
         caps = [f"{code} caps at {grades.caps[code]}" for code in str(row["flags"]).split(";")
@@ -735,7 +734,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
     """The persistence parts as :mod:`followup.scoring` computed them (its ``part_*`` columns),
     each with the facts behind it; a part with no data is left out (value ``None``)."""
     p, c = policy.persistence, policy.courtesy
-    period = "week" if policy.windows.cadence_days == 7 else f"{policy.windows.cadence_days}-day period"
+    period = policy.windows.period_word
     completed = int(row["periods_completed"] or 0)
     if completed:
         cadence = Part(name="cadence", weight=p.cadence_weight,
@@ -823,7 +822,7 @@ def _missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int
         contacts = events[(events["kind"] == "contact").to_numpy()]
         index = ((contacts["timestamp"] - start) / pd.Timedelta(period_ns, "ns")).to_numpy(dtype=float)
         held_periods = set(np.floor(index[(index >= 0) & (index < completed)]).astype(int).tolist())
-        word = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
+        word = windows.period_word
         for k in sorted(set(range(completed)) - held_periods):
             begin = start + pd.Timedelta(days=k * windows.cadence_days)
             finish = begin + pd.Timedelta(days=windows.cadence_days)

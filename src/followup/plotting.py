@@ -35,8 +35,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .schema import CHANNELS, UNANSWERED_OUTCOMES
-from .scoring import FLAGS
+from .explain import find_candidate
+from .policy import Grades
+from .schema import CHANNELS, FLAGS, UNANSWERED_OUTCOMES
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
@@ -63,7 +64,6 @@ COLORS: dict[str, str] = {
     "within_week": "#1f77b4",
     "late": "#d62728",
 }
-DEFAULT_THRESHOLDS = {"A": 85.0, "B": 70.0, "C": 50.0}
 _STACK_STEP = 0.45
 _OUT_OF_WINDOW_ALPHA = 0.35
 
@@ -311,14 +311,15 @@ def plot_candidate(result, candidate_id: str, *, ax=None, **kwargs) -> Figure:
     Anchor, follow-up window, time zone, the no-contact deadline and the short-call rule come
     from the result and its policy; the title carries the name, status, score, grade and flags,
     and the headline reason is printed under the axis. Extra keyword arguments go to
-    :func:`plot_timeline`. An unknown ``candidate_id`` raises ``KeyError``.
+    :func:`plot_timeline`. ``candidate_id`` is found as :func:`followup.explain` finds it (the
+    id in any case, or the name); an unknown one raises :class:`~followup.FollowupError` with
+    the closest matches.
 
     >>> fig = plot_candidate(r, "C007")   # doctest: +SKIP
     """
     candidates = result.candidates
-    rows = candidates[candidates["candidate_id"].astype("string") == str(candidate_id)]
-    if rows.empty:
-        raise KeyError(f"candidate {candidate_id!r} is not in this result")
+    candidate_id = find_candidate(result, candidate_id)
+    rows = candidates[candidates["candidate_id"].astype("string") == candidate_id]
     if "round_number" in rows:
         rows = rows.sort_values("round_number")
     row = rows.iloc[-1]
@@ -363,8 +364,8 @@ def plot_score_distribution(candidates, *, thresholds: Mapping[str, float] | Non
     """
     frame, policy = _unpack(candidates)
     if thresholds is None:
-        thresholds = ({"A": policy.grades.A, "B": policy.grades.B, "C": policy.grades.C}
-                      if policy is not None else DEFAULT_THRESHOLDS)
+        grades = policy.grades if policy is not None else Grades()
+        thresholds = {"A": grades.A, "B": grades.B, "C": grades.C}
     fig, ax = _figure_and_axes(ax)
     title = "Score distribution"
     score = _numbers_to_plot(frame, "score", ax, title,

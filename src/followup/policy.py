@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import PolicyError
-from .schema import CHANNELS
+from .schema import CHANNELS, DECISIONS, FLAGS, GRADES
 
 Score = Annotated[float, Field(ge=0, le=100)]
 Weight = Annotated[float, Field(ge=0, le=1)]
@@ -42,6 +42,15 @@ class Windows(_Section):
     cadence_starts_day: int = Field(7, ge=0, le=60, description="persistence periods start this many days after the interview")
     opening_days: int = Field(3, ge=0, le=14, description="thank-you notes on days 0..N are the expected opening, not over-contact")
     silent_gap_days: int = Field(14, ge=1, le=365, description="no contact for longer than this before the window closes ⇒ WENT_SILENT")
+
+    @property
+    def period_word(self) -> str:
+        """What one persistence period is called in reasons and explanations.
+
+        >>> Windows().period_word, Windows(cadence_days=10).period_word
+        ('week', '10-day period')
+        """
+        return "week" if self.cadence_days == 7 else f"{self.cadence_days}-day period"
 
 
 class Speed(_Section):
@@ -102,7 +111,7 @@ class Courtesy(_Section):
 
     thank_you_days: int = Field(1, ge=0, le=14, description="a thank-you by the end of this day after a round counts")
     every_round_weight: Weight = Field(0.0, description="persistence part: share of rounds thanked (from the second round)")
-    after_decision: list[Literal["offer", "hired", "rejected", "withdrawn"]] = Field(
+    after_decision: list[Literal[DECISIONS]] = Field(
         default=[], description="decisions after which a thank-you is credited, e.g. [\"rejected\"]")
     after_decision_weight: Weight = Field(0.0, description="persistence part: a thank-you after such a decision")
     after_decision_days: int = Field(7, ge=1, le=60, description="how long after the decision a thank-you counts")
@@ -147,8 +156,7 @@ class Grades(_Section):
     A: Score = 85
     B: Score = 70
     C: Score = 50
-    caps: dict[Literal["NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT"],
-               Literal["A", "B", "C", "D"]] = Field(
+    caps: dict[Literal[FLAGS], Literal[GRADES]] = Field(
         default={"NO_CONTACT": "D", "EXCESSIVE_HANGUPS": "C", "TOO_FREQUENT": "C", "WENT_SILENT": "C"},
         description="best grade a candidate carrying the flag can get, whatever the score")
 

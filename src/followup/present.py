@@ -29,8 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .api import ScoreResult
 from .errors import FollowupError
-from .schema import GRADE_CAPPED, GROUP, WITH_FLAGS
-from .scoring import FLAGS
+from .schema import FLAGS, GRADE_CAPPED, GROUP, WITH_FLAGS
 from .terminal import CONTROL_CHARACTERS, printable, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")

@@ -224,7 +224,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     upcoming = worded(~held, {"day": local_day(scored["interview_at"], tz)},
                       lambda d: cat("interview on ", day_month(d["day"]), " is after the as-of time"))
 
-    period = "week" if windows.cadence_days == 7 else f"{windows.cadence_days}-day period"
+    period = windows.period_word
     cadence = worded(held & (scored["periods_completed"].fillna(0) > 0).to_numpy(),
                      {"with": scored["periods_with_contact"], "completed": scored["periods_completed"]},
                      lambda d: cat(integer(d["with"]), " of ", plural(d["completed"], period), " with follow-up"))

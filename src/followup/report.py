@@ -32,7 +32,7 @@ from . import __version__, plotting
 from .explain import annotate_events
 from .features import NS_PER_DAY
 from .plotting import COLORS
-from .scoring import FLAGS, STATUSES
+from .schema import FLAGS, STATUSES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9

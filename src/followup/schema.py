@@ -159,6 +159,14 @@ AUTOMATIC_KINDS = (
 AUTOMATIC_COLUMN = "automatic"
 
 # Output vocabulary of the shortlist (what present.py and the report read as columns).
+# Statuses, worst-judged first as the engine numbers them; flags in the order they are listed.
+# Scripts depend on these codes: they are stable.
+STATUSES = ("upcoming", "pending", "flagged", "ok")
+FLAGS = ("NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT")
+# Grades best first, so the worse of two letters is the larger string.
+GRADES = ("A", "B", "C", "D")
+# ``score_grade``: the grade the score alone earns, before the flags' caps (scoring.grade).
+SCORE_GRADE = "score_grade"
 # ``grade_capped``: the flags lowered the grade below what the score alone earns (scoring.grade).
 GRADE_CAPPED = "grade_capped"
 # ``group``: the value of the ``--group-by`` column; ranks are then counted within each group.

@@ -12,10 +12,8 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import GRADE_CAPPED
+from .schema import FLAGS, GRADE_CAPPED, GRADES, SCORE_GRADE, STATUSES
 
-STATUSES = ("upcoming", "pending", "flagged", "ok")
-FLAGS = ("NO_CONTACT", "EXCESSIVE_HANGUPS", "TOO_FREQUENT", "WENT_SILENT")
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
 
@@ -117,6 +115,7 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     flagged = np.any([np.asarray(mask, dtype=bool) for mask in flag_masks.values()], axis=0)
     scored["grade"] = grade(scored["score"], policy, flag_masks)
     uncapped = grade(scored["score"], policy, {})
+    scored[SCORE_GRADE] = uncapped
     scored[GRADE_CAPPED] = (scored["grade"] != uncapped).to_numpy() & scored["grade"].notna().to_numpy()
     # Positions in STATUSES: a categorical from its codes, without a million status strings.
     status = np.where(~held, 0, np.where(~judged, 1, np.where(flagged, 2, 3)))
@@ -201,7 +200,7 @@ def grade(score: pd.Series, policy: Policy, flag_masks: dict[str, pd.Series]) ->
     ['A', 'C', 'D', nan]
     """
     g = policy.grades
-    letters = np.select([score >= g.A, score >= g.B, score >= g.C], ["A", "B", "C"], "D")
+    letters = np.select([score >= g.A, score >= g.B, score >= g.C], list(GRADES[:3]), GRADES[3])
     for code, mask in flag_masks.items():
         cap = g.caps.get(code)
         if cap:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .calls import collapse, finish
+from .calls import collapse, finish, with_left_messages
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
 
 ABANDONED = ("short_abandoned", "abandoned_in_ivr", "abandoned_in_classic")
@@ -57,8 +57,8 @@ def read(path: Path, options) -> Adapted:
     reason = column(calls, "missed_call_reason").astype("string").str.strip().str.lower()
     outcome = pd.Series("missed", index=calls.index, dtype=object)
     outcome[reason.isin(ABANDONED).fillna(False).to_numpy()] = "hang_up"
-    outcome[(voicemail & ~answered).to_numpy()] = "voicemail"
     outcome[answered.to_numpy()] = "connected"
+    outcome = with_left_messages(outcome, voicemail)
     status = column(calls, "status").astype("string").str.strip().str.lower()
     frame = pd.DataFrame({
         "timestamp": _utc(column(calls, "started_at")),

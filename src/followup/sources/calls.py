@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import fold
+from ..schema import UNANSWERED_OUTCOMES, fold
 from .identity import resolve_calls
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -61,8 +61,21 @@ def collapse(frame: pd.DataFrame, key: str, rank: pd.Series, what: str) -> tuple
 
 # The key by which one call is recognised across files (see followup.sources.cross_file_calls).
 CALL_KEY = "call_key"
-# When one call is in several files, the record kept is the one that says most about it.
+# When one call left several records (legs, per-extension copies, several files), the record
+# kept is the one that says most about the attempt.
 OUTCOME_RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
+
+
+def with_left_messages(outcome: pd.Series, left_message: pd.Series) -> pd.Series:
+    """An unanswered call (missed, hung up, busy) that left a message is a voicemail, whatever
+    word the phone system logged for it: the caller stayed on and spoke, so it is a contact.
+
+    >>> with_left_messages(pd.Series(["missed", "hang_up", "connected", "missed"]),
+    ...                    pd.Series([True, True, True, False])).tolist()
+    ['voicemail', 'voicemail', 'connected', 'missed']
+    """
+    left = left_message.fillna(False).to_numpy(bool)
+    return outcome.mask(left & outcome.isin(UNANSWERED_OUTCOMES).to_numpy(), "voicemail")
 
 
 def finish(frame: pd.DataFrame, rejects: list[pd.DataFrame], options, source: str) -> Adapted:

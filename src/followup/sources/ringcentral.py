@@ -19,7 +19,8 @@ Results (matched case-insensitively): connected — Accepted, Call connected/acc
 Not Accepted, Received; voicemail — Voicemail or Sent to Voicemail *with* a linked voicemail
 message (the CSV has no such column, so there the word is taken at face value); hang_up — Hang Up
 ("the caller hung up before the call was answered"), Abandoned, and Voicemail with no message
-left; missed — Missed, No Answer, Rejected, Declined, Stopped; busy — Busy. Errors (Call Failed,
+left; missed — Missed, No Answer, Rejected, Declined, Stopped; busy — Busy. Any unanswered
+result with a linked voicemail message (a Missed call the caller left a message on) is a voicemail. Errors (Call Failed,
 Wrong Number, Blocked, …) and faxes are not contact attempts and are reported as rejected;
 an unknown result is rejected naming it. Several records of one ``sessionId`` are one call:
 the record with the best result is kept and the others are reported as duplicates.
@@ -33,7 +34,7 @@ import pandas as pd
 
 from ..readers import read_records
 from ..schema import fold
-from .calls import collapse, duration_seconds, finish, rename_by_alias
+from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
 from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
 
 RESULTS = {
@@ -56,8 +57,6 @@ NO_OUTCOME = {fold(r): why for r, why in (
     ("In Progress", "the call was still going on when the log was read"),
     ("ResultInProgress", "the call was still going on when the log was read"),
     ("Unknown", "no outcome recorded"), ("ResultEmpty", "no outcome recorded"))}
-# When one call left several records, keep the one that says most about the attempt.
-RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
 
 CSV_ALIASES = {
     "timestamp": ("start time", "date time", "date/time", "start"),
@@ -102,7 +101,7 @@ def _from_json(path: Path) -> pd.DataFrame:
         "caller_name": column(parts, "from.name"),
         "callee": first_present(parts, "to.phoneNumber", "to.extensionNumber"),
         "callee_name": column(parts, "to.name"),
-        "message_type": column(parts, "message.type"),
+        "message_type": column(parts, "message.type"), "message_known": True,
         # One call's records share its telephony session (newer logs) or session id.
         "session": first_present(parts, "telephonySessionId", "sessionId").astype("string"),
         "event_id": "rc:" + column(parts, "id").astype("string"),
@@ -124,7 +123,8 @@ def _from_csv(path: Path) -> pd.DataFrame:
         "type": column(raw, "type"),
         "caller": column(raw, "caller"), "caller_name": column(raw, "caller_name"),
         "callee": column(raw, "callee"), "callee_name": column(raw, "callee_name"),
-        "message_type": "VoiceMail",  # the CSV cannot tell; the word "Voicemail" is taken as written
+        # The CSV has no message column: its "Voicemail" is taken as written, nothing promoted.
+        "message_type": pd.NA, "message_known": False,
         "session": column(raw, "session").astype("string"),
         "event_id": ("rc:" + column(raw, "id").astype("string")),
         "source_file": raw["source_file"].astype(str), "source_row": raw["source_row"],
@@ -137,7 +137,8 @@ def read(path: Path, options) -> Adapted:
     folded = frame["result"].astype("string").fillna("").map(fold)
     outcome = folded.map(RESULTS)
     left_message = frame["message_type"].astype("string").str.lower().eq("voicemail").fillna(False)
-    outcome = outcome.mask((outcome == "voicemail") & ~left_message, "hang_up")
+    no_message = ~left_message & frame["message_known"].to_numpy(bool)
+    outcome = with_left_messages(outcome.mask((outcome == "voicemail") & no_message, "hang_up"), left_message)
     frame = frame.assign(outcome=outcome, note="RingCentral result: " + frame["result"].astype("string"),
                          direction=frame["direction"].astype("string").str.strip().str.lower())
     reasons = pd.Series(None, index=frame.index, dtype=object)
@@ -151,6 +152,6 @@ def read(path: Path, options) -> Adapted:
     reasons[unknown.to_numpy()] = ("unknown RingCentral result " + frame["result"].astype("string").fillna("(empty)")
                                    + "; expected Accepted, Voicemail, Hang Up, Missed, No Answer, Busy, …")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["result"])
-    frame, repeats = collapse(frame, "session", frame["outcome"].map(RANK), "call session")
+    frame, repeats = collapse(frame, "session", frame["outcome"].map(OUTCOME_RANK), "call session")
     frame = frame.assign(call_key="rc:" + frame["session"])
     return finish(frame, [not_calls, repeats], options, "ringcentral")

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..readers import read_records
 from ..roster import phone_key
-from .calls import collapse, finish, rename_by_alias
+from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
 from .records import Adapted, column, reject_rows
 
 ALIASES = {
@@ -48,7 +48,6 @@ ALIASES = {
 }
 SIP_OUTCOMES = {"200": "connected", "487": "hang_up", "486": "busy", "600": "busy",
                 "480": "missed", "408": "missed", "603": "missed"}
-RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
 
 
 def csv_matches(headers: set[str]) -> bool:
@@ -103,7 +102,7 @@ def read(path: Path, options) -> Adapted:
     reasons[odd.to_numpy()] = ("unknown Teams call type " + call_type[odd].fillna("(empty)")
                                + "; expected user_in, user_out, …")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=call_type)
-    frame, repeats = collapse(frame, "call", frame["outcome"].map(RANK), "call")
+    frame, repeats = collapse(frame, "call", frame["outcome"].map(OUTCOME_RANK), "call")
     caller, callee = _candidate_side(frame, options)
     frame = frame.assign(caller=caller, callee=callee, call_key=frame["event_id"])
     return finish(frame.drop(columns=["call"]), [not_calls, repeats], options, "teams")

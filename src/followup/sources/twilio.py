@@ -33,14 +33,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..readers import read_records
-from .calls import collapse, finish, rename_by_alias
+from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
 
 STATUSES = {"completed": "connected", "busy": "busy", "no-answer": "missed", "canceled": "hang_up"}
 # What a forwarded <Dial> leg's status says about the call when the caller did not stay on.
 LEG_OUTCOMES = {**STATUSES, "failed": "missed"}
 # Several legs of one call: the one that says most about the attempt wins.
-RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
 # A caller still on the line this long after the forward gave up reached the application's
 # next verb (the voicemail prompt); a shorter tail is the "sorry, goodbye" of a bare <Dial>.
 STAYED_ON = pd.Timedelta(seconds=10)
@@ -94,7 +93,7 @@ def _when(values: pd.Series) -> pd.Series:
 
 def _settle_forwarded_calls(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each parent call takes its outcome from all of its <Dial> legs in the file; the legs are
-    reported as duplicates of it. Per leg (then the best leg wins, see :data:`RANK`):
+    reported as duplicates of it. Per leg (then the best leg wins, see :data:`OUTCOME_RANK`):
 
     * answered (``completed``) ⇒ connected with the leg's duration, or voicemail when
       answering-machine detection heard a machine (the recruiter's own voicemail);
@@ -127,7 +126,7 @@ def _settle_forwarded_calls(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     why = why.mask(voicemail, "the forward went unanswered (" + legs["status"].fillna("")
                    + ") and the caller stayed on " + stayed.round().astype("Int64").astype("string") + " s")
     settled = pd.DataFrame({"parent": legs["parent"], "outcome": outcome, "duration_s": duration,
-                            "why": why, "rank": outcome.map(RANK).fillna(9), "row": legs["source_row"]})
+                            "why": why, "rank": outcome.map(OUTCOME_RANK).fillna(9), "row": legs["source_row"]})
     best = settled.sort_values(["rank", "row"], kind="stable").drop_duplicates("parent").set_index("parent")
     forwarded = frame["sid"].isin(best.index)
     frame = frame.assign(

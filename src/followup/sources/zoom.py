@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..schema import fold
-from .calls import collapse, finish
+from .calls import OUTCOME_RANK, collapse, finish, with_left_messages
 from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
 
 RESULTS = {fold(k): v for k, v in {
@@ -40,7 +40,6 @@ RESULTS = {fold(k): v for k, v in {
     "busy": "busy",
 }.items()}
 NOT_ATTEMPTS = {fold(r) for r in ("blocked", "call blocked", "failed", "call failed", "rejected by system")}
-RANK = {"connected": 0, "voicemail": 1, "busy": 2, "missed": 3, "hang_up": 4}
 PAGE_KEYS = ("call_logs", "call_history")
 
 
@@ -60,7 +59,7 @@ def read(path: Path, options) -> Adapted:
     folded = raw.fillna("").map(fold)
     outcome = folded.map(RESULTS)
     voicemail = column(calls, "has_voicemail").astype("string").str.lower().eq("true").fillna(False)
-    outcome = outcome.mask(voicemail & outcome.isin(["missed", "hang_up"]), "voicemail")
+    outcome = with_left_messages(outcome, voicemail)
     direction = column(calls, "direction").astype("string").str.strip().str.lower()
     frame = pd.DataFrame({
         "timestamp": first_present(calls, "date_time", "start_time"),
@@ -85,6 +84,6 @@ def read(path: Path, options) -> Adapted:
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Zoom Phone direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
     frame, not_calls = reject_rows(frame, reasons, "outcome", value=raw)
-    frame, repeats = collapse(frame, "call", frame["outcome"].map(RANK), "call")
+    frame, repeats = collapse(frame, "call", frame["outcome"].map(OUTCOME_RANK), "call")
     frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["direction_raw", "call"]), [not_calls, repeats], options, "zoom")
