@@ -52,7 +52,7 @@ def of(loaded, candidate):
     ("eml/cara-thanks.eml", "eml"), ("../../../sample_data/events.csv", "events"),
     # Not (yet) read by a vendor adapter: never taken for another vendor.
     ("refused/aircall_calls_page.json", "aircall"), ("refused/graph_messages_page.json", "graph"),
-    ("dialpad_calls.jsonl", "events"),
+    ("dialpad_calls.jsonl", "dialpad"),  # its own reader now: ms durations, call flows
 ])
 def test_files_are_recognised_from_their_content(name, source):
     assert detect(DATA / name) == source

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Union
@@ -19,12 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from .errors import FollowupError, InvalidRowError
+from .errors import FollowupError, InputWarning, InvalidRowError
+from .ids import near_spellings, near_spellings_message
 from .features import build_rounds, positions_in, round_features
 from .normalise import COUNT_KEYS, Normalised, normalise_events, normalise_interviews, _report
 from .policy import Policy, load_policy
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, GRADE_CAPPED, GROUP, INTERVIEW_COLUMN_ALIASES, STATUSES, WITH_FLAGS, fold
+from .schema import (EVENT_COLUMN_ALIASES, GRADE_CAPPED, GRADES, GROUP, INTERVIEW_COLUMN_ALIASES, SCORE_GRADE,
+                     STATUSES, WITH_FLAGS, fold)
 from .scoring import score_rounds
 from .timeparse import time_formats, using_time_formats
 
@@ -35,7 +38,7 @@ PathLike = Union[str, Path]
 Source = Union[PathLike, pd.DataFrame, Iterable[PathLike], Normalised]
 
 CANDIDATE_COLUMNS = [
-    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED,
+    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED, SCORE_GRADE,
     "speed", "persistence", "restraint", "first_contact_hours", "inbound_contacts", "channels",
     "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
     "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
@@ -126,7 +129,7 @@ def _warn_about_clock_changes(as_of, wall: pd.Timestamp, moment: pd.Timestamp, t
 IN_MEMORY = "<DataFrame>"
 
 
-def _frames(source, aliases) -> list[pd.DataFrame]:
+def _frames(source, aliases, encoding: str | None = None) -> list[pd.DataFrame]:
     if isinstance(source, pd.DataFrame):
         frame = source.rename(columns={c: c for c in source.columns}).copy()
         from .readers import canonical_columns
@@ -138,7 +141,7 @@ def _frames(source, aliases) -> list[pd.DataFrame]:
             frame["source_row"] = range(1, len(frame) + 1)
         return [frame.reset_index(drop=True)]
     paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return [read_records(p, aliases, keep_bad_rows=True) for p in paths]
+    return [read_records(p, aliases, keep_bad_rows=True, encoding=encoding) for p in paths]
 
 
 def load_events(source: Source, tz: str = "UTC", strict: bool = False,
@@ -174,8 +177,9 @@ def _load_sources(source, tz, strict, sources, role, aliases) -> Normalised:
     from . import sources as adapters
 
     paths = [source] if isinstance(source, (str, Path)) else list(source)
-    return adapters.load(paths, check_timezone(tz), strict, sources or adapters.SourceOptions(), role,
-                         read_native=lambda path: _frames(path, aliases)[0])
+    sources = sources or adapters.SourceOptions()
+    return adapters.load(paths, check_timezone(tz), strict, sources, role,
+                         read_native=lambda path: _frames(path, aliases, sources.encoding)[0])
 
 
 # How many shortlist rows a notebook shows of a result before "… more rows".
@@ -276,9 +280,35 @@ def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
                         f"{first['reason']}" + (f" (and {more} more rows; see --rejects)" if more else ""))
 
 
+def refuse_empty_input(source, loaded: Normalised, role: str, sources) -> None:
+    """Files that hold no row at all (a header only, ``[]``, an empty sheet) would score as if
+    nobody had been contacted — or as an empty shortlist — with exit 0: stop, unless the user
+    said that this is what they mean (``--allow-empty``, :attr:`SourceOptions.allow_empty`).
+    A DataFrame is the caller's own and is never refused."""
+    from .sources.folders import FILE_COLUMN
+
+    if isinstance(source, (pd.DataFrame, Normalised)) or (sources is not None and sources.allow_empty):
+        return
+    if len(loaded.frame) or (loaded.rejects["column"] != FILE_COLUMN).any():
+        return
+    paths = [source] if isinstance(source, (str, Path)) else list(source)
+    consequence = ("every candidate would be flagged NO_CONTACT" if role == "events"
+                   else "the shortlist would be empty")
+    raise FollowupError(f"{', '.join(map(str, paths))}: no {role} rows at all (nothing after the header); "
+                        f"{consequence}. If that is what you mean, give --allow-empty")
+
+
 def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict: bool) -> Normalised:
-    """Events of a candidate with no interview cannot be anchored: reject them, visibly."""
+    """Events of a candidate with no interview cannot be anchored: reject them, visibly. Ids
+    of the two tables that differ only in case, invisible characters or spaces are named in an
+    :class:`InputWarning` (an error under ``strict``): they are two people to the scorer."""
     interviewed = pd.Index(pd.unique(interviews.frame["candidate_id"].astype(object)))
+    written = interviewed.append(pd.Index(pd.unique(events.frame["candidate_id"].astype(object))))
+    pairs = near_spellings(written)
+    if pairs:
+        if strict:
+            raise FollowupError(near_spellings_message(pairs))
+        warnings.warn(near_spellings_message(pairs), InputWarning, stacklevel=2)
     orphan = pd.Series(positions_in(interviewed, events.frame["candidate_id"]) < 0, index=events.frame.index)
     if strict and orphan.any():
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
@@ -342,10 +372,12 @@ def score(
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
     loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
     refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
-                                              loaded_interviews, strict)
+    read_events = load_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, read_events, "events", sources)
+    loaded_events = reject_unknown_candidates(read_events, loaded_interviews, strict)
     refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
 
     step("follow-up windows")
@@ -425,8 +457,8 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     order, so the tie-break is an integer sort rather than a million-string one.
     """
     score = scored["score"].to_numpy(dtype=float)
-    grade = pd.Categorical(scored["grade"].astype(object), categories=["A", "B", "C", "D"]).codes.astype(np.int64)
-    grade = np.where(grade < 0, 4, grade)
+    grade = pd.Categorical(scored["grade"].astype(object), categories=GRADES).codes.astype(np.int64)
+    grade = np.where(grade < 0, len(GRADES), grade)
     if group_by is None:
         group = np.zeros(len(scored), dtype=np.int64)
     else:

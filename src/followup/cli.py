@@ -217,6 +217,12 @@ def source_options(command):
         click.option("--map", "map_file", type=click.Path(dir_okay=False), expose_value=False,
                      callback=_remember, metavar="MAPPING.toml",
                      help="Column mapping for any other CSV/Excel export (docs/sources.md)."),
+        click.option("--encoding", expose_value=False, callback=_remember, metavar="CODEC",
+                     help="Text encoding of the CSV/JSON inputs (e.g. cp1252, shift_jis, gb18030). "
+                          "Default: detected per file, and named in a warning when not UTF-8."),
+        click.option("--allow-empty", is_flag=True, expose_value=False, callback=_remember,
+                     help="Score even when an input file has no rows at all (no contact yet); "
+                          "otherwise that is an error, as it would flag everyone NO_CONTACT."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -231,7 +237,8 @@ def _sources():
     return SourceOptions.build(candidates=given.get("candidates"),
                                employer_domains=given.get("employer_domain") or (),
                                default_region=given.get("default_region"),
-                               source=given.get("source") or (), map_file=given.get("map_file"))
+                               source=given.get("source") or (), map_file=given.get("map_file"),
+                               encoding=given.get("encoding"), allow_empty=given.get("allow_empty"))
 
 
 REDACT_KEY = "followup.redact"
@@ -509,23 +516,35 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
               help="The HTML file to write (atomically), e.g. shortlist.html.")
 @click.option("--title", default="Follow-up shortlist", show_default=True,
               help="Heading of the report.")
-def report_command(events, interviews, as_of, tz, policy, strict, output, title):
+@click.option("--flagged-only", is_flag=True,
+              help="Only the candidates carrying a flag, whatever their status (the rows "
+                   "`followup flags` lists).")
+@click.option("--group-by", "group_by", metavar="COLUMN", expose_value=False, callback=_remember_layout,
+              help="A section per value of this interview-list column (e.g. job), each ranked "
+                   "from 1 with its own counts.")
+@model_option
+def report_command(events, interviews, as_of, tz, policy, strict, output, title, flagged_only, model):
     """One self-contained HTML report a hiring manager opens in a browser, offline: the
     counts, the ranked shortlist (sortable, filterable by status, flag and grade; each row
     expands to its reasons and a timeline strip) and charts of scores, first-contact delays
-    and flags. No network, no external files: safe to email.
+    and flags. It works from a phone's width up and prints as a handout. No network, no
+    external files: safe to email.
 
     \b
-    Example:
+    Examples:
       followup report sample_data/events.csv -i sample_data/interviews.csv \\
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York -o shortlist.html
+      followup report calls.csv -i interviews.csv --group-by job --flagged-only -o panel.html
     """
     from .report import write_report
 
     _check_outputs(output)
-    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False)
-    _write(output, lambda p: write_report(result, p, title=title))
-    click.echo(f"{len(result.candidates)} candidates as of {result.as_of.isoformat()} (policy "
+    result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, model=model)
+    rows = result.with_flags if flagged_only else None
+    subset = "the candidates with flags" if flagged_only else None
+    _write(output, lambda p: write_report(result, p, title=title, rows=rows, subset=subset))
+    shown = f"{len(rows)} of " if rows is not None else ""
+    click.echo(f"{shown}{len(result.candidates)} candidates as of {result.as_of.isoformat()} (policy "
                f"{result.policy.label}) → {output}", err=True)
 
 

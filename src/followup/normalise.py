@@ -38,6 +38,7 @@ from .schema import (
     extra_column_name,
     fold,
 )
+from .ids import id_text
 from .readers import reject_unsplit_records
 from .timeparse import parse_times
 
@@ -215,7 +216,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         return _finish_events(state, strict)
 
     frame = state.frame
-    frame["candidate_id"] = _text(frame["candidate_id"])
+    frame["candidate_id"] = id_text(frame["candidate_id"])
     state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
 
     frame = state.frame
@@ -262,8 +263,8 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         "outcome",
         "phone call with neither an outcome nor a duration: cannot tell whether it connected",
     )
-    for column in ("contact", "event_id"):  # subject and note are free text, kept as written
-        state.frame[column] = _text(state.frame[column])
+    state.frame["contact"] = _text(state.frame["contact"])  # subject and note are free text, kept as written
+    state.frame["event_id"] = id_text(state.frame["event_id"])
     return _finish_events(state, strict)
 
 
@@ -488,15 +489,16 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     _check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
     raw = concat_sources(frames) if frames else pd.DataFrame(
         columns=["candidate_id", "interview_at", "source_file", "source_row"])
-    absent = [c for c in ("name", "interview_end", "interviewers", "decision", "decision_at", "decision_due")
-              if c not in raw]
+    # A file with no rows (a JSON ``[]``) has no columns either: nothing to say they are missing.
+    absent = [c for c in (*(REQUIRED_INTERVIEW_COLUMNS if not len(raw) else ()), "name", "interview_end",
+                          "interviewers", "decision", "decision_at", "decision_due") if c not in raw]
     if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
         raw = raw.assign(**dict.fromkeys(absent, pd.Series(pd.NA, index=raw.index, dtype=object)))
     state = Normalised(raw.reset_index(drop=True), rows_read=len(raw))
     state = reject_unsplit_records(state)
     if len(raw):
         frame = state.frame
-        frame["candidate_id"] = _text(frame["candidate_id"])
+        frame["candidate_id"] = id_text(frame["candidate_id"])
         state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
         for column, required in (("interview_at", True), ("interview_end", False),
                                  ("decision_at", False), ("decision_due", False)):
@@ -513,6 +515,9 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
         frame = state.frame
         state = state.reject(frame["interview_end"] < frame["interview_at"], "interview_end",
                              "interview_end is before interview_at")
+        frame = state.frame
+        state = state.reject(frame["decision_at"] < frame["interview_at"], "decision_at",
+                             "decision_at is before interview_at: a decision cannot come before the interview")
         frame = state.frame
         decision, unknown = _vocabulary(frame["decision"], DECISION_LOOKUP, DECISIONS)
         frame["decision"] = decision

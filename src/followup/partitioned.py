@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
+from .ids import id_text
 from .normalise import (
     COUNT_KEYS,
     Normalised,
@@ -241,8 +242,9 @@ class _local_copy:
 
 
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
-    """Partition of each row: a hash of the id as the normaliser will trim it, one per distinct id."""
-    trimmed = _text(ids)
+    """Partition of each row: a hash of the id as the normaliser will write it (trimmed, NFC, a
+    number as its digits: :func:`followup.ids.id_text`), one per distinct id."""
+    trimmed = id_text(ids)
     if not isinstance(trimmed.dtype, pd.CategoricalDtype):
         trimmed = trimmed.astype("category")
     distinct = pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]")
@@ -304,7 +306,7 @@ def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame) -> pd.Series:
     key = files.get_indexer(raw["source_file"].astype(str)).astype(np.int64) << 40 | raw["source_row"].to_numpy()
     wanted = files.get_indexer(rows["source_file"].astype(str)).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    return _text(raw["event_id"]).iloc[found].set_axis(rows.index)
+    return id_text(raw["event_id"]).iloc[found].set_axis(rows.index)
 
 
 def _find_repeats(part: int, count: int, *buckets):

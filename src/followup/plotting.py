@@ -41,7 +41,7 @@ from .schema import CHANNELS, FLAGS, UNANSWERED_OUTCOMES
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
-    "plot_flag_counts", "figure_svg", "CHANNEL_MARKERS", "COLORS",
+    "plot_flag_counts", "figure_svg", "CHANNEL_MARKERS", "COLORS", "FLAG_COLORS",
 ]
 
 #: Marker shape of each channel on a timeline.
@@ -58,11 +58,22 @@ COLORS: dict[str, str] = {
     "anchor": "#222222",
     "no_contact": "#d62728",
     "window": "#2ca02c",
-    "ok": "#1f77b4",
-    "flagged": "#ff7f0e",
-    "same_day": "#2ca02c",
-    "within_week": "#1f77b4",
-    "late": "#d62728",
+    # The report's status badges and the charts share these, so a chart reads like the table.
+    "ok": "#1e7a46",           # green: no flag
+    "flagged": "#b42318",      # red: carries a flag
+    "pending": "#9a6700",
+    "upcoming": "#2f6f9f",
+    "same_day": "#1e7a46",
+    "within_week": "#2f6f9f",
+    "late": "#b42318",
+    "grade_A": "#14532d", "grade_B": "#3f6212", "grade_C": "#854d0e", "grade_D": "#991b1b",
+}
+#: Each flag's colour: its badge in the report and its bar in :func:`plot_flag_counts`.
+FLAG_COLORS: dict[str, str] = {
+    "NO_CONTACT": "#c62828",
+    "EXCESSIVE_HANGUPS": "#d9730d",
+    "TOO_FREQUENT": "#e5b000",
+    "WENT_SILENT": "#6b3fa0",
 }
 _STACK_STEP = 0.45
 _OUT_OF_WINDOW_ALPHA = 0.35
@@ -485,7 +496,7 @@ def plot_flag_counts(candidates, *, ax=None) -> Figure:
     counts = codes[codes != ""].value_counts()
     order = list(FLAGS) + sorted(set(counts.index) - set(FLAGS))
     heights = [int(counts.get(code, 0)) for code in order]
-    bars = ax.bar(order, heights, color=COLORS["flagged"], edgecolor="#333333", linewidth=0.6,
+    bars = ax.bar(order, heights, color=[FLAG_COLORS.get(code, COLORS["flagged"]) for code in order], edgecolor="#333333", linewidth=0.6,
                   gid="flag-bars")
     ax.bar_label(bars, padding=2)
     ax.set_ylim(0, max(heights + [1]) * 1.2)

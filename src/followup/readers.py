@@ -23,10 +23,11 @@ rows and columns, never the text of a record.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import re
+import warnings
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .errors import InputFileError
+from . import encodings
+from .errors import FollowupError, InputFileError, InputWarning
 from .schema import fold
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -58,6 +60,13 @@ ENCODED_AFTER_READING = {"candidate_id"}
 # The column that marks a record the reader could not split into fields (see module docs).
 READ_ERROR = "_followup_read_error"
 BLOCK_SIZE = 16 << 20
+# Columns the reader itself adds: a file's own column of that name is renamed (see
+# :func:`_own_names`), so that no file can mark its rows as set aside or say where they came from.
+PROVENANCE_COLUMNS = ("source_file", "source_row")
+FROM_THE_FILE = " (from the file)"
+# No export has more columns than this (Excel's own limit is 16,384); a wider header is refused
+# before any work that grows with it.
+MAX_COLUMNS = 5_000
 
 
 def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -71,11 +80,15 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
     >>> canonical_columns(["Candidate ID", "Start Time", "Result"], EVENT_COLUMN_ALIASES)
     {'Candidate ID': 'candidate_id', 'Start Time': 'timestamp', 'Result': 'outcome'}
     """
-    folded = {col: fold(col) for col in columns}
+    # Columns grouped by folded spelling, so that the work is one pass over the header however
+    # wide it is (a hostile header of 100,000 columns took seconds when searched per synonym).
+    by_spelling: dict[str, list[str]] = {}
+    for col in columns:
+        by_spelling.setdefault(fold(col), []).append(col)
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for canonical in aliases:
-        exact = [c for c in columns if folded[c] == fold(canonical)]
+        exact = by_spelling.get(fold(canonical))
         if exact:
             mapping[exact[0]] = canonical
             taken.add(canonical)
@@ -83,7 +96,7 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
         if canonical in taken:
             continue
         for spelling in spellings:
-            hits = [c for c in columns if c not in mapping and folded[c] == fold(spelling)]
+            hits = [c for c in by_spelling.get(fold(spelling), ()) if c not in mapping]
             if hits:
                 mapping[hits[0]] = canonical
                 taken.add(canonical)
@@ -92,18 +105,19 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
 
 
 def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
-                 keep_bad_rows: bool = False) -> pd.DataFrame:
+                 keep_bad_rows: bool = False, encoding: str | None = None) -> pd.DataFrame:
     """Read one file into a frame with canonical column names and provenance columns.
 
     Raises :class:`InputFileError` for a missing file, an unknown extension or a file that
     cannot be parsed in its format. A record that cannot be split into fields raises too,
-    naming its row, unless ``keep_bad_rows`` is set (see the module docs).
+    naming its row, unless ``keep_bad_rows`` is set (see the module docs). ``encoding``
+    (``--encoding``) is the text encoding of a CSV or JSON file; without it, it is detected
+    (:mod:`followup.encodings`) and, when it is not UTF-8, named in an :class:`InputWarning`.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputFileError(path, "no such file")
-    if path.is_dir():
-        raise InputFileError(path, "is a directory, not a file")
+    check_regular_file(path)
+    if encoding is not None:
+        encoding = encodings.checked(encoding)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputFileError(
@@ -114,27 +128,33 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     rows = None
     try:
         if suffix in TEXT_SUFFIXES:
-            frame, rows = _read_delimited(path, aliases, delimiter="\t" if suffix == ".tsv" else None)
+            frame, rows = _read_delimited(path, aliases, delimiter="\t" if suffix == ".tsv" else None,
+                                          encoding=encoding)
         elif suffix in JSON_SUFFIXES:
-            frame = _read_json(path, aliases)
+            frame = _read_json(path, aliases, encoding)
         elif suffix in JSON_LINES_SUFFIXES:
-            frame = _read_json_lines(path, aliases)
+            frame = _read_json_lines(path, aliases, encoding)
         elif suffix in PARQUET_SUFFIXES:
-            frame = pd.read_parquet(path)
+            frame = _read_parquet(path, aliases)
         else:
             _check_excel_signature(path, suffix)
-            frame = _read_excel(path)
+            frame = _read_excel(path, aliases)
     except InputFileError:
         raise
+    except FollowupError as exc:
+        raise InputFileError(path, str(exc)) from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is neither UTF-8 nor Windows-1252 text (byte 0x{exc.object[exc.start]:02x} "
-                                   "cannot be decoded); re-export it as UTF-8") from None
+        raise InputFileError(path, f"is not {encodings.name_of(encoding or exc.encoding)} text (byte "
+                                   f"0x{exc.object[exc.start]:02x} cannot be decoded); give its encoding "
+                                   "with --encoding, or re-export it as UTF-8") from None
     except RecursionError:
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: nested too deeply") from None
     except Exception as exc:  # any parser failure (pyarrow, openpyxl, zip, …) is the file's fault
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
+        if suffix in EXCEL_SUFFIXES:  # the Parquet reader renames before marking rows itself
+            frame.columns = _own_names(list(frame.columns), aliases)
         if suffix in EXCEL_SUFFIXES:
             from openpyxl.utils import get_column_letter  # openpyxl is slow to import; only Excel needs it
 
@@ -176,20 +196,139 @@ def _sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
-def _encoding(head: bytes) -> str:
-    """UTF-16 by its byte-order mark, else UTF-8 if the sample decodes as UTF-8, else Windows-1252."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+def check_regular_file(path: Path) -> None:
+    """A missing file, a folder, or a pipe, device or socket is refused before it is opened: a
+    FIFO is read by whoever opens it first, so detecting its format and then reading it hangs."""
+    if not path.exists():
+        raise InputFileError(path, "no such file")
+    if path.is_dir():
+        raise InputFileError(path, "is a directory, not a file")
+    if not path.is_file():
+        raise InputFileError(path, "is not a regular file (a pipe, device or socket); "
+                                   "save the data to a file and give that")
+
+
+def _own_names(names: list[str], aliases) -> list[str]:
+    """A file's column named like one the reader or the normaliser adds (``source_row``,
+    ``_followup_read_error``, ``timestamp_raw``) gets `` (from the file)`` added to its name:
+    it is the file's data, never a mark on its rows.
+
+    >>> _own_names(["candidate_id", "_followup_read_error", "source_row"], {"candidate_id": ()})
+    ['candidate_id', '_followup_read_error (from the file)', 'source_row (from the file)']
+    """
+    reserved = {READ_ERROR, *PROVENANCE_COLUMNS, *(f"{name}_raw" for name in aliases)}
+    return [f"{name}{FROM_THE_FILE}" if name in reserved else name for name in names]
+
+
+def header_names(path: Path) -> list[str]:
+    """The column names of a delimited text or Parquet file, read cheaply (to recognise which
+    system wrote it) and refused when wider than :data:`MAX_COLUMNS`: a pandas frame of 100,000
+    columns takes seconds to build only to be refused."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        import pyarrow.parquet as pq
+
+        _check_width(path, (_parquet_width(path) or 1) - 1)  # the schema's root is one field
+        return list(pq.read_schema(path).names)
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    lines = head.decode(codec, errors="replace").splitlines()
+    header_line = lines[0] if lines else ""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(header_line)
+    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    _check_width(path, len(names))
+    return names
+
+
+def _parquet_width(path: Path) -> int | None:
+    """How many schema fields a Parquet file's footer declares, from its first bytes alone.
+
+    Arrow decodes the whole footer before it can count columns: 2.7 s for 100,000 of them. The
+    footer (Thrift compact protocol, parquet.thrift ``FileMetaData``) starts with the format
+    version (field 1) and the schema list (field 2), whose header holds the count. None when
+    the footer does not start that way; the full read then judges the file.
+    """
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() < 12:
+            return None
+        handle.seek(-8, 2)
+        length, magic = int.from_bytes(handle.read(4), "little"), handle.read(4)
+        if magic != b"PAR1" or not 0 < length <= handle.tell() - 12:
+            return None
+        handle.seek(-8 - length, 2)
+        head = handle.read(min(length, 32))
+
+    def varint(at: int) -> tuple[int, int]:
+        value = shift = 0
+        while at < len(head):
+            byte = head[at]
+            value |= (byte & 0x7F) << shift
+            at, shift = at + 1, shift + 7
+            if not byte & 0x80:
+                return value, at
+        raise IndexError
+
     try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A cut multi-byte character at the end of the sample is not a different encoding.
-        if exc.start < len(head) - 4:
-            return "cp1252"
-    return "utf8"
+        if head[0] != 0x15:  # field 1, i32
+            return None
+        _, at = varint(1)
+        if head[at] != 0x19 or head[at + 1] & 0x0F != 0x0C:  # field 2, a list of structs
+            return None
+        size = head[at + 1] >> 4
+        return size if size != 0x0F else varint(at + 2)[0]
+    except IndexError:
+        return None
 
 
-def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.DataFrame, np.ndarray | None]:
+def _check_width(path: Path, width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise InputFileError(path, f"has {width:,} columns; no export has more than {MAX_COLUMNS:,}")
+
+
+def _encoding(path: Path, head: bytes) -> str:
+    """UTF-16 by its byte-order mark, UTF-8 if the first 64 KB are, else what
+    :func:`followup.encodings.choose_encoding` makes of them."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if encodings.is_utf8(head):
+        return "utf8"
+    return _detected(path, encodings.non_ascii_lines(path))
+
+
+def _detected(path: Path, sample: bytes) -> str:
+    """The encoding chosen from ``sample``; a choice other than UTF-8 is said in a warning."""
+    chosen = encodings.choose_encoding(sample)
+    if chosen not in ("utf8", encodings.REPLACING_UTF8):
+        warnings.warn(f"{path}: not UTF-8; read as {encodings.name_of(chosen)} (detected; give --encoding "
+                      "if that is wrong)", InputWarning, stacklevel=2)
+    return chosen
+
+
+def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | None) -> None:
+    """Name the rows in which bytes that are not UTF-8 became U+FFFD (every other row was
+    read exactly as written)."""
+    hit = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            spelled = values.cat.categories.astype(str).str.contains(encodings.REPLACEMENT, regex=False)
+            codes = values.cat.codes.to_numpy()
+            hit |= np.append(np.asarray(spelled, dtype=bool), False)[codes]
+        elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            found = values.astype("string").str.contains(encodings.REPLACEMENT, regex=False)
+            hit |= found.fillna(False).to_numpy(dtype=bool)
+    numbers = (rows if rows is not None else np.arange(1, len(frame) + 1))[hit]
+    numbers = np.sort(numbers)
+    shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    where = f"row{'s' * (len(numbers) != 1)} {shown}" if len(numbers) else "the header"
+    warnings.warn(f"{path}: read as UTF-8, but {where} hold{'s' * (len(numbers) == 1)} bytes that are not "
+                  "UTF-8, shown as \ufffd; every other row is exact (give --encoding if the file is in "
+                  "another encoding)", InputWarning, stacklevel=2)
+
+
+def _read_delimited(path: Path, aliases, delimiter: str | None,
+                    encoding: str | None = None) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Arrow's multi-threaded reader; the record-by-record path only for a file it refuses.
 
     Returns the frame and, when some records were set aside, each row's record number.
@@ -202,7 +341,11 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
     if len(head) == sample and b"\n" not in head and b"\r" not in head:
         # Its columns would be counted from the part read, and every record found ragged.
         raise InputFileError(path, f"has a header line longer than {sample >> 10} KB; no export needs one")
-    encoding = _encoding(head)
+    if b"\x00" in head.splitlines()[0] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputFileError(path, "is not a text file (NUL bytes in the header); "
+                                   "a UTF-16 export needs its byte-order mark")
+    given = "utf8" if encoding == "utf-8" else encoding  # Arrow's own name: no transcoding pass
+    encoding = given or _encoding(path, head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
     header_line = text.splitlines()[0] if text.strip() else ""
     if "\x00" in header_line:
@@ -210,7 +353,9 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
                                    "a UTF-16 export needs its byte-order mark")
     delimiter = delimiter or _sniff_delimiter(header_line)
     names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    _check_width(path, len(names))
     _check_header(path, names, aliases)
+    names = _own_names(names, aliases)
     mapping = canonical_columns(names, aliases)
     canonical = [mapping.get(n, n) for n in names]
     try:
@@ -218,12 +363,16 @@ def _read_delimited(path: Path, aliases, delimiter: str | None) -> tuple[pd.Data
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if encoding != "utf8" or not isinstance(exc, UnicodeDecodeError) and "invalid UTF8" not in str(exc):
             raise
-        if not head.isascii():
-            raise InputFileError(path, "mixes encodings: UTF-8 at the start, something else later; "
-                                       "re-export it as UTF-8") from None
-        # A plain ASCII sample: a Windows-1252 file whose first accented letter comes late.
-        table, rows = _read_table(path, canonical, "cp1252", delimiter)
-    return _to_pandas(table), rows
+        if given:
+            raise InputFileError(path, "is not UTF-8 text, as --encoding says; give the file's own "
+                                       "encoding, or leave --encoding out to have it detected") from None
+        # UTF-8 in the first 64 KB, something else later: judged on the lines that hold it.
+        encoding = _detected(path, encodings.non_ascii_lines(path))
+        table, rows = _read_table(path, canonical, encoding, delimiter)
+    frame = _to_pandas(table)
+    if encoding == encodings.REPLACING_UTF8:
+        _warn_replaced_bytes(path, frame, rows)
+    return frame, rows
 
 
 def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str):
@@ -393,19 +542,81 @@ def _check_excel_signature(path: Path, suffix: str) -> None:
                                    "if it is CSV text, give it a .csv name")
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
-    """The first sheet, its first row taken as the header here: pandas would rename a repeated
-    header (``timestamp``, ``timestamp.1``) and so hide it from :func:`_check_header`."""
-    sheet = pd.read_excel(path, dtype=object, header=None)
+def _read_excel(path: Path, aliases) -> pd.DataFrame:
+    """The sheet whose header names the most expected columns (the first such sheet; a sheet
+    with rows before one with only a header), its first row taken as the header here: pandas
+    would rename a repeated header (``timestamp``, ``timestamp.1``) and so hide it from
+    :func:`_check_header`. Which sheet was read is said whenever the workbook has data on
+    another sheet, or the first sheet is not the one read."""
+    sheets = pd.read_excel(path, dtype=object, header=None, sheet_name=None)
+    meanings = _column_meanings(aliases)
+
+    def fit(sheet: pd.DataFrame) -> tuple[int, bool]:
+        if sheet.empty:
+            return (-1, False)
+        named = {meanings.get(fold(cell)) for cell in sheet.iloc[0] if not pd.isna(cell)} - {None}
+        return (len(named), len(sheet) > 1)
+
+    names = list(sheets)
+    fits = [fit(sheets[name]) for name in names]
+    chosen = max(range(len(names)), key=lambda n: (fits[n], -n))
+    others = [f"{name!r}" + (" (empty)" if fits[n][0] < 0 else "") for n, name in enumerate(names) if n != chosen]
+    if others and (chosen != 0 or any(fits[n][0] >= 0 for n in range(len(names)) if n != chosen)):
+        warnings.warn(f"{path}: read sheet {names[chosen]!r}, whose header names the expected columns; "
+                      f"not read: {', '.join(others)}", InputWarning, stacklevel=2)
+    sheet = sheets[names[chosen]]
     if sheet.empty:
         return sheet
     names = [f"Unnamed: {n}" if pd.isna(cell) else cell for n, cell in enumerate(sheet.iloc[0])]
+    _check_width(path, len(names))
     return sheet.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
+
+
+def _read_parquet(path: Path, aliases) -> pd.DataFrame:
+    """Integer columns stay exact (nullable integers, never floats: an id above 2^53 or next
+    to a missing value keeps every digit). A column of lists or structs holds no value the
+    scorer can use: in a column it reads, its rows are set aside; any other is left out, saying so."""
+    import pyarrow.parquet as pq  # only Parquet needs it
+
+    _check_width(path, (_parquet_width(path) or 1) - 1)  # before Arrow decodes a footer that wide
+    table = pq.read_table(path)
+    names = _own_names([str(n) for n in table.column_names], aliases)
+    table = table.rename_columns(names)
+    used = set(canonical_columns(names, aliases))
+    marks = pa.nulls(len(table), pa.string())
+    for name, column_type in zip(names, table.schema.types):
+        if not pa.types.is_nested(column_type):
+            continue
+        column = table.column(name)
+        if name in used:
+            reason = f"column {_short(name)!r} holds a list or struct, not a value"
+            marks = pc.if_else(pc.and_(pc.is_null(marks), pc.is_valid(column)), reason, marks)
+            table = table.set_column(names.index(name), name, pa.nulls(len(table), pa.string()))
+        else:
+            warnings.warn(f"{path}: column {_short(name)!r} holds lists or structs; it is not read",
+                          InputWarning, stacklevel=2)
+            table = table.drop_columns([name])
+    frame = table.to_pandas(types_mapper=_EXACT_INTEGERS.get)
+    if marks.null_count < len(marks):
+        frame[READ_ERROR] = marks.to_pandas()
+    return frame
+
+
+# Arrow integer types read as pandas' nullable integers, which keep every digit beside a null.
+_EXACT_INTEGERS = {
+    pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(),
+}
 
 
 def _json_object(pairs: list[tuple[str, object]]) -> dict:
     """A JSON object whose repeated key is marked in :data:`READ_ERROR`: a plain ``dict``
-    would keep the last value and say nothing."""
+    would keep the last value and say nothing. A key named like a column the reader adds is
+    the file's own (see :func:`_own_names`)."""
+    if any(key == READ_ERROR or key in PROVENANCE_COLUMNS for key, _ in pairs):
+        pairs = [(f"{key}{FROM_THE_FILE}" if key == READ_ERROR or key in PROVENANCE_COLUMNS else key, value)
+                 for key, value in pairs]
     record = dict(pairs)
     if len(record) != len(pairs):
         seen: set[str] = set()
@@ -414,9 +625,40 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     return record
 
 
-def _read_json(path: Path, aliases) -> pd.DataFrame:
-    with open(path, encoding="utf-8-sig") as handle:
-        document = json.load(handle, object_pairs_hook=_json_object)
+def _json_number(text: str) -> str:
+    """A JSON number as text, like a CSV cell: exactly as written, an integral one as its
+    integer digits (``123.0`` → ``123``), so an id never becomes ``123.0`` or loses digits
+    above 2^53 through a float.
+
+    >>> _json_number("123.0"), _json_number("9007199254740993"), _json_number("2.5e1"), _json_number("0.5")
+    ('123', '9007199254740993', '25', '0.5')
+    """
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    if number.is_finite() and -30 <= number.adjusted() <= 30 and number == number.to_integral_value():
+        return str(int(number))
+    return text
+
+
+def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
+    """The file's text, and whether bytes that are not UTF-8 were replaced (see
+    :mod:`followup.encodings`; JSON is UTF-8 by its standard, but files are not always)."""
+    data = path.read_bytes()
+    if encoding is None:
+        encoding = "utf8" if encodings.is_utf8(data) else _detected(path, encodings.non_ascii_lines(path))
+    return data.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
+
+
+def _json_decoder() -> json.JSONDecoder:
+    # An integer literal is already its exact digits; only a float needs a look.
+    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=str, parse_float=_json_number)
+
+
+def _read_json(path: Path, aliases, encoding: str | None = None) -> pd.DataFrame:
+    text, replaced = _decoded(path, encoding)
+    document = _json_decoder().decode(text)
     records = document
     if isinstance(document, dict):
         if READ_ERROR in document:
@@ -429,32 +671,36 @@ def _read_json(path: Path, aliases) -> pd.DataFrame:
         records = lists[0]
     if not isinstance(records, list) or (records and not any(isinstance(r, dict) for r in records)):
         raise InputFileError(path, "expected a JSON array of objects, one per record")
-    return _records_frame(records, aliases)
+    return _records_frame(path, records, aliases, replaced)
 
 
-def _read_json_lines(path: Path, aliases) -> pd.DataFrame:
+def _read_json_lines(path: Path, aliases, encoding: str | None = None) -> pd.DataFrame:
     """One record per line; a line that is not a JSON object is set aside, not fatal."""
-    decode = json.JSONDecoder(object_pairs_hook=_json_object).decode
+    decode = _json_decoder().decode
     not_json = {READ_ERROR: "the line is not valid JSON"}
     records = []
-    with open(path, encoding="utf-8-sig") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                records.append(decode(line))
-            except ValueError:
-                records.append(not_json)
+    text, replaced = _decoded(path, encoding)
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            records.append(decode(line))
+        except ValueError:
+            records.append(not_json)
     if records and not any(isinstance(r, dict) and r is not not_json for r in records):
         raise InputFileError(path, "no line is a JSON object; expected one record per line")
-    return _records_frame(records, aliases)
+    return _records_frame(path, records, aliases, replaced)
 
 
-def _records_frame(records: list, aliases) -> pd.DataFrame:
+def _records_frame(path: Path, records: list, aliases, replaced: bool = False) -> pd.DataFrame:
     """A frame from parsed JSON records, marking items that are not objects and values that
     are objects or lists (a record of the wrong shape) in :data:`READ_ERROR`."""
     rows = [r if isinstance(r, dict) else {READ_ERROR: "the record is not a JSON object"} for r in records]
+    width = len(set().union(*rows)) if rows else 0
+    _check_width(path, width)
     frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame()
+    if replaced:
+        _warn_replaced_bytes(path, frame, None)
     frame = _merge_spellings(frame, rows, aliases)
     for column in [c for c in frame.columns if c != READ_ERROR and frame[c].dtype == object]:
         nested = frame[column].map(lambda v: isinstance(v, (dict, list))).to_numpy(bool)

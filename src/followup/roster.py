@@ -4,7 +4,8 @@ candidate ids.
 A roster (``--candidates``) is one of:
 
 * a CSV/Excel file with ``candidate_id`` and any of ``name``, ``emails``, ``phones``,
-  ``application_ids`` (several values in one cell separated by ``;`` or ``,``);
+  ``application_ids``, ``profile_urls`` (LinkedIn profiles; several values in one cell
+  separated by ``;`` or ``,``);
 * a Greenhouse Harvest ``GET /v1/candidates`` dump (``id``, ``first_name``, ``last_name``,
   ``email_addresses[].value``, ``phone_numbers[].value``, ``application_ids``);
 * a Lever ``GET /v1/opportunities`` dump (``contact`` is the person, ``id`` the opportunity,
@@ -19,6 +20,11 @@ Matching rules:
 * **phone**: E.164 via the ``phonenumbers`` library; numbers written without a country code are
   read in ``default_region`` (``--default-region``, e.g. ``US``), and without one they cannot
   be matched (the reject says so);
+* **LinkedIn profile**: ``linkedin.com/in/<slug>`` with the scheme, ``www.`` or a country
+  subdomain, query and trailing slash removed, lower-cased — ``https://www.linkedin.com/in/
+  Ana-Lopez/?trk=x`` is ``linkedin.com/in/ana-lopez``;
+* **name** (only where a source offers nothing better, and reported as such): case-folded with
+  runs of spaces made one;
 * a value that belongs to two candidates is **ambiguous** and never assigned; a value that
   belongs to none is **unmatched**. Both become rejects with the value and the reason.
 """
@@ -34,7 +40,8 @@ import pandas as pd
 import phonenumbers
 
 from .errors import InputFileError
-from .readers import read_records
+from .ids import id_text
+from .readers import check_regular_file, read_records
 
 ROSTER_ALIASES = {
     "candidate_id": ("candidate id", "candidate", "id", "person id", "contact"),
@@ -43,6 +50,8 @@ ROSTER_ALIASES = {
     "phones": ("phones", "phone", "phone numbers", "phone number", "mobile"),
     "application_ids": ("application ids", "application id", "applications", "opportunity ids",
                         "opportunities"),
+    "profile_urls": ("profile urls", "profile url", "linkedin", "linkedin url", "linkedin urls",
+                     "linkedin profile", "linkedin profile url"),
 }
 
 # An addr-spec inside any header text: display names, quotes and angle brackets fall away.
@@ -65,6 +74,25 @@ def all_email_keys(values: pd.Series) -> pd.Series:
     """Every address in each value (a list per row), normalised like :func:`email_key`."""
     found = values.astype("string").fillna("").str.lower().str.findall(ADDRESS)
     return found.map(lambda addresses: [_PLUS_TAG.sub("@", a) for a in addresses])
+
+
+_PROFILE = r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/([^/?#\s]+)"
+
+
+def profile_key(values: pd.Series) -> pd.Series:
+    """The LinkedIn member profile in each value, as ``linkedin.com/in/<slug>``; missing if none.
+
+    >>> profile_key(pd.Series(["https://www.linkedin.com/in/Ana-Lopez/?trk=x", "nope"])).tolist()
+    ['linkedin.com/in/ana-lopez', <NA>]
+    """
+    text = values.astype("string").str.strip().str.lower()
+    return "linkedin.com/in/" + text.str.extract(_PROFILE, expand=False)
+
+
+def name_key(values: pd.Series) -> pd.Series:
+    """Names compared exactly but for case and spacing: ``"  ana   LOPEZ"`` is ``"ana lopez"``."""
+    text = values.astype("string").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.mask(text == "")
 
 
 def email_domain(keys: pd.Series) -> pd.Series:
@@ -126,7 +154,8 @@ class Roster:
         shown = (shown if shown is not None else keys).astype("string").fillna("")
         ambiguous = found.str.contains(";", regex=False).fillna(False)
         reasons = pd.Series(None, index=keys.index, dtype=object)
-        what = {"email": "address", "phone": "number", "application": "application id"}[kind]
+        what = {"email": "address", "phone": "number", "application": "application id",
+                "profile": "LinkedIn profile", "name": "name"}[kind]
         missing = found.isna() & keys.notna()
         reasons[missing] = "unmatched: " + what + " " + shown[missing] + " is not in the roster"
         reasons[ambiguous] = ("ambiguous: " + what + " " + shown[ambiguous] + " belongs to candidates "
@@ -148,7 +177,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
     if "candidate_id" not in frame:
         present = ", ".join(c for c in frame.columns if not str(c).startswith("source_"))
         raise InputFileError(path, f"a roster needs a candidate_id column; the file has: {present}")
-    frame = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+    frame = frame.assign(candidate_id=id_text(frame["candidate_id"]))
     empty = frame["candidate_id"].isna() | (frame["candidate_id"] == "")
     if empty.any():
         raise InputFileError(path, f"row {int(frame.loc[empty, 'source_row'].iloc[0])}, column "
@@ -167,11 +196,23 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
         raise InputFileError(path, f"row {int(phones['source_row'].iloc[first])}, column 'phones': "
                                    f"{why.iloc[first]}", quoted=[phones["raw"].iloc[first]])
     applications = _split_cells(frame, "application_ids", r"[;,\s]+")
+    profiles = _split_cells(frame, "profile_urls", r"[;,\s]+")
+    profile_keys = profile_key(profiles["raw"])
+    if profile_keys.isna().any():
+        row = profiles[profile_keys.isna().to_numpy()].iloc[0]
+        raise InputFileError(path, f"row {int(row['source_row'])}, column 'profile_urls': "
+                                   f"{row['raw']!r} is not a LinkedIn profile URL (linkedin.com/in/…)")
+    names = name_key(frame["name"]) if "name" in frame else pd.Series(dtype="string")
+    named = names.notna().to_numpy()
     return pd.concat([
         pd.DataFrame({"kind": "email", "value": email_keys.to_numpy(), "candidate_id": emails["candidate_id"].to_numpy()}),
         pd.DataFrame({"kind": "phone", "value": phone_keys.to_numpy(), "candidate_id": phones["candidate_id"].to_numpy()}),
         pd.DataFrame({"kind": "application", "value": applications["raw"].to_numpy(),
                       "candidate_id": applications["candidate_id"].to_numpy()}),
+        pd.DataFrame({"kind": "profile", "value": profile_keys.to_numpy(),
+                      "candidate_id": profiles["candidate_id"].to_numpy()}),
+        pd.DataFrame({"kind": "name", "value": names[named].to_numpy(),
+                      "candidate_id": frame.loc[named, "candidate_id"].to_numpy()}),
     ], ignore_index=True).astype({"value": object, "candidate_id": object})
 
 
@@ -223,12 +264,13 @@ def load_roster(path: str | Path, default_region: str | None = None) -> Roster:
         raise InputFileError(path, f"--default-region {default_region!r} is not a region code "
                                    "such as US, GB or DE")
     region = default_region.upper() if default_region else None
-    frame = _from_ats_json(path) if path.suffix.lower() == ".json" and path.exists() else None
+    check_regular_file(path)  # before the ATS-dump check opens it: a FIFO would be read away
+    frame = _from_ats_json(path) if path.suffix.lower() == ".json" else None
     if frame is None:
         frame = read_records(path, ROSTER_ALIASES)
     entries = _long_table(frame, path, region)
     names = pd.Series(dtype=object)
     if "name" in frame:
-        named = frame.assign(candidate_id=frame["candidate_id"].astype("string").str.strip())
+        named = frame.assign(candidate_id=id_text(frame["candidate_id"]))
         names = named.dropna(subset=["name"]).drop_duplicates("candidate_id").set_index("candidate_id")["name"]
     return Roster(entries, region, str(path), names.astype(object))

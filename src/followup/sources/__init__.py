@@ -23,6 +23,10 @@ source name                reads
 ``mbox``                   an mbox file (Gmail Takeout, Thunderbird, …)
 ``eml``                    one ``.eml`` file or a folder of them
 ``map``                    any CSV/Excel read through ``--map mapping.toml``
+(issue 13's systems)       see :mod:`.more`: ``msg``, ``graph``, ``aircall``, ``zoom``,
+                           ``teams``, ``twilio-sms``, ``google-voice``, ``dialpad``,
+                           ``vonage``, ``workable``, ``linkedin``, ``ics``,
+                           ``ashby-interviews``, ``smartrecruiters-interviews``
 =========================  ======================================================
 """
 
@@ -36,6 +40,7 @@ import pandas as pd
 
 import warnings
 
+from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
 from ..roster import Roster, email_key, load_roster
@@ -87,9 +92,18 @@ class SourceOptions:
     mapping: mapping.ColumnMap | None = None
     tz: str = "UTC"
     origins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Every file of the run, so that a reader can settle records split across files (Twilio
+    # legs), and what such a reader keeps for the rest of the run.
+    inputs: list[Path] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)
+    # ``--encoding``: the text encoding of CSV and JSON inputs; None detects it per file.
+    encoding: str | None = None
+    # ``--allow-empty``: an input with no rows at all is meant (no contact yet), not an error.
+    allow_empty: bool = False
 
     @classmethod
-    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None):
+    def build(cls, candidates=None, employer_domains=(), default_region=None, source=(), map_file=None,
+              encoding=None, allow_empty=False):
         """Options from CLI-style values; ``source`` items are ``NAME`` (every file) or
         ``FILE=NAME``."""
         forced, forced_all = {}, None
@@ -110,6 +124,7 @@ class SourceOptions:
             default_region=default_region.upper() if default_region else None,
             forced=forced, forced_all=forced_all,
             mapping=mapping.load_map(map_file) if map_file else None,
+            encoding=checked_encoding(encoding) if encoding else None, allow_empty=bool(allow_empty),
         )
 
     def source_for(self, path: Path, role: str, given: Path | None = None) -> str:
@@ -267,6 +282,8 @@ def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]
         for file, part in share[share > UNMATCHED_SHARE].items():
             if options.roster is None:
                 fix = "give --candidates roster.csv to tie its rows to candidates"
+            elif item.source == "linkedin":
+                fix = "add the candidates' LinkedIn profile URLs (a profile_urls column) to --candidates"
             elif item.source in MAIL_SOURCES and not options.employer_domains:
                 fix = "give --employer-domain to recognise the employer's mail"
             else:
@@ -281,6 +298,8 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     """Read every input through its adapter (``read_native`` for the project's own format),
     merge them and normalise the whole log — or interview list — at once."""
     options.tz = tz
+    options.inputs = [file for p in paths for file in folders.expand(Path(p))[0]]
+    options.memo = {}
     adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers import canonical_columns
+from ..readers import canonical_columns, header_names
 from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
 from . import greenhouse, lever, more, ringcentral, twilio
 from .mapping import PAGE_KEYS
@@ -40,6 +40,8 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
     """The source name for ``path`` (see :data:`followup.sources.SOURCES`); the project's own
     format (``events``/``interviews``) when nothing vendor-specific is recognised."""
     native = "interviews" if role == "interviews" else "events"
+    if mapping is not None and _mapped(path, mapping):  # a --map given wins over any vendor
+        return "map"
     found = more.detect(path, role)
     if found:
         return found
@@ -74,6 +76,18 @@ def _json_source(path: Path, mapping=None) -> str | None:
     return None
 
 
+def _mapped(path: Path, mapping) -> bool:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSON_SUFFIXES and path.is_file():
+            return _fits(records_under(load_documents(path), PAGE_KEYS)[:SAMPLE], mapping)
+        if suffix in TABLE_SUFFIXES and path.is_file():
+            return mapping.mapped_columns() <= set(headers_of(path))
+    except Exception:  # unreadable: the reader that runs next reports it properly
+        return False
+    return False
+
+
 def _fits(records: list[dict], mapping) -> bool:
     if not records:
         return False
@@ -85,12 +99,7 @@ def headers_of(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return [str(c) for c in pd.read_excel(path, nrows=0).columns]
-    if suffix in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(path).names)
-    return [str(c) for c in pd.read_csv(path, nrows=0, sep=None, engine="python",
-                                        encoding="utf-8-sig", encoding_errors="replace").columns]
+    return header_names(path)
 
 
 def _table_source(path: Path, mapping) -> str | None:

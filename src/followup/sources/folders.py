@@ -6,7 +6,9 @@ tables and pages (CSV/TSV/TXT, JSON, JSON Lines, ``.jsonl.gz``, Parquet, Excel) 
 from its content exactly as a top-level file is. Every other file is *listed*: it is reported
 in the rejects (row 0 of that file, with its type and why it is not read) and counted in the
 per-file accounting, so nothing in a folder is silently passed over. Hidden files (``.DS_Store``)
-and mail-client index files (Thunderbird's ``.msf``) are listed too, as "not data".
+and mail-client index files (Thunderbird's ``.msf``) are listed too, as "not data", and so are
+pipes, devices and sockets, which are never opened: a FIFO would wait forever for a writer. A
+file given on its own that is not a regular file is refused before anything opens it.
 
 New readers join through :func:`register_suffix` (the Outlook ``.msg`` reader, say).
 """
@@ -19,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ..normalise import REJECT_COLUMNS
-from ..readers import SUPPORTED_SUFFIXES
+from ..readers import SUPPORTED_SUFFIXES, check_regular_file
 
 # What a folder's file may end with to be read (lower case; ``.gz`` for BulkExport day files).
 READABLE_SUFFIXES: set[str] = {*SUPPORTED_SUFFIXES, ".eml", ".mbox", ".mbx", ".gz"}
@@ -36,6 +38,8 @@ def register_suffix(suffix: str) -> None:
 
 
 def _readable(file: Path) -> bool:
+    if not file.is_file():  # a pipe or device: opening it to look could wait forever
+        return False
     suffix = file.suffix.lower()
     if suffix in READABLE_SUFFIXES:
         return True
@@ -47,6 +51,8 @@ def _readable(file: Path) -> bool:
 
 def _why_not(file: Path) -> str:
     suffix = file.suffix.lower()
+    if not file.is_file():
+        return f"{UNREAD_REASON}: not a regular file (a pipe, device or socket)"
     if file.name.startswith(".") or suffix in NOT_DATA_SUFFIXES:
         return f"{NOT_DATA_REASON}: {file.name} is a hidden or index file"
     kind = f"file type {suffix!r}" if suffix else "a file with no extension that is not an mbox"
@@ -59,8 +65,9 @@ def expand(path: Path) -> tuple[list[Path], pd.DataFrame]:
     folder is every file under it. A folder holding nothing to read is an error naming what
     it does hold."""
     if not path.is_dir():
+        check_regular_file(path)  # before any reader (or the format detector) opens it
         return [path], pd.DataFrame(columns=REJECT_COLUMNS)
-    files = sorted(f for f in path.rglob("*") if f.is_file())
+    files = sorted(f for f in path.rglob("*") if not f.is_dir())
     readable = [f for f in files if _readable(f)]
     unread = [f for f in files if f not in set(readable)]
     if not readable:

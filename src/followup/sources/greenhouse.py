@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ids import id_text
 from .automatic import classify_column, reject_automatic
 from .identity import resolve_applications, resolve_mail
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
@@ -92,7 +93,7 @@ def read_feed(path: Path, options) -> Adapted:
     frame, not_contacts = reject_rows(frame, reasons, "channel", value=rows["kind"])
     # The feed keeps only subject and sender: enough to tell an auto-reply or a bounce.
     frame, machine = reject_automatic(frame, *classify_column(frame["subject"], frame["sender"]))
-    known = rows.loc[frame.index, "candidate_id"].astype("string")
+    known = id_text(rows.loc[frame.index, "candidate_id"])  # a null beside ints must not make them "123.0"
     candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains, known)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
     frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
@@ -129,7 +130,7 @@ def read_interviews(path: Path, options) -> Adapted:
         lambda people: ";".join(p.get("name") or p.get("email") or "" for p in people if isinstance(p, dict))
         if isinstance(people, list) else pd.NA)
     frame = pd.DataFrame({
-        "application_id": column(parts, "application_id").astype("string"),
+        "application_id": id_text(column(parts, "application_id")),
         "interview_at": start, "interview_end": end, "interviewers": people,
         "source_file": parts["source_file"], "source_row": parts["source_row"],
     })

@@ -1,31 +1,38 @@
 """The systems added for issue 13 — Microsoft 365 mail, Aircall, Zoom Phone, Teams PSTN,
-Twilio Messages, calendars — registered in one place, with their content tests, so that
+Twilio Messages, calendars, Dialpad, Vonage, Workable, Ashby, SmartRecruiters, LinkedIn — registered in one place, with their content tests, so that
 :mod:`.detect` and the reader tables take them in with one line each.
 
 Their tests run before the older ones because two of them share a key with an older format
 (an Aircall page holds ``calls`` like a Twilio page; a Twilio Messages record has ``sid``,
-``status`` and ``direction`` like a Twilio call) and are told apart here by fields only they
-have.
+``status`` and ``direction`` like a Twilio call; a Workable page holds ``activities`` like a
+Greenhouse feed) and are told apart here by fields only they have.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import aircall, calendar, folders, google_voice, outlook, teams, twilio_sms, zoom
+from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook,
+               smartrecruiters, teams, twilio_sms, vonage, workable, zoom, zoom_csv)
 from .records import load_documents, records_under
 
 EVENT_READERS = {
     "msg": outlook.read_msg,
     "graph": outlook.read_graph,
-    "aircall": aircall.read,
-    "zoom": zoom.read,
+    "aircall": lambda path, options: _json_or_table(path, aircall.read, aircall_csv.read)(path, options),
+    "zoom": lambda path, options: _json_or_table(path, zoom.read, zoom_csv.read)(path, options),
     "teams": teams.read,
     "twilio-sms": twilio_sms.read,
     "google-voice": google_voice.read,
+    "dialpad": dialpad.read,
+    "vonage": vonage.read,
+    "workable": workable.read,
+    "linkedin": linkedin.read,
 }
 INTERVIEW_READERS = {
     "ics": calendar.read,
+    "ashby-interviews": ashby.read_interviews,
+    "smartrecruiters-interviews": smartrecruiters.read_interviews,
 }
 # Files of these kinds in a folder given as input are read, not listed as unread.
 for _suffix in (outlook.MSG_SUFFIX, ".html", ".htm", *calendar.ICS_SUFFIXES):
@@ -35,6 +42,11 @@ JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz")
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # every .msg is an OLE compound file
 SAMPLE = 20
+
+
+def _json_or_table(path: Path, json_reader, table_reader):
+    """One source name per vendor: its API JSON and its CSV export are read by their own readers."""
+    return table_reader if path.suffix.lower() in TABLE_SUFFIXES else json_reader
 
 
 def detect(path: Path, role: str) -> str | None:
@@ -73,9 +85,16 @@ def _json_source(path: Path) -> str | None:
         return "zoom"
     if any(twilio_sms.is_page(d) for d in head):
         return "twilio-sms"
-    records = records_under(head, ("value", "calls", "messages"))[:SAMPLE]
+    for test, name in ((workable.is_page, "workable"), (dialpad.is_page, "dialpad"), (vonage.is_page, "vonage"),
+                       (ashby.is_page, "ashby-interviews"), (smartrecruiters.is_page, "smartrecruiters-interviews")):
+        if any(test(d) for d in head):
+            return name
+    records = records_under(head, ("value", "calls", "messages", "items", "activities", "results", "content"))[:SAMPLE]
     for test, name in ((outlook.is_graph_message, "graph"), (aircall.is_record, "aircall"),
-                       (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms")):
+                       (zoom.is_record, "zoom"), (twilio_sms.is_record, "twilio-sms"),
+                       (dialpad.is_record, "dialpad"), (vonage.is_record, "vonage"),
+                       (workable.is_record, "workable"), (ashby.is_schedule, "ashby-interviews"),
+                       (smartrecruiters.is_interview, "smartrecruiters-interviews")):
         if records and any(test(r) for r in records):
             return name
     return None
@@ -92,4 +111,10 @@ def _table_source(path: Path) -> str | None:
         outlook.refuse_outlook_csv(path)
     if teams.csv_matches(headers):
         return "teams"
+    if linkedin.csv_matches(headers):
+        return "linkedin"
+    if aircall_csv.csv_matches(headers):
+        return "aircall"
+    if zoom_csv.csv_matches(headers):
+        return "zoom"
     return None

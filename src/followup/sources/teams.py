@@ -72,7 +72,7 @@ def _candidate_side(frame: pd.DataFrame, options) -> tuple[pd.Series, pd.Series]
 
 
 def read(path: Path, options) -> Adapted:
-    raw = rename_by_alias(read_records(path, {}), ALIASES)
+    raw = rename_by_alias(read_records(path, {}, encoding=options.encoding), ALIASES)
     call_type = column(raw, "call_type").astype("string").str.strip().str.lower()
     direction = call_type.str.extract(r"_(in|out)(?:_|$)", expand=False).map({"in": "inbound", "out": "outbound"})
     sip = column(raw, "sip_code").astype("string").str.strip().str.replace(r"\.0$", "", regex=True)

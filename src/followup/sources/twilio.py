@@ -22,8 +22,9 @@ A forwarded inbound call has several records: the parent ``inbound`` leg, answer
 application and so usually ``completed``, and a child ``outbound-dial`` leg (``<Dial>``) per phone
 rung. The call is counted once, on the parent, worked out from all of its legs (the rules are in
 :func:`_settle_forwarded_calls`; a rung-out forward the caller stayed on after is a voicemail),
-and the legs are reported as duplicates of it. A child whose parent is not in the file stands on
-its own. A call listed twice (overlapping pages) is counted once.
+and the legs are reported as duplicates of it. The legs may be split across the run's
+Twilio files (parents in one, children in another): they are settled the same way, each record
+accounted for in its own file. A child whose parent is in none of them stands on its own. A call listed twice (overlapping pages) is counted once.
 """
 
 from __future__ import annotations
@@ -133,20 +134,20 @@ def _settle_forwarded_calls(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
         leg_outcome=frame["sid"].map(best["outcome"]).astype(object),
         duration_s=frame["duration_s"].where(~forwarded, frame["sid"].map(best["duration_s"])),
         leg_note=frame["sid"].map(best["why"]).astype("string"))
-    parent_row = frame.set_index("sid")["source_row"]
-    parent_row = parent_row[~parent_row.index.duplicated()]
+    parents = frame.drop_duplicates("sid").set_index("sid")
+    children = frame[has_parent]
+    parent_file = children["parent"].map(parents["source_file"])
+    where = ("row " + children["parent"].map(parents["source_row"]).astype(str)
+             + (" of " + parent_file).where(parent_file != children["source_file"], ""))
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    reasons[has_parent.to_numpy()] = ("child <Dial> leg of " + frame.loc[has_parent, "parent"]
-                                      + ": the call is counted once, on row "
-                                      + frame.loc[has_parent, "parent"].map(parent_row).astype(str)
-                                      + ", from all of its legs")
+    reasons[has_parent.to_numpy()] = ("child <Dial> leg of " + children["parent"]
+                                      + ": the call is counted once, on " + where + ", from all of its legs")
     return reject_rows(frame, reasons, "event_id", kind="duplicate", value=frame["sid"])
 
 
-def read(path: Path, options) -> Adapted:
-    calls = _calls(path)
+def _frame(calls: pd.DataFrame) -> pd.DataFrame:
     status = column(calls, "status").astype("string").str.strip().str.lower()
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "sid": column(calls, "sid").astype("string"),
         "parent": column(calls, "parent_call_sid").astype("string").replace("", pd.NA),
         "status": status,
@@ -156,11 +157,37 @@ def read(path: Path, options) -> Adapted:
         "end_time": column(calls, "end_time"),
         "answered_by": column(calls, "answered_by").astype("string").str.lower(),
         "caller": column(calls, "from"), "callee": column(calls, "to"),
-        "source_file": calls["source_file"], "source_row": calls["source_row"],
+        "source_file": calls["source_file"].astype(str), "source_row": calls["source_row"],
     })
+
+
+def _peer_calls(path: Path, options, own: pd.DataFrame) -> pd.DataFrame:
+    """The calls of the run's other Twilio files that are a parent of one of this file's legs
+    or a leg of one of its parents: a BulkExport of one day beside API pages of another, or
+    the parent and child legs pulled separately, are settled as if they were one file. The
+    run's Twilio files are found and read once (``options.memo``), not once per file."""
+    if "twilio" not in options.memo:
+        files = [Path(p) for p in options.inputs if options.source_for(Path(p), "events") == "twilio"]
+        options.memo["twilio"] = (pd.concat([_frame(_calls(p)) for p in files], ignore_index=True)
+                                  if len(files) > 1 else None)
+    everything = options.memo["twilio"]
+    if everything is None or not len(own):
+        return own.iloc[:0]
+    others = everything[~everything["source_file"].isin(set(own["source_file"]))]
+    others = others[~others["sid"].isin(own["sid"])].drop_duplicates("sid")
+    related = others["sid"].isin(own["parent"]) | others["parent"].isin(own["sid"])
+    return others[related]
+
+
+def read(path: Path, options) -> Adapted:
+    frame = _frame(_calls(path))
     # Overlapping pages (a re-run fetch, BulkExport beside API pages in one file) repeat a call.
     frame, repeats = collapse(frame, "sid", pd.Series(0, index=frame.index), "call")
-    frame, legs = _settle_forwarded_calls(frame)
+    own_files = set(frame["source_file"])
+    frame, legs = _settle_forwarded_calls(pd.concat([frame, _peer_calls(path, options, frame)], ignore_index=True))
+    # The other files' calls only helped settle this file's: each is accounted for in its own file.
+    frame = frame[frame["source_file"].isin(own_files)]
+    legs = legs[legs["source_file"].isin(own_files)]
 
     outcome = frame["status"].map(STATUSES)
     machine = frame["answered_by"].str.startswith("machine").fillna(False)
