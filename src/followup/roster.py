@@ -202,7 +202,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
         row = profiles[profile_keys.isna().to_numpy()].iloc[0]
         raise InputFileError(path, f"row {int(row['source_row'])}, column 'profile_urls': "
                                    f"{row['raw']!r} is not a LinkedIn profile URL (linkedin.com/in/…)")
-    names = name_key(frame["name"]) if "name" in frame else pd.Series(dtype="string")
+    names = name_key(frame["name"]) if "name" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
     named = names.notna().to_numpy()
     return pd.concat([
         pd.DataFrame({"kind": "email", "value": email_keys.to_numpy(), "candidate_id": emails["candidate_id"].to_numpy()}),
