@@ -57,19 +57,71 @@ def check_timezone(tz: str) -> str:
     return tz
 
 
+AS_OF_EXAMPLE = "write it as ISO 8601 (2026-03-31T18:00:00-04:00, or 2026-03-31 18:00 in --tz) or epoch seconds"
+
+
 def parse_as_of(as_of, tz: str) -> pd.Timestamp:
-    """The as-of instant in UTC; ``None`` means now, a time without an offset is read in ``tz``."""
+    """The as-of instant in UTC; ``None`` means now.
+
+    Text is read exactly as the data's times are (:func:`~followup.timeparse.parse_times`,
+    never with a ``--time-format``): ISO 8601, RFC 2822 or epoch seconds/milliseconds; an offset
+    wins, and a time without one is local in ``tz``. Anything else — ``31/03/2026``,
+    ``03/04/2026`` (day or month first?), ``-1``, ``March 31`` — is refused with an example.
+    A local time the clocks skip or repeat is resolved as in the data, with a warning saying
+    how: in the repeated hour the first (daylight-saving) reading, in the skipped hour the
+    first instant after the gap.
+
+    >>> str(parse_as_of("2026-03-31T18:00:00-04:00", "UTC"))
+    '2026-03-31 22:00:00+00:00'
+    >>> str(parse_as_of("1775000000", "UTC"))
+    '2026-03-31 23:33:20+00:00'
+    >>> parse_as_of("31/03/2026", "UTC")
+    Traceback (most recent call last):
+    ...
+    followup.errors.FollowupError: --as-of '31/03/2026' is not a time; write it as ISO 8601 (2026-03-31T18:00:00-04:00, or 2026-03-31 18:00 in --tz) or epoch seconds
+    """
+    import warnings
+
+    from .errors import InputWarning
+    from .timeparse import UNPARSEABLE, parse_times
+
     if as_of is None:
         return pd.Timestamp.now(tz="UTC").floor("s")
+    if isinstance(as_of, str) and not as_of.strip():
+        raise FollowupError(f"--as-of is empty; {AS_OF_EXAMPLE}")
+    if isinstance(as_of, (pd.Timestamp, np.datetime64)) or hasattr(as_of, "tzinfo"):
+        written = pd.Series([pd.Timestamp(as_of)])
+    elif isinstance(as_of, (str, int, np.integer)) and not isinstance(as_of, bool):
+        written = pd.Series([str(as_of).strip()], dtype=object)
+    else:
+        raise FollowupError(f"--as-of {as_of!r} is not a time; {AS_OF_EXAMPLE}")
+    with using_time_formats({}):  # a --time-format describes the files, not what the user typed
+        times, why = parse_times(written, tz)
+        as_utc, _ = parse_times(written, "UTC")
+    if pd.isna(times.iloc[0]):
+        reason = why.iloc[0]
+        said = "is not a time" if reason in (None, UNPARSEABLE) else f"is not a time: {reason}"
+        raise FollowupError(f"--as-of {str(as_of)!r} {said}; {AS_OF_EXAMPLE}")
+    moment = pd.Timestamp(times.iloc[0])
+    if moment != as_utc.iloc[0]:  # no offset: the wall-clock time was read in tz
+        wall = pd.Timestamp(as_utc.iloc[0]).tz_localize(None)
+        _warn_about_clock_changes(as_of, wall, moment, tz, warnings, InputWarning)
+    return moment.tz_convert("UTC")
+
+
+def _warn_about_clock_changes(as_of, wall: pd.Timestamp, moment: pd.Timestamp, tz: str, warnings, category) -> None:
+    """Say how a local time the clocks skip or repeat in ``tz`` was read."""
     try:
-        stamp = pd.Timestamp(as_of)
-    except (ValueError, TypeError):
-        raise FollowupError(f"as-of {as_of!r} is not a time; use ISO 8601, e.g. 2026-03-31T18:00:00-04:00") from None
-    if stamp is pd.NaT:
-        raise FollowupError("as-of is empty")
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(tz)
-    return stamp.tz_convert("UTC")
+        wall.tz_localize(tz, ambiguous="raise", nonexistent="raise")
+    except Exception as exc:  # pytz's AmbiguousTimeError / NonExistentTimeError, both ValueErrors
+        chosen = moment.tz_convert(tz).isoformat()
+        if "ambiguous" in type(exc).__name__.lower() or "ambiguous" in str(exc).lower():
+            what = (f"happens twice in {tz} (the clocks go back); read as the first, daylight-saving "
+                    f"one, {chosen}; give the offset to choose")
+        else:
+            what = (f"does not exist in {tz} (the clocks go forward); read as the first time after "
+                    f"the gap, {chosen}; give the offset to choose")
+        warnings.warn(category(f"--as-of {str(as_of)!r} {what}"), stacklevel=3)
 
 
 # The source_file of rows handed over as a DataFrame: the caller holds them, and sees any

@@ -18,10 +18,22 @@ from . import api, present
 from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
+from .terminal import printable, printable_frame
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
 EXIT_FLAGGED = 3
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class OutputPath(click.Path):
+    """A path the command writes. Every other path parameter is one it reads, and
+    :func:`_read_paths` protects all of those from being written over."""
+
+
+OUTPUT_FILE = OutputPath(dir_okay=False)
+OUTPUT_FOLDER = OutputPath(file_okay=False)
+# Parameters that name a preset or a file: a file when one of that name exists.
+NAME_OR_FILE_PARAMETERS = ("policy",)
 
 
 class FollowupGroup(click.Group):
@@ -33,11 +45,12 @@ class FollowupGroup(click.Group):
                 warnings.simplefilter("always", InputWarning)
                 shown = warnings.showwarning
                 warnings.showwarning = lambda message, category, *rest, **kw: (
-                    click.echo(f"warning: {message}", err=True) if issubclass(category, InputWarning)
+                    click.echo(_error_line(ctx, f"warning: {message}", getattr(message, "quoted", ())), err=True)
+                    if issubclass(category, InputWarning)
                     else shown(message, category, *rest, **kw))
                 return super().invoke(ctx)
         except FollowupError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_error_line(ctx, f"error: {exc}", exc.quoted), err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -45,6 +58,13 @@ class FollowupGroup(click.Group):
             # The reader went away (`followup validate … | head`): not a bug. Python's own recipe:
             # point stdout at devnull so the flush at exit does not fail a second time.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except OSError as exc:
+            # The machine, not the data: standard output on a full disk, a file that vanished.
+            # Files the tool writes say so themselves (present.atomic_write); this is the rest.
+            where = exc.filename if exc.filename is not None else "standard output"
+            reason = exc.strerror or type(exc).__name__
+            click.echo(_error_line(ctx, f"error: cannot read or write {where}: {reason}"), err=True)
             ctx.exit(1)
         except Exception as exc:  # a bug: say so plainly, keep the traceback for debugging
             if os.environ.get("FOLLOWUP_DEBUG"):
@@ -58,6 +78,24 @@ class FollowupGroup(click.Group):
 
 
 SETTINGS_KEY = "followup.settings"
+
+
+def _error_line(ctx, line: str, quoted=()) -> str:
+    """An error or warning as printed: control characters escaped (a file's header may hold
+    ESC or BEL; a line break would fake a second line), and under ``--redact`` the data values
+    it quotes and any e-mail address or phone number in it replaced by pseudonyms."""
+    given = ctx.meta.get(REDACT_KEY, {})  # shared by every context of the run
+    if given.get("redact"):
+        from .redact import Redactor
+
+        try:
+            redactor = Redactor.from_environment(given.get("redact_key"))
+        except FollowupError:
+            redactor = None  # no usable key: the values go, with no pseudonym to join them back
+        from .redact import scrub_line
+
+        line = scrub_line(line, quoted, redactor)
+    return printable(line)
 
 
 @click.group(cls=FollowupGroup, context_settings=CONTEXT)
@@ -99,8 +137,9 @@ def input_options(command):
                           "interviewers, decision, decision_at, decision_due), or a Greenhouse "
                           "scheduled_interviews / Lever interviews dump, or a folder of them."),
         click.option("--as-of", "as_of", metavar="TIME",
-                     help="Score as things stood at TIME (ISO 8601; no offset means --tz). "
-                          "Default: now. Batch jobs should pass it."),
+                     help="Score as things stood at TIME: ISO 8601 (no offset means --tz), RFC 2822 "
+                          "or epoch seconds; never a guessed 31/03/2026. Default: now. Batch jobs "
+                          "should pass it."),
         click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
                      help="IANA time zone for naive times and for what counts as 'the same day'."),
         click.option("--policy", "-p", default=DEFAULT_POLICY, show_default=True, metavar="NAME|FILE",
@@ -282,11 +321,11 @@ def scoring_options(command):
         click.option("--format", "-f", "fmt", type=click.Choice(present.FORMATS),
                      help="Output format. Default: table on a terminal, csv when piped, or "
                           "from the --output extension."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False),
+        click.option("--output", "-o", type=OUTPUT_FILE,
                      help="Write here (atomically) instead of standard output."),
-        click.option("--rejects", type=click.Path(dir_okay=False),
+        click.option("--rejects", type=OUTPUT_FILE,
                      help="Write rejected and duplicate rows (file, row, column, reason) here "
-                          "(.csv or .json)."),
+                          "(.csv, .json, .jsonl, .parquet or .xlsx)."),
         click.option("--all-rounds", is_flag=True,
                      help="One row per interview round instead of the latest round per candidate."),
         click.option("--group-by", "group_by", metavar="COLUMN", expose_value=False, callback=_remember_layout,
@@ -355,16 +394,46 @@ history_option = click.option(
          "its earlier run) and add each candidate's trend and score_trail (docs/nightly.md).")
 
 
-def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
+def _read_paths() -> list[str]:
+    """Every path this run reads: each path parameter of the command (the event files and
+    folders, the interview list, ``--candidates``, ``--map``, ``--model``, ``--outcomes``, …)
+    that is not an :class:`OutputPath`, and ``--policy`` when it names a file. Taken from the
+    command's declaration, so an input option added later is protected without a change here."""
+    ctx = click.get_current_context()
+    given = {**ctx.meta.get(SOURCE_OPTIONS_KEY, {}), **ctx.params}
+    paths = []
+    for param in ctx.command.params:
+        value = given.get(param.name)
+        if value is None or isinstance(param.type, OutputPath):
+            continue
+        if isinstance(param.type, click.Path) or (param.name in NAME_OR_FILE_PARAMETERS and Path(value).is_file()):
+            paths.extend(value if isinstance(value, (tuple, list)) else [value])
+    return [str(path) for path in paths]
+
+
+def _check_outputs(output=None, rejects=None) -> None:
+    """Refuse, before any work, outputs that would overwrite what the run reads and a rejects
+    file whose format cannot be told from its name (checked again as each is written)."""
+    present.refuse_overwriting_inputs([path for path in (output, rejects) if path], _read_paths())
+    if rejects:
+        present.rejects_format(rejects)
+
+
+def _write(path, write) -> None:
+    """Write an output file atomically, never over anything the run reads."""
+    present.atomic_write(path, write, _read_paths())
+
+
+def _emit(result, frame, fmt, output, rejects, quiet, title=None):
     """Write the result (and the rejects) where asked; print a summary line on stderr."""
+    _check_outputs(output, rejects)
     is_terminal = sys.stdout.isatty()
     fmt = present.format_for(output, fmt, is_terminal)
-    if output and rejects and Path(output).resolve() == Path(rejects).resolve():
-        raise FollowupError(f"--output and --rejects are the same file {output}; give two names")
+    rejects_format = present.rejects_format(rejects) if rejects else None
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(result.rejects, p), inputs)
+        _write(rejects, lambda p: present.write_rejects(result.rejects, p, rejects_format))
     if output:
-        present.atomic_write(output, lambda p: present.write_result(result, fmt, p, frame), inputs)
+        _write(output, lambda p: present.write_result(result, fmt, p, frame))
     elif fmt == "table":
         from rich.console import Console
 
@@ -380,7 +449,7 @@ def _emit(result, frame, fmt, output, rejects, inputs, quiet, title=None):
         for chunk in present.jsonl_chunks(result, frame):
             click.echo(chunk, nl=False)
     else:
-        click.echo(present.spreadsheet_safe(present.tabular(result, frame)).to_csv(index=False), nl=False)
+        click.echo(present.csv_text(present.tabular(result, frame)), nl=False)
     if not quiet and (output or fmt != "table"):
         counts = result.counts
         where = f" → {output}" if output else ""
@@ -415,11 +484,11 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
           --as-of 2026-03-31T18:00:00-04:00 --tz America/New_York
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
+    _check_outputs(output, rejects)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
                     history)
-    inputs = [*events, interviews, *([model] if model else [])]
-    _emit(result, result.candidates, fmt, output, rejects, inputs, quiet)
-    _record(result, history, inputs)
+    _emit(result, result.candidates, fmt, output, rejects, quiet)
+    _record(result, history, [*events, interviews, *([model] if model else [])])
 
 
 @main.command(context_settings=CONTEXT)
@@ -438,6 +507,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     as `score` (including --model). Flags: NO_CONTACT, EXCESSIVE_HANGUPS, TOO_FREQUENT,
     WENT_SILENT.
     """
+    _check_outputs(output, rejects)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
                     history)
     with_flags = result.with_flags
@@ -445,7 +515,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     statuses = ", ".join(f"{count} {status}" for status, count in by_status.items())
     unit = "rounds" if all_rounds else "candidates"
     inputs = [*events, interviews, *([model] if model else [])]
-    _emit(result, with_flags, fmt, output, rejects, inputs, quiet,
+    _emit(result, with_flags, fmt, output, rejects, quiet,
           title=f"With flags — {len(with_flags)} of {len(result.candidates)} {unit}"
                 + (f" ({statuses})" if statuses else ""))
     _record(result, history, inputs)
@@ -459,7 +529,7 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
 @redact_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for tools.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=OUTPUT_FILE,
               help="Write here (atomically) instead of standard output.")
 @click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
               help="Show the candidate's score over time from this history (read only).")
@@ -480,6 +550,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     """
     from .explain import explain
 
+    _check_outputs(output)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, history=history)
     redactor = _redactor()
     if redactor:
@@ -495,7 +566,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
     card = explain(result, candidate_id)
     text = card.model_dump_json(indent=2) + "\n" if fmt == "json" else card.text()
     if output:
-        present.atomic_write(output, lambda p: p.write_text(text, encoding="utf-8"), [*events, interviews])
+        _write(output, lambda p: p.write_text(text, encoding="utf-8"))
     else:
         click.echo(text, nl=False)
 
@@ -503,7 +574,7 @@ def explain_command(candidate_id, events, interviews, as_of, tz, policy, strict,
 @main.command("report", context_settings=CONTEXT)
 @input_options
 @redact_options
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", required=True, type=OUTPUT_FILE,
               help="The HTML file to write (atomically), e.g. shortlist.html.")
 @click.option("--title", default="Follow-up shortlist", show_default=True,
               help="Heading of the report.")
@@ -531,12 +602,12 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title,
     """
     from .report import write_report
 
+    _check_outputs(output)
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds=False, model=model,
                     history=history)
     rows = result.with_flags if flagged_only else None
     subset = "the candidates with flags" if flagged_only else None
-    present.atomic_write(output, lambda p: write_report(result, p, title=title, rows=rows, subset=subset),
-                         [*events, interviews, *([model] if model else [])])
+    _write(output, lambda p: write_report(result, p, title=title, rows=rows, subset=subset))
     shown = f"{len(rows)} of " if rows is not None else ""
     click.echo(f"{shown}{len(result.candidates)} candidates as of {result.as_of.isoformat()} (policy "
                f"{result.policy.label}) → {output}", err=True)
@@ -549,8 +620,8 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title,
 @source_options
 @click.option("--tz", default="UTC", show_default=True, metavar="ZONE",
               help="IANA time zone for times without an offset.")
-@click.option("--rejects", type=click.Path(dir_okay=False),
-              help="Write the rejected and duplicate rows here (.csv or .json).")
+@click.option("--rejects", type=OUTPUT_FILE,
+              help="Write the rejected and duplicate rows here (.csv, .json, .jsonl, .parquet or .xlsx).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
@@ -563,6 +634,7 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     from .sources import COUNTS, counts_by_source, row_accounting
 
     redactor = _redactor()
+    _check_outputs(rejects=rejects)
     sources = _sources()
     loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
@@ -576,8 +648,8 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     if redactor:
         all_rejects = redactor.frame(all_rejects)
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(all_rejects, p),
-                             [*events, *([interviews] if interviews else [])])
+        rejects_format = present.rejects_format(rejects)
+        _write(rejects, lambda p: present.write_rejects(all_rejects, p, rejects_format))
     totals = {key: int(by_file[key].sum()) for key in COUNTS}
     if fmt == "json":
         import json
@@ -588,13 +660,13 @@ def validate(events, interviews, tz, rejects, fmt, strict):
                                "sources": by_source.to_dict(orient="records"),
                                "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
         return
-    click.echo(by_source.to_string(index=False))
+    click.echo(printable_frame(by_source).to_string(index=False))
     click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
                f"{totals['duplicates']} + unmatched {totals['unmatched']} + rejected {totals['rejected']}")
     if len(all_rejects):
         click.echo("")
         shown = present.rejects_frame(all_rejects).head(20)
-        click.echo(shown.to_string(index=False))
+        click.echo(printable_frame(shown).to_string(index=False))
         if len(all_rejects) > len(shown):
             click.echo(f"… and {len(all_rejects) - len(shown)} more (write them all with --rejects FILE)")
 
@@ -603,9 +675,10 @@ def validate(events, interviews, tz, rejects, fmt, strict):
 @click.argument("values", nargs=-1, required=True)
 @click.option("--redact-key", metavar="KEY", envvar=REDACT_ENV, show_envvar=True,
               help="The key the results were redacted with.")
-@click.option("--kind", type=click.Choice(["auto", "name", "email", "phone", "text", "value"]),
+@click.option("--kind", type=click.Choice(["auto", "name", "email", "phone", "text", "value", "id"]),
               default="auto", show_default=True,
-              help="auto: an e-mail address or phone number by its shape, else a name.")
+              help="auto: an e-mail address or phone number by its shape, else a name; id: a "
+                   "candidate id as --redact writes it (kept, unless it holds an address or number).")
 def pseudonym_command(values, redact_key, kind):
     """Print the pseudonym `--redact` gives each VALUE, tab-separated after it: how the key
     holder joins redacted results back to people. VALUE `-` reads one value per line from
@@ -626,7 +699,9 @@ def pseudonym_command(values, redact_key, kind):
     except FollowupError as exc:
         raise click.UsageError(str(exc)) from None
     for value in values:
-        click.echo(f"{value}\t{redactor.pseudonym(value, None if kind == 'auto' else kind)}")
+        shown = (redactor.identifier(value) if kind == "id"
+                 else redactor.pseudonym(value, None if kind == "auto" else kind))
+        click.echo(f"{value}\t{shown}")
 
 
 @main.group(context_settings=CONTEXT, invoke_without_command=True)
@@ -659,7 +734,7 @@ def policies_check(file):
 @click.option("--candidates", "-n", default=1000, show_default=True, type=click.IntRange(1, 50_000_000))
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--events-per-candidate", default=10.0, show_default=True, type=click.FloatRange(0.5, 200))
-@click.option("--output-dir", "-o", required=True, type=click.Path(file_okay=False))
+@click.option("--output-dir", "-o", required=True, type=OUTPUT_FOLDER)
 def sample(candidates, seed, events_per_candidate, output_dir):
     """Write a synthetic, seeded events.csv and interviews.csv (for trials and benchmarks),
     and print the as-of that makes them meaningful."""
@@ -679,7 +754,7 @@ def sample(candidates, seed, events_per_candidate, output_dir):
 @click.option("--outcomes", "-y", required=True, type=click.Path(dir_okay=False),
               help="Past outcomes: candidate_id, outcome (advanced/hired/offer… or "
                    "rejected/declined…), optional decision_at.")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "-o", required=True, type=OUTPUT_FILE,
               help="The model file to write (atomically), e.g. model.skops.")
 @click.option("--model-type", type=click.Choice(["logistic", "gradient-boosting"]),
               default="logistic", show_default=True,
@@ -688,8 +763,8 @@ def sample(candidates, seed, events_per_candidate, output_dir):
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
               help="Cross-validation folds (grouped by candidate).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for the folds and the trees.")
-@click.option("--rejects", type=click.Path(dir_okay=False),
-              help="Write the outcome rows left out, with their reasons, here (.csv or .json).")
+@click.option("--rejects", type=OUTPUT_FILE,
+              help="Write the outcome rows left out, with their reasons, here (.csv, .json, .jsonl, .parquet or .xlsx).")
 def train_command(events, interviews, as_of, tz, policy, strict, outcomes, output, model_type, folds,
                   seed, rejects):
     """Learn from past outcomes whether follow-up predicts who advances here, and save a
@@ -712,13 +787,14 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
 
     if not output.endswith(".skops"):
         raise click.BadParameter("model files end in .skops", param_hint="--output")
+    _check_outputs(output, rejects)
     report = train(list(events), interviews, outcomes, policy=policy, as_of=as_of, tz=tz,
                    model_type=model_type, folds=folds, seed=seed, strict=strict, sources=_sources())
-    inputs = [*events, interviews, outcomes]
     if rejects:
-        present.atomic_write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p), inputs)
+        rejects_format = present.rejects_format(rejects)
+        _write(rejects, lambda p: present.write_rejects(report.outcomes.rejects, p, rejects_format))
     content = model_bytes(report.model)
-    present.atomic_write(output, lambda p: p.write_bytes(content), inputs)
+    _write(output, lambda p: p.write_bytes(content))
     click.echo(report.text())
     click.echo(f"\nsaved → {output} (use it with: followup score ... --model {output})")
 
@@ -732,7 +808,7 @@ def train_command(events, interviews, as_of, tz, policy, strict, outcomes, outpu
 @click.option("--tz", metavar="ZONE", help="Zone for the dates shown. Default: the latest run's.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]),
               help="Default: table on a terminal, csv when piped, or from the --output extension.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", type=OUTPUT_FILE,
               help="Write here (atomically) instead of standard output.")
 @click.option("--quiet", "-q", is_flag=True, help="No summary line on stderr.")
 def changes_command(history, since, tz, fmt, output, quiet):
@@ -796,14 +872,15 @@ def _emit_changes(result, fmt, output):
             elif fmt == "jsonl":
                 handle.write(rows.to_json(orient="records", lines=True, force_ascii=False))
             elif fmt == "csv":
-                present.spreadsheet_safe(rows).to_csv(handle, index=False)
+                handle.write(present.csv_text(rows))
             else:
                 handle.write(_changes_text(result))
 
     if fmt not in ("table", "csv", "json", "jsonl"):
         raise FollowupError(f"changes are written as table, csv, json or jsonl, not {fmt}")
     if output:
-        present.atomic_write(output, write, [])
+        _check_outputs(output)
+        _write(output, write)
     elif fmt == "table":
         click.echo(_changes_text(result), nl=False)
     elif fmt == "json":
@@ -811,7 +888,7 @@ def _emit_changes(result, fmt, output):
     elif fmt == "jsonl":
         click.echo(rows.to_json(orient="records", lines=True, force_ascii=False), nl=False)
     else:
-        click.echo(present.spreadsheet_safe(rows).to_csv(index=False), nl=False)
+        click.echo(present.csv_text(rows), nl=False)
 
 
 def _changes_text(result) -> str:

@@ -48,6 +48,7 @@ from .features import (
 from .reasons import MONTHS, cat, integer, join, tenths_text, text_array, when
 from .schema import FLAGS, SCORE_GRADE, UNANSWERED_OUTCOMES
 from .scoring import quiet_since
+from .terminal import printable_values
 
 ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
@@ -78,7 +79,7 @@ def _short_dates(times: pd.Series, tz: str) -> np.ndarray:
     return out
 
 
-def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
+def annotate_events(result, candidate_ids=None, described: int | None = None) -> pd.DataFrame:
     """Every event of ``candidate_ids`` (default: all), in time order, with what it counted for.
 
     Columns: ``candidate_id``, ``timestamp`` (UTC), ``day`` (local calendar day after the
@@ -89,6 +90,10 @@ def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
     ``not_counted``, ``duplicate``), ``counted`` (inbound follow-up of the scored round),
     ``in_window``, ``roles`` (``"; "``-joined: first contact, opening thank-you, cadence week,
     part of a burst, after the decision, …), ``source_file`` and ``source_row``.
+
+    With ``described``, only the first that many rows (in the order above) get their text
+    (``local_time``, ``date``, ``description``, ``roles``; the rest have empty text but every
+    other column): what a bounded timeline needs, at the cost of the text of those rows only.
     """
     policy, tz = result.policy, result.tz
     rounds, events = result.rounds, result.events
@@ -100,6 +105,7 @@ def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
     held = rounds[rounds["held"].to_numpy(bool)]
     shortlist = rounds[rounds["is_shortlist_round"].to_numpy(bool)]
     n = len(events)
+    m = n if described is None else min(int(described), n)
 
     # The helper carries ``contact`` through untouched: lending it each event's row number maps
     # every follow-up row back to its event exactly, even for same-second twins.
@@ -150,7 +156,7 @@ def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
     channel = events["channel"].astype(str)
     contact = events["contact"].astype(object)
     roles = _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswered, times_ns,
-                   anchor_ns, inbound, in_window, known_round, latest, round_number, channel)
+                   anchor_ns, inbound, in_window, known_round, latest, round_number, channel, m)
 
     kind = np.select([~inbound, counted & is_contact, counted & unanswered],
                      ["employer", "contact", "unanswered"], "not_counted")
@@ -159,14 +165,15 @@ def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
         "timestamp": events["timestamp"].array,
         "day": day.astype(np.int64),
         "day_position": day_position,
-        "local_time": local.dt.strftime("%H:%M").to_numpy(dtype=object),
-        "date": _short_dates(events["timestamp"], tz),
+        "local_time": _padded(local.iloc[:m].dt.strftime("%H:%M").to_numpy(dtype=object), n),
+        "date": _padded(_short_dates(events["timestamp"].iloc[:m], tz), n),
         "channel": channel.to_numpy(dtype=object),
         "direction": events["direction"].astype(str).to_numpy(dtype=object),
         "outcome": outcome.to_numpy(),
         "duration_s": events["duration_s"].to_numpy(dtype=float),
         "contact": contact.to_numpy(),
-        "description": _describe(channel, inbound, outcome, contact, events["duration_s"], unanswered),
+        "description": _padded(_describe(channel.iloc[:m], inbound[:m], outcome.iloc[:m], contact.iloc[:m],
+                                         events["duration_s"].iloc[:m], unanswered[:m]), n),
         "kind": kind,
         "counted": counted,
         "in_window": in_window,
@@ -182,7 +189,15 @@ def annotate_events(result, candidate_ids=None) -> pd.DataFrame:
     return frame
 
 
+def _padded(texts: np.ndarray, n: int) -> np.ndarray:
+    """``texts`` for the first rows, empty text for the rest up to ``n``."""
+    if len(texts) == n:
+        return texts
+    return np.concatenate([np.asarray(texts, dtype=object), np.full(n - len(texts), "", dtype=object)])
+
+
 def _sorted(events: pd.DataFrame) -> pd.DataFrame:
+    # Times as nanoseconds, not Timestamp objects: a million of those would cost seconds and a GB.
     order = pd.DataFrame({"c": events["candidate_id"].astype(str).to_numpy(),
                           "t": events["timestamp"].to_numpy(dtype="datetime64[ns]")}).sort_values(
         ["c", "t"], kind="stable").index
@@ -207,12 +222,16 @@ def _describe(channel, inbound, outcome, contact, duration, unanswered) -> np.nd
 
 
 def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswered, times_ns,
-           anchor_ns, inbound, in_window, known_round, latest, round_number, channel) -> np.ndarray:
-    """What each event counted for, as ``"; "``-joined phrases (empty for none)."""
+           anchor_ns, inbound, in_window, known_round, latest, round_number, channel, m=None) -> np.ndarray:
+    """What each event counted for, as ``"; "``-joined phrases (empty for none); with ``m``,
+    for the first ``m`` events only (the rest empty): every rule is decided over all events,
+    only the wording is bounded."""
     n = len(events)
+    m = n if m is None else m
     windows, restraint, courtesy = policy.windows, policy.restraint, policy.courtesy
     if not len(held):
-        return np.where(inbound, "before the interview", "employer's message: not follow-up").astype(object)
+        return _padded(np.where(inbound[:m], "before the interview", "employer's message: not follow-up")
+                       .astype(object), n)
 
     def column(name, dtype=None):
         return held[name].to_numpy(dtype=dtype)[slot]
@@ -265,13 +284,25 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
                 & (times_ns <= decision_ns + courtesy.after_decision_days * NS_PER_DAY)
                 & (times_ns <= times("as_of")))
     in_policy_channel = channel.isin(policy.channels).to_numpy()
+    # Every rule above is decided on all n events; the words are made for the first m.
+    (first, contact, opening, thanked, period, completed, in_busiest, busiest_count, unanswered, counted,
+     in_burst, burst_count, credited, checkin, early, inbound, in_policy_channel, latest, in_window,
+     after_window, decided, closed_by, hours, round_number, decision_ns) = (
+        np.asarray(values)[:m] for values in (
+            first, contact, opening, thanked, period, completed, in_busiest, busiest_count, unanswered, counted,
+            in_burst, burst_count, credited, checkin, early, inbound, in_policy_channel, latest, in_window,
+            after_window, decided, closed_by, hours, round_number, decision_ns))
+    shortlist_round = column("is_shortlist_round", bool)[:m]
+    decision = decision.iloc[:m]
+    contacts_named = events["contact"].astype(object).iloc[:m]
+    n = m
     scored_number = _numbers(round_number)
 
     parts = [
         when(first, cat("first contact, ", _tenths(hours), " h after the interview")),
         when(contact & opening, _fixed(n, f"opening thank-you (days 0–{windows.opening_days}: "
                                           "expected, not over-contact)")),
-        when(thanked, cat("thanks interviewer ", text_array(events["contact"].astype(object)), " individually")),
+        when(thanked, cat("thanks interviewer ", text_array(contacts_named), " individually")),
         when(contact & (period >= 0) & (period < completed),
              cat(f"{period_word} ", _numbers(period + 1), " of the cadence")),
         when(contact & (period >= completed),
@@ -291,7 +322,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
             (~inbound, _fixed(n, "employer's message: not follow-up")),
             (~in_policy_channel, _fixed(n, f"channel not counted by the {policy.name} policy")),
             (latest < 0, _fixed(n, "before the interview")),
-            (in_window & ~column("is_shortlist_round", bool),
+            (in_window & ~shortlist_round,
              cat("follow-up to round ", scored_number, " (only the latest round is scored)")),
             (after_window & decided,
              cat("after the decision (", text_array(decision), " on ",
@@ -301,7 +332,7 @@ def _roles(events, held, policy, tz, slot, counted, is_contact, opening, unanswe
             (after_window & (closed_by == "next_interview"), _fixed(n, "during the next interview")),
         ])),
     ]
-    return np.asarray(_filled(join(parts, ROLE_SEPARATOR)), dtype=object)
+    return _padded(np.asarray(_filled(join(parts, ROLE_SEPARATOR)), dtype=object), len(events))
 
 
 def day_of(events: pd.DataFrame, held: pd.DataFrame, slot: np.ndarray, tz: str) -> np.ndarray:
@@ -405,6 +436,8 @@ class Explanation(BaseModel):
     policy: dict[str, str]
     interview: dict[str, object]
     events: list[TimelineEvent]
+    # All of the candidate's events; ``events`` holds the first TIMELINE_LIMIT of them.
+    events_total: int = 0
     components: list[Component]
     score_why: str
     grade_why: str
@@ -462,7 +495,7 @@ class Explanation(BaseModel):
         break) are shown as ``\\x1b``-style escapes, so the printout cannot retitle or clear the
         reader's terminal, or forge lines of its own.
         """
-        printable = Explanation.model_validate(_printable(self.model_dump()))
+        printable = Explanation.model_validate(printable_values(self.model_dump()))
         printable._burst_minutes = self._burst_minutes
         return printable._text()
 
@@ -484,6 +517,10 @@ class Explanation(BaseModel):
                "", f"Timeline (day 0 = {interview['day0']}, local time in {self.tz})"]
         lines = self.timeline_lines()
         out += [f"  {line}" for line in lines] or ["  no events"]
+        if self.events_total > len(self.events):
+            out.append(f"  … and {self.events_total - len(self.events):,} more events after day "
+                       f"{self.events[-1].day}, not listed (the timeline shows the first {len(self.events):,}; "
+                       "every event counts in the numbers below)")
         out += ["", "Components"]
         for component in self.components:
             value = "—" if component.value is None else f"{component.value:.1f}"
@@ -496,20 +533,6 @@ class Explanation(BaseModel):
         out += ["", "Expected by the playbook but did not happen"]
         out += [f"  - {item}" for item in self.missed] or ["  nothing missing"]
         return "\n".join(out) + "\n"
-
-
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _printable(value):
-    """``value`` (a dumped model) with every control character in its strings escaped."""
-    if isinstance(value, str):
-        return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    if isinstance(value, dict):
-        return {key: _printable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_printable(item) for item in value]
-    return value
 
 
 def _minutes_between(a: TimelineEvent, b: TimelineEvent) -> float:
@@ -547,6 +570,9 @@ def find_candidate(result, wanted: str) -> str:
     raise FollowupError(f"candidate {text!r} is not in the interview list{hint}")
 
 
+TIMELINE_LIMIT = 1_000
+
+
 def explain(result, candidate_id: str) -> Explanation:
     """Explain ``candidate_id``'s shortlist round in ``result`` (a :class:`~followup.ScoreResult`).
 
@@ -561,7 +587,7 @@ def explain(result, candidate_id: str) -> Explanation:
         raise FollowupError(f"candidate {candidate_id!r} is not in the interview list")
     row = mine.iloc[0]
     policy, tz = result.policy, result.tz
-    events = annotate_events(result, [candidate_id])
+    events = annotate_events(result, [candidate_id], described=TIMELINE_LIMIT)
     ranked = result.candidates.set_index(result.candidates["candidate_id"].astype(str))
     rank = ranked["rank"].get(str(candidate_id)) if "rank" in ranked else None
     reasons = [r for r in str(row["reasons"] or "").split("; ") if r]
@@ -581,7 +607,11 @@ def explain(result, candidate_id: str) -> Explanation:
         tz=tz,
         policy={"name": policy.name, "hash": policy.content_hash},
         interview=_interview(row, tz),
-        events=[_event_record(e) for e in events.to_dict(orient="records")],
+        # A hostile or runaway log can hold a million events for one candidate: the card lists
+        # a bounded number (one object each), the numbers come from every event.
+        events=[_event_record(e) for e in events[(events["description"] != "").to_numpy()]
+                .head(TIMELINE_LIMIT).to_dict(orient="records")],
+        events_total=len(events),
         components=components,
         score_why=score_why,
         grade_why=grade_why,
@@ -633,8 +663,8 @@ def _when(stamp, tz: str, with_time: bool = True) -> str:
 
 
 def _interview(row: pd.Series, tz: str) -> dict[str, object]:
-    interviewers = [p.strip() for p in str(row["interviewers"] or "").split(";")
-                    if p.strip() and not pd.isna(row["interviewers"])]
+    listed = row.get("interviewers")
+    interviewers = [] if listed is None or pd.isna(listed) else [p.strip() for p in str(listed).split(";") if p.strip()]
     end = row["interview_end"]
     ends = "" if pd.isna(end) else f"–{pd.Timestamp(end).tz_convert(tz).strftime('%H:%M')}"
     round_text = f"round {row['round_number']} of {row['rounds']}, " if row["rounds"] > 1 else ""

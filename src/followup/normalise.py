@@ -271,6 +271,10 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
 EVENT_OUTPUT_COLUMNS = [*EVENT_COLUMNS, "source_file", "source_row"]
 
 
+EMPTY_EVENT_TYPES = {"timestamp": "datetime64[ns, UTC]", "channel": "category", "direction": "category",
+                     "outcome": "category", "duration_s": "float64", "contact": "string", "event_id": "string"}
+
+
 def _finish_events(state: Normalised, strict: bool) -> Normalised:
     if strict:
         raise_first_rejected(state.rejects)
@@ -279,6 +283,10 @@ def _finish_events(state: Normalised, strict: bool) -> Normalised:
         if column not in frame:
             frame[column] = pd.Series(dtype=object)
     frame = frame[EVENT_OUTPUT_COLUMNS]
+    if not len(frame):
+        # No rows is still an event log: what reads it (explain, plots) may take its types
+        # for granted, as for any other log.
+        frame = frame.astype(EMPTY_EVENT_TYPES)
     if not isinstance(frame["candidate_id"].dtype, pd.CategoricalDtype):
         frame = frame.assign(candidate_id=frame["candidate_id"].astype("category"))
     if len(frame):

@@ -251,7 +251,13 @@ def load_policy(policy: "str | Path | Policy | None" = None) -> Policy:
     if not path.exists():
         raise PolicyError(
             f"no policy {text_name!r}: not a preset ({', '.join(preset_names())}) nor an existing file")
-    return parse_policy(path.read_text(encoding="utf-8"), origin=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{path}: is not UTF-8 text, as a TOML policy file must be") from None
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot be read: {exc.strerror or type(exc).__name__}") from None
+    return parse_policy(text, origin=str(path))
 
 
 def parse_policy(text: str, origin: str = "policy") -> Policy:

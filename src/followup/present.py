@@ -8,12 +8,18 @@ never leaves half a file, and no output may overwrite one of the run's inputs.
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
 import json
 import os
 import re
+import stat
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from .api import ScoreResult
 from .errors import FollowupError
 from .schema import FLAGS, GRADE_CAPPED, GROUP, WITH_FLAGS
+from .terminal import CONTROL_CHARACTERS, printable, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -164,32 +171,124 @@ def records(result: ScoreResult) -> list[CandidateRecord]:
     return [CandidateRecord.model_validate(item) for item in json_document(result)["candidates"]]
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: list[str | Path] = ()) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], None], inputs: Iterable[str | Path] = ()) -> Path:
     """Write through a temporary file in the same folder, then rename into place.
 
-    Refuses to write over any of ``inputs``.
+    Refuses to write over any of ``inputs`` (:func:`refuse_overwriting_inputs`). A failure of
+    the file system (a full disk, a read-only folder, a file-size limit) is one
+    :class:`FollowupError` naming the file; the previous file, if any, is left as it was.
     """
     target = Path(path)
-    for source in inputs:
-        if Path(source).exists() and target.exists() and os.path.samefile(source, target):
-            raise FollowupError(f"refusing to write output over the input file {source}")
-        if Path(source).resolve() == target.resolve():
-            raise FollowupError(f"refusing to write output over the input file {source}")
+    refuse_overwriting_inputs([target], inputs)
     if target.parent and not target.parent.exists():
         raise FollowupError(f"cannot write {target}: folder {target.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
         # mkstemp makes the file owner-only; give it the mode a plain open() would have.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         write(Path(temporary))
         with open(temporary, "rb+") as written:  # on disk before the rename makes it visible
             os.fsync(written.fileno())
         os.replace(temporary, target)
+    except OSError as exc:
+        reason = _os_reason(exc)
+        _discard(temporary)
+        _release_quietly(exc)
+        raise FollowupError(f"cannot write {target}: {reason}; "
+                            + ("the previous file is unchanged" if target.exists() else "nothing was written")) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _discard(temporary)
         raise
     return target
+
+
+def _release_quietly(exc: OSError) -> None:
+    """Free what the failed write left open now, not at exit. A library's writer (openpyxl's
+    per-sheet temporary files, say) fails a second time when its half-written state is
+    cleaned up, and Python prints that as ``Exception ignored …`` with a traceback: it is the
+    same failure, already reported in one line, so it is not printed again."""
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda failure: (None if isinstance(failure.exc_value, OSError) else previous(failure))
+    try:
+        exc.__traceback__ = None
+        exc.__context__ = None
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+
+
+def _discard(temporary: str | None) -> None:
+    if temporary is not None:
+        try:
+            Path(temporary).unlink(missing_ok=True)
+        except OSError:  # the folder became unwritable: the hidden .tmp file is all that is left
+            pass
+
+
+def _os_reason(exc: OSError) -> str:
+    """The system's words for a failed write (``No space left on device``), never a value
+    from the data; a library that wraps the error keeps the original as its cause."""
+    while exc.strerror is None and isinstance(exc.__cause__ or exc.__context__, OSError):
+        exc = exc.__cause__ or exc.__context__
+    if exc.errno is not None:
+        return f"{exc.strerror or os.strerror(exc.errno)} ({errno.errorcode.get(exc.errno, exc.errno)})"
+    return type(exc).__name__
+
+
+def refuse_overwriting_inputs(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
+    """The one guard that keeps a run from destroying what it reads.
+
+    An output is refused when it is any file the run reads (one of ``inputs``, or any file
+    inside an input folder) however it is spelled — relative or absolute, through ``..``, a
+    symbolic link or a hard link: files are compared by device and inode, not by name — and
+    when it would be written inside an input folder, where the next run would read it as
+    input. Two outputs naming the same file are refused too.
+
+    >>> refuse_overwriting_inputs(["out.csv"], ["README.md", "missing.csv"])
+    """
+    outputs = [Path(output) for output in outputs]
+    read_files: dict[tuple[int, int], Path] = {}
+    read_folders: list[tuple[Path, Path]] = []
+    for source in inputs:
+        source = Path(source)
+        try:
+            status = source.stat()
+        except (OSError, ValueError):  # not on this machine (a URL) or not there: nothing to protect
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            read_folders.append((source, source.resolve()))
+            for folder, _, names in os.walk(source):
+                for name in names:
+                    member = Path(folder, name)
+                    try:
+                        inside = member.stat()
+                    except OSError:
+                        continue
+                    read_files.setdefault((inside.st_dev, inside.st_ino), member)
+        else:
+            read_files.setdefault((status.st_dev, status.st_ino), source)
+    seen: dict[tuple[int, int] | Path, Path] = {}
+    for output in outputs:
+        try:
+            status = output.stat()
+            identity = (status.st_dev, status.st_ino)
+        except OSError:
+            identity = None
+        if identity in read_files:
+            alias = "" if str(read_files[identity]) == str(output) else f" (given as {output})"
+            raise FollowupError(f"refusing to write output over the input file {read_files[identity]}"
+                                f"{alias}; choose another name")
+        where = output.resolve().parent
+        for folder, resolved in read_folders:
+            if where == resolved or resolved in where.parents:
+                raise FollowupError(f"refusing to write {output} inside the input folder {folder}: "
+                                    "the next run would read it as input; write it elsewhere")
+        key = identity or output.resolve()
+        if key in seen:
+            raise FollowupError(f"{seen[key]} and {output} are the same file; give each output its own name")
+        seen[key] = output
 
 
 def _umask() -> int:
@@ -200,14 +299,27 @@ def _umask() -> int:
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same after a line break inside a cell: a reader that splits rows on a bare CR or LF
+# would start a row there, with a live formula.
+FORMULA_AFTER_LINE_BREAK = re.compile(r"(?<=[\r\n])(?=[=+\-@\t])")
+# CSV files end lines the RFC 4180 way, so the writer quotes any cell holding a CR or an LF.
+CSV_LINE_END = "\r\n"
+# What openpyxl refuses in a cell (control characters but tab, LF, CR): shown escaped instead.
+EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula, prefixed with ``'`` so they show as text.
+def spreadsheet_safe(frame: pd.DataFrame, excel: bool = False) -> pd.DataFrame:
+    r"""Text cells a spreadsheet would run as a formula, prefixed with ``'`` so they show as text.
 
     Names, subjects and contacts come from candidates: ``=HYPERLINK(...)`` in a name must not
-    become a live link in a hiring manager's spreadsheet. Only text columns are touched, so
-    numbers stay numbers (a score of -0.0 or a negative count is still a number).
+    become a live link in a hiring manager's spreadsheet, nor ``Bob\r=1+2`` a second row with a
+    formula — a ``'`` goes after every line break that a formula character follows, too. Only
+    text columns are touched, so numbers stay numbers (a score of -0.0 or a negative count is
+    still a number). With ``excel``, control characters no workbook can hold are shown as
+    ``\x1b``-style escapes (:func:`printable`) instead of failing the write.
+
+    >>> spreadsheet_safe(pd.DataFrame({"name": ["=1+2", "Bob\r=1+2", "Ann"]}))["name"].tolist()
+    ["'=1+2", "Bob\r'=1+2", 'Ann']
     """
     safe = frame.copy()
     for column in safe.columns:
@@ -215,19 +327,34 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if not (values.dtype == object or isinstance(values.dtype, (pd.StringDtype, pd.CategoricalDtype))):
             continue
         text = values.astype("string")
+        broken = text.str.contains(FORMULA_AFTER_LINE_BREAK.pattern, regex=True).fillna(False).to_numpy(bool)
+        illegal = (text.str.contains(EXCEL_ILLEGAL.pattern, regex=True).fillna(False).to_numpy(bool)
+                   if excel else np.zeros(len(text), bool))
         risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(bool)
-        if risky.any():
-            safe[column] = values.astype(object).where(~risky, "'" + text.astype(object))
+        if not (broken.any() or illegal.any() or risky.any()):
+            continue
+        fixed = text.str.replace(FORMULA_AFTER_LINE_BREAK.pattern, "'", regex=True)
+        if excel:
+            fixed = printable_text(fixed, EXCEL_ILLEGAL)
+        fixed = fixed.where(~risky, "'" + fixed)
+        changed = broken | illegal | risky
+        safe[column] = values.astype(object).where(~changed, fixed.astype(object))
     return safe
+
+
+def csv_text(frame: pd.DataFrame, path: Path | None = None) -> str | None:
+    """``frame`` as formula-safe CSV, to ``path`` or returned as text (for standard output)."""
+    return spreadsheet_safe(frame).to_csv(path, index=False, lineterminator=CSV_LINE_END)
 
 
 def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
-        spreadsheet_safe(frame).to_csv(path, index=False)
+        csv_text(frame, path)
     elif fmt == "parquet":
         frame.to_parquet(path, index=False)
     elif fmt == "xlsx":
-        spreadsheet_safe(frame).to_excel(path, index=False, engine="openpyxl")
+        with _workbook_file(path) as target:
+            spreadsheet_safe(frame, excel=True).to_excel(target, index=False, engine="openpyxl")
     else:
         raise FollowupError(f"format {fmt!r} cannot be written as a table file")
 
@@ -279,7 +406,7 @@ def write_workbook(result: ScoreResult, path: Path, frame: pd.DataFrame | None =
     """Excel: one sheet ``Shortlist`` (or, with ``--group-by``, a sheet per group), each with a
     frozen header row, an autofilter and column widths that fit, and a sheet ``About`` with the
     as-of, the zone, the policy and the row accounting."""
-    table = spreadsheet_safe(excel_sheet(result, frame))
+    table = spreadsheet_safe(excel_sheet(result, frame), excel=True)
     if GROUP in table:
         sheets = {_sheet_name(value, i): part for i, (value, part) in
                   enumerate(table.groupby(table[GROUP].fillna("(none)").astype(str), sort=False))}
@@ -289,10 +416,21 @@ def write_workbook(result: ScoreResult, path: Path, frame: pd.DataFrame | None =
     about = pd.DataFrame({"": ["as of", "time zone", "policy", *result.counts, *summary],
                           "value": [result.as_of.tz_convert(result.tz).isoformat(), result.tz,
                                     result.policy.label, *result.counts.values(), *summary.values()]})
-    with pd.ExcelWriter(path, engine="openpyxl", datetime_format=EXCEL_DATE_FORMAT) as writer:
+    with _workbook_file(path) as target, pd.ExcelWriter(target, engine="openpyxl",
+                                                        datetime_format=EXCEL_DATE_FORMAT) as writer:
         for name, part in {**sheets, "About": about}.items():
             part.to_excel(writer, sheet_name=name, index=False)
             _lay_out(writer.sheets[name], part)
+
+
+@contextmanager
+def _workbook_file(path: Path):
+    """A workbook is zipped in memory and written to ``path`` in one call: zipfile writing
+    straight to a full disk fails twice (once more when the broken archive is collected, as a
+    traceback on stderr); this way a failure of the disk is one OSError, raised here."""
+    buffer = io.BytesIO()
+    yield buffer
+    path.write_bytes(buffer.getbuffer())
 
 
 def _sheet_name(value: str, index: int) -> str:
@@ -323,13 +461,29 @@ def rejects_frame(result_rejects: pd.DataFrame) -> pd.DataFrame:
     return result_rejects[["source_file", "source_row", "kind", "column", "value", "reason"]]
 
 
-def write_rejects(rejects: pd.DataFrame, path: Path) -> None:
-    fmt = EXTENSION_FORMATS.get(path.suffix.lower(), "csv")
-    frame = rejects_frame(rejects)
+REJECTS_FORMATS = ("csv", "json", "jsonl", "parquet", "xlsx")
+
+
+def rejects_format(path: str | Path) -> str:
+    """The format of a rejects file, from the name the user gave (never the temporary file's)."""
+    fmt = EXTENSION_FORMATS.get(Path(path).suffix.lower())
+    if fmt not in REJECTS_FORMATS:
+        raise FollowupError(f"cannot tell the format of the rejects file {path} from its extension; "
+                            "name it .csv, .json, .jsonl, .parquet or .xlsx")
+    return fmt
+
+
+def write_rejects(rejects: pd.DataFrame, path: Path, fmt: str = "csv") -> None:
+    """The rejected and duplicate rows (file, row, kind, column, value, reason) as ``fmt``."""
+    frame = rejects_frame(rejects).astype({"source_file": "string", "kind": "string", "column": "string",
+                                            "value": "string", "reason": "string"})
     if fmt == "json":
-        path.write_text(frame.to_json(orient="records", indent=2) + "\n", encoding="utf-8")
+        path.write_text(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n", encoding="utf-8")
+    elif fmt == "jsonl":
+        text = frame.to_json(orient="records", lines=True, force_ascii=False)
+        path.write_text(text if not text or text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
-        write_frame(frame, path, "csv" if fmt == "table" else fmt)
+        write_frame(frame, path, fmt)
 
 
 # Scored with --history (followup.trend): the score trail and an arrow for the trend.
@@ -397,7 +551,7 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, title_justify="left", header_style="bold", expand=False,
+    table = Table(title=Text(printable(title)), title_justify="left", header_style="bold", expand=False,
                   box=box.SIMPLE_HEAD if not wide else box.HEAVY_HEAD, pad_edge=False,
                   show_edge=wide, padding=(0, 1) if wide else (0, 1, 0, 0))
     learned = "p_advance" in frame  # scored with --model: its probability and reasons too
@@ -447,16 +601,12 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
     return table
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _cell(text: str):
     """Candidate-supplied text for the terminal: never read as rich markup (``[link=…]``), and
-    control characters (an escape sequence that would retitle or clear the terminal, a line
-    break that would fake a row) shown as ``\\x1b``-style escapes."""
+    control characters shown as escapes (:func:`printable`)."""
     from rich.text import Text
 
-    return Text(CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    return Text(printable(text))
 
 
 def footer(result: ScoreResult, frame: pd.DataFrame | None = None) -> str:

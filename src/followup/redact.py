@@ -7,13 +7,15 @@ A pseudonym is ``KIND-`` followed by the first 16 hex digits of
 * ``phone-…`` for a phone number (canonical: its digits, with a leading ``+`` kept);
 * ``name-…`` for a person's name (canonical: trimmed, case-folded, single spaces);
 * ``text-…`` for free text a candidate wrote (subjects, notes; canonical: trimmed);
-* ``value-…`` for the offending cell quoted in the rejects report.
+* ``value-…`` for the offending cell quoted in the rejects report or in an error;
+* ``id-…`` for a candidate id that holds an e-mail address or a phone number inside other
+  text (``mailto:…``, ``Dave Doe <dave@…>``; canonical: trimmed).
 
 The same value always gets the same pseudonym under the same key, so redacted results from
 different runs still join on it, and whoever holds the key can join them back to the people
 by computing the pseudonyms of their own list (:meth:`Redactor.pseudonym`,
 ``followup pseudonym``). Without the key a pseudonym cannot be reversed or confirmed by
-guessing names. Candidate ids are kept unless they are themselves an e-mail address or a
+guessing names. Candidate ids are kept unless they are, or hold, an e-mail address or a
 phone number: an internal id names no one outside the system it came from.
 """
 
@@ -98,9 +100,28 @@ class Redactor:
         return self._per_distinct(values, lambda text: self.pseudonym(text, _kind_of(text, kind)))
 
     def identifiers(self, values: pd.Series) -> pd.Series:
-        """Ids kept, unless an id is an e-mail address or a phone number."""
-        return self._per_distinct(values, lambda text: (
-            self.pseudonym(text, _kind_of(text, "")) if _kind_of(text, "") else text))
+        """Ids kept, unless an id is or holds an e-mail address or a phone number."""
+        return self._per_distinct(values, self.identifier)
+
+    def identifier(self, text: str) -> str:
+        """One id as :meth:`identifiers` writes it: an id that is an e-mail address or a phone
+        number gets that kind's pseudonym (so it joins the same address elsewhere); one that
+        only holds one (``mailto:…``, ``Dave Doe <dave@…>``, ``tel:+1-…``) is replaced whole by
+        an ``id-…`` pseudonym, since the rest of it may be a name; any other id is kept.
+
+        >>> redactor = Redactor("a key of sixteen+ characters")
+        >>> redactor.identifier("C007")
+        'C007'
+        >>> [redactor.identifier(i).split("-")[0] for i in ("dave@example.com", "mailto:dave@example.com",
+        ...                                                   "Dave Doe <dave@example.com>", "tel:+1-555-010-0199")]
+        ['email', 'id', 'id', 'id']
+        """
+        exact = _kind_of(text, "")
+        if exact:
+            return self.pseudonym(text, exact)
+        if scrub_line(text, (), None) != text:
+            return self.pseudonym(text, "id")
+        return text
 
     def name_lists(self, values: pd.Series, separator: str) -> pd.Series:
         return self._per_distinct(values, lambda text: separator.join(
@@ -109,11 +130,7 @@ class Redactor:
 
     def scrubbed(self, values: pd.Series) -> pd.Series:
         """Text kept, with any e-mail address or phone number inside it replaced."""
-        def scrub(text: str) -> str:
-            text = EMAIL.sub(lambda m: self.pseudonym(m.group(0), "email"), text)
-            return PHONE.sub(lambda m: self.pseudonym(m.group(0), "phone") if _is_phone(m.group(0))
-                             else m.group(0), text)
-        return self._per_distinct(values, scrub)
+        return self._per_distinct(values, lambda text: scrub_line(text, (), self))
 
     @staticmethod
     def _per_distinct(values: pd.Series, convert) -> pd.Series:
@@ -190,3 +207,22 @@ def _kind_of(text: str, default: str) -> str:
     if PHONE.fullmatch(text) and _is_phone(text):
         return "phone"
     return default
+
+
+def scrub_line(line: str, quoted=(), redactor: Redactor | None = None) -> str:
+    """An error or log line fit to print under ``--redact``: each data value it quotes (see
+    :class:`~followup.errors.FollowupError`) and any e-mail address or phone number left in it
+    replaced by its pseudonym — or, with no usable key, by the bare kind (``value-?``).
+
+    >>> scrub_line("roster.csv: row 2, column 'emails': 'dave@@x.org' is not an e-mail address; "
+    ...            "call +1 555 010 0199", quoted=["dave@@x.org"])
+    "roster.csv: row 2, column 'emails': value-? is not an e-mail address; call phone-?"
+    """
+    def hidden(value: str, kind: str) -> str:
+        return redactor.pseudonym(value, kind) if redactor else f"{kind}-?"
+
+    for value in sorted(quoted, key=len, reverse=True):
+        if value:
+            line = line.replace(repr(value), hidden(value, "value")).replace(value, hidden(value, "value"))
+    line = EMAIL.sub(lambda m: hidden(m.group(0), "email"), line)
+    return PHONE.sub(lambda m: hidden(m.group(0), "phone") if _is_phone(m.group(0)) else m.group(0), line)

@@ -188,13 +188,13 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
     if bad.any():
         row = emails[bad].iloc[0]
         raise InputFileError(path, f"row {int(row['source_row'])}, column 'emails': "
-                                   f"{row['raw']!r} is not an e-mail address")
+                                   f"{row['raw']!r} is not an e-mail address", quoted=[row["raw"]])
     phones = _split_cells(frame, "phones", r"[;,]")
     phone_keys, why = phone_key(phones["raw"], default_region)
     if phone_keys.isna().any():
         first = phone_keys.isna().to_numpy().argmax()
         raise InputFileError(path, f"row {int(phones['source_row'].iloc[first])}, column 'phones': "
-                                   f"{why.iloc[first]}")
+                                   f"{why.iloc[first]}", quoted=[phones["raw"].iloc[first]])
     applications = _split_cells(frame, "application_ids", r"[;,\s]+")
     profiles = _split_cells(frame, "profile_urls", r"[;,\s]+")
     profile_keys = profile_key(profiles["raw"])
@@ -202,7 +202,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
         row = profiles[profile_keys.isna().to_numpy()].iloc[0]
         raise InputFileError(path, f"row {int(row['source_row'])}, column 'profile_urls': "
                                    f"{row['raw']!r} is not a LinkedIn profile URL (linkedin.com/in/…)")
-    names = name_key(frame["name"]) if "name" in frame else pd.Series(dtype="string")
+    names = name_key(frame["name"]) if "name" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
     named = names.notna().to_numpy()
     return pd.concat([
         pd.DataFrame({"kind": "email", "value": email_keys.to_numpy(), "candidate_id": emails["candidate_id"].to_numpy()}),
@@ -223,6 +223,8 @@ def _from_ats_json(path: Path) -> pd.DataFrame | None:
             document = json.load(handle)
     except (OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(path, "cannot be read as JSON: nested too deeply") from None
     records = document.get("data", document) if isinstance(document, dict) else document
     if not isinstance(records, list) or not records or not all(isinstance(r, dict) for r in records):
         return None

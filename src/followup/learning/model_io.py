@@ -129,13 +129,44 @@ def load_model(source: "str | Path | LearnedModel") -> LearnedModel:
                             f"this version computes {list(FEATURE_NAMES)}: train it again")
     if not hasattr(document["estimator"], "predict_proba"):
         raise FollowupError(f"{path}: the stored estimator cannot give probabilities")
+    reference = _reference(document, path)
+    _check_shape(document["estimator"], reference, path)
     return LearnedModel(
         estimator=document["estimator"],
         model_type=str(document["model_type"]),
         policy=Policy.model_validate_json(document["policy"]),
-        reference=np.asarray(document["reference"], dtype=float),
+        reference=reference,
         trained=json.loads(document["trained"]),
     )
+
+
+def _reference(document: dict, path: Path) -> np.ndarray:
+    try:
+        reference = np.asarray(document["reference"], dtype=float)
+    except (TypeError, ValueError):
+        reference = None
+    if reference is None or reference.shape != (len(FEATURE_NAMES),):
+        raise FollowupError(f"{path}: damaged model file (its typical values are not one per feature, "
+                            f"{len(FEATURE_NAMES)}): train it again")
+    return reference
+
+
+def _check_shape(estimator, reference: np.ndarray, path: Path) -> None:
+    """The estimator scores a row of the features this version computes, into two classes —
+    tried once on the typical row, so a file whose estimator was fitted on other columns is
+    refused here rather than failing in the middle of scoring."""
+    width = getattr(estimator, "n_features_in_", len(FEATURE_NAMES))
+    if width != len(FEATURE_NAMES):
+        raise FollowupError(f"{path}: damaged model file (its estimator takes {width} features, the "
+                            f"model computes {len(FEATURE_NAMES)}): train it again")
+    try:
+        probability = np.asarray(estimator.predict_proba(reference[None, :]))
+    except Exception as exc:  # any estimator's own complaint, which quotes no data
+        raise FollowupError(f"{path}: damaged model file (its estimator cannot score a row: "
+                            f"{type(exc).__name__}): train it again") from None
+    if probability.shape != (1, 2):
+        raise FollowupError(f"{path}: damaged model file (its estimator gives {probability.shape[-1]} "
+                            "probabilities per row, not 2: advanced or not): train it again")
 
 
 def _read(path: str | Path) -> bytes:

@@ -146,6 +146,8 @@ def load_map(path: str | Path) -> ColumnMap:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputFileError(path, "is not UTF-8 text, as a TOML mapping file must be") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputFileError(path, f"is not valid TOML: {exc}") from None
     try:
