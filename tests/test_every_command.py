@@ -71,14 +71,30 @@ def runs(file: Path, kind: str, good: Path, out: Path) -> list[list]:
         ["score", *plain, "--policy", file, "--format", "csv"],
         ["score", *plain, "--model", file, "--format", "csv"],
         ["policies", "check", file],
+        ["replay", *as_events, "-i", as_interviews, "--from", "2026-03-29T00:00:00Z", "--to", AS_OF,
+         "--every", "1d", "--history", out / "replayed"],
+        ["score", *plain, "--history", out / "runs", "--format", "csv"],
+        # A history holding the file where a run should be: a hand-edited or corrupt run.
+        ["changes", "--history", _history_holding(file, out)],
+        ["--config", file, "config"],
     ]
+
+
+def _history_holding(file: Path, out: Path) -> Path:
+    place = out / "history"
+    night = place / "as_of_date=2026-03-31"
+    night.mkdir(parents=True, exist_ok=True)
+    (night / "run-20260331T000000Z.parquet").write_bytes(file.read_bytes())
+    return place
 
 
 def test_every_command_and_file_option_is_exercised():
     """The runs above cover every command and every option that reads a file: a new one
     must be added to them."""
-    covered_commands = {"score", "flags", "report", "explain", "validate", "train", "check"}
-    covered_options = {"events", "interviews", "outcomes", "candidates", "map_file", "policy", "model", "file"}
+    covered_commands = {"score", "flags", "report", "explain", "validate", "train", "check", "replay", "changes",
+                        "config"}
+    covered_options = {"events", "interviews", "outcomes", "candidates", "map_file", "policy", "model", "file",
+                       "history"}
     commands = {name: command for name, command in main.commands.items() if name not in NO_FILE_COMMANDS}
     commands.update(main.commands["policies"].commands)
     commands.pop("show")
