@@ -217,9 +217,10 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
     written = interviewed.append(pd.Index(pd.unique(events.frame["candidate_id"].astype(object))))
     pairs = near_spellings(written)
     if pairs:
+        spellings = [spelling for pair in pairs for spelling in pair]  # for --redact: ids may be names
         if strict:
-            raise FollowupError(near_spellings_message(pairs))
-        warnings.warn(near_spellings_message(pairs), InputWarning, stacklevel=2)
+            raise FollowupError(near_spellings_message(pairs), quoted=spellings)
+        warnings.warn(InputWarning(near_spellings_message(pairs), quoted=spellings), stacklevel=2)
     orphan = pd.Series(positions_in(interviewed, events.frame["candidate_id"]) < 0, index=events.frame.index)
     if strict and orphan.any():
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
