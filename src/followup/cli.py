@@ -156,14 +156,14 @@ def input_options(command):
 
 def _use_time_formats(ctx, param, value):
     """Every reader in this command, vendor adapters included, reads times with these formats."""
-    from .timeparse import _TIME_FORMATS, time_formats
+    from .timeparse import TIME_FORMATS_IN_USE, time_formats
 
     if value:
         try:
-            token = _TIME_FORMATS.set(time_formats(value))
+            token = TIME_FORMATS_IN_USE.set(time_formats(value))
         except FollowupError as exc:
             raise click.BadParameter(str(exc)) from None
-        ctx.call_on_close(lambda: _TIME_FORMATS.reset(token))
+        ctx.call_on_close(lambda: TIME_FORMATS_IN_USE.reset(token))
     return value
 
 

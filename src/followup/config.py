@@ -65,7 +65,7 @@ class Settings(BaseModel):
     @field_validator("tz")
     @classmethod
     def _known_zone(cls, tz):
-        from .api import check_timezone
+        from .loading import check_timezone
 
         if tz is not None:
             try:

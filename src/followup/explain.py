@@ -2,7 +2,7 @@
 
 :func:`annotate_events` tags every event of the chosen candidates (all of them by default) with
 its local day after the interview and what it counted for, in whole-column passes. It asks the
-scorer's own helpers what is follow-up — :func:`followup.features._follow_up_events` decides the
+scorer's own helpers what is follow-up — :func:`followup.features.follow_up_events` decides the
 window, the opening thank-yous and the unanswered calls, :func:`~followup.features.interviewer_panel`
 and :func:`~followup.features.person_key` who was thanked — so an explanation can never disagree
 with the score it explains. :func:`explain` builds one candidate's :class:`Explanation`: the
@@ -36,8 +36,8 @@ from .errors import FollowupError
 from .features import (
     NS_PER_DAY,
     NS_PER_MINUTE,
-    _follow_up_events,
-    _latest_round_at_or_before,
+    follow_up_events,
+    latest_round_at_or_before,
     cadence_start,
     checkin_roles,
     interviewer_panel,
@@ -109,7 +109,7 @@ def annotate_events(result, candidate_ids=None, described: int | None = None) ->
 
     # The helper carries ``contact`` through untouched: lending it each event's row number maps
     # every follow-up row back to its event exactly, even for same-second twins.
-    follow_up, _ = _follow_up_events(events.assign(contact=np.arange(n)), held, policy, tz)
+    follow_up, _ = follow_up_events(events.assign(contact=np.arange(n)), held, policy, tz)
     row = follow_up["contact"].to_numpy(dtype=np.int64)
     position = np.full(n, -1, dtype=np.int64)
     position[row] = follow_up["round_pos"].to_numpy()
@@ -121,7 +121,7 @@ def annotate_events(result, candidate_ids=None, described: int | None = None) ->
     unanswered = follow & ~is_contact
 
     times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
-    latest = _latest_round_at_or_before(events, held) if len(held) else np.full(n, -1, dtype=np.int64)
+    latest = latest_round_at_or_before(events, held) if len(held) else np.full(n, -1, dtype=np.int64)
     slot = np.maximum(np.where(follow, position, latest), 0)
     known_round = follow | (latest >= 0)
 

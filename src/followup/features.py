@@ -164,7 +164,7 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     """
     held = rounds[rounds["held"]]
     event_code = candidate_codes(events, held)
-    follow_up, thanks_after_decision = _follow_up_events(events, held, policy, tz, event_code)
+    follow_up, thanks_after_decision = follow_up_events(events, held, policy, tz, event_code)
     n = len(held)
     position = follow_up["round_pos"].to_numpy()
     contact = follow_up["is_contact"].to_numpy()
@@ -257,7 +257,7 @@ def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
                         .to_numpy(zero_copy_only=False).astype(np.int64))
 
 
-def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
+def latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
                                event_code: np.ndarray | None = None) -> np.ndarray:
     """Position in ``held`` of each event's latest round anchored at or before it (-1: none).
 
@@ -286,7 +286,7 @@ def _latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
     return found
 
 
-def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str,
+def follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str,
                       event_code: np.ndarray | None = None) -> pd.DataFrame:
     """Inbound events on counted channels inside a held round's window, tagged with the round.
 
@@ -303,7 +303,7 @@ def _follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, 
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).astype(
             {"round_pos": "int64", "is_contact": bool, "is_opening": bool}), np.zeros(len(held), np.int64)
 
-    position = _latest_round_at_or_before(inbound, held, None if event_code is None else event_code[is_inbound])
+    position = latest_round_at_or_before(inbound, held, None if event_code is None else event_code[is_inbound])
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])

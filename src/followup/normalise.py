@@ -74,7 +74,7 @@ class Normalised:
         if not mask.any():
             return self
         bad = self.frame[mask]
-        report = _report(bad, "rejected", column, reason if isinstance(reason, str) else reason[mask])
+        report = reject_report(bad, "rejected", column, reason if isinstance(reason, str) else reason[mask])
         return Normalised(self.frame[~mask], pd.concat([self.rejects, report], ignore_index=True),
                           self.rows_read)
 
@@ -84,7 +84,7 @@ def empty_rejects() -> pd.DataFrame:
                          for c in REJECT_COLUMNS})
 
 
-def _report(rows: pd.DataFrame, kind: str, column: str, reason) -> pd.DataFrame:
+def reject_report(rows: pd.DataFrame, kind: str, column: str, reason) -> pd.DataFrame:
     # The cell as the user wrote it (before normalisation), shortened: never a message body.
     shown = column + "_raw" if column + "_raw" in rows else column
     value = rows[shown].astype("string").str.slice(0, 60) if shown in rows else None
@@ -184,7 +184,7 @@ def _missing_columns(frame: pd.DataFrame, required: tuple[str, ...]) -> list[str
     return [c for c in required if c not in frame.columns]
 
 
-def _check_columns(frames: list[pd.DataFrame], required: tuple[str, ...], what: str) -> None:
+def check_columns(frames: list[pd.DataFrame], required: tuple[str, ...], what: str) -> None:
     for frame in frames:
         missing = _missing_columns(frame, required)
         if missing and len(frame):
@@ -205,7 +205,7 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
     event_id, subject, note, source_file, source_row``; ``timestamp`` is UTC.
     """
     frames = [f for f in frames]
-    _check_columns(frames, REQUIRED_EVENT_COLUMNS, "events")
+    check_columns(frames, REQUIRED_EVENT_COLUMNS, "events")
     raw = concat_sources(frames) if frames else pd.DataFrame(columns=["source_file", "source_row"])
     absent = [c for c in ("outcome", "duration_s", "contact", "event_id", "subject", "note", "body") if c not in raw]
     if absent:  # one all-missing column shared by every absent one (copy-on-write keeps them apart)
@@ -341,18 +341,18 @@ def _drop_duplicates(state: Normalised) -> Normalised:
     codes = frame["candidate_id"].cat.codes.to_numpy()
     times = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.uint64)
     # Exact copies share a candidate and a moment, so they share this hash; a collision costs
-    # only a comparison, which _repeats makes on the full key.
+    # only a comparison, which repeated_rows makes on the full key.
     moments = codes.astype(np.uint64)
     moments *= np.uint64(0x9E3779B97F4A7C15)
     moments ^= times
     _mix(moments)
     shares_moment = _shared_hashes(moments)
-    found = [_repeats(frame.iloc[shares_moment], DUPLICATE_KEY)] if len(shares_moment) else []
+    found = [repeated_rows(frame.iloc[shares_moment], DUPLICATE_KEY)] if len(shares_moment) else []
     repeated_id = _repeated_values(frame["event_id"])
     if found:
         repeated_id &= ~frame.index.isin(found[0].index)
     if repeated_id.any():
-        found.append(_repeats(frame[repeated_id], ["event_id"]))
+        found.append(repeated_rows(frame[repeated_id], ["event_id"]))
     if not found or not sum(len(f) for f in found):
         return state
     original = pd.concat(found)
@@ -363,7 +363,7 @@ def _drop_duplicates(state: Normalised) -> Normalised:
     same_file = (original["source_file"] == dups["source_file"]).to_numpy()
     reason = np.where(same_file, "duplicate of row " + row_text,
                       "duplicate of " + original["source_file"].astype(str) + " row " + row_text)
-    report = _report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
+    report = reject_report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
     return Normalised(frame[~duplicate], pd.concat([state.rejects, report], ignore_index=True),
                       state.rows_read)
 
@@ -378,7 +378,7 @@ def _repeated_values(values: pd.Series) -> np.ndarray:
     text = pa.array(values.astype("string[pyarrow]"))
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    hashes = _string_hashes(text)
+    hashes = string_hashes(text)
     valid = None
     if text.null_count:  # a missing id repeats nothing
         valid = np.flatnonzero(text.is_valid().to_numpy(zero_copy_only=False))
@@ -412,7 +412,7 @@ def _shared_hashes(hashes: np.ndarray) -> np.ndarray:
 HASHED_PREFIX_BYTES = 256
 
 
-def _string_hashes(text: pa.Array) -> np.ndarray:
+def string_hashes(text: pa.Array) -> np.ndarray:
     """A 64-bit hash per string, computed 8 bytes at a time over Arrow's buffers with numpy.
 
     Each 10M-row temporary costs fresh memory, so the common case (every value at least as
@@ -460,7 +460,7 @@ def _mix(hashes: np.ndarray) -> np.ndarray:
     return hashes
 
 
-def _repeats(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+def repeated_rows(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows whose key an earlier input row already had, with that row's file and number."""
     rows = rows.sort_values(["source_file", "source_row"], kind="stable")
     group = rows[key].astype(object).fillna("\x00").groupby(key, sort=False).ngroup()
@@ -486,7 +486,7 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     decision_at, decision_due, source_file, source_row`` (times UTC). A missing end is left
     missing here; the feature step reads it as start + 1 h.
     """
-    _check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
+    check_columns(frames, REQUIRED_INTERVIEW_COLUMNS, "interviews")
     raw = concat_sources(frames) if frames else pd.DataFrame(
         columns=["candidate_id", "interview_at", "source_file", "source_row"])
     # A file with no rows (a JSON ``[]``) has no columns either: nothing to say they are missing.
@@ -535,7 +535,7 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     if repeated.any():
         firsts = frame[~repeated].set_index(["candidate_id", "interview_at"])["source_row"]
         origin = pd.MultiIndex.from_frame(frame.loc[repeated, ["candidate_id", "interview_at"]])
-        report = _report(frame[repeated], "duplicate", "interview_at",
+        report = reject_report(frame[repeated], "duplicate", "interview_at",
                          "duplicate of row " + pd.Series(firsts.reindex(origin).to_numpy()).astype(str).to_numpy())
         state = Normalised(frame[~repeated], pd.concat([state.rejects, report], ignore_index=True),
                            state.rows_read)

@@ -36,10 +36,10 @@ from .ids import id_text
 from .normalise import (
     COUNT_KEYS,
     Normalised,
-    _check_columns,
-    _repeats,
-    _report,
-    _string_hashes,
+    check_columns,
+    repeated_rows,
+    reject_report,
+    string_hashes,
     normalise_events,
     normalise_interviews,
     raise_first_rejected,
@@ -50,7 +50,7 @@ from .schema import (
     REQUIRED_EVENT_COLUMNS,
     REQUIRED_INTERVIEW_COLUMNS,
 )
-from .timeparse import _TIME_FORMATS, using_time_formats
+from .timeparse import TIME_FORMATS_IN_USE, using_time_formats
 
 # Tasks are retried this often when their worker dies before a partition is declared failed.
 RETRIES = 2
@@ -78,17 +78,17 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
     running one; ``client`` a ``distributed.Client``. ``keep_events=False`` leaves
     ``result.events`` empty, so the events never travel back to this process.
     """
-    from . import api
+    from . import loading
     from .policy import load_policy
 
     step = progress or (lambda stage: None)
-    tz = api.check_timezone(tz)
+    tz = loading.check_timezone(tz)
     rules = load_policy(policy)
-    moment = api.parse_as_of(as_of, tz)
+    moment = loading.parse_as_of(as_of, tz)
     event_paths = _paths(events, "events")
     interview_paths = _paths(interviews, "interviews")
     _check_sources(sources)
-    formats = _TIME_FORMATS.get()
+    formats = TIME_FORMATS_IN_USE.get()
     import dask
     import distributed  # noqa: F401  (its settings must be loaded before they are set)
 
@@ -239,7 +239,7 @@ def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) 
             raise FollowupError(str(exc).replace(local, path)) from None
     if local != path:
         frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [path])
-    _check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
+    check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
                    role)
     owner = _partition_of(frame["candidate_id"], count) if "candidate_id" in frame else np.zeros(len(frame), int)
     order = np.argsort(owner, kind="stable")
@@ -308,12 +308,12 @@ def _blocks(path: str) -> list:
     """Where to cut a large plain CSV (a local one, with no quote after its header, so that no
     value can hold a line break): (header end, start, stop) byte ranges of about BLOCK_BYTES,
     each ending at a line end. ``[None]`` (read whole) for anything else."""
-    from .readers import TEXT_SUFFIXES, _has_quoted_values
+    from .readers import TEXT_SUFFIXES, has_quoted_values
 
     if "://" in path or Path(path).suffix.lower() not in TEXT_SUFFIXES or _size(path) <= BLOCK_BYTES:
         return [None]
     try:
-        if _has_quoted_values(Path(path)):
+        if has_quoted_values(Path(path)):
             return [None]
         with open(path, "rb") as handle:
             header = handle.readline()
@@ -354,7 +354,7 @@ def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     distinct = pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]")
     import pyarrow as pa
 
-    hashes = _string_hashes(pa.array(distinct)) if len(distinct) else np.zeros(0, np.uint64)
+    hashes = string_hashes(pa.array(distinct)) if len(distinct) else np.zeros(0, np.uint64)
     owner = np.append((hashes % np.uint64(count)).astype(np.int64), 0)  # a missing id: partition 0
     return owner[trimmed.cat.codes.to_numpy()]
 
@@ -382,7 +382,7 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     # Numbers and Arrow text only: this is every event of the partition, sent across.
     text = pa.array(ids.iloc[present].array) if len(present) else pa.array([], pa.string())
     keyed = pd.DataFrame({
-        "hash": _string_hashes(text) if len(present) else np.zeros(0, np.uint64),
+        "hash": string_hashes(text) if len(present) else np.zeros(0, np.uint64),
         "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
         "file": _file_codes(frame["source_file"].iloc[present], names),
         "source_row": frame["source_row"].iloc[present].to_numpy(),
@@ -443,7 +443,7 @@ def _find_repeats(part: int, count: int, files: list[str], *buckets):
     if not len(rows):
         return [rows] * count
     rows = rows.assign(source_file=np.asarray(files, dtype=object)[rows["file"].to_numpy()])
-    repeats = _repeats(rows, ["event_id"])
+    repeats = repeated_rows(rows, ["event_id"])
     copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
                                             first_row=repeats["source_row"].to_numpy())
     return [copies[copies["partition"] == p] for p in range(count)]
@@ -451,7 +451,8 @@ def _find_repeats(part: int, count: int, files: list[str], *buckets):
 
 def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_lists):
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
-    from .api import output_extra_columns, reject_unknown_candidates
+    from .loading import reject_unknown_candidates
+    from .shortlist import output_extra_columns
     from .features import build_rounds, round_features
     from .scoring import score_rounds
 
@@ -468,11 +469,11 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
         same_file = copies["first_file"].to_numpy() == dups["source_file"].astype(str).to_numpy()
         reason = np.where(same_file, "duplicate of row " + row_text,
                           "duplicate of " + copies["first_file"].astype(str).to_numpy() + " row " + row_text)
-        report = _report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
+        report = reject_report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
         events = Normalised(frame[~copy].reset_index(drop=True),
                             pd.concat([events.rejects, report], ignore_index=True), events.rows_read)
     events = reject_unknown_candidates(events, interviews, strict=False)
-    # The list's own columns join the shortlist at the end (api.with_extra_columns), as in one process.
+    # The list's own columns join the shortlist at the end (shortlist.with_extra_columns), as in one process.
     rounds = build_rounds(interviews.frame.drop(columns=list(output_extra_columns(interviews.frame))), moment, tz)
     scored = score_rounds(rounds, round_features(events.frame, rounds, rules, tz), rules, tz)
     return {
@@ -548,8 +549,9 @@ def _raise_failed(value):
 # ---------------------------------------------------------------- combining
 
 def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules, group_by):
-    from .api import (ScoreResult, counts_by_file, grouping_column, output_extra_columns, rank,
-                      refuse_unusable_files, with_extra_columns)
+    from .loading import refuse_unusable_files
+    from .shortlist import (ScoreResult, counts_by_file, grouping_column, output_extra_columns, rank,
+                            with_extra_columns)
 
     interview_rejects = _stack([p["interview_rejects"] for p in parts])
     event_rejects = _stack([p["event_rejects"] for p in parts])

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
-from .api import ScoreResult
+from .shortlist import ScoreResult
 from .errors import FollowupError
 from .schema import FLAGS, GRADE_CAPPED, GROUP, WITH_FLAGS
 from .terminal import CONTROL_CHARACTERS, printable, printable_text

@@ -223,7 +223,9 @@ def _own_names(names: list[str], aliases) -> list[str]:
 def header_names(path: Path) -> list[str]:
     """The column names of a delimited text or Parquet file, read cheaply (to recognise which
     system wrote it) and refused when wider than :data:`MAX_COLUMNS`: a pandas frame of 100,000
-    columns takes seconds to build only to be refused."""
+    columns takes seconds to build only to be refused. A workbook gives its first sheet's."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return [str(c) for c in pd.read_excel(path, nrows=0).columns]
     if path.suffix.lower() in PARQUET_SUFFIXES:
         import pyarrow.parquet as pq
 
@@ -440,7 +442,7 @@ def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
                 # Row numbers reach the handler only when reading in one thread.
                 use_threads=invalid_row_handler is None,
             ),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=_has_quoted_values(path),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=has_quoted_values(path),
                                               invalid_row_handler=invalid_row_handler),
             convert_options=pa_csv.ConvertOptions(
                 column_types=_column_types(canonical), strings_can_be_null=True,
@@ -454,7 +456,7 @@ def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
         raise
 
 
-def _has_quoted_values(path: Path) -> bool:
+def has_quoted_values(path: Path) -> bool:
     """Whether any quote follows the header line. Without one no value can hold a line break,
     and Arrow can cut the file into blocks at any line end, which reads it much faster."""
     block = bytearray(BLOCK_SIZE)

@@ -207,7 +207,7 @@ def _cast_rfc2822(array: pa.Array, tz: str):
 # Formats given with --time-format (or ``time_format=`` in the API) for the run under way: one
 # for every time column (key None) and/or one per canonical column name. Kept in a context
 # variable so that every reader path, the vendor adapters included, honours them unchanged.
-_TIME_FORMATS: ContextVar[dict[str | None, str]] = ContextVar("followup_time_formats", default={})
+TIME_FORMATS_IN_USE: ContextVar[dict[str | None, str]] = ContextVar("followup_time_formats", default={})
 EXCEL_CELL = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?"
 
 
@@ -253,15 +253,15 @@ def check_time_format(written: str) -> str:
 @contextmanager
 def using_time_formats(formats: dict[str | None, str]) -> Iterator[None]:
     """Within the block, :func:`parse_times` reads text columns with these formats."""
-    token = _TIME_FORMATS.set(dict(formats))
+    token = TIME_FORMATS_IN_USE.set(dict(formats))
     try:
         yield
     finally:
-        _TIME_FORMATS.reset(token)
+        TIME_FORMATS_IN_USE.reset(token)
 
 
 def _given_format(column) -> str | None:
-    formats = _TIME_FORMATS.get()
+    formats = TIME_FORMATS_IN_USE.get()
     return formats.get(column, formats.get(None)) if formats else None
 
 

@@ -37,7 +37,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .. import __version__
-from ..api import Source, check_timezone, load_events, load_interviews, parse_as_of, reject_unknown_candidates
+from ..loading import Source, check_timezone, load_events, load_interviews, parse_as_of, reject_unknown_candidates
 from ..errors import FollowupError, InvalidRowError
 from ..features import build_rounds
 from ..normalise import Normalised

@@ -43,7 +43,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..api import check_timezone, load_events, parse_as_of
+from ..loading import check_timezone, load_events, parse_as_of
 from ..errors import FollowupError
 from ..features import build_rounds, positions_in, round_features
 from ..normalise import Normalised

@@ -82,7 +82,7 @@ def _mapped(path: Path, mapping) -> bool:
         if suffix in JSON_SUFFIXES and path.is_file():
             return _fits(records_under(load_documents(path), PAGE_KEYS)[:SAMPLE], mapping)
         if suffix in TABLE_SUFFIXES and path.is_file():
-            return mapping.mapped_columns() <= set(headers_of(path))
+            return mapping.mapped_columns() <= set(header_names(path))
     except Exception:  # unreadable: the reader that runs next reports it properly
         return False
     return False
@@ -95,16 +95,9 @@ def _fits(records: list[dict], mapping) -> bool:
     return mapping.required_columns() <= keys
 
 
-def headers_of(path: Path) -> list[str]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return [str(c) for c in pd.read_excel(path, nrows=0).columns]
-    return header_names(path)
-
-
 def _table_source(path: Path, mapping) -> str | None:
     try:
-        headers = headers_of(path)
+        headers = header_names(path)
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
     if mapping is not None and mapping.mapped_columns() <= set(headers):

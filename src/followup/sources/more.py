@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook,
                smartrecruiters, teams, twilio_sms, vonage, workable, zoom, zoom_csv)
+from ..readers import header_names
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -101,10 +102,8 @@ def _json_source(path: Path) -> str | None:
 
 
 def _table_source(path: Path) -> str | None:
-    from .detect import headers_of
-
     try:
-        headers = {h.strip().lower() for h in headers_of(path)}
+        headers = {h.strip().lower() for h in header_names(path)}
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
     if outlook.is_outlook_csv(headers):

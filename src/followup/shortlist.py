@@ -1,0 +1,208 @@
+"""The shortlist: the ranked one-row-per-candidate table and :class:`ScoreResult`, which
+carries it with everything needed to trust it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import FollowupError
+from .normalise import COUNT_KEYS, Normalised
+from .policy import Policy
+from .schema import GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, WITH_FLAGS, fold
+
+CANDIDATE_COLUMNS = [
+    "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED, SCORE_GRADE,
+    "speed", "persistence", "restraint", "notes", "first_contact_hours", "inbound_contacts", "channels",
+    "hangups", "max_contacts_7d", "periods_with_contact", "flags", "reasons", "reason",
+    "periods_completed", "first_contact_day", "first_contact_at", "last_contact_at",
+    "interviewers_met", "interviewers_thanked", "outbound_messages", "checkins_expected", "checkins_met",
+    "early_contacts", "round_number", "rounds",
+    "anchor", "window_end", "window_closed_by", "decision", "decision_at", "decision_due",
+]
+
+
+# How many shortlist rows a notebook shows of a result before "… more rows".
+NOTEBOOK_ROWS = 10
+
+
+@dataclass(repr=False)
+class ScoreResult:
+    """What :func:`score` returns: the shortlist and everything needed to trust it.
+
+    In a notebook it shows as its summary and the top of the shortlist; ``candidates`` is the
+    ranked frame, ``rejects`` every row not used and why, ``counts`` the row accounting.
+    """
+
+    candidates: pd.DataFrame
+    rounds: pd.DataFrame
+    events: pd.DataFrame
+    interviews: pd.DataFrame
+    rejects: pd.DataFrame
+    counts: dict[str, int]
+    as_of: pd.Timestamp
+    tz: str
+    policy: Policy
+    counts_by_file: pd.DataFrame = field(default_factory=pd.DataFrame)
+    all_rounds: bool = False
+    group_by: str | None = None
+    extra_columns: tuple[str, ...] = ()
+    # Scored with a history (``--history``, :func:`followup.trend.with_trend`): each candidate's
+    # earlier runs (candidate_id, as_of, score, grade, flags, status), the current run last.
+    score_history: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def with_flags(self) -> pd.DataFrame:
+        """The rows carrying at least one flag, whatever their status (a pending candidate with
+        three hang-ups on day 1 is one): what ``followup flags`` lists."""
+        return self.candidates[self.candidates["flags"] != ""]
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """The same rows as :attr:`with_flags` (the older name, kept for existing scripts); the
+        *status* ``flagged`` is narrower: a scored row with a flag."""
+        return self.with_flags
+
+    def summary(self) -> dict:
+        """Counts for footers and logs: candidates (and, with ``all_rounds``, rounds), the rows
+        of each status, and the rows with flags whatever their status."""
+        frame = self.candidates
+        by_status = frame["status"].value_counts()
+        counted = {"candidates": int(frame["candidate_id"].nunique())}
+        if self.all_rounds:
+            counted["rounds"] = int(len(frame))
+        return {**counted,
+                **{status: int(by_status.get(status, 0)) for status in STATUSES[::-1]},
+                WITH_FLAGS: int((frame["flags"] != "").sum())}
+
+    def _headline(self) -> str:
+        counted = self.summary()
+        shown = ", ".join(f"{counted[status]} {status}" for status in STATUSES[::-1])
+        return (f"{counted['candidates']} candidates ({shown}; {counted[WITH_FLAGS]} with flags) as of "
+                f"{self.as_of.tz_convert(self.tz).isoformat()} ({self.tz}), policy {self.policy.label}; "
+                f"rows read {self.counts['rows_read']}, rejected {self.counts['rejected']}")
+
+    def __repr__(self) -> str:
+        # The frames are large: a repr that dumps them buries the one line worth reading.
+        return f"<ScoreResult: {self._headline()}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        columns = [c for c in ("rank", "candidate_id", "name", "status", "score", "grade", "flags", "reason")
+                   if c in self.candidates]
+        top = self.candidates[columns].head(NOTEBOOK_ROWS)
+        more = len(self.candidates) - len(top)
+        return (f"<p><b>ScoreResult</b>: {escape(self._headline())}</p>" + top.to_html(index=False, na_rep="")
+                + (f"<p>… {more} more rows in <code>.candidates</code></p>" if more > 0 else ""))
+
+
+def output_extra_columns(interviews: pd.DataFrame) -> dict[str, str]:
+    """The interview list's own columns and their names in the outputs: as normalised
+    (``job_title``), or ``interview_<name>`` where that would clash with a shortlist column
+    (an interview list's own ``score`` or ``rank`` must not pass for ours)."""
+    from .normalise import interview_extra_columns
+
+    return {column: f"interview_{column}" if column in CANDIDATE_COLUMNS or column == GROUP else column
+            for column in interview_extra_columns(interviews)}
+
+
+def with_extra_columns(rounds: pd.DataFrame, interviews: pd.DataFrame, extras: dict[str, str]) -> pd.DataFrame:
+    """``rounds`` with the interview list's own columns joined on by round (candidate and
+    interview time: one interview row each, duplicates having been set aside)."""
+    if not extras:
+        return rounds
+    own = interviews[["candidate_id", "interview_at", *extras]].rename(columns=extras)
+    own = own.assign(interview_at=pd.to_datetime(own["interview_at"], utc=True).astype(rounds["interview_at"].dtype))
+    joined = rounds.merge(own, on=["candidate_id", "interview_at"], how="left", validate="many_to_one")
+    joined.index = rounds.index
+    return joined
+
+
+def grouping_column(group_by: str, extra_columns: tuple[str, ...]) -> str:
+    """The column ``--group-by`` names, matched like headers (``Job Title`` is ``job_title``);
+    a one-line error listing the choices when there is none."""
+    choices = [*extra_columns, "decision", "status"]
+    wanted = fold(group_by).replace(" ", "_")
+    for column in choices:
+        if fold(column).replace(" ", "_") in (wanted, f"interview_{wanted}"):
+            return column
+    raise FollowupError(f"cannot group by {group_by!r}: the interview list has no such column "
+                        f"(choices: {', '.join(choices)})")
+
+
+def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Best first: by grade (so a capped, flagged candidate never outranks a clean one of a
+    better grade), then score; pending and upcoming candidates last, without a rank.
+
+    Equal grade and score share a rank, counted the way sports tables do ("1, 1, 3"): fourteen
+    perfect 100.0s are all rank 1 and the next is 15. Within a tie rows are listed by id, which
+    decides nothing. With ``group_by`` every value of that column is a list of its own, ranked
+    from 1, shown in sorted order (rows without a value last) with the value in ``group``.
+
+    ``candidate_code`` (from :func:`~followup.features.build_rounds`) numbers the ids in sorted
+    order, so the tie-break is an integer sort rather than a million-string one.
+    """
+    score = scored["score"].to_numpy(dtype=float)
+    grade = pd.Categorical(scored["grade"].astype(object), categories=GRADES).codes.astype(np.int64)
+    grade = np.where(grade < 0, len(GRADES), grade)
+    if group_by is None:
+        group = np.zeros(len(scored), dtype=np.int64)
+    else:
+        group, _ = pd.factorize(scored[group_by].astype("string"), sort=True, use_na_sentinel=True)
+        group = np.where(group < 0, group.max(initial=-1) + 1, group)
+    unscored = np.isnan(score)
+    order = np.lexsort((
+        scored["round_number"].to_numpy(),
+        scored["candidate_code"].to_numpy(),
+        -np.nan_to_num(score, nan=-1.0),
+        grade,
+        (scored["status"] == "upcoming").to_numpy(),
+        unscored,
+        group,
+    ))
+    columns = [*([GROUP] if group_by else []), *CANDIDATE_COLUMNS, *extra_columns]
+    # Only the output columns are reordered: the rounds carry as many again for explanations.
+    ordered = scored.reindex(columns=columns).iloc[order].reset_index(drop=True)
+    if group_by:
+        ordered[GROUP] = scored[group_by].to_numpy()[order]
+    ordered["rank"] = competition_ranks(group[order], grade[order], score[order])
+    return ordered
+
+
+def competition_ranks(group: np.ndarray, grade: np.ndarray, score: np.ndarray) -> pd.array:
+    """Ranks of rows already sorted best first within each group: equal (grade, score) share
+    the rank of the first of them, the next rank skips the tied places; unscored rows none.
+
+    >>> competition_ranks(np.array([0, 0, 0, 0, 1]), np.array([0, 0, 0, 1, 0]),
+    ...                   np.array([100.0, 100.0, 90.0, 95.0, 80.0])).tolist()
+    [1, 1, 3, 4, 1]
+    """
+    n = len(score)
+    positions = np.arange(n)
+    new_group = np.r_[True, group[1:] != group[:-1]] if n else np.zeros(0, bool)
+    new_key = new_group | np.r_[True, (grade[1:] != grade[:-1]) | (score[1:] != score[:-1])] if n else new_group
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0)) if n else positions
+    key_start = np.maximum.accumulate(np.where(new_key, positions, 0)) if n else positions
+    ranks = pd.array(key_start - group_start + 1, dtype="Int64")
+    ranks[np.isnan(score)] = pd.NA
+    return ranks
+
+
+def counts_by_file(*tables: Normalised) -> pd.DataFrame:
+    """Row accounting per input file: rows read, used, duplicates, rejected."""
+    rows = []
+    for table in tables:
+        used = table.frame["source_file"].value_counts()
+        used.index = used.index.astype(str)
+        kinds = table.rejects.groupby(["source_file", "kind"]).size()
+        files = sorted(set(used.index) | set(table.rejects["source_file"].astype(str)))
+        for name in files:
+            duplicates = int(kinds.get((name, "duplicate"), 0))
+            rejected = int(kinds.get((name, "rejected"), 0))
+            rows.append({"source_file": name, "rows_read": int(used.get(name, 0)) + duplicates + rejected,
+                         "rows_used": int(used.get(name, 0)), "duplicates": duplicates, "rejected": rejected})
+    return pd.DataFrame(rows, columns=["source_file", *COUNT_KEYS])

@@ -1,0 +1,95 @@
+"""The code's shape, checked: data flows one way (read → normalise → features → score →
+present), so imports go downward only — no module imports one that imports it back, the
+engine never imports presentation, and no module reaches into another's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "followup"
+# The engine: reading, normalising, features and scoring. Presentation reads its columns.
+ENGINE = ("errors", "schema", "timeparse", "policy", "readers", "normalise", "roster", "features",
+          "reasons", "scoring", "sources")
+PRESENTATION = ("present", "report", "plotting", "explain", "cli")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports() -> dict[str, list[tuple[str, list[str]]]]:
+    """Each module's imports of the package, at any depth (a function's lazy import counts:
+    it is still a dependency), as (module, names imported)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        edges = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                elif (node.module or "").startswith("followup"):
+                    target = node.module
+                else:
+                    continue
+                names = [alias.name for alias in node.names]
+                modules = [f"{target}.{n}" for n in names if (PACKAGE.parent / f"{target}.{n}".replace(".", "/")).with_suffix(".py").exists()
+                           or (PACKAGE.parent / f"{target}.{n}".replace(".", "/") / "__init__.py").exists()]
+                edges += [(m, []) for m in modules]
+                if len(modules) < len(names):
+                    edges.append((target, [n for n in names if f"{target}.{n}" not in modules]))
+            elif isinstance(node, ast.Import):
+                edges += [(alias.name, []) for alias in node.names if alias.name.startswith("followup")]
+        found[name] = edges
+    return found
+
+
+IMPORTS = _imports()
+
+
+def _graph() -> dict[str, set[str]]:
+    # A package's own __init__ re-exports its modules; a cycle through it is only that.
+    return {module: {target for target, _ in edges if target != module and target in IMPORTS
+                     and target != "followup"}
+            for module, edges in IMPORTS.items() if module != "followup"}
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    graph, cycles, state = _graph(), [], {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+            elif target not in state:
+                visit(target, path + [target])
+        state[node] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+@pytest.mark.parametrize("engine", ENGINE)
+def test_the_engine_never_imports_presentation(engine):
+    prefix = f"followup.{engine}"
+    offending = sorted({f"{module} imports {target}"
+                        for module, edges in IMPORTS.items() if module == prefix or module.startswith(prefix + ".")
+                        for target, _ in edges
+                        if any(target == f"followup.{p}" or target.startswith(f"followup.{p}.") for p in PRESENTATION)})
+    assert not offending
+
+
+def test_no_module_imports_another_modules_private_names():
+    crossings = sorted(f"{module} imports {target}.{name}" for module, edges in IMPORTS.items()
+                       for target, names in edges for name in names
+                       if name.startswith("_") and not name.startswith("__") and target != module)
+    assert not crossings
