@@ -13,12 +13,15 @@ offset, which is how an export writes it.
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import followup
+from followup.sources import SourceOptions
 
 BASE_DATE = pd.Timestamp("2026-03-02")  # a Monday, before the US clocks change on 8 March
 INTERVIEW_START = "10:00"
@@ -145,3 +148,42 @@ def flags_of(r: pd.Series) -> set[str]:
 @pytest.fixture
 def sample_paths():
     return SAMPLE_DATA / "events.csv", SAMPLE_DATA / "interviews.csv"
+
+
+@contextmanager
+def time_limit(seconds: int):
+    """Fail a hostile input that makes a command hang, instead of hanging the suite."""
+    def expire(signum, frame):
+        raise TimeoutError(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# The vendor fixtures (tests/data/sources), written from each vendor's documented shapes.
+VENDOR_DATA = REPO / "tests" / "data" / "sources"
+VENDOR_TZ = "America/New_York"
+
+
+@pytest.fixture()
+def options():
+    """The options vendor exports are read with: the fixtures' roster, the employer's domain."""
+    return SourceOptions.build(candidates=VENDOR_DATA / "roster.csv", employer_domains=["acme.com"],
+                               default_region="US")
+
+
+def load_vendor(options, *names):
+    return followup.load_events([VENDOR_DATA / n for n in names], tz=VENDOR_TZ, sources=options)
+
+
+def of(loaded, candidate):
+    return loaded.frame[loaded.frame["candidate_id"] == candidate].sort_values("timestamp")
+
+
+def utc(text):
+    return pd.Timestamp(text).tz_convert("UTC")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import signal
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import followup
+from conftest import time_limit
 from followup.cli import main
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -27,18 +26,6 @@ AS_OF = "2026-03-31T00:00:00Z"
 TIME_LIMIT_S = 30
 
 
-@contextmanager
-def time_limit(seconds: int):
-    def expire(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def validate(case: dict):

@@ -5,15 +5,14 @@ option that takes a file is run here too, or this test says it is missing."""
 
 from __future__ import annotations
 
-import signal
 import tomllib
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 
+from conftest import time_limit
 from followup.cli import OutputPath, main
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -24,18 +23,6 @@ TIME_LIMIT_S = 30
 NO_FILE_COMMANDS = {"sample", "pseudonym", "policies"}
 
 
-@contextmanager
-def time_limit(seconds: int):
-    def expire(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")

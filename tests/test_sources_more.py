@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import followup
+from conftest import load_vendor as load, of, utc
 from followup.cli import main
 from followup.errors import FollowupError
-from followup.sources import SourceOptions
 from followup.sources.detect import detect
 
 DATA = Path(__file__).parent / "data" / "sources"
@@ -23,21 +22,6 @@ TZ = "America/New_York"
 ROUTING = ["--candidates", DATA / "roster.csv", "--employer-domain", "acme.com", "--default-region", "US",
            "--tz", TZ]
 
-@pytest.fixture()
-def options():
-    return SourceOptions.build(candidates=DATA / "roster.csv", employer_domains=["acme.com"], default_region="US")
-
-
-def load(options, *names):
-    return followup.load_events([DATA / n for n in names], tz=TZ, sources=options)
-
-
-def of(loaded, candidate):
-    return loaded.frame[loaded.frame["candidate_id"] == candidate].sort_values("timestamp")
-
-
-def utc(text):
-    return pd.Timestamp(text).tz_convert("UTC")
 
 
 def run_cli(*args):

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import followup
+from conftest import load_vendor as load, of, utc
 from followup.cli import main
 from followup.errors import InputWarning
 from followup.roster import profile_key
@@ -65,21 +66,6 @@ VENDOR_OF = {
 NOT_INPUTS = {"mapping.toml", "dialpad_mapping.toml", "outlook/make_msg.py", "outlook/outlook_export.csv"}
 
 
-@pytest.fixture()
-def options():
-    return SourceOptions.build(candidates=DATA / "roster.csv", employer_domains=["acme.com"], default_region="US")
-
-
-def load(options, *names):
-    return followup.load_events([DATA / n for n in names], tz=TZ, sources=options)
-
-
-def of(loaded, candidate):
-    return loaded.frame[loaded.frame["candidate_id"] == candidate].sort_values("timestamp")
-
-
-def utc(text):
-    return pd.Timestamp(text).tz_convert("UTC")
 
 
 def reasons(loaded):
