@@ -52,7 +52,7 @@ def test_hang_up_burst_is_one_line_with_its_count_and_span():
     assert "phone, hung up ×3 in 15 min" in burst
     assert "part of a burst of 3 unanswered calls within 60 min" in burst
     assert card.flags == ["EXCESSIVE_HANGUPS"]
-    assert "calls hung up" in card.flag_reasons["EXCESSIVE_HANGUPS"]
+    assert "calls unanswered without a voicemail" in card.flag_reasons["EXCESSIVE_HANGUPS"]
     restraint = next(c for c in card.components if c.name == "restraint")
     assert restraint.why == "100 − 2 × 15 (3 unanswered calls, 1 forgiven) − 30 (a burst: 3 unanswered calls within 60 min)"
     assert restraint.value == 100 - 2 * 15 - 30

@@ -53,3 +53,12 @@ def test_a_zoom_phone_busy_call_with_a_voicemail_is_a_voicemail(tmp_path):
             "caller_number": "+14155550101", "callee_number": "+16505550000", "callee_name": "Mei Chen"}
     result = _score(tmp_path, "zoom.json", {"call_logs": [item], "next_page_token": "", "page_size": 30})
     assert result.events["outcome"].tolist() == ["voicemail"]
+
+
+def test_a_missed_call_is_not_reported_as_a_hang_up(tmp_path):
+    """The reason counts every unanswered call, so it must not call a rung-out call a hang-up."""
+    record = {"id": "A4", "sessionId": "104", "startTime": "2026-03-02T21:00:00.000Z", "duration": 25,
+              "type": "Voice", "direction": "Inbound", "result": "Missed",
+              "from": {"phoneNumber": "+14155550101"}, "to": {"phoneNumber": "+16505550000"}}
+    reasons = _score(tmp_path, "rc.json", {"records": [record]}).candidates.iloc[0]["reasons"]
+    assert "1 call unanswered without a voicemail" in reasons and "hung up" not in reasons

@@ -221,7 +221,7 @@ def test_hang_up_burst_is_excessive_hangups():
     assert r["hangups"] == 4
     assert r["restraint"] <= 50
     assert r["grade"] in {"C", "D"}
-    assert "4 calls hung up" in r["reasons"]
+    assert "4 calls unanswered without a voicemail" in r["reasons"]
     assert "11 Mar" in r["reasons"]
 
 

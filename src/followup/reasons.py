@@ -244,7 +244,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
                                      f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
     hangup_count = scored["hangups"].fillna(0)
     unanswered = worded(held & (hangup_count > 0).to_numpy(), {"calls": hangup_count},
-                        lambda d: cat(plural(d["calls"], "call"), " hung up without a voicemail"))
+                        lambda d: cat(plural(d["calls"], "call"), " unanswered without a voicemail"))
     burst = worded(held & (scored["burst_hangups"].fillna(0) >= rules.burst_count).to_numpy(),
                    {"calls": scored["burst_hangups"], "day": local_day(scored["burst_at"], tz)},
                    lambda d: cat(plural(d["calls"], "unanswered call"), f" within {rules.burst_minutes:g} min on ",
