@@ -36,6 +36,7 @@ added or replaced by one atomic rename.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -226,11 +227,9 @@ def write_run(place: str | Path, rows: pd.DataFrame, as_of: pd.Timestamp, meta: 
 def _remove_stale_temporaries(root: Path) -> None:
     cutoff = time.time() - STALE_TEMPORARY_SECONDS
     for leftover in root.glob(f"{PARTITION}=*/.run-*.tmp"):  # a few files per killed run
-        try:
+        with contextlib.suppress(FileNotFoundError):  # another run removed it first
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
-        except FileNotFoundError:  # another run removed it first
-            pass
 
 
 def _sync_folder(folder: Path) -> None:
@@ -240,9 +239,9 @@ def _sync_folder(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
+        # Some file systems cannot sync a folder; the rename has still happened.
+        with contextlib.suppress(OSError):
+            os.fsync(descriptor)
     finally:
         os.close(descriptor)
 

@@ -8,6 +8,7 @@ never leaves half a file, and no output may overwrite one of the run's inputs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import io
@@ -221,10 +222,9 @@ def _release_quietly(exc: OSError) -> None:
 
 def _discard(temporary: str | None) -> None:
     if temporary is not None:
-        try:
+        # The folder may have become unwritable: the hidden .tmp file is then all that is left.
+        with contextlib.suppress(OSError):
             Path(temporary).unlink(missing_ok=True)
-        except OSError:  # the folder became unwritable: the hidden .tmp file is all that is left
-            pass
 
 
 def _os_reason(exc: OSError) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .identity import resolve_applications
-from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
+from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 
 def is_schedule(record) -> bool:
@@ -33,18 +33,6 @@ def is_schedule(record) -> bool:
 def is_page(document) -> bool:
     return (isinstance(document, dict) and isinstance(document.get("results"), list)
             and any(is_schedule(r) for r in document["results"][:20]))
-
-
-def _schedules(documents: list) -> list[dict]:
-    found: list[dict] = []
-    for document in documents:
-        if isinstance(document, list):
-            found.extend(_schedules(document))
-        elif is_page(document):
-            found.extend(r for r in document["results"] if isinstance(r, dict))
-        elif isinstance(document, dict):
-            found.append(document)
-    return found
 
 
 def _people(event: dict):
@@ -58,7 +46,7 @@ def _people(event: dict):
 
 
 def read_interviews(path: Path, options) -> Adapted:
-    schedules = _schedules(load_documents(path))
+    schedules = records_under(load_documents(path), ("results",))
     # One row per event, in file order; a schedule with no event is still one row to account for.
     rows = [{"applicationId": s.get("applicationId"), "status": s.get("status"), **event}
             for s in schedules

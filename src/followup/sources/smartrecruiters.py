@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
+from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 
 def is_interview(record) -> bool:
@@ -34,24 +34,12 @@ def is_page(document) -> bool:
             and any(is_interview(r) for r in document["content"][:20]))
 
 
-def _interviews(documents: list) -> list[dict]:
-    found: list[dict] = []
-    for document in documents:
-        if isinstance(document, list):
-            found.extend(_interviews(document))
-        elif is_page(document):
-            found.extend(r for r in document["content"] if isinstance(r, dict))
-        elif isinstance(document, dict):
-            found.append(document)
-    return found
-
-
 def _known_ids(roster) -> set[str]:
     return set(roster.entries["candidate_id"].astype(str)) | set(roster.names.index.astype(str))
 
 
 def read_interviews(path: Path, options) -> Adapted:
-    interviews = _interviews(load_documents(path))
+    interviews = records_under(load_documents(path), ("content",))
     rows = [{"candidate": (i.get("candidate") or {}).get("id"), "answer": (i.get("candidate") or {}).get("status"),
              "interviewers": ";".join(str(p.get("id")) for p in slot.get("interviewers") or [] if isinstance(p, dict))
              or pd.NA, **{k: slot.get(k) for k in ("startsOn", "endsOn")}}
