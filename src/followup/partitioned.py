@@ -59,9 +59,9 @@ RETRIES = 2
 # distinct combination of values, in every partition), so there are as few as memory allows:
 # one per worker, or more when the log is large.
 PARTITIONS_PER_WORKER = 1
-# Events per partition aimed at, so that a partition's peak memory stays near 1.3 GB
+# Events per partition aimed at, so that a partition's peak memory stays near 1 GB
 # (about 310 bytes per event while it is scored).
-EVENTS_PER_PARTITION = 4_000_000
+EVENTS_PER_PARTITION = 3_000_000
 # A local worker's memory limit, and the share of it at which Dask starts moving stored
 # pieces to disk (the rest is for the task running: about 1.5 GB for a partition).
 WORKER_MEMORY = 6 << 30
