@@ -648,9 +648,10 @@ def _united_categories(parts: list[pd.Series]) -> pd.Categorical:
     first = parts[0].cat
     if first.ordered or not all(pd.api.types.is_string_dtype(p.cat.categories) for p in parts):
         return union_categoricals(parts)
-    chunks = [pa.DictionaryArray.from_arrays(
-        pa.array(p.cat.codes.to_numpy(), mask=p.cat.codes.to_numpy() < 0),
-        pa.array(pd.Series(p.cat.categories).array, type=pa.large_string(), from_pandas=True))
+    chunks = [pa.DictionaryArray.from_arrays(  # int32 indices in every part: one chunk type
+        pa.array(p.cat.codes.to_numpy().astype(np.int32), mask=p.cat.codes.to_numpy() < 0),
+        pa.concat_arrays(_text_chunks(pd.Series(p.cat.categories))) if len(p.cat.categories)
+        else pa.array([], pa.large_string()))
         for p in parts]
     unified = pa.chunked_array(chunks).unify_dictionaries()
     dictionary = unified.chunks[0].dictionary
