@@ -68,8 +68,9 @@ EVENTS_PER_PARTITION = 3_000_000
 WORKER_MEMORY = 6 << 30
 SPILL_AT = 0.35
 COMM_TIMEOUTS = {"distributed.comm.timeouts.connect": "300s", "distributed.comm.timeouts.tcp": "600s"}
-# A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
-BLOCK_BYTES = 64 << 20
+# A plain CSV larger than this is read in blocks of about this size, one task each (~2M
+# events): each block pays once for its own dictionary of the ids in it, so not smaller.
+BLOCK_BYTES = 128 << 20
 
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
