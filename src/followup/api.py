@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from .features import build_rounds, round_features
+from .features import round_features
 from .loading import (IN_MEMORY, Source, check_timezone, load_events, load_interviews, parse_as_of,
                       refuse_empty_input, refuse_unusable_files, reject_unknown_candidates)
 from .normalise import COUNT_KEYS
 from .policy import Policy, load_policy
+from .rounds import build_rounds
 from .scoring import score_rounds
 from .shortlist import (CANDIDATE_COLUMNS, ScoreResult, competition_ranks, counts_by_file, grouping_column,
                         output_extra_columns, rank, with_extra_columns)

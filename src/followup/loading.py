@@ -17,10 +17,10 @@ import pandas as pd
 
 from .errors import FollowupError, InputWarning, InvalidRowError
 from .ids import near_spellings, near_spellings_message
-from .features import positions_in
 from .normalise import Normalised, normalise_events, normalise_interviews
 from .readers import read_records
 from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
+from .textcolumns import positions_in
 from .timeparse import using_time_formats
 
 if TYPE_CHECKING:

@@ -67,7 +67,7 @@ import pyarrow.compute as pc
 
 from .normalise import person_key
 from .policy import Policy
-from .reasons import text_array
+from .textcolumns import text_array
 from .schema import GREETINGS, NOTE_COUNT_COLUMNS, NOTE_NAME_COLUMNS
 
 # A word of a name: letters, with apostrophes and hyphens inside (O'Neil, Anne-Marie).

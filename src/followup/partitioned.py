@@ -453,7 +453,8 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
     from .loading import reject_unknown_candidates
     from .shortlist import output_extra_columns
-    from .features import build_rounds, round_features
+    from .features import round_features
+    from .rounds import build_rounds
     from .scoring import score_rounds
 
     if isinstance(normalised, _Failed):
@@ -616,7 +617,7 @@ def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
     numbers them), and the rounds in that order."""
     import pyarrow.compute as pc
 
-    from .reasons import text_array
+    from .textcolumns import text_array
 
     encoded = pc.dictionary_encode(text_array(rounds["candidate_id"]))
     distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()

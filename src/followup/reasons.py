@@ -16,37 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .days import local_day
 from .policy import Policy
+from .textcolumns import cat, choose, integer, join, tenths_text, text_array, when
 
 SEPARATOR = "; "
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
-NULL_TEXT = pa.scalar(None, pa.string())
-
-
-def text_array(values) -> pa.Array:
-    """Text values (a Series, an array, a list) as one Arrow string array, nulls where missing."""
-    if isinstance(values, pa.Array):
-        return values
-    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
-
-
-def integer(values: pd.Series) -> pa.Array:
-    """Whole numbers as text; null where missing."""
-    return pc.cast(pa.array(pd.to_numeric(values).round().astype("Int64"), type=pa.int64()), pa.string())
-
-
-def tenths_text(tenths: pd.Series) -> pa.Array:
-    """A whole number of tenths as a decimal: ``76`` → ``"7.6"``; null where missing."""
-    tenths = pa.array(pd.to_numeric(tenths).astype("Int64"), type=pa.int64())
-    return cat(pc.cast(pc.divide(tenths, 10), pa.string()), ".",
-               pc.cast(pc.abs(pc.subtract(tenths, pc.multiply(pc.divide(tenths, 10), 10))), pa.string()))
-
-
-def local_day(times: pd.Series, tz: str) -> np.ndarray:
-    """The local calendar day of each time, as days since 1970 (NaT's number where missing):
-    what a short date quotes, as an integer that is cheap to key on."""
-    local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    return local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
 
 
 def day_month(days: pd.Series) -> pa.Array:
@@ -63,21 +38,6 @@ def plural(count: pd.Series, word: str) -> pa.Array:
     """``"1 call"``, ``"3 calls"``."""
     ones = (pd.to_numeric(count) == 1).fillna(False).to_numpy()
     return cat(integer(count), " " + word, text_array(np.where(ones, "", "s")))
-
-
-def cat(*parts) -> pa.Array:
-    """Concatenate texts and arrays element-wise; null wherever any part is null."""
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def when(mask, text: pa.Array) -> pa.Array:
-    """``text`` where ``mask`` holds, null elsewhere."""
-    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), text, NULL_TEXT)
-
-
-def choose(mask, yes, no) -> pa.Array:
-    """``yes`` where ``mask`` holds, ``no`` elsewhere."""
-    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), yes, no)
 
 
 @dataclass(frozen=True)
@@ -158,23 +118,6 @@ def joined(parts: list[Wording], separator: str) -> pa.Array:
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:]
     spans = offsets[starts]
     return pa.LargeStringArray.from_buffers(len(counts), pa.py_buffer(spans), texts.buffers()[2])
-
-
-def join(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Join the non-null texts of each row with ``separator``; null where all are null.
-
-    The non-null texts are laid out row by row as one list array, and Arrow joins each list —
-    one pass, whatever the number of parts.
-    """
-    rows, width = len(parts[0]), len(parts)
-    stacked = pa.concat_arrays([p.cast(pa.string()) for p in parts])
-    present = np.column_stack([~np.asarray(p.is_null().to_numpy(zero_copy_only=False)) for p in parts])
-    # Present (row i, part j) in row-major order; part j's texts start at j * rows in ``stacked``.
-    cells = np.flatnonzero(present)
-    texts = stacked.take(pa.array(cells % width * rows + cells // width))
-    offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts), separator)
-    return pc.if_else(pc.equal(offsets[1:] - offsets[:-1], 0), NULL_TEXT, joined)
 
 
 def first_of(parts: list[Wording]) -> Wording:

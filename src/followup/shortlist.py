@@ -143,7 +143,7 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     decides nothing. With ``group_by`` every value of that column is a list of its own, ranked
     from 1, shown in sorted order (rows without a value last) with the value in ``group``.
 
-    ``candidate_code`` (from :func:`~followup.features.build_rounds`) numbers the ids in sorted
+    ``candidate_code`` (from :func:`~followup.rounds.build_rounds`) numbers the ids in sorted
     order, so the tie-break is an integer sort rather than a million-string one.
     """
     score = scored["score"].to_numpy(dtype=float)

@@ -39,7 +39,7 @@ from sklearn.preprocessing import StandardScaler
 from .. import __version__
 from ..loading import Source, check_timezone, load_events, load_interviews, parse_as_of, reject_unknown_candidates
 from ..errors import FollowupError, InvalidRowError
-from ..features import build_rounds
+from ..rounds import build_rounds
 from ..normalise import Normalised
 from ..policy import load_policy
 from .model import LearnedModel

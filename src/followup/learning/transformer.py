@@ -45,7 +45,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..loading import check_timezone, load_events, parse_as_of
 from ..errors import FollowupError
-from ..features import build_rounds, positions_in, round_features
+from ..features import round_features
+from ..rounds import build_rounds
+from ..textcolumns import positions_in
 from ..normalise import Normalised
 from ..policy import DEFAULT_POLICY, load_policy
 from ..scoring import score_rounds
