@@ -740,12 +740,12 @@ def sample(candidates, seed, events_per_candidate, output_dir):
     and print the as-of that makes them meaningful."""
     import pandas as pd
 
-    from . import synthetic
+    from . import datasets
 
-    events_path, interviews_path = synthetic.write(
+    events_path, interviews_path = datasets.write_followups(
         output_dir, candidates, seed=seed, events_per_candidate=events_per_candidate)
     interviews = pd.read_csv(interviews_path, parse_dates=["interview_at", "interview_end"])
-    as_of = synthetic.default_as_of(interviews)
+    as_of = datasets.default_as_of(interviews)
     click.echo(f"wrote {events_path} and {interviews_path}; score them with --as-of {as_of.isoformat()}")
 
 
