@@ -143,7 +143,7 @@ def follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, t
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
-    unanswered_all = _unanswered(inbound, policy)
+    unanswered_all = unanswered_calls(inbound, policy.restraint.short_call_seconds)
     thanks_after_decision = _thanks_after_decision(position, times_ns, ~unanswered_all, held, policy)
     # Round by round, in time order: what the sliding windows and the opening ranks need.
     inside_rows = np.flatnonzero(inside)
@@ -173,13 +173,15 @@ def _judges_notes(events: pd.DataFrame, policy: Policy) -> bool:
     return policy.weights.notes > 0 and "body" in events and bool(events["body"].notna().any())
 
 
-def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """Calls that reached nobody and left no message: attempts, never contacts."""
-    outcome = inbound["outcome"]
-    is_phone = (inbound["channel"] == "phone").to_numpy()
-    short_unknown = (outcome.isna().to_numpy() & (inbound["duration_s"].to_numpy(dtype=float)
-                                                  < policy.restraint.short_call_seconds))
-    return is_phone & (is_one_of(outcome, UNANSWERED_OUTCOMES) | short_unknown)
+def unanswered_calls(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
+    """Calls that reached nobody and left no message: attempts, never contacts. A call with
+    no outcome counts as one when shorter than ``short_call_seconds`` (``None``: never)."""
+    outcome = events["outcome"]
+    unanswered = is_one_of(outcome, UNANSWERED_OUTCOMES)
+    if short_call_seconds is not None:
+        unanswered = unanswered | (outcome.isna().to_numpy()
+                                   & (events["duration_s"].to_numpy(dtype=float) < short_call_seconds))
+    return (events["channel"] == "phone").to_numpy() & unanswered
 
 
 def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
