@@ -38,7 +38,7 @@ from .days import NS_PER_DAY, NS_PER_MINUTE, local_day
 from .normalise import group_time_order, person_key
 from .notes import note_facts
 from .policy import Policy
-from .rounds import candidate_codes, latest_round_at_or_before, panel_codes
+from .rounds import candidate_codes, latest_round_at_or_before, panel_codes, round_codes
 from .schema import CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
 from .textcolumns import is_one_of, join, per_distinct, vocabulary_codes
 
@@ -397,5 +397,5 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
 def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame, event_code: np.ndarray) -> np.ndarray:
     """Employer messages per candidate (context for a reader; never follow-up)."""
     outbound = event_code[(events["direction"] == "outbound").to_numpy() & (event_code >= 0)]
-    round_code = held["candidate_code"].to_numpy()
+    round_code = round_codes(held)
     return np.bincount(outbound, minlength=int(round_code.max(initial=-1)) + 1)[round_code].astype(np.int64)

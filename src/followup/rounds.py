@@ -33,6 +33,9 @@ from .textcolumns import per_distinct, positions_in, sorted_codes, text_array
 from .timeparse import UTC_NS
 
 DEFAULT_INTERVIEW_LENGTH = pd.Timedelta(hours=1)
+# The candidates numbered 0, 1, … in id order: how the engine groups and sorts rounds by
+# integers. An engine artefact, not a fact about anybody: ScoreResult.rounds leaves it out.
+CANDIDATE_CODE = "candidate_code"
 
 
 def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.DataFrame:
@@ -49,7 +52,7 @@ def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.D
         dtype="datetime64[ns]").view("int64")
     order = np.lexsort((interview_ns, codes))
     rounds = interviews.iloc[order].reset_index(drop=True)
-    rounds["candidate_code"] = codes = codes[order]
+    rounds[CANDIDATE_CODE] = codes = codes[order]
     for column in ("interview_at", "interview_end"):
         rounds[column] = pd.to_datetime(rounds[column], utc=True).astype(UTC_NS)
     rounds["anchor"] = rounds["interview_end"].fillna(rounds["interview_at"] + DEFAULT_INTERVIEW_LENGTH)
@@ -128,7 +131,7 @@ def latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
     Rounds are grouped by candidate; the loop runs over round numbers (a handful), never
     over candidates or events.
     """
-    round_code = held["candidate_code"].to_numpy()
+    round_code = round_codes(held)
     anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((anchor_ns, round_code))
     sorted_code = round_code[order]
@@ -153,9 +156,18 @@ def latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
 def candidate_codes(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
     """Each event's ``candidate_code`` among the held rounds (-1: no held round), hashing each
     distinct id once."""
-    round_code = held["candidate_code"].to_numpy()
+    round_code = round_codes(held)
     # Held rounds come grouped by candidate: the first of each group names its candidate.
     first_of_candidate = np.flatnonzero(np.r_[True, round_code[1:] != round_code[:-1]]) if len(held) \
         else np.zeros(0, dtype=np.int64)
     ids = pd.Index(held["candidate_id"].to_numpy(dtype=object)[first_of_candidate])
     return np.append(round_code[first_of_candidate], -1)[positions_in(ids, events["candidate_id"])]
+
+
+def round_codes(rounds: pd.DataFrame) -> np.ndarray:
+    """Each round's :data:`CANDIDATE_CODE`. The engine's rounds carry it; a table without it
+    (``ScoreResult.rounds``, or a part of it) numbers its own ids the same way: in sorted
+    order, which keeps each candidate's rounds together as :func:`build_rounds` put them."""
+    if CANDIDATE_CODE in rounds:
+        return rounds[CANDIDATE_CODE].to_numpy()
+    return sorted_codes(text_array(rounds["candidate_id"]))
