@@ -106,13 +106,21 @@ def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
 
 def panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The interviewer panel as integers: round positions, person codes and the person keys
-    the codes stand for. Each distinct panel string is split once, however many rounds share it."""
+    the codes stand for (:func:`~followup.normalise.person_key`, made once per distinct name)."""
+    pos, name_of_member, names = panel_members(rounds)
+    who_of_name, vocabulary = pd.factorize(person_key(names).to_numpy(dtype=object), use_na_sentinel=False)
+    return pos, who_of_name[name_of_member], np.asarray(vocabulary, dtype=object)
+
+
+def panel_members(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Every (round, interviewer) pair of the rounds' ``;``-separated panels: each member's
+    round position, and which of ``names`` (the distinct panels' names as written, trimmed)
+    the member is. Each distinct panel string is split once, however many rounds share it."""
     panels = rounds["interviewers"]
     if not isinstance(panels.dtype, pd.CategoricalDtype):
         panels = panels.astype("string").astype("category")
     names = pd.Series(panels.cat.categories.astype(object), dtype="string").str.split(";").explode().str.strip()
     names = names[names.notna() & (names != "")]
-    who_of_name, vocabulary = pd.factorize(person_key(names).to_numpy(dtype=object), use_na_sentinel=False)
     panel_of_name = names.index.to_numpy(dtype=np.int64)
     names_per_panel = np.bincount(panel_of_name, minlength=len(panels.cat.categories) + 1)
     first_name = np.cumsum(names_per_panel) - names_per_panel
@@ -121,7 +129,7 @@ def panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     per_round = names_per_panel[codes]
     pos = np.repeat(np.arange(len(codes)), per_round)
     within = np.arange(len(pos)) - np.repeat(np.cumsum(per_round) - per_round, per_round)
-    return pos, who_of_name[first_name[codes[pos]] + within], np.asarray(vocabulary, dtype=object)
+    return pos, first_name[codes[pos]] + within, names.reset_index(drop=True)
 
 
 def latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
