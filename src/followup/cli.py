@@ -636,10 +636,10 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     redactor = _redactor()
     _check_outputs(rejects=rejects)
     sources = _sources()
-    loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
+    loaded = api.read_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
     if interviews:
-        loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+        loaded_interviews = api.read_interviews(interviews, tz=tz, strict=strict, sources=sources)
         loaded = api.reject_unknown_candidates(loaded, loaded_interviews, strict)
         tables = [loaded, loaded_interviews]
     by_file = row_accounting(sources, *tables)

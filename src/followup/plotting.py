@@ -324,7 +324,7 @@ def plot_timeline(
 ) -> Figure:
     """One candidate's communication log as marks on a day axis (day 0 = interview day).
 
-    ``events`` is a normalised events frame (``ScoreResult.events`` or ``load_events(...).frame``)
+    ``events`` is a normalised events frame (``ScoreResult.events`` or ``followup.load_events(...)``)
     with ``candidate_id``, ``timestamp``, ``channel``, ``direction`` and optionally ``outcome``
     and ``duration_s``. ``anchor`` is the interview end (``ScoreResult.candidates["anchor"]``);
     without it, day 0 is the candidate's first event. ``tz`` decides where local days begin.

@@ -79,8 +79,8 @@ class FollowupFeatures(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     events
-        The event log: a path or list of paths, a raw or normalised DataFrame, or a
-        :class:`~followup.normalise.Normalised` table (as ``followup.load_events`` returns).
+        The event log: a path or list of paths, a raw or normalised DataFrame (as
+        ``followup.load_events`` returns), or a :class:`~followup.normalise.Normalised` table.
         Bound here, so ``fit``/``transform`` receive only the candidate rows.
     policy
         Preset name, TOML path or :class:`~followup.policy.Policy`: it decides which channels
@@ -240,5 +240,5 @@ def _event_frame(events, tz: str) -> pd.DataFrame:
     if isinstance(events, Normalised):
         return events.frame
     if isinstance(events, (str, Path, list, tuple, pd.DataFrame)):
-        return load_events(list(events) if isinstance(events, tuple) else events, tz=tz).frame
+        return load_events(list(events) if isinstance(events, tuple) else events, tz=tz)
     raise FollowupError(f"events must be file path(s), a DataFrame or loaded events, got {type(events).__name__}")
