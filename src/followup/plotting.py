@@ -38,6 +38,7 @@ from matplotlib.patches import Patch
 
 from .explain import find_candidate
 from .policy import Grades
+from .days import local_day
 from .features import unanswered_calls
 from .schema import CHANNELS, FLAGS
 
@@ -127,18 +128,14 @@ def _as_utc_series(times: pd.Series, tz: str) -> pd.Series:
     return times.dt.tz_convert("UTC")
 
 
-def _local_day_position(times: pd.Series, origin_date, tz: str) -> np.ndarray:
-    """Days since local midnight of ``origin_date`` in ``tz``: integers fall on local midnights,
-    so ``floor(x)`` is the local calendar day number, even across a daylight-saving change."""
+def _local_day_position(times: pd.Series, origin_day: int, tz: str) -> np.ndarray:
+    """Days since local midnight of day ``origin_day`` (:func:`followup.days.local_day`) in
+    ``tz``: integers fall on local midnights, so ``floor(x)`` is the scorer's local day number,
+    even across a daylight-saving change."""
     local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    origin = pd.Timestamp(origin_date)
-    whole_days = (local.dt.normalize() - origin).dt.days.to_numpy(dtype="float64")
+    whole_days = (local_day(times, tz) - origin_day).astype("float64")
     seconds = (local - local.dt.normalize()).dt.total_seconds().to_numpy(dtype="float64")
     return whole_days + seconds / 86400.0
-
-
-def _local_date(stamp: pd.Timestamp, tz: str) -> pd.Timestamp:
-    return stamp.tz_convert(tz).tz_localize(None).normalize()
 
 
 def _calls_unanswered(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
@@ -171,19 +168,19 @@ class _Timeline:
     anchor_utc: pd.Timestamp
     end_utc: pd.Timestamp | None
     no_contact_days: int
-    origin_date: pd.Timestamp = field(init=False)
+    origin_day: int = field(init=False)
     anchor_x: float = field(init=False)
     deadline_x: float = field(init=False)
     end_x: float | None = field(init=False)
 
     def __post_init__(self):
-        self.origin_date = _local_date(self.anchor_utc, self.tz)
+        self.origin_day = int(local_day(pd.Series([self.anchor_utc]), self.tz)[0])
         self.anchor_x = self.x_of(self.anchor_utc)
         self.deadline_x = float(self.no_contact_days + 1)  # the end of local day `no_contact_days`
         self.end_x = None if self.end_utc is None else self.x_of(self.end_utc)
 
     def x_of(self, stamp: pd.Timestamp) -> float:
-        return float(_local_day_position(pd.Series([stamp]), self.origin_date, self.tz)[0])
+        return float(_local_day_position(pd.Series([stamp]), self.origin_day, self.tz)[0])
 
     @property
     def shows_window(self) -> bool:
@@ -234,7 +231,7 @@ def _draw_events(ax, timeline: _Timeline, short_call_seconds: float | None) -> _
     frame = timeline.events
     if not len(frame):
         return marks
-    x = _local_day_position(frame["timestamp"], timeline.origin_date, timeline.tz)
+    x = _local_day_position(frame["timestamp"], timeline.origin_day, timeline.tz)
     inbound = frame["direction"].astype("string").fillna("").to_numpy() == "inbound"
     # stack events of the same local day and direction so bursts stay visible
     day = np.floor(x).astype(int)
