@@ -3,7 +3,7 @@
 :class:`FollowupFeatures` takes one row per candidate round — ``candidate_id`` and the
 interview that anchors its follow-up window (``interview_at``, optionally ``interview_end``,
 ``interviewers`` and ``decision_at``) — and returns one row of follow-up facts for it, computed
-by the same code as the scorer (:func:`followup.features.build_rounds`,
+by the same code as the scorer (:func:`followup.rounds.build_rounds`,
 :func:`~followup.features.round_features`, :func:`followup.scoring.score_rounds`). The event
 log is bound when the transformer is built, so the rows can be split, shuffled and resampled
 by ``cross_validate`` or ``GridSearchCV`` like any other feature matrix.
