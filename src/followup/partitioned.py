@@ -482,7 +482,8 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
     from .loading import reject_unknown_candidates
     from .shortlist import output_extra_columns
-    from .features import build_rounds, round_features
+    from .features import round_features
+    from .rounds import build_rounds
     from .scoring import score_rounds
 
     if isinstance(normalised, _Failed):
@@ -664,16 +665,13 @@ def _united_categories(parts: list[pd.Series]) -> pd.Categorical:
 def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
     """``candidate_code`` renumbered over all partitions (ids in sorted order, as build_rounds
     numbers them), and the rounds in that order."""
-    from .reasons import text_array
+    from .rounds import CANDIDATE_CODE
+    from .textcolumns import sorted_codes, text_array
 
-    encoded = pc.dictionary_encode(text_array(rounds["candidate_id"]))
-    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
-    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
-    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
-    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(rounds) else np.zeros(0, np.int64)
+    codes = sorted_codes(text_array(rounds["candidate_id"]))
     order = np.argsort(codes, kind="stable")
     rounds = rounds.iloc[order].reset_index(drop=True)
-    rounds["candidate_code"] = codes[order]
+    rounds[CANDIDATE_CODE] = codes[order]
     rounds.index.name = "round_key"  # as build_rounds names it
     return rounds
 
