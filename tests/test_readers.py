@@ -178,3 +178,25 @@ def test_notes_with_line_breaks_survive_the_reader_cutting_a_large_file_into_blo
     assert frame["candidate_id"].astype(str).tolist() == [f"C{i:03d}" for i in range(400)]
     expected = [f"thanks,{line_end}see you{line_end}soon {i}" if quoted else f"thanks {i}" for i in range(400)]
     assert frame["note"].astype(str).tolist() == expected
+
+
+@pytest.mark.parametrize("order", [("later", "earlier"), ("earlier", "later")])
+def test_event_files_whose_columns_read_as_different_types_stack(tmp_path, order):
+    """One file's outcome column is empty throughout, the other's holds a hang-up: the columns
+    come out of the reader typed differently, and the log is still one log (this was an
+    `internal error` from pandas' union of categoricals)."""
+    files = {
+        "later": "candidate_id,timestamp,channel,direction,outcome\n"
+                 "B,2026-03-09T10:00:00Z,email,inbound,\nA,2026-03-08T10:00:00Z,email,inbound,\n",
+        "earlier": "candidate_id,timestamp,channel,direction,outcome\n"
+                   "A,2026-03-03T10:00:00Z,phone,inbound,hang_up\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text)
+    (tmp_path / "iv.csv").write_text("candidate_id,interview_at\nA,2026-03-02T10:00:00Z\nB,2026-03-02T10:00:00Z\n")
+    events = read_events([tmp_path / f"{name}.csv" for name in order]).frame
+    assert sorted(events["outcome"].astype(object).fillna("").tolist()) == ["", "", "hang_up"]
+    result = followup.score([tmp_path / f"{name}.csv" for name in order], tmp_path / "iv.csv", as_of="2026-03-20")
+    assert result.counts["rows_used"] == 5  # 3 events and 2 interviews
+    shortlist = result.candidates.set_index("candidate_id")
+    assert shortlist.loc["A", "hangups"] == 1

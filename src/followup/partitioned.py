@@ -52,6 +52,7 @@ from .schema import (
     REQUIRED_EVENT_COLUMNS,
     REQUIRED_INTERVIEW_COLUMNS,
 )
+from .textcolumns import stack_frames, text_chunks
 from .timeparse import TIME_FORMATS_IN_USE, using_time_formats
 
 # Tasks are retried this often when their worker dies before a partition is declared failed.
@@ -400,7 +401,7 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     events = Normalised(frame, rejects, events.rows_read)
     present = np.flatnonzero(ids.notna().to_numpy())
     # Numbers and Arrow text only: this is every event of the partition, sent across.
-    text = pa.concat_arrays(_text_chunks(ids.iloc[present])) if len(present) else pa.array([], pa.large_string())
+    text = pa.concat_arrays(text_chunks(ids.iloc[present])) if len(present) else pa.array([], pa.large_string())
     keyed = pd.DataFrame({
         "hash": string_hashes(text) if len(present) else np.zeros(0, np.uint64),
         "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
@@ -422,7 +423,7 @@ def _by_file(pieces) -> list[pd.DataFrame]:
     groups: dict[str, list[pd.DataFrame]] = {}
     for piece in pieces:
         groups.setdefault(str(piece["source_file"].cat.categories[0]), []).append(piece)
-    return [_stack_frames(group) for group in groups.values()]
+    return [stack_frames(group) for group in groups.values()]
 
 
 def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
@@ -449,18 +450,10 @@ def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index
                           for p in present])
     wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    text = pa.chunked_array([chunk for p in present for chunk in _text_chunks(id_text(p["event_id"]))],
+    text = pa.chunked_array([chunk for p in present for chunk in text_chunks(id_text(p["event_id"]))],
                             type=pa.large_string())
     picked = text.combine_chunks().take(pa.array(found))
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
-
-
-def _text_chunks(values: pd.Series) -> list[pa.Array]:
-    """Arrow-backed text as its Arrow chunks, of one type. (Handing ``pa.chunked_array`` a
-    chunked array instead reads it value by value as Python strings: 30 s for 5M ids.)"""
-    array = pa.array(values.astype("string[pyarrow]").array)
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    return [chunk.cast(pa.large_string()) for chunk in chunks]
 
 
 def _find_repeats(part: int, count: int, files: list[str], *buckets):
@@ -469,8 +462,10 @@ def _find_repeats(part: int, count: int, files: list[str], *buckets):
     rows = pd.concat([b.assign(partition=p) for p, b in enumerate(buckets)], ignore_index=True)
     # Only ids whose hash repeats can repeat: the exact check runs on those few.
     rows = rows[rows["hash"].duplicated(keep=False).to_numpy()]
-    if not len(rows):
-        return [rows] * count
+    if not len(rows):  # typed as found copies are: a row number must not become a float when stacked
+        none = rows.assign(source_file=pd.Series(dtype=object), first_file=pd.Series(dtype=object),
+                           first_row=pd.Series(dtype=np.int64))
+        return [none] * count
     rows = rows.assign(source_file=np.asarray(files, dtype=object)[rows["file"].to_numpy()])
     repeats = repeated_rows(rows, ["event_id"])
     copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
@@ -489,7 +484,8 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     if isinstance(normalised, _Failed):
         return normalised
     interviews, events, _ = normalised
-    copies = pd.concat(repeat_lists, ignore_index=True) if repeat_lists else pd.DataFrame()
+    found = [copies for copies in repeat_lists if len(copies)]
+    copies = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if len(copies):
         frame = events.frame
         copy = np.zeros(len(frame), dtype=bool)
@@ -594,12 +590,12 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         not_orphan = event_rejects["reason"] != "candidate has no interview in the interview list"
         raise_first_rejected(event_rejects[not_orphan])
         raise_first_rejected(event_rejects)
-    rounds = _stack_frames([p["rounds"] for p in parts])
+    rounds = stack_frames([p["rounds"] for p in parts])
     rounds = _global_candidate_order(rounds)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
     orphans = event_rejects[event_rejects["reason"] == "candidate has no interview in the interview list"]
-    events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order, orphans)
-    interviews = _stack_frames([p["interviews"] for p in parts]).sort_values(
+    events = _in_input_order(stack_frames([p["events"] for p in parts]), file_order, orphans)
+    interviews = stack_frames([p["interviews"] for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
     extras = output_extra_columns(interviews)
     chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
@@ -625,41 +621,6 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
 def _stack(rejects: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(rejects, ignore_index=True).sort_values(["source_file", "source_row"], kind="stable",
                                                              ignore_index=True)
-
-
-def _stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate the partitions' frames; a categorical column stays categorical."""
-    frames = [f for f in frames if len(f)] or frames[:1]
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    categorical = [c for c in frames[0].columns
-                   if all(c in f and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
-    # Without them: pandas would spell out categoricals of differing categories as Python objects.
-    stacked = pd.concat([f.drop(columns=categorical) for f in frames], ignore_index=True)
-    columns = pd.concat([f.iloc[:0] for f in frames]).columns
-    united = {c: pd.Series(_united_categories([f[c] for f in frames]), copy=False) for c in categorical}
-    return stacked.assign(**united)[columns]
-
-
-def _united_categories(parts: list[pd.Series]) -> pd.Categorical:
-    """The parts as one categorical, categories in order of appearance (as
-    ``union_categoricals``); text categories are united by Arrow's dictionary unification,
-    which hashes each distinct value once rather than once per part it appears in."""
-    from pandas.api.types import union_categoricals
-
-    first = parts[0].cat
-    if first.ordered or not all(pd.api.types.is_string_dtype(p.cat.categories) for p in parts):
-        return union_categoricals(parts)
-    chunks = [pa.DictionaryArray.from_arrays(  # int32 indices in every part: one chunk type
-        pa.array(p.cat.codes.to_numpy().astype(np.int32), mask=p.cat.codes.to_numpy() < 0),
-        pa.concat_arrays(_text_chunks(pd.Series(p.cat.categories))) if len(p.cat.categories)
-        else pa.array([], pa.large_string()))
-        for p in parts]
-    unified = pa.chunked_array(chunks).unify_dictionaries()
-    dictionary = unified.chunks[0].dictionary
-    codes = np.concatenate([pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False) for chunk in unified.chunks])
-    categories = pd.Index(pd.array(dictionary, dtype=first.categories.dtype))
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
 def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
