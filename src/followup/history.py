@@ -88,7 +88,12 @@ SCHEMA = pa.schema([
     ("tz", pa.string()),
     ("followup_version", pa.string()),
     ("history_format", pa.int32()),
+    # A model's columns (``--model``), blank in a run scored without one. A run written before
+    # they existed is read with them blank.
+    ("p_advance", pa.float64()),
+    ("top_factors", pa.string()),
 ])
+MODEL_COLUMNS = ("p_advance", "top_factors")
 TIME_COLUMNS = [f.name for f in SCHEMA if pa.types.is_timestamp(f.type)]
 TEXT_COLUMNS = [f.name for f in SCHEMA if pa.types.is_string(f.type)]
 
@@ -164,7 +169,9 @@ def run_rows(result) -> pd.DataFrame:
         "tz": result.tz,
         "followup_version": followup_version(),
         "history_format": HISTORY_FORMAT,
+        **{column: frame[column] if column in frame else None for column in MODEL_COLUMNS},
     })
+    rows["p_advance"] = rows["p_advance"].astype(float)
     for column in TIME_COLUMNS:
         rows[column] = pd.to_datetime(rows[column], utc=True)
     # Plain text, as the rows read back from the file are (a category column would not compare).
@@ -184,10 +191,13 @@ def append(place: str | Path, result, inputs=(), rows: pd.DataFrame | None = Non
     run of the same as-of if there is one. Atomic: see the module notes. Returns the run's file.
     ``rows`` are its :func:`run_rows`, when the caller has them already."""
     rows = run_rows(result) if rows is None else rows
-    meta = {"as_of": result.as_of.isoformat(), "tz": result.tz, "policy": result.policy.label,
-            "counts": result.counts, "followup_version": followup_version(),
-            "history_format": HISTORY_FORMAT, "written_at": pd.Timestamp.now(tz="UTC").isoformat()}
-    return write_run(place, rows, result.as_of, meta, inputs)
+    return write_run(place, rows, result.as_of, run_meta(result), inputs)
+
+
+def run_meta(result) -> dict:
+    """What a run's file says about the run as a whole (its Parquet metadata)."""
+    return {"as_of": result.as_of.isoformat(), "tz": result.tz, "policy": result.policy.label,
+            "counts": result.counts, "followup_version": followup_version(), "history_format": HISTORY_FORMAT}
 
 
 def check_place(place: str | Path, inputs=()) -> Path:
@@ -208,6 +218,7 @@ def write_run(place: str | Path, rows: pd.DataFrame, as_of: pd.Timestamp, meta: 
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
     table = pa.Table.from_pandas(rows, schema=SCHEMA, preserve_index=False)
+    meta = {**meta, "written_at": pd.Timestamp.now(tz="UTC").isoformat()}
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
@@ -290,6 +301,9 @@ def load_run(run: RunFile) -> Run:
     if len(formats) and (formats > HISTORY_FORMAT).any():
         raise FollowupError(f"history {run.label} was written by a newer followup (history format "
                             f"{int(formats.max())}, this one reads {HISTORY_FORMAT}); upgrade followup")
+    for column in MODEL_COLUMNS:  # a run written before the history kept a model's columns
+        if column not in table.schema.names:
+            table = table.append_column(column, pa.nulls(len(table), SCHEMA.field(column).type))
     rows = table.select(SCHEMA.names).cast(SCHEMA).to_pandas()
     problem = _content_problem(rows, run)
     if problem:
@@ -299,10 +313,12 @@ def load_run(run: RunFile) -> Run:
 
 
 def _shape_problem(schema: pa.Schema) -> str | None:
-    missing = [name for name in SCHEMA.names if name not in schema.names]
+    missing = [name for name in SCHEMA.names if name not in schema.names and name not in MODEL_COLUMNS]
     if missing:
         return f"column(s) {', '.join(missing)} missing"
     for wanted in SCHEMA:
+        if wanted.name not in schema.names:
+            continue
         have = schema.field(wanted.name).type
         if not _compatible(have, wanted.type):
             return f"column {wanted.name} holds {have}, not {wanted.type}"
