@@ -35,11 +35,13 @@ import dataclasses
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import history as runs_history
 from .changes import flag_counts
@@ -173,11 +175,11 @@ def score_known_at(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=No
 
 @dataclass
 class Night:
-    """One replayed as-of, ready for the history: its rows, the file's metadata and its
-    counts by status."""
+    """One replayed as-of, ready for the history: its rows (as written), the file's metadata
+    and its counts by status."""
 
     as_of: pd.Timestamp
-    rows: pd.DataFrame
+    table: pa.Table
     meta: dict
     summary: dict
 
@@ -191,7 +193,7 @@ def score_nights(logs: ReadLogs, moments, rules: Policy, model=None, redactor=No
             result = redactor.result(dataclasses.replace(result, events=result.events.iloc[:0],
                                                          interviews=result.interviews.iloc[:0],
                                                          rejects=result.rejects.iloc[:0]))
-        nights.append(Night(result.as_of, runs_history.run_rows(result), runs_history.run_meta(result),
+        nights.append(Night(result.as_of, runs_history.run_table(result), runs_history.run_meta(result),
                             {k: v for k, v in result.summary().items() if k != "rounds"}))
     return nights
 
@@ -236,16 +238,24 @@ def _scored_here(logs, moments, rules, model, redactor, step):
 
 
 def _write(place, nights, inputs, tz) -> pd.DataFrame:
-    """Write each night to the history as it comes, in as-of order; the summary of them all."""
+    """Write each night to the history as it comes, in as-of order; the summary of them all.
+    A night's file is written (Arrow releases the GIL) while the next night is scored."""
     summaries, previous = [], None
-    for night in nights:
-        path = runs_history.write_run(place, night.rows, night.as_of, night.meta, inputs)
-        found = flag_counts(previous, night.rows) if previous is not None else {}
-        summaries.append({"as_of": night.as_of.tz_convert(tz).isoformat(), **night.summary,
-                          "newly_flagged": found.get("newly_flagged", 0),
-                          "flags_cleared": found.get("flag_cleared", 0), "run_file": str(path)})
-        previous = night.rows
-    return pd.DataFrame(summaries, columns=SUMMARY_COLUMNS)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-writer") as writer:
+        written = []
+        for night in nights:
+            written.append(writer.submit(runs_history.write_run, place, night.table, night.as_of, night.meta, inputs))
+            flags = night.table.select(["candidate_id", "flags"]).to_pandas()
+            found = flag_counts(previous, flags) if previous is not None else {}
+            summaries.append({"as_of": night.as_of.tz_convert(tz).isoformat(), **night.summary,
+                              "newly_flagged": found.get("newly_flagged", 0),
+                              "flags_cleared": found.get("flag_cleared", 0)})
+            previous = flags
+            if len(written) > 1:
+                written[-2].result()  # a failed write stops the replay at the next night
+        paths = [str(future.result()) for future in written]
+    return pd.DataFrame([{**summary, "run_file": path} for summary, path in zip(summaries, paths)],
+                        columns=SUMMARY_COLUMNS)
 
 
 # Tasks are retried this often when their worker dies.
