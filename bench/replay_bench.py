@@ -1,12 +1,14 @@
 """Replay against full runs: 30 nightly as-ofs over one event log.
 
-    python bench/replay_bench.py [--candidates 100000] [--nights 30] [--full-runs 3] [--data-dir bench/data]
+    python bench/replay_bench.py [--candidates 100000] [--nights 30] [--full-runs 3] [--workers 1]
+                                 [--data-dir bench/data]
 
 Writes the synthetic set (``followup.synthetic.write``: about 10 events a candidate, so the
 default is a 1M-event log) if it is not there, then times, in this one process:
 
 * ``followup.replay.replay`` over ``--nights`` daily as-ofs into a fresh history (one read and
-  normalise, then one scoring and one history append per night);
+  normalise, then one scoring and one history append per night; with ``--workers N`` the nights
+  are scored on a local Dask cluster of N processes, whose CPU time is not this process's);
 * ``--full-runs`` full runs (``followup.score`` from the CSV files, then a history append), at
   as-ofs spread over the same nights; 30 of them are estimated as the median times 30.
 
@@ -35,6 +37,7 @@ def main(argv=None) -> None:
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--nights", type=int, default=30)
     parser.add_argument("--full-runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=Path("bench/data"))
     args = parser.parse_args(argv)
     use_batch_memory_settings()
@@ -50,7 +53,7 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as place:
         started, started_cpu = time.perf_counter(), time.process_time()
         nights = replay(str(events), str(interviews), Path(place) / "replayed", start=first.isoformat(),
-                        end=last.isoformat(), every="1d")
+                        end=last.isoformat(), every="1d", workers=args.workers)
         replay_s, replay_cpu = time.perf_counter() - started, time.process_time() - started_cpu
 
         full, full_cpu = [], []
@@ -66,6 +69,7 @@ def main(argv=None) -> None:
         "events": int(sum(1 for _ in open(events, "rb")) - 1),
         "candidates": args.candidates,
         "nights": len(nights),
+        "workers": args.workers,
         "replay_s": round(replay_s, 1),
         "replay_per_night_s": round(replay_s / len(nights), 2),
         "full_run_s": [round(t, 2) for t in full],

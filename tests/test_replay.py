@@ -182,3 +182,16 @@ def test_a_history_written_before_model_columns_is_read_with_them_blank(tmp_path
     (run,) = history.read(tmp_path).runs
     assert run.rows["p_advance"].isna().all() and run.rows["top_factors"].isna().all()
     assert len(run.rows) == len(result.candidates)
+
+
+def test_replay_refuses_an_unreachable_scheduler_and_redact_without_a_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("FOLLOWUP_REDACT_KEY", raising=False)
+    arguments = ["replay", str(SAMPLE_DATA / "events.csv"), "-i", str(SAMPLE_DATA / "interviews.csv"),
+                 "--from", "2026-03-30", "--to", "2026-03-31", "--history", str(tmp_path / "runs")]
+    unreachable = CliRunner().invoke(main, [*arguments, "--scheduler", "tcp://127.0.0.1:9"])
+    assert unreachable.exit_code == 1
+    assert unreachable.stderr.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert len(unreachable.stderr.splitlines()) == 1
+    keyless = CliRunner().invoke(main, [*arguments, "--redact"])
+    assert keyless.exit_code == 2 and "--redact needs a key" in keyless.stderr
+    assert not (tmp_path / "runs").exists()  # nothing written by either

@@ -222,12 +222,16 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
         from .learning import load_model
 
         model = load_model(model)
+    parallel = workers not in (1, "1") or scheduler is not None or client is not None
+    if hasattr(step, "resize"):  # the reading, the cluster's start, then one stage per as-of
+        step.resize(2 + int(parallel) + len(moments))
     logs = read_logs(events, interviews, tz, strict, sources, step)
-    if workers in (1, "1") and scheduler is None and client is None:
-        nights = _scored_here(logs, moments, rules, model, redactor, step)
-    else:
-        nights = _scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, client, step)
-    return _write(place, nights, inputs, tz)
+    nights = (_scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, client, step) if parallel
+              else _scored_here(logs, moments, rules, model, redactor, step))
+    try:
+        return _write(place, nights, inputs, tz)
+    finally:
+        nights.close()  # a failed write stops the scoring (and closes a cluster started for it)
 
 
 def _scored_here(logs, moments, rules, model, redactor, step):
