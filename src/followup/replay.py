@@ -35,6 +35,7 @@ import dataclasses
 import logging
 import os
 import re
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,18 +185,15 @@ class Night:
     summary: dict
 
 
-def score_nights(logs: ReadLogs, moments, rules: Policy, model=None, redactor=None) -> list[Night]:
-    """Score ``logs`` as of each of ``moments`` (one process; also what each Dask task runs)."""
-    nights = []
-    for moment in moments:  # one run per as-of: the loop is over dates, each run vectorised
-        result = score_known_at(logs, pd.Timestamp(moment), rules, model)
-        if redactor is not None:  # only the shortlist and the rounds it quotes reach the history
-            result = redactor.result(dataclasses.replace(result, events=result.events.iloc[:0],
-                                                         interviews=result.interviews.iloc[:0],
-                                                         rejects=result.rejects.iloc[:0]))
-        nights.append(Night(result.as_of, runs_history.run_table(result), runs_history.run_meta(result),
-                            {k: v for k, v in result.summary().items() if k != "rounds"}))
-    return nights
+def score_night(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=None, redactor=None) -> Night:
+    """Score ``logs`` as of ``moment`` for the history (in this process, or as a Dask task)."""
+    result = score_known_at(logs, pd.Timestamp(moment), rules, model)
+    if redactor is not None:  # only the shortlist and the rounds it quotes reach the history
+        result = redactor.result(dataclasses.replace(result, events=result.events.iloc[:0],
+                                                     interviews=result.interviews.iloc[:0],
+                                                     rejects=result.rejects.iloc[:0]))
+    return Night(result.as_of, runs_history.run_table(result), runs_history.run_meta(result),
+                 {k: v for k, v in result.summary().items() if k != "rounds"})
 
 
 def replay(events, interviews, place, start, end, every: str = "1d", policy=None, tz: str = "UTC",
@@ -236,9 +234,9 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
 
 def _scored_here(logs, moments, rules, model, redactor, step):
     """The nights scored in this process, one after the other."""
-    for moment in moments:
+    for moment in moments:  # one run per as-of: the loop is over dates, each run vectorised
         step(f"scoring as of {moment.tz_convert(logs.tz).isoformat()}")
-        yield from score_nights(logs, [moment], rules, model, redactor)
+        yield score_night(logs, moment, rules, model, redactor)
 
 
 def _write(place, nights, inputs, tz) -> pd.DataFrame:
@@ -273,12 +271,13 @@ def _scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, c
         with _cluster(workers, scheduler, client) as dask_client:
             step(f"sending the logs to {len(dask_client.scheduler_info()['workers'])} Dask worker(s)")
             shared = dask_client.scatter(logs, broadcast=True, hash=False)
-            futures = [dask_client.submit(score_nights, shared, [moment], rules, model, redactor,
-                                          key=f"replay-{moment.value}", retries=RETRIES, pure=False)
+            replay_id = uuid.uuid4().hex[:12]  # two replays on one cluster never share a task
+            futures = [dask_client.submit(score_night, shared, moment, rules, model, redactor,
+                                          key=f"replay-{replay_id}-{moment.value}", retries=RETRIES, pure=False)
                        for moment in moments]
             for moment, future in zip(moments, futures):
                 step(f"scoring as of {moment.tz_convert(logs.tz).isoformat()}")
-                yield from future.result()
+                yield future.result()
     except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
         raise FollowupError(f"the Dask cluster failed while replaying ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}); the runs "
