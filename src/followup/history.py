@@ -173,8 +173,8 @@ def run_table(result) -> pa.Table:
 
 def _arrow_column(values, wanted: pa.DataType, n: int) -> pa.Array:
     """One column in the history's type: a constant repeated, a column absent (a model's,
-    without one) blank, a categorical decoded; times cast to microseconds as Parquet keeps them
-    (a safe cast: a time finer than that is an error, never silently cut)."""
+    without one) blank, a categorical decoded; times cut to the microsecond the history keeps
+    (what Spark and DuckDB read; a log may hold nanoseconds, which no follow-up rule sees)."""
     if values is None:
         return pa.nulls(n, wanted)
     if not isinstance(values, (pd.Series, pa.Array)):
@@ -182,7 +182,7 @@ def _arrow_column(values, wanted: pa.DataType, n: int) -> pa.Array:
     array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
-    return array.cast(wanted)
+    return array.cast(wanted, safe=not pa.types.is_timestamp(wanted))
 
 
 def _rows_of(table: pa.Table) -> pd.DataFrame:
