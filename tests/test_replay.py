@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 import followup
-from followup import history, synthetic
+from followup import datasets, history
 from followup.cli import main
 from followup.redact import Redactor
 from followup.replay import replay
@@ -32,7 +32,7 @@ KEY = "replay-tests-key-0123456789"
 def messy_log(tmp_path_factory):
     """The whole log and interview list as files, as the last night exported them."""
     folder = tmp_path_factory.mktemp("messy-log")
-    events, interviews = synthetic.generate(80, seed=21)
+    events, interviews = datasets.make_followups(80, seed=21)
     second = interviews.iloc[::5].assign(interview_at=lambda f: f["interview_at"] + pd.Timedelta(days=12),
                                          interview_end=lambda f: f["interview_end"] + pd.Timedelta(days=12),
                                          decision=None, decision_at=pd.NaT, decision_due=pd.NaT)

@@ -47,11 +47,12 @@ import pyarrow as pa
 from . import history as runs_history
 from .changes import flag_counts
 from .errors import FollowupError
-from .features import build_rounds, round_features
-from .loading import (check_timezone, load_events, load_interviews, parse_as_of, refuse_empty_input,
+from .features import round_features
+from .loading import (check_timezone, parse_as_of, read_events, read_interviews, refuse_empty_input,
                       refuse_unusable_files, reject_unknown_candidates)
 from .normalise import COUNT_KEYS, Normalised
 from .policy import Policy, load_policy
+from .rounds import build_rounds
 from .scoring import score_rounds
 from .shortlist import ScoreResult, output_extra_columns, rank, with_extra_columns
 
@@ -119,13 +120,13 @@ def read_logs(events, interviews, tz: str = "UTC", strict: bool = False, sources
     step = progress or (lambda stage: None)
     tz = check_timezone(tz)
     step("reading interviews")
-    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_interviews = read_interviews(interviews, tz=tz, strict=strict, sources=sources)
     refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
     refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    read_events = load_events(events, tz=tz, strict=strict, sources=sources)
-    refuse_empty_input(events, read_events, "events", sources)
-    loaded_events = reject_unknown_candidates(read_events, loaded_interviews, strict)
+    events_read = read_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, events_read, "events", sources)
+    loaded_events = reject_unknown_candidates(events_read, loaded_interviews, strict)
     refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
     event_ns = _ns(loaded_events.frame["timestamp"])
     order = np.argsort(event_ns, kind="stable")
