@@ -1,12 +1,15 @@
 """Replay against full runs: 30 nightly as-ofs over one event log.
 
-    python bench/replay_bench.py [--candidates 100000] [--nights 30] [--full-runs 3] [--data-dir bench/data]
+    python bench/replay_bench.py [--candidates 100000] [--nights 30] [--full-runs 3] [--workers 1]
+                                 [--data-dir bench/data]
 
 Writes the synthetic set (``followup.datasets.write_followups``: about 10 events a candidate, so the
 default is a 1M-event log) if it is not there, then times, in this one process:
 
 * ``followup.replay.replay`` over ``--nights`` daily as-ofs into a fresh history (one read and
-  normalise, then one scoring and one history append per night);
+  normalise, then one scoring and one history append per night; with ``--workers N`` the nights
+  are scored on a local Dask cluster of N processes, started before the clock starts, whose
+  CPU time is added to this process's);
 * ``--full-runs`` full runs (``followup.score`` from the CSV files, then a history append), at
   as-ofs spread over the same nights; 30 of them are estimated as the median times 30.
 
@@ -35,6 +38,7 @@ def main(argv=None) -> None:
     parser.add_argument("--candidates", type=int, default=100_000)
     parser.add_argument("--nights", type=int, default=30)
     parser.add_argument("--full-runs", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=Path("bench/data"))
     args = parser.parse_args(argv)
     use_batch_memory_settings()
@@ -47,11 +51,13 @@ def main(argv=None) -> None:
     last = datasets.default_as_of(listed)
     first = last - pd.Timedelta(days=args.nights - 1)
 
-    with tempfile.TemporaryDirectory() as place:
+    with tempfile.TemporaryDirectory() as place, _cluster(args.workers) as client:
+        workers_cpu = _workers_cpu(client)
         started, started_cpu = time.perf_counter(), time.process_time()
         nights = replay(str(events), str(interviews), Path(place) / "replayed", start=first.isoformat(),
-                        end=last.isoformat(), every="1d")
+                        end=last.isoformat(), every="1d", client=client)
         replay_s, replay_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        replay_cpu += _workers_cpu(client) - workers_cpu
 
         full, full_cpu = [], []
         for i in range(args.full_runs):
@@ -66,18 +72,55 @@ def main(argv=None) -> None:
         "events": int(sum(1 for _ in open(events, "rb")) - 1),
         "candidates": args.candidates,
         "nights": len(nights),
+        "workers": args.workers,
         "replay_s": round(replay_s, 1),
         "replay_per_night_s": round(replay_s / len(nights), 2),
         "full_run_s": [round(t, 2) for t in full],
         "full_runs_estimated_s": round(per_run * len(nights), 1),
         "speed_up": round(per_run * len(nights) / replay_s, 1),
-        # CPU seconds of this process (all its threads): what the work costs, whatever else
-        # the machine is doing; wall seconds on a shared machine include waiting for a core.
+        # CPU seconds of this process (all its threads) and of any Dask workers: what the work
+        # costs, whatever else the machine is doing; wall seconds on a shared machine include
+        # waiting for a core.
         "replay_cpu_s": round(replay_cpu, 1),
         "full_run_cpu_s": [round(t, 2) for t in full_cpu],
         "full_runs_estimated_cpu_s": round(per_run_cpu * len(nights), 1),
         "speed_up_cpu": round(per_run_cpu * len(nights) / replay_cpu, 1),
     }, indent=2))
+
+
+class _cluster:
+    """A local Dask cluster of ``workers`` one-thread processes (none for one worker)."""
+
+    def __init__(self, workers: int):
+        self.workers, self.owned = workers, []
+
+    def __enter__(self):
+        if self.workers <= 1:
+            return None
+        from distributed import Client, LocalCluster
+
+        cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=":0")
+        self.owned = [Client(cluster), cluster]
+        return self.owned[0]
+
+    def __exit__(self, *exc):
+        for owned in self.owned:
+            owned.close()
+
+
+def _workers_cpu(client) -> float:
+    """CPU seconds the cluster's worker processes have used so far (0 without a cluster)."""
+    if client is None:
+        return 0.0
+
+    def used() -> float:
+        import psutil
+
+        times = psutil.Process().cpu_times()
+        return times.user + times.system
+
+    return sum(client.run(used).values())
 
 
 if __name__ == "__main__":

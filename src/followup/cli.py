@@ -915,14 +915,19 @@ def _changes_text(result) -> str:
               help="Time between as-ofs: 1d, 12h, 1w, …")
 @click.option("--history", type=click.Path(file_okay=False), metavar="FOLDER",
               help="The history to write the runs into (made if missing; an as-of already there is replaced).")
+@model_option
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]),
               help="The per-run summary. Default: table on a terminal, csv when piped.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line on stderr.")
-def replay_command(events, interviews, as_of, tz, policy, strict, start, end, every, history, fmt, quiet):
+@redact_options
+@parallel_options
+def replay_command(events, interviews, as_of, tz, policy, strict, start, end, every, history, model, fmt, quiet,
+                   workers, scheduler):
     """Score the same logs as of every date from --from to --to into a history, point in
     time: each run sees only the events up to its as-of and the decisions taken by then. The
-    files are read and normalised once. Prints one line per run: counts by status and the
-    flags newly raised and cleared since the run before.
+    files are read and normalised once; --workers/--scheduler score the as-ofs in parallel.
+    Prints one line per run: counts by status and the flags newly raised and cleared since the
+    run before. --model and --redact apply to every run as in `score`.
 
     \b
     Example (backfill March, then see when each flag first appeared with DuckDB):
@@ -938,9 +943,11 @@ def replay_command(events, interviews, as_of, tz, policy, strict, start, end, ev
         raise click.UsageError("replay takes --from/--to/--every, not --as-of")
     if not history:
         raise click.UsageError("give --history FOLDER (or set history in followup.toml / FOLLOWUP_HISTORY)")
+    redactor = _redactor()
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
         nights = replay(list(events), interviews, history, start, end, every, policy=policy, tz=tz,
-                        strict=strict, sources=_sources(), progress=step)
+                        strict=strict, sources=_sources(), progress=step, model=model, redactor=redactor,
+                        workers=workers, scheduler=scheduler)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     shown = nights.drop(columns="run_file")
     if fmt == "json":
@@ -950,7 +957,8 @@ def replay_command(events, interviews, as_of, tz, policy, strict, start, end, ev
     else:
         click.echo(shown.to_string(index=False))
     if not quiet:
-        click.echo(f"{len(nights)} runs written to {history} (policy {load_policy(policy).label})", err=True)
+        click.echo(f"{len(nights)} runs written to {history} (policy {load_policy(policy).label}"
+                   f"{'; redacted' if redactor else ''})", err=True)
 
 
 @main.command("config", context_settings=CONTEXT)

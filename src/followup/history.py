@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -88,9 +89,12 @@ SCHEMA = pa.schema([
     ("tz", pa.string()),
     ("followup_version", pa.string()),
     ("history_format", pa.int32()),
+    # A model's columns (``--model``), blank in a run scored without one. A run written before
+    # they existed is read with them blank.
+    ("p_advance", pa.float64()),
+    ("top_factors", pa.string()),
 ])
-TIME_COLUMNS = [f.name for f in SCHEMA if pa.types.is_timestamp(f.type)]
-TEXT_COLUMNS = [f.name for f in SCHEMA if pa.types.is_string(f.type)]
+MODEL_COLUMNS = ("p_advance", "top_factors")
 
 
 def followup_version() -> str:
@@ -135,42 +139,57 @@ class Run:
 
 def run_rows(result) -> pd.DataFrame:
     """The per-candidate rows a result adds to the history: one per candidate (with
-    ``--all-rounds``, the shortlist round, as without it), in :data:`SCHEMA`'s columns."""
+    ``--all-rounds``, the shortlist round, as without it), in :data:`SCHEMA`'s columns, as
+    :func:`load_run` reads them back."""
+    return _rows_of(run_table(result))
+
+
+def run_table(result) -> pa.Table:
+    """:func:`run_rows` as the Arrow table written to the run's file, built from the result's
+    columns directly (a night of a replay writes one; no round trip through object columns)."""
     frame = result.candidates
     if result.all_rounds:
         shortlist = result.rounds.loc[result.rounds["is_shortlist_round"].to_numpy(bool),
                                       ["candidate_id", "round_number"]]
         frame = frame.merge(shortlist, on=["candidate_id", "round_number"], how="inner")
-    rows = pd.DataFrame({
-        "as_of": pd.Series(result.as_of, index=frame.index),
+    n = len(frame)
+    given = {
+        "as_of": pd.Timestamp(result.as_of).tz_convert("UTC"),
         "candidate_id": frame["candidate_id"].astype(str),
-        "name": frame["name"],
-        "interview_at": frame["interview_at"],
-        "status": frame["status"].astype(str),
-        "score": frame["score"].astype(float),
-        "grade": frame["grade"],
         "grade_capped": frame["grade_capped"].fillna(False).astype(bool),
-        "speed": frame["speed"].astype(float),
-        "persistence": frame["persistence"].astype(float),
-        "restraint": frame["restraint"].astype(float),
         "flags": frame["flags"].fillna("").astype(str),
-        "reason": frame["reason"],
-        "reasons": frame["reasons"],
-        "decision": frame["decision"],
-        "decision_at": frame["decision_at"],
-        "last_contact_at": frame["last_contact_at"],
         "policy_name": result.policy.name,
         "policy_hash": result.policy.content_hash,
         "tz": result.tz,
         "followup_version": followup_version(),
         "history_format": HISTORY_FORMAT,
-    })
-    for column in TIME_COLUMNS:
-        rows[column] = pd.to_datetime(rows[column], utc=True)
-    # Plain text, as the rows read back from the file are (a category column would not compare).
-    for column in TEXT_COLUMNS:
-        rows[column] = rows[column].astype(object).where(rows[column].notna(), None)
-    return rows.reset_index(drop=True)
+    }
+    columns = []
+    for field in SCHEMA:
+        values = given.get(field.name, frame[field.name] if field.name in frame else None)
+        columns.append(_arrow_column(values, field.type, n))
+    return pa.Table.from_arrays(columns, schema=SCHEMA)
+
+
+def _arrow_column(values, wanted: pa.DataType, n: int) -> pa.Array:
+    """One column in the history's type: a constant repeated, a column absent (a model's,
+    without one) blank, a categorical decoded; times cut to the microsecond the history keeps
+    (what Spark and DuckDB read; a log may hold nanoseconds, which no follow-up rule sees)."""
+    if values is None:
+        return pa.nulls(n, wanted)
+    if not isinstance(values, (pd.Series, pa.Array)):
+        return pa.array([values]).cast(wanted).take(np.zeros(n, dtype=np.int64))
+    array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return array.cast(wanted, safe=not pa.types.is_timestamp(wanted))
+
+
+def _rows_of(table: pa.Table) -> pd.DataFrame:
+    """A run's table as the rows every reader of the history gets."""
+    rows = table.select(SCHEMA.names).cast(SCHEMA).to_pandas()
+    rows["flags"] = rows["flags"].fillna("")
+    return rows
 
 
 def run_path(place: str | Path, as_of: pd.Timestamp) -> Path:
@@ -179,15 +198,16 @@ def run_path(place: str | Path, as_of: pd.Timestamp) -> Path:
     return Path(place) / f"{PARTITION}={utc.strftime('%Y-%m-%d')}" / f"run-{utc.strftime(RUN_TIME_FORMAT)}.parquet"
 
 
-def append(place: str | Path, result, inputs=(), rows: pd.DataFrame | None = None) -> Path:
+def append(place: str | Path, result, inputs=()) -> Path:
     """Add ``result`` to the history at ``place`` (a folder, made if missing), replacing the
-    run of the same as-of if there is one. Atomic: see the module notes. Returns the run's file.
-    ``rows`` are its :func:`run_rows`, when the caller has them already."""
-    rows = run_rows(result) if rows is None else rows
-    meta = {"as_of": result.as_of.isoformat(), "tz": result.tz, "policy": result.policy.label,
-            "counts": result.counts, "followup_version": followup_version(),
-            "history_format": HISTORY_FORMAT, "written_at": pd.Timestamp.now(tz="UTC").isoformat()}
-    return write_run(place, rows, result.as_of, meta, inputs)
+    run of the same as-of if there is one. Atomic: see the module notes. Returns the run's file."""
+    return write_run(place, run_table(result), result.as_of, run_meta(result), inputs)
+
+
+def run_meta(result) -> dict:
+    """What a run's file says about the run as a whole (its Parquet metadata)."""
+    return {"as_of": result.as_of.isoformat(), "tz": result.tz, "policy": result.policy.label,
+            "counts": result.counts, "followup_version": followup_version(), "history_format": HISTORY_FORMAT}
 
 
 def check_place(place: str | Path, inputs=()) -> Path:
@@ -201,13 +221,13 @@ def check_place(place: str | Path, inputs=()) -> Path:
     return root
 
 
-def write_run(place: str | Path, rows: pd.DataFrame, as_of: pd.Timestamp, meta: dict, inputs=()) -> Path:
-    """Write one run's rows to its file through a hidden temporary file and a rename."""
+def write_run(place: str | Path, table: pa.Table, as_of: pd.Timestamp, meta: dict, inputs=()) -> Path:
+    """Write one run's :func:`run_table` to its file through a hidden temporary file and a rename."""
     root = check_place(place, inputs)
     target = run_path(root, as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(root)
-    table = pa.Table.from_pandas(rows, schema=SCHEMA, preserve_index=False)
+    meta = {**meta, "written_at": pd.Timestamp.now(tz="UTC").isoformat()}
     table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()})
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
@@ -290,19 +310,23 @@ def load_run(run: RunFile) -> Run:
     if len(formats) and (formats > HISTORY_FORMAT).any():
         raise FollowupError(f"history {run.label} was written by a newer followup (history format "
                             f"{int(formats.max())}, this one reads {HISTORY_FORMAT}); upgrade followup")
-    rows = table.select(SCHEMA.names).cast(SCHEMA).to_pandas()
+    for column in MODEL_COLUMNS:  # a run written before the history kept a model's columns
+        if column not in table.schema.names:
+            table = table.append_column(column, pa.nulls(len(table), SCHEMA.field(column).type))
+    rows = _rows_of(table)
     problem = _content_problem(rows, run)
     if problem:
         raise FollowupError(f"history {run.label}: {problem}; it was edited — delete it or re-run that as-of")
-    rows["flags"] = rows["flags"].fillna("")
     return Run(run, rows)
 
 
 def _shape_problem(schema: pa.Schema) -> str | None:
-    missing = [name for name in SCHEMA.names if name not in schema.names]
+    missing = [name for name in SCHEMA.names if name not in schema.names and name not in MODEL_COLUMNS]
     if missing:
         return f"column(s) {', '.join(missing)} missing"
     for wanted in SCHEMA:
+        if wanted.name not in schema.names:
+            continue
         have = schema.field(wanted.name).type
         if not _compatible(have, wanted.type):
             return f"column {wanted.name} holds {have}, not {wanted.type}"

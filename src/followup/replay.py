@@ -11,8 +11,15 @@ reads and normalises the files **once**, then for each as-of scores only what wa
 * interviews after the as-of are ``upcoming``, as on the night.
 
 Each as-of is written to the history exactly as ``score --history`` writes it (same layout,
-same replace-the-same-as-of rule), so nightly runs can carry on from a backfill. What the
-replay saves is the reading and normalising — most of a run (docs/nightly.md#replay).
+same replace-the-same-as-of rule), so nightly runs can carry on from a backfill.
+
+What a replayed night costs is the scoring alone: the files are read, normalised and checked
+once (:func:`read_logs`), with the events sorted by time once, so that the log as it stood at
+an as-of is a slice of it found by binary search — no copy of the event frame per night — and
+the per-run checks of a full run (unknown candidates, empty files) are not repeated. The
+nights are independent, so with ``workers``/``scheduler``/``client`` they are scored as Dask
+tasks, the logs sent to the workers once; the history is written by this process, in order
+(docs/nightly.md#replay).
 
 >>> import tempfile
 >>> place = tempfile.mkdtemp()
@@ -24,18 +31,30 @@ replay saves is the reading and normalising — most of a run (docs/nightly.md#r
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import os
 import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from . import api
 from . import history as runs_history
 from .changes import flag_counts
 from .errors import FollowupError
-from .normalise import Normalised
-from .policy import load_policy
+from .features import round_features
+from .loading import (check_timezone, parse_as_of, read_events, read_interviews, refuse_empty_input,
+                      refuse_unusable_files, reject_unknown_candidates)
+from .normalise import COUNT_KEYS, Normalised
+from .policy import Policy, load_policy
+from .rounds import build_rounds
+from .scoring import score_rounds
+from .shortlist import ScoreResult, output_extra_columns, rank, with_extra_columns
 
 MAX_RUNS = 5_000
 SUMMARY_COLUMNS = ["as_of", "candidates", "ok", "flagged", "pending", "upcoming", "with_flags",
@@ -49,7 +68,7 @@ def as_of_times(start, end, every: str, tz: str) -> pd.DatetimeIndex:
     >>> [t.isoformat() for t in as_of_times("2026-04-01", "2026-04-03", "1d", "UTC")]
     ['2026-04-01T00:00:00+00:00', '2026-04-02T00:00:00+00:00', '2026-04-03T00:00:00+00:00']
     """
-    first, last = api.parse_as_of(start, tz), api.parse_as_of(end, tz)
+    first, last = parse_as_of(start, tz), parse_as_of(end, tz)
     step = interval(every)
     if last < first:
         raise FollowupError(f"--to {last.isoformat()} is before --from {first.isoformat()}")
@@ -76,49 +95,54 @@ def interval(every: str) -> pd.Timedelta:
     return pd.Timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
 
 
-def replay(events, interviews, place, start, end, every: str = "1d", policy=None, tz: str = "UTC",
-           strict: bool = False, sources=None, progress=None) -> pd.DataFrame:
-    """Score ``events``/``interviews`` as of each time from ``start`` to ``end`` every
-    ``every`` into the history at ``place``. Returns one summary row per as-of
-    (:data:`SUMMARY_COLUMNS`): its counts by status and how many flags were newly raised and
-    cleared since the as-of before it."""
+@dataclass(frozen=True)
+class ReadLogs:
+    """The logs read, normalised and checked once, kept in the shape point-in-time cuts need:
+    the events sorted by time (stably: events of the same instant keep their input order, which
+    is all the scorer's order-dependent rules see, as it orders by round and time), with their
+    times as nanoseconds; the decisions' times likewise (a missing one as the smallest)."""
+
+    events: Normalised
+    event_ns: np.ndarray
+    interviews: Normalised
+    decision_ns: np.ndarray
+    tz: str
+
+    def known_at(self, moment: pd.Timestamp) -> tuple[Normalised, Normalised]:
+        """The event log and the interview list as they stood at ``moment``."""
+        return (events_known_at(self.events, self.event_ns, moment),
+                interviews_known_at(self.interviews, self.decision_ns, moment))
+
+
+def read_logs(events, interviews, tz: str = "UTC", strict: bool = False, sources=None, progress=None) -> ReadLogs:
+    """Read and normalise ``events``/``interviews`` with the checks a full run makes (files
+    that hold nothing or nothing usable, events of candidates not in the list)."""
     step = progress or (lambda stage: None)
-    tz = api.check_timezone(tz)
-    rules = load_policy(policy)
-    moments = as_of_times(start, end, every, tz)
+    tz = check_timezone(tz)
     step("reading interviews")
-    loaded_interviews = api.read_interviews(interviews, tz=tz, strict=strict, sources=sources)
-    api.refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
+    loaded_interviews = read_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
+    refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    loaded_events = api.reject_unknown_candidates(
-        api.read_events(events, tz=tz, strict=strict, sources=sources), loaded_interviews, strict)
-    api.refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
-    inputs = [*_paths(events), *_paths(interviews)]
-
+    events_read = read_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, events_read, "events", sources)
+    loaded_events = reject_unknown_candidates(events_read, loaded_interviews, strict)
+    refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
     event_ns = _ns(loaded_events.frame["timestamp"])
-    decision_ns = _ns(loaded_interviews.frame["decision_at"])
-    summaries, previous = [], None
-    for moment in moments:  # one run per as-of: the loop is over dates, each run vectorised
-        step(f"scoring as of {moment.tz_convert(tz).isoformat()}")
-        result = api.score(as_known_at(loaded_events, event_ns, moment),
-                           interviews_known_at(loaded_interviews, decision_ns, moment),
-                           policy=rules, as_of=moment, tz=tz, strict=strict)
-        rows = runs_history.run_rows(result)
-        path = runs_history.append(place, result, inputs, rows)
-        found = flag_counts(previous, rows) if previous is not None else {}
-        summaries.append({"as_of": result.as_of.tz_convert(tz).isoformat(),
-                          **{k: v for k, v in result.summary().items() if k != "rounds"},
-                          "newly_flagged": found.get("newly_flagged", 0),
-                          "flags_cleared": found.get("flag_cleared", 0), "run_file": str(path)})
-        previous = rows
-    return pd.DataFrame(summaries, columns=SUMMARY_COLUMNS)
+    order = np.argsort(event_ns, kind="stable")
+    if (order != np.arange(len(order))).any():  # exports are usually in time order already
+        loaded_events = Normalised(loaded_events.frame.iloc[order].reset_index(drop=True), loaded_events.rejects,
+                                   loaded_events.rows_read)
+        event_ns = event_ns[order]
+    return ReadLogs(loaded_events, event_ns, loaded_interviews, _ns(loaded_interviews.frame["decision_at"]), tz)
 
 
-def as_known_at(events: Normalised, event_ns: np.ndarray, moment: pd.Timestamp) -> Normalised:
-    """The event log as it stood at ``moment``: the events up to it, counted as the rows read."""
-    visible = event_ns <= moment.value
-    hidden = int((~visible).sum())
-    return Normalised(events.frame[visible], events.rejects, events.rows_read - hidden)
+def events_known_at(events: Normalised, event_ns: np.ndarray, moment: pd.Timestamp) -> Normalised:
+    """The event log as it stood at ``moment``: the events up to it, counted as the rows read.
+    ``events`` are sorted by time (``event_ns``), so that is the slice before the first later one."""
+    visible = int(np.searchsorted(event_ns, moment.value, side="right"))
+    hidden = len(event_ns) - visible
+    return Normalised(events.frame.iloc[:visible], events.rejects, events.rows_read - hidden)
 
 
 def interviews_known_at(interviews: Normalised, decision_ns: np.ndarray, moment: pd.Timestamp) -> Normalised:
@@ -130,6 +154,169 @@ def interviews_known_at(interviews: Normalised, decision_ns: np.ndarray, moment:
     for column in ("decision", "decision_at"):
         frame[column] = frame[column].where(~later)
     return Normalised(frame, interviews.rejects, interviews.rows_read)
+
+
+def score_known_at(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=None) -> ScoreResult:
+    """The run of :func:`followup.api.score` at ``moment`` on the logs as they stood then: the
+    same engine steps (windows, features, scores, ranking, the model's columns), minus the
+    reading and the checks :func:`read_logs` made once."""
+    events, interviews = logs.known_at(moment)
+    extras = output_extra_columns(interviews.frame)
+    rounds = build_rounds(interviews.frame.drop(columns=list(extras)), moment, logs.tz)
+    scored = score_rounds(rounds, round_features(events.frame, rounds, rules, logs.tz), rules, logs.tz)
+    chosen = with_extra_columns(scored[scored["is_shortlist_round"]], interviews.frame, extras)
+    candidates = rank(chosen, extra_columns=tuple(extras.values()))
+    if model is not None:
+        candidates = model.annotate(candidates, scored, events.frame, moment, logs.tz)
+    counts = {key: events.counts[key] + interviews.counts[key] for key in COUNT_KEYS}
+    rejects = pd.concat([events.rejects, interviews.rejects], ignore_index=True)
+    return ScoreResult(candidates=candidates, rounds=scored, events=events.frame, interviews=interviews.frame,
+                       rejects=rejects, counts=counts, as_of=moment, tz=logs.tz, policy=rules,
+                       extra_columns=tuple(extras.values()))
+
+
+@dataclass
+class Night:
+    """One replayed as-of, ready for the history: its rows (as written), the file's metadata
+    and its counts by status."""
+
+    as_of: pd.Timestamp
+    table: pa.Table
+    meta: dict
+    summary: dict
+
+
+def score_night(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=None, redactor=None) -> Night:
+    """Score ``logs`` as of ``moment`` for the history (in this process, or as a Dask task)."""
+    result = score_known_at(logs, pd.Timestamp(moment), rules, model)
+    if redactor is not None:  # only the shortlist and the rounds it quotes reach the history
+        result = redactor.result(dataclasses.replace(result, events=result.events.iloc[:0],
+                                                     interviews=result.interviews.iloc[:0],
+                                                     rejects=result.rejects.iloc[:0]))
+    return Night(result.as_of, runs_history.run_table(result), runs_history.run_meta(result),
+                 {k: v for k, v in result.summary().items() if k != "rounds"})
+
+
+def replay(events, interviews, place, start, end, every: str = "1d", policy=None, tz: str = "UTC",
+           strict: bool = False, sources=None, progress=None, model=None, redactor=None,
+           workers: "int | str" = 1, scheduler: str | None = None, client=None) -> pd.DataFrame:
+    """Score ``events``/``interviews`` as of each time from ``start`` to ``end`` every
+    ``every`` into the history at ``place``. Returns one summary row per as-of
+    (:data:`SUMMARY_COLUMNS`): its counts by status and how many flags were newly raised and
+    cleared since the as-of before it.
+
+    ``model`` (a ``.skops`` path or a :class:`~followup.learning.LearnedModel`) adds
+    ``p_advance`` and ``top_factors`` to every run's rows, as ``score --model`` does; ``redactor``
+    (a :class:`~followup.redact.Redactor`) pseudonymises them, as ``score --redact``.
+    ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
+    (a ``distributed.Client``) score the as-ofs as parallel Dask tasks, with the same history.
+    """
+    step = progress or (lambda stage: None)
+    tz = check_timezone(tz)
+    rules = load_policy(policy)
+    moments = as_of_times(start, end, every, tz)
+    inputs = [*_paths(events), *_paths(interviews), *_paths(model)]
+    runs_history.check_place(place, inputs)
+    if model is not None:  # scikit-learn and skops are imported only when a model is used
+        from .learning import load_model
+
+        model = load_model(model)
+    parallel = workers not in (1, "1") or scheduler is not None or client is not None
+    if hasattr(step, "resize"):  # the reading, the cluster's start, then one stage per as-of
+        step.resize(2 + int(parallel) + len(moments))
+    logs = read_logs(events, interviews, tz, strict, sources, step)
+    nights = (_scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, client, step) if parallel
+              else _scored_here(logs, moments, rules, model, redactor, step))
+    try:
+        return _write(place, nights, inputs, tz)
+    finally:
+        nights.close()  # a failed write stops the scoring (and closes a cluster started for it)
+
+
+def _scored_here(logs, moments, rules, model, redactor, step):
+    """The nights scored in this process, one after the other."""
+    for moment in moments:  # one run per as-of: the loop is over dates, each run vectorised
+        step(f"scoring as of {moment.tz_convert(logs.tz).isoformat()}")
+        yield score_night(logs, moment, rules, model, redactor)
+
+
+def _write(place, nights, inputs, tz) -> pd.DataFrame:
+    """Write each night to the history as it comes, in as-of order; the summary of them all.
+    A night's file is written (Arrow releases the GIL) while the next night is scored."""
+    summaries, previous = [], None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="history-writer") as writer:
+        written = []
+        for night in nights:
+            written.append(writer.submit(runs_history.write_run, place, night.table, night.as_of, night.meta, inputs))
+            flags = night.table.select(["candidate_id", "flags"]).to_pandas()
+            found = flag_counts(previous, flags) if previous is not None else {}
+            summaries.append({"as_of": night.as_of.tz_convert(tz).isoformat(), **night.summary,
+                              "newly_flagged": found.get("newly_flagged", 0),
+                              "flags_cleared": found.get("flag_cleared", 0)})
+            previous = flags
+            if len(written) > 1:
+                written[-2].result()  # a failed write stops the replay at the next night
+        paths = [str(future.result()) for future in written]
+    return pd.DataFrame([{**summary, "run_file": path} for summary, path in zip(summaries, paths)],
+                        columns=SUMMARY_COLUMNS)
+
+
+# Tasks are retried this often when their worker dies.
+RETRIES = 2
+
+
+def _scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, client, step):
+    """The nights scored as Dask tasks, one as-of each, yielded in as-of order as they finish.
+    The logs go to the workers once (scattered to every worker), not with each task."""
+    try:
+        with _cluster(workers, scheduler, client) as dask_client:
+            step(f"sending the logs to {len(dask_client.scheduler_info()['workers'])} Dask worker(s)")
+            shared = dask_client.scatter(logs, broadcast=True, hash=False)
+            replay_id = uuid.uuid4().hex[:12]  # two replays on one cluster never share a task
+            futures = [dask_client.submit(score_night, shared, moment, rules, model, redactor,
+                                          key=f"replay-{replay_id}-{moment.value}", retries=RETRIES, pure=False)
+                       for moment in moments]
+            for moment, future in zip(moments, futures):
+                step(f"scoring as of {moment.tz_convert(logs.tz).isoformat()}")
+                yield future.result()
+    except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
+        raise FollowupError(f"the Dask cluster failed while replaying ({type(exc).__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}); the runs "
+                            "written so far are complete, re-run the rest") from None
+
+
+class _cluster:
+    """The Dask client to replay on: the one given, one connected to ``scheduler``, or a local
+    cluster of ``workers`` processes of one thread each (closed again at the end)."""
+
+    def __init__(self, workers, scheduler, client):
+        self.workers, self.scheduler, self.client = workers, scheduler, client
+        self.owned = []
+
+    def __enter__(self):
+        from distributed import Client, LocalCluster
+
+        if self.client is not None:
+            return self.client
+        if self.scheduler is not None:
+            try:
+                client = Client(self.scheduler, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise FollowupError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            self.owned.append(client)
+            return client
+        count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
+        # One thread per process: the pandas core holds the GIL for much of a night's scoring.
+        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=":0", worker_dashboard_address=None,
+                               silence_logs=logging.CRITICAL)
+        self.owned += [Client(cluster), cluster]
+        return self.owned[0]
+
+    def __exit__(self, *exc):
+        for owned in self.owned:
+            owned.close()
+        return False
 
 
 def _ns(times: pd.Series) -> np.ndarray:
