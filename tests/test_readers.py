@@ -200,3 +200,22 @@ def test_event_files_whose_columns_read_as_different_types_stack(tmp_path, order
     assert result.counts["rows_used"] == 5  # 3 events and 2 interviews
     shortlist = result.candidates.set_index("candidate_id")
     assert shortlist.loc["A", "hangups"] == 1
+
+
+@pytest.mark.parametrize("output", ["csv", "json", "parquet", "xlsx"])
+def test_times_with_nanoseconds_are_written_to_the_second(tmp_path, output):
+    """An export that writes nine fractional digits: read exactly, written to the second
+    (this was an `internal error: ArrowInvalid` when the time was turned into text)."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    (tmp_path / "ev.csv").write_text("candidate_id,timestamp,channel,direction\n"
+                                     "A,2026-03-03T10:00:00.123456789Z,email,inbound\n")
+    (tmp_path / "iv.csv").write_text("candidate_id,interview_at\nA,2026-03-02T10:00:00Z\n")
+    out = tmp_path / f"out.{output}"
+    result = CliRunner().invoke(main, ["score", str(tmp_path / "ev.csv"), "-i", str(tmp_path / "iv.csv"),
+                                       "--as-of", "2026-03-20", "-f", output, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if output == "csv":
+        assert "2026-03-03T10:00:00Z" in out.read_text()

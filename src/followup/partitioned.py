@@ -100,7 +100,7 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
 
     try:
         # A loaded machine answers slowly: Dask's 30 s timeouts stopped a 50M-event run there.
-        with dask.config.set(COMM_TIMEOUTS), _cluster(workers, scheduler, client) as dask_client:
+        with dask.config.set(COMM_TIMEOUTS), cluster_client(workers, scheduler, client) as dask_client:
             count = partitions or _partition_count(dask_client, event_paths)
             if hasattr(step, "resize"):
                 step.resize(count + 3)
@@ -148,9 +148,10 @@ def _check_sources(sources) -> None:
                             "score vendor exports (--source, --map, --candidates) in one process")
 
 
-class _cluster:
+class cluster_client:
     """The Dask client to run on: the one given, one connected to ``scheduler``, or a local
-    cluster of ``workers`` processes (closed again at the end)."""
+    cluster of ``workers`` processes of one thread each (closed again at the end). Shared by
+    partitioned scoring and :mod:`followup.replay`."""
 
     def __init__(self, workers, scheduler, client):
         self.workers, self.scheduler, self.client = workers, scheduler, client

@@ -118,7 +118,8 @@ def local_iso(times: pd.Series) -> pd.Series:
     offset_minutes = ((wall - utc) / pd.Timedelta(minutes=1)).round()
     codes, distinct = pd.factorize(offset_minutes)
     texts = np.array([_offset_text(minutes, str(times.dt.tz)) for minutes in distinct] + [""], dtype=object)
-    text = pc.cast(pa.array(wall, type=pa.timestamp("s")), pa.string())
+    # To the second: a time with a fraction (nanoseconds from an export) is cut, not refused.
+    text = pc.cast(pc.cast(pa.array(wall), pa.timestamp("s"), safe=False), pa.string())
     iso = pc.replace_substring(text, " ", "T", max_replacements=1)
     joined = pc.binary_join_element_wise(iso, pa.array(texts[codes], type=pa.string()), "")
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=times.index, dtype=object)

@@ -32,8 +32,6 @@ tasks, the logs sent to the workers once; the history is written by this process
 from __future__ import annotations
 
 import dataclasses
-import logging
-import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +49,7 @@ from .features import round_features
 from .loading import (check_timezone, parse_as_of, read_events, read_interviews, refuse_empty_input,
                       refuse_unusable_files, reject_unknown_candidates)
 from .normalise import COUNT_KEYS, Normalised
+from .partitioned import cluster_client
 from .policy import Policy, load_policy
 from .rounds import build_rounds
 from .scoring import score_rounds
@@ -269,7 +268,7 @@ def _scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, c
     """The nights scored as Dask tasks, one as-of each, yielded in as-of order as they finish.
     The logs go to the workers once (scattered to every worker), not with each task."""
     try:
-        with _cluster(workers, scheduler, client) as dask_client:
+        with cluster_client(workers, scheduler, client) as dask_client:
             step(f"sending the logs to {len(dask_client.scheduler_info()['workers'])} Dask worker(s)")
             shared = dask_client.scatter(logs, broadcast=True, hash=False)
             replay_id = uuid.uuid4().hex[:12]  # two replays on one cluster never share a task
@@ -283,40 +282,6 @@ def _scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, c
         raise FollowupError(f"the Dask cluster failed while replaying ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0] if str(exc) else 'no detail'}); the runs "
                             "written so far are complete, re-run the rest") from None
-
-
-class _cluster:
-    """The Dask client to replay on: the one given, one connected to ``scheduler``, or a local
-    cluster of ``workers`` processes of one thread each (closed again at the end)."""
-
-    def __init__(self, workers, scheduler, client):
-        self.workers, self.scheduler, self.client = workers, scheduler, client
-        self.owned = []
-
-    def __enter__(self):
-        from distributed import Client, LocalCluster
-
-        if self.client is not None:
-            return self.client
-        if self.scheduler is not None:
-            try:
-                client = Client(self.scheduler, timeout="10s")
-            except (OSError, TimeoutError) as exc:
-                raise FollowupError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
-            self.owned.append(client)
-            return client
-        count = (os.cpu_count() or 1) if self.workers == "auto" else int(self.workers)
-        # One thread per process: the pandas core holds the GIL for much of a night's scoring.
-        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=":0", worker_dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
-        self.owned += [Client(cluster), cluster]
-        return self.owned[0]
-
-    def __exit__(self, *exc):
-        for owned in self.owned:
-            owned.close()
-        return False
 
 
 def _ns(times: pd.Series) -> np.ndarray:
