@@ -27,7 +27,6 @@ import csv
 import json
 import re
 import warnings
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +37,7 @@ import pyarrow.csv as pa_csv
 
 from . import encodings
 from .errors import FollowupError, InputFileError, InputWarning
+from .ids import ID_COLUMNS, INEXACT_NUMBER, JSON_NUMBERS, inexact_numbers
 from .schema import fold
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -162,6 +162,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
         elif suffix in PARQUET_SUFFIXES:
             _check_header(path, list(frame.columns), aliases)
         frame = frame.rename(columns=canonical_columns(list(frame.columns), aliases))
+        _mark_rounded_ids(frame)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if READ_ERROR in frame and not keep_bad_rows:
         bad = frame[READ_ERROR].notna().to_numpy()
@@ -172,6 +173,16 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(path)])
     frame["source_row"] = rows if rows is not None else pd.RangeIndex(1, len(frame) + 1)
     return frame.reset_index(drop=True)
+
+
+def _mark_rounded_ids(frame: pd.DataFrame) -> None:
+    """A spreadsheet's numbers and a float column are floats: an id cell beyond 2^53 there may
+    already be a neighbour of the id typed (Excel keeps 15 digits: 12345678901234567890 is
+    stored as 1.2345678901234567e19). Its row is set aside, saying so, rather than scored as
+    someone else's."""
+    for name in ID_COLUMNS:
+        if name in frame:
+            _mark(frame, inexact_numbers(frame[name]), f"column {name!r} {INEXACT_NUMBER}")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -627,23 +638,6 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     return record
 
 
-def _json_number(text: str) -> str:
-    """A JSON number as text, like a CSV cell: exactly as written, an integral one as its
-    integer digits (``123.0`` → ``123``), so an id never becomes ``123.0`` or loses digits
-    above 2^53 through a float.
-
-    >>> _json_number("123.0"), _json_number("9007199254740993"), _json_number("2.5e1"), _json_number("0.5")
-    ('123', '9007199254740993', '25', '0.5')
-    """
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return text
-    if number.is_finite() and -30 <= number.adjusted() <= 30 and number == number.to_integral_value():
-        return str(int(number))
-    return text
-
-
 def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
     """The file's text, and whether bytes that are not UTF-8 were replaced (see
     :mod:`followup.encodings`; JSON is UTF-8 by its standard, but files are not always)."""
@@ -654,8 +648,7 @@ def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
 
 
 def _json_decoder() -> json.JSONDecoder:
-    # An integer literal is already its exact digits; only a float needs a look.
-    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=str, parse_float=_json_number)
+    return json.JSONDecoder(object_pairs_hook=_json_object, **JSON_NUMBERS)
 
 
 def _read_json(path: Path, aliases, encoding: str | None = None) -> pd.DataFrame:

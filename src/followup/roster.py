@@ -40,7 +40,7 @@ import pandas as pd
 import phonenumbers
 
 from .errors import InputFileError
-from .ids import id_text
+from .ids import JSON_NUMBERS, id_text
 from .readers import check_regular_file, read_records
 
 ROSTER_ALIASES = {
@@ -220,7 +220,7 @@ def _from_ats_json(path: Path) -> pd.DataFrame | None:
     """A Greenhouse candidates or Lever opportunities dump as roster columns; None if neither."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+            document = json.load(handle, **JSON_NUMBERS)
     except (OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as JSON: {exc}") from None
     except RecursionError:

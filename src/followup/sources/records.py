@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
+from ..ids import JSON_NUMBERS
 from ..normalise import REJECT_COLUMNS, empty_rejects
 
 
@@ -77,19 +78,21 @@ def provenance(frame: pd.DataFrame, path: Path, rows=None) -> pd.DataFrame:
 
 def load_documents(path: Path) -> list:
     """The JSON values in a file: one for ``.json``, one per line for JSON Lines; ``.gz``
-    (as Twilio BulkExport delivers) is opened transparently."""
+    (as Twilio BulkExport delivers) is opened transparently. Numbers arrive as their text
+    (:data:`followup.ids.JSON_NUMBERS`), as in the project's own JSON: adapters read them with
+    ``pd.to_numeric`` where they are amounts, and ids keep every digit."""
     suffixes = [s.lower() for s in path.suffixes]
     opener = gzip.open if suffixes[-1:] == [".gz"] else open
     lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
     try:
         with opener(path, "rt", encoding="utf-8-sig") as handle:
             if not lines:
-                return [json.load(handle)]
+                return [json.load(handle, **JSON_NUMBERS)]
             documents = []
             for number, line in enumerate(handle, 1):
                 if line.strip():
                     try:
-                        documents.append(json.loads(line))
+                        documents.append(json.loads(line, **JSON_NUMBERS))
                     except ValueError as exc:
                         raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
             return documents
@@ -97,6 +100,8 @@ def load_documents(path: Path) -> list:
         raise InputFileError(path, f"cannot be read: {exc}") from None
     except ValueError as exc:
         raise InputFileError(path, f"is not JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(path, "is not JSON the scorer can read: nested too deeply") from None
 
 
 def records_under(documents: list, keys: tuple[str, ...]) -> list[dict]:
