@@ -51,7 +51,7 @@ def number_text(written: str) -> str:
 # ``json.load(handle, **JSON_NUMBERS)``: every JSON number arrives as its text, by
 # :func:`number_text`, like a CSV cell. Python's own ints are exact, but pandas makes a column
 # of them float64 as soon as one value is null, and that rounds every id above 2^53.
-JSON_NUMBERS = {"parse_int": str, "parse_float": number_text}
+JSON_NUMBERS = {"parse_int": str, "parse_float": number_text, "parse_constant": str}  # NaN: its text too
 
 
 def inexact_numbers(values: pd.Series) -> np.ndarray:
@@ -98,6 +98,9 @@ def _as_text(values: pd.Series) -> pd.Series:
         text = _float_text(values)
     elif pd.api.types.is_numeric_dtype(values.dtype):
         text = values.astype("string")
+    elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "decimal":
+        # Parquet's decimal columns: 123.0 is the id 123, as a float's is.
+        text = values.map(lambda v: number_text(str(v)), na_action="ignore").astype("string")
     elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in (
             "floating", "mixed-integer-float", "mixed", "mixed-integer"):
         # Numbers among the text (an Excel cell, a DataFrame handed to the API): each float

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError
+from ..encodings import lone_surrogates_message, without_lone_surrogates
+from ..errors import InputFileError, InputWarning
 from ..ids import JSON_NUMBERS
 from ..normalise import REJECT_COLUMNS, empty_rejects
 
@@ -76,26 +78,44 @@ def provenance(frame: pd.DataFrame, path: Path, rows=None) -> pd.DataFrame:
     return frame
 
 
-def load_documents(path: Path) -> list:
+def lowered(name: str) -> str:
+    """A header as most adapters' header tests spell it: trimmed, lower case."""
+    return name.strip().lower()
+
+
+def headed_like(matches, spelling=lowered):
+    """A sheet test for :func:`followup.readers.read_records` from an adapter's header test
+    (``matches`` over the header's names as ``spelling`` writes them): a workbook export is
+    read from the sheet that detection recognised, wherever it is in the workbook."""
+    return lambda names: matches({spelling(str(name)) for name in names})
+
+
+def load_documents(path: Path, detecting: bool = False) -> list:
     """The JSON values in a file: one for ``.json``, one per line for JSON Lines; ``.gz``
     (as Twilio BulkExport delivers) is opened transparently. Numbers arrive as their text
     (:data:`followup.ids.JSON_NUMBERS`), as in the project's own JSON: adapters read them with
-    ``pd.to_numeric`` where they are amounts, and ids keep every digit."""
+    ``pd.to_numeric`` where they are amounts, and ids keep every digit. ``detecting``: only
+    looking at its shape, so what the reader will warn about is not said twice."""
     suffixes = [s.lower() for s in path.suffixes]
     opener = gzip.open if suffixes[-1:] == [".gz"] else open
     lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
     try:
         with opener(path, "rt", encoding="utf-8-sig") as handle:
-            if not lines:
-                return [json.load(handle, **JSON_NUMBERS)]
+            text = handle.read()
+        if not lines:
+            documents = [json.loads(text, **JSON_NUMBERS)]
+        else:
             documents = []
-            for number, line in enumerate(handle, 1):
+            for number, line in enumerate(text.splitlines(), 1):
                 if line.strip():
                     try:
                         documents.append(json.loads(line, **JSON_NUMBERS))
                     except ValueError as exc:
                         raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
-            return documents
+        documents, halves = without_lone_surrogates(documents, text)
+        if halves and not detecting:
+            warnings.warn(lone_surrogates_message(path, halves), InputWarning, stacklevel=2)
+        return documents
     except (OSError, EOFError) as exc:
         raise InputFileError(path, f"cannot be read: {exc}") from None
     except ValueError as exc:
