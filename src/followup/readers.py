@@ -38,7 +38,7 @@ import pyarrow.csv as pa_csv
 
 from . import encodings
 from .errors import FollowupError, InputFileError, InputWarning
-from .ids import ID_COLUMNS, INEXACT_NUMBER, JSON_NUMBERS, inexact_numbers
+from .ids import ID_COLUMNS, INEXACT_NUMBER, INVISIBLE, JSON_NUMBERS, inexact_numbers
 from .schema import fold
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -61,6 +61,7 @@ ENCODED_AFTER_READING = {"candidate_id"}
 # The column that marks a record the reader could not split into fields (see module docs).
 READ_ERROR = "_followup_read_error"
 BLOCK_SIZE = 16 << 20
+_INVISIBLE = re.compile(INVISIBLE)
 # Columns the reader itself adds: a file's own column of that name is renamed (see
 # :func:`_own_names`), so that no file can mark its rows as set aside or say where they came from.
 PROVENANCE_COLUMNS = ("source_file", "source_row")
@@ -202,6 +203,17 @@ def _first_line(exc: BaseException) -> str:
     return line if len(line) <= 200 else line[:200] + "…"
 
 
+def header_name(text: str) -> str:
+    """A column name as written, less surrounding spaces and characters that show as nothing
+    (a zero-width space pasted before ``candidate_id`` made it another column, and the error
+    then said a file with ``candidate_id`` lacked ``candidate_id``).
+
+    >>> header_name("\u200bcandidate_id "), header_name("Start Time")
+    ('candidate_id', 'Start Time')
+    """
+    return _INVISIBLE.sub("", text).strip()
+
+
 def _short(name: str) -> str:
     """A column name or key cut short for a message: a file's header may be any length.
 
@@ -287,7 +299,7 @@ def header_names(path: Path) -> list[str]:
     if hint:
         header_line = lines[1] if len(lines) > 1 else ""
     delimiter = "\t" if path.suffix.lower() == ".tsv" else hint.group(1) if hint else _sniff_delimiter(header_line)
-    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    names = [header_name(h) for h in next(csv.reader([header_line], delimiter=delimiter), [])]
     _check_width(path, len(names))
     return names
 
@@ -304,7 +316,7 @@ def sheet_headers(path: Path) -> dict[str | None, list[str]]:
     for name, sheet in sheets.items():
         row = sheet.iloc[0].tolist() if len(sheet) else []
         _check_width(path, len(row))
-        headers[name] = ["" if pd.isna(cell) else str(cell).strip() for cell in row]
+        headers[name] = ["" if pd.isna(cell) else header_name(str(cell)) for cell in row]
     return headers
 
 
@@ -431,7 +443,7 @@ def _read_delimited(path: Path, aliases, delimiter: str | None,
         if not header_line.strip():
             raise InputFileError(path, "is empty (only Excel's sep= line)")
     delimiter = delimiter or _sniff_delimiter(header_line)
-    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    names = [header_name(h) for h in next(csv.reader([header_line], delimiter=delimiter), [])]
     _check_width(path, len(names))
     _check_header(path, names, aliases)
     names = _own_names(names, aliases)
@@ -669,7 +681,7 @@ def _read_excel(path: Path, aliases, sheet_test=None) -> pd.DataFrame:
     def fit(sheet: pd.DataFrame) -> tuple[bool, int, bool]:
         if sheet.empty:
             return (False, -1, False)
-        header = ["" if pd.isna(cell) else str(cell).strip() for cell in sheet.iloc[0]]
+        header = ["" if pd.isna(cell) else header_name(str(cell)) for cell in sheet.iloc[0]]
         named = {meanings.get(fold(cell)) for cell in header if cell} - {None}
         return (sheet_test is not None and bool(sheet_test(header)), len(named), len(sheet) > 1)
 
@@ -684,7 +696,8 @@ def _read_excel(path: Path, aliases, sheet_test=None) -> pd.DataFrame:
     sheet = sheets[names[chosen]]
     if sheet.empty:
         return sheet
-    names = [f"Unnamed: {n}" if pd.isna(cell) else cell for n, cell in enumerate(sheet.iloc[0])]
+    names = [f"Unnamed: {n}" if pd.isna(cell) else header_name(cell) if isinstance(cell, str) else cell
+             for n, cell in enumerate(sheet.iloc[0])]
     _check_width(path, len(names))
     return sheet.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
 
@@ -697,7 +710,7 @@ def _read_parquet(path: Path, aliases) -> pd.DataFrame:
 
     _check_width(path, (_parquet_width(path) or 1) - 1)  # before Arrow decodes a footer that wide
     table = pq.read_table(path)
-    names = _own_names([str(n) for n in table.column_names], aliases)
+    names = _own_names([header_name(str(n)) for n in table.column_names], aliases)
     table = table.rename_columns(names)
     used = set(canonical_columns(names, aliases))
     marks = pa.nulls(len(table), pa.string())
@@ -755,6 +768,8 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     if any(key == READ_ERROR or key in PROVENANCE_COLUMNS for key, _ in pairs):
         pairs = [(f"{key}{FROM_THE_FILE}" if key == READ_ERROR or key in PROVENANCE_COLUMNS else key, value)
                  for key, value in pairs]
+    if any(_INVISIBLE.search(key) for key, _ in pairs):
+        pairs = [(header_name(key), value) for key, value in pairs]
     record = dict(pairs)
     if len(record) != len(pairs):
         seen: set[str] = set()

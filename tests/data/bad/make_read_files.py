@@ -102,6 +102,8 @@ def hostile_files() -> dict[str, bytes]:
         # A compressed or zipped export under a .csv name.
         "read_gzip_named_csv.csv": gzip.compress((HEADER + rows).encode(), mtime=0),
         "read_zip_named_csv.csv": stored.getvalue(),
+        # A zero-width space pasted before the first column's name (and a soft hyphen in another).
+        "read_header_zero_width.csv": ("\u200b" + HEADER.replace("channel", "chan\u00adnel") + rows).encode(),
         # A byte-order mark and blank lines, nothing else.
         "read_bom_and_blank_lines.csv": b"\xef\xbb\xbf\r\n\r\n",
         # A JSON file that is one 1 MB string.
