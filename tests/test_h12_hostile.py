@@ -60,3 +60,20 @@ def test_a_vendor_csv_saved_by_excel_with_a_sep_line_is_still_recognised(tmp_pat
     with_line = followup.load_events(path, sources=options)
     without = followup.load_events(SOURCES / "twilio_console.csv", sources=options)
     assert with_line.counts == without.counts and with_line.counts["rows_read"] > 0
+
+
+def test_a_vendor_json_in_windows_1252_is_read_as_the_projects_json_is(tmp_path):
+    """A Greenhouse feed saved as Windows-1252 was taken for the project's own format and
+    refused with `events need column(s) candidate_id, …`: vendor JSON now goes through the
+    same encoding rule (byte-order mark, UTF-8, else detected and said)."""
+    feed = json.loads((SOURCES / "greenhouse_feed.json").read_text(encoding="utf-8"))
+    text = json.dumps(feed, ensure_ascii=False).replace('"subject": "', '"subject": "Café ', 1)
+    path = tmp_path / "feed.json"
+    path.write_bytes(text.encode("cp1252"))
+    options = ["--candidates", str(SOURCES / "roster.csv"), "--default-region", "US", "--employer-domain", "acme.com"]
+    result = CliRunner().invoke(main, ["validate", str(path), *options, "--format", "json"])
+    original = CliRunner().invoke(main, ["validate", str(SOURCES / "greenhouse_feed.json"), *options, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {path}: not UTF-8; read as Windows-1252" in result.stderr
+    assert json.loads(result.stdout)["counts"] == json.loads(original.stdout)["counts"]
+    assert json.loads(result.stdout)["sources"][0]["source"] == "greenhouse"

@@ -778,14 +778,30 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     return record
 
 
-def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
-    """The file's text, and whether bytes that are not UTF-8 were replaced (see
-    :mod:`followup.encodings`; JSON is UTF-8 by its standard, but files are not always)."""
-    data = path.read_bytes()
+def _decoded(path: Path, encoding: str | None, data: bytes | None = None) -> tuple[str, bool]:
+    """The file's text (``data``: its bytes, when they are not the file's own, as in a
+    ``.gz``), and whether bytes that are not UTF-8 were replaced (see :mod:`followup.encodings`;
+    JSON is UTF-8 by its standard, but files are not always)."""
+    raw = data if data is not None else path.read_bytes()
     if encoding is None:
-        encoding = _encoding(path, data[:64 * 1024]) if data.startswith(_BOMS[1:]) else (
-            "utf8" if encodings.is_utf8(data) else _detected(path, encodings.non_ascii_lines(path)))
-    return data.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
+        sample = (lambda: encodings.non_ascii_lines(path)) if data is None else (lambda: raw[:1 << 20])
+        encoding = _encoding(path, raw[:64 * 1024]) if raw.startswith(_BOMS[1:]) else (
+            "utf8" if encodings.is_utf8(raw) else _detected(path, sample()))
+    return raw.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
+
+
+def json_text(path: Path, data: bytes, detecting: bool = False) -> str:
+    """A vendor's JSON as text, decided as for the project's own JSON (:func:`_decoded`): a
+    byte-order mark, else UTF-8, else the detected encoding, said in a warning; ``detecting``
+    only looks, and says nothing (the reader that runs next does)."""
+    with warnings.catch_warnings():
+        if detecting:
+            warnings.simplefilter("ignore", InputWarning)
+        text, replaced = _decoded(path, None, data)
+        if replaced:
+            warnings.warn(f"{path}: read as UTF-8, but some values hold bytes that are not UTF-8, shown as "
+                          "\ufffd; every other value is exact", InputWarning, stacklevel=2)
+    return text
 
 
 def _json_decoder() -> json.JSONDecoder:

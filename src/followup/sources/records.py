@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..encodings import lone_surrogates_message, without_lone_surrogates
 from ..errors import InputFileError, InputWarning
+from ..readers import json_text
 from ..ids import JSON_NUMBERS
 from ..normalise import REJECT_COLUMNS, empty_rejects
 
@@ -100,8 +101,8 @@ def load_documents(path: Path, detecting: bool = False) -> list:
     opener = gzip.open if suffixes[-1:] == [".gz"] else open
     lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            text = handle.read()
+        with opener(path, "rb") as handle:
+            text = json_text(path, handle.read(), detecting)
         if not lines:
             documents = [json.loads(text, **JSON_NUMBERS)]
         else:
