@@ -77,3 +77,12 @@ def test_a_vendor_json_in_windows_1252_is_read_as_the_projects_json_is(tmp_path)
     assert f"warning: {path}: not UTF-8; read as Windows-1252" in result.stderr
     assert json.loads(result.stdout)["counts"] == json.loads(original.stdout)["counts"]
     assert json.loads(result.stdout)["sources"][0]["source"] == "greenhouse"
+
+
+def test_a_calendar_the_parser_refuses_is_named_without_quoting_its_text():
+    calendar = Path(__file__).resolve().parent / "data" / "bad" / "read_ics_unparsable.ics"
+    empty = Path(__file__).resolve().parent / "data" / "bad" / "header_only.csv"
+    result = CliRunner().invoke(main, ["validate", str(empty), "-i", str(calendar)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: {calendar}: cannot be read as an iCalendar (.ics) file: "
+                                     "Content line could not be parsed into parts")

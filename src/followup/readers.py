@@ -159,7 +159,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     except RecursionError:
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: nested too deeply") from None
     except Exception as exc:  # any parser failure (pyarrow, openpyxl, zip, …) is the file's fault
-        raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
+        raise InputFileError(path, f"cannot be read as {suffix[1:]}: {parser_complaint(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
         if suffix in EXCEL_SUFFIXES:  # the Parquet reader renames before marking rows itself
@@ -195,11 +195,19 @@ def _mark_rounded_ids(frame: pd.DataFrame) -> None:
             _mark(frame, inexact_numbers(frame[name]), f"column {name!r} {INEXACT_NUMBER}")
 
 
-def _first_line(exc: BaseException) -> str:
-    """The parser's complaint, cut before any quoted record text (which may be a message body)."""
+def parser_complaint(exc: BaseException) -> str:
+    """The parser's complaint, cut before any quoted record text (which may be a message body,
+    or binary garbage): every reader and adapter quotes a library's error through this.
+
+    >>> parser_complaint(ValueError("Content line could not be parsed into parts: 'Dear Ann,…'"))
+    'Content line could not be parsed into parts'
+    >>> parser_complaint(ValueError("Found no components where exactly one is required: b'BEGIN:V'"))
+    'Found no components where exactly one is required'
+    """
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
     line = re.sub(r"(got \d+ columns?):.*", r"\1", line)
+    line = re.split(r"""[:,]?\s*b?['"]""", line, maxsplit=1)[0].rstrip(" :") or type(exc).__name__
     return line if len(line) <= 200 else line[:200] + "…"
 
 

@@ -104,6 +104,8 @@ def hostile_files() -> dict[str, bytes]:
         "read_zip_named_csv.csv": stored.getvalue(),
         # A zero-width space pasted before the first column's name (and a soft hyphen in another).
         "read_header_zero_width.csv": ("\u200b" + HEADER.replace("channel", "chan\u00adnel") + rows).encode(),
+        # A calendar whose line cannot be parsed: the parser's error quoted the line (a message).
+        "read_ics_unparsable.ics": b"BEGIN:VCALENDAR\r\nDear Ann; thank you\r\nEND:VCALENDAR\r\n",
         # A byte-order mark and blank lines, nothing else.
         "read_bom_and_blank_lines.csv": b"\xef\xbb\xbf\r\n\r\n",
         # A JSON file that is one 1 MB string.
