@@ -395,7 +395,7 @@ def _detected(path: Path, sample: bytes) -> str:
     return chosen
 
 
-def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | None) -> None:
+def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | None, text_file: bool = True) -> None:
     """Name the rows in which bytes that are not UTF-8 became U+FFFD (every other row was
     read exactly as written)."""
     hit = np.zeros(len(frame), dtype=bool)
@@ -412,9 +412,9 @@ def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | Non
     numbers = np.sort(numbers)
     shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
     where = f"row{'s' * (len(numbers) != 1)} {shown}" if len(numbers) else "the header"
+    fix = " (give --encoding if the file is in another encoding)" if text_file else ""
     warnings.warn(f"{path}: read as UTF-8, but {where} hold{'s' * (len(numbers) == 1)} bytes that are not "
-                  "UTF-8, shown as \ufffd; every other row is exact (give --encoding if the file is in "
-                  "another encoding)", InputWarning, stacklevel=2)
+                  f"UTF-8, shown as \ufffd; every other row is exact{fix}", InputWarning, stacklevel=2)
 
 
 def _read_delimited(path: Path, aliases, delimiter: str | None,
@@ -739,7 +739,7 @@ def _read_parquet(path: Path, aliases) -> pd.DataFrame:
     if marks.null_count < len(marks):
         frame[READ_ERROR] = marks.to_pandas()
     if replaced:
-        _warn_replaced_bytes(path, frame, None)
+        _warn_replaced_bytes(path, frame, None, text_file=False)  # --encoding is for text files
     return frame
 
 
@@ -810,6 +810,27 @@ def json_text(path: Path, data: bytes, detecting: bool = False) -> str:
             warnings.warn(f"{path}: read as UTF-8, but some values hold bytes that are not UTF-8, shown as "
                           "\ufffd; every other value is exact", InputWarning, stacklevel=2)
     return text
+
+
+def json_documents(path: Path, data: bytes, lines: bool, detecting: bool = False) -> list:
+    """The JSON values in ``data`` (a vendor's export, an ATS dump given as roster): one, or
+    one per line. Read by the rules of the project's own JSON: the encoding (:func:`json_text`),
+    numbers as their text (:data:`followup.ids.JSON_NUMBERS`), half a UTF-16 pair as U+FFFD,
+    said. A line that is not JSON is an :class:`InputFileError` naming it."""
+    text = json_text(path, data, detecting)
+    if not lines:
+        documents = [json.loads(text, **JSON_NUMBERS)]
+    else:
+        documents = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    documents.append(json.loads(line, **JSON_NUMBERS))
+                except ValueError as exc:
+                    raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
+    if detecting:
+        return documents
+    return _without_lone_surrogates(path, documents, text)
 
 
 def _json_decoder() -> json.JSONDecoder:

@@ -10,18 +10,14 @@ the second leg of one call) as rejects with their reasons. Nothing is dropped on
 from __future__ import annotations
 
 import gzip
-import json
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..encodings import lone_surrogates_message, without_lone_surrogates
-from ..errors import InputFileError, InputWarning
-from ..readers import json_text
-from ..ids import JSON_NUMBERS
+from ..errors import InputFileError
+from ..readers import json_documents
 from ..normalise import REJECT_COLUMNS, empty_rejects
 
 
@@ -102,21 +98,7 @@ def load_documents(path: Path, detecting: bool = False) -> list:
     lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
     try:
         with opener(path, "rb") as handle:
-            text = json_text(path, handle.read(), detecting)
-        if not lines:
-            documents = [json.loads(text, **JSON_NUMBERS)]
-        else:
-            documents = []
-            for number, line in enumerate(text.splitlines(), 1):
-                if line.strip():
-                    try:
-                        documents.append(json.loads(line, **JSON_NUMBERS))
-                    except ValueError as exc:
-                        raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
-        documents, halves = without_lone_surrogates(documents, text)
-        if halves and not detecting:
-            warnings.warn(lone_surrogates_message(path, halves), InputWarning, stacklevel=2)
-        return documents
+            return json_documents(path, handle.read(), lines, detecting)
     except (OSError, EOFError) as exc:
         raise InputFileError(path, f"cannot be read: {exc}") from None
     except ValueError as exc:
