@@ -79,6 +79,15 @@ class Normalised:
                           self.rows_read)
 
 
+def rows_per_file(files: pd.Series) -> pd.Series:
+    """How many rows each file holds, indexed by the file's name as text. Counted on the
+    categorical codes: a file name written out per row is millions of Python strings."""
+    counts = files.value_counts(sort=False)
+    counts = counts[counts > 0]
+    counts.index = pd.Index(counts.index.astype(str), dtype=object)
+    return counts
+
+
 def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object)
                          for c in REJECT_COLUMNS})
