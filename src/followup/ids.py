@@ -72,6 +72,7 @@ def inexact_numbers(values: pd.Series) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return np.abs(numbers) >= EXACT_IN_A_FLOAT  # 2^53 too: 2^53 + 1 rounds to it
 
+
 # Characters that show as nothing: a copy-paste from a web page or a chat leaves them in ids.
 INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]"
 
