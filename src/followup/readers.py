@@ -203,11 +203,13 @@ def parser_complaint(exc: BaseException) -> str:
     'Content line could not be parsed into parts'
     >>> parser_complaint(ValueError("Found no components where exactly one is required: b'BEGIN:V'"))
     'Found no components where exactly one is required'
+    >>> parser_complaint(ImportError("Missing optional dependency 'xlrd'."))
+    "Missing optional dependency 'xlrd'."
     """
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
     line = re.sub(r"(got \d+ columns?):.*", r"\1", line)
-    line = re.split(r"""[:,]?\s*b?['"]""", line, maxsplit=1)[0].rstrip(" :") or type(exc).__name__
+    line = re.split(r""":\s*b?['"]""", line, maxsplit=1)[0].rstrip() or type(exc).__name__  # ": 'the text'"
     return line if len(line) <= 200 else line[:200] + "…"
 
 
@@ -233,7 +235,9 @@ def _short(name: str) -> str:
 
 # The first line Excel writes to say which delimiter a CSV uses (and reads, then hides).
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
-_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")  # tested before UTF-16's, which they start like
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_BOMS = (b"\xef\xbb\xbf", *UTF32_BOMS, *UTF16_BOMS)
 # Files that are not text whatever their name says, by their first bytes, and what to do.
 _ARCHIVES = {b"\x1f\x8b": "is gzip-compressed, not text; decompress it (gunzip) and give the file inside",
              b"PK\x03\x04": "is a zip archive (an .xlsx workbook, or files zipped), not text; give a workbook "
@@ -299,8 +303,7 @@ def header_names(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     with open(path, "rb") as handle:
         head = handle.read(64 * 1024)
-    codec = ("utf-32" if head.startswith(_BOMS[1:3]) else "utf-16" if head.startswith(_BOMS[3:])
-             else "utf-8-sig")
+    codec = "utf-32" if head.startswith(UTF32_BOMS) else "utf-16" if head.startswith(UTF16_BOMS) else "utf-8-sig"
     lines = head.decode(codec, errors="replace").splitlines()
     header_line = lines[0] if lines else ""
     hint = _EXCEL_SEPARATOR_LINE.fullmatch(header_line.strip())
@@ -375,11 +378,11 @@ def _check_width(path: Path, width: int) -> None:
 
 
 def _encoding(path: Path, head: bytes) -> str:
-    """UTF-16 by its byte-order mark, UTF-8 if the first 64 KB are, else what
+    """UTF-32 or UTF-16 by its byte-order mark, UTF-8 if the first 64 KB are, else what
     :func:`followup.encodings.choose_encoding` makes of them."""
-    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's, which it starts like
+    if head.startswith(UTF32_BOMS):
         return "utf-32"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(UTF16_BOMS):
         return "utf-16"
     if encodings.is_utf8(head):
         return "utf8"
@@ -432,7 +435,7 @@ def _read_delimited(path: Path, aliases, delimiter: str | None,
     if len(head) == sample and b"\n" not in head and b"\r" not in head:
         # Its columns would be counted from the part read, and every record found ragged.
         raise InputFileError(path, f"has a header line longer than {sample >> 10} KB; no export needs one")
-    if b"\x00" in head.splitlines()[0] and not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+    if b"\x00" in head.splitlines()[0] and not head.startswith((*UTF16_BOMS, *UTF32_BOMS)):
         raise InputFileError(path, "is not a text file (NUL bytes in the header); "
                                    "a UTF-16 export needs its byte-order mark")
     given = "utf8" if encoding == "utf-8" else encoding  # Arrow's own name: no transcoding pass
@@ -793,7 +796,7 @@ def _decoded(path: Path, encoding: str | None, data: bytes | None = None) -> tup
     raw = data if data is not None else path.read_bytes()
     if encoding is None:
         sample = (lambda: encodings.non_ascii_lines(path)) if data is None else (lambda: raw[:1 << 20])
-        encoding = _encoding(path, raw[:64 * 1024]) if raw.startswith(_BOMS[1:]) else (
+        encoding = _encoding(path, raw[:64 * 1024]) if raw.startswith((*UTF32_BOMS, *UTF16_BOMS)) else (
             "utf8" if encodings.is_utf8(raw) else _detected(path, sample()))
     return raw.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
 
