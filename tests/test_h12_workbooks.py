@@ -87,3 +87,16 @@ def test_the_projects_own_events_after_a_cover_sheet_still_read(tmp_path):
     loaded, said = loaded_with_warnings(tmp_path / "events.xlsx")
     assert loaded.frame["candidate_id"].tolist() == ["101"]
     assert any("read sheet 'Events'" in line for line in said)
+
+
+def test_a_mapped_export_on_the_second_sheet_is_read_from_it(tmp_path):
+    """`--map` names the columns; the sheet that has them is read, not the cover."""
+    book = workbook_from(SOURCES / "other_export.csv", tmp_path / "crm.xlsx")
+    mapped = SourceOptions.build(candidates=SOURCES / "roster.csv", default_region="US",
+                                 map_file=SOURCES / "mapping.toml")
+    from_csv = followup.load_events(SOURCES / "other_export.csv", sources=mapped)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", InputWarning)
+        from_book = followup.load_events(book, sources=mapped)
+    assert from_book.counts == from_csv.counts and from_book.counts["rows_used"] > 0
+    assert any("read sheet 'Calls', whose header is the export's" in str(w.message) for w in said)
