@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
-import followup
+from followup.loading import read_events, read_interviews
 from followup.sources import SourceOptions
 
 BIG = 2 ** 53  # 9007199254740992: the first integer after it a float cannot hold
@@ -37,7 +37,7 @@ def test_greenhouse_interviews_with_application_ids_above_2_53_beside_a_null_sta
                                 {**scheduled[1], "application_id": BIG + 3},
                                 {**scheduled[2], "application_id": None}]))
     people = roster(tmp_path, f"A,Ana Lopez,ana@example.org,,{BIG + 1}", f"B,Ben Okafor,ben@example.net,,{BIG + 3}")
-    loaded = followup.load_interviews(path, sources=SourceOptions.build(candidates=people))
+    loaded = read_interviews(path, sources=SourceOptions.build(candidates=people))
     assert loaded.frame["candidate_id"].tolist() == ["A", "B"]
     assert loaded.rejects["reason"].str.startswith("unmatched: the interview has no application_id").tolist() == [True]
 
@@ -51,7 +51,7 @@ def test_aircall_calls_with_ids_above_2_53_beside_a_null_are_two_calls(tmp_path)
     path.write_text(json.dumps({**page, "calls": [first, second, third]}))
     options = SourceOptions.build(candidates=SOURCES / "roster.csv", employer_domains=["acme.com"],
                                   default_region="US")
-    loaded = followup.load_events(path, sources=options)
+    loaded = read_events(path, sources=options)
     ids = loaded.frame["event_id"].astype(str).tolist()
     assert f"aircall:{BIG + 1}" in ids and f"aircall:{BIG + 3}" in ids
     assert not (loaded.rejects["kind"] == "duplicate").any()
@@ -67,7 +67,7 @@ def test_workable_candidate_ids_above_2_53_beside_a_null_match_the_interview_lis
         {"candidate_id": None, "activities": [{**activity, "id": "c1", "created_at": "2026-03-05T16:00:00Z"}]},
     ]) + "\n")
     people = roster(tmp_path, f"{BIG + 1},Ana Lopez,,,", f"{BIG + 3},Ben Okafor,,,")
-    loaded = followup.load_events(path, sources=SourceOptions.build(candidates=people))
+    loaded = read_events(path, sources=SourceOptions.build(candidates=people))
     assert sorted(loaded.frame["candidate_id"].astype(str)) == [str(BIG + 1), str(BIG + 3)]
 
 
@@ -94,7 +94,7 @@ def test_the_projects_own_json_and_jsonl_keep_ids_above_2_53_beside_a_null(tmp_p
     (tmp_path / "events.json").write_text(json.dumps(records))
     (tmp_path / "events.jsonl").write_text("\n".join(map(json.dumps, records)))
     for name in ("events.json", "events.jsonl"):
-        loaded = followup.load_events(tmp_path / name)
+        loaded = read_events(tmp_path / name)
         assert loaded.frame["candidate_id"].astype(str).tolist() == [str(BIG + 1), str(BIG + 3)], name
 
 
@@ -105,7 +105,7 @@ def test_parquet_nullable_int64_and_uint64_ids_above_2_53_keep_every_digit(tmp_p
         "timestamp": ["2026-03-03T16:00:00Z"] * 3, "channel": ["email"] * 3, "direction": ["inbound"] * 3,
     })
     pq.write_table(table, tmp_path / "events.parquet")
-    loaded = followup.load_events(tmp_path / "events.parquet")
+    loaded = read_events(tmp_path / "events.parquet")
     assert loaded.frame["candidate_id"].astype(str).tolist() == [str(BIG + 1), str(BIG + 3)]
     assert loaded.frame["event_id"].astype(object).tolist()[0] == str(2 ** 64 - 1)
     assert pd.isna(loaded.frame["event_id"].iloc[1])
@@ -118,7 +118,7 @@ def test_a_parquet_float_id_column_beyond_2_53_sets_those_rows_aside(tmp_path):
         "timestamp": ["2026-03-03T16:00:00Z"] * 3, "channel": ["email"] * 3, "direction": ["inbound"] * 3,
     })
     pq.write_table(table, tmp_path / "events.parquet")
-    loaded = followup.load_events(tmp_path / "events.parquet")
+    loaded = read_events(tmp_path / "events.parquet")
     assert loaded.frame["candidate_id"].astype(str).tolist() == ["123"]
     reasons = dict(zip(loaded.rejects["source_row"], loaded.rejects["reason"]))
     assert "is a number of 2^53 or more" in reasons[3] and "store ids as text" in reasons[3]
@@ -138,7 +138,7 @@ def test_excel_numeric_ids_are_their_digits_and_rounded_ones_are_set_aside(tmp_p
     sheet.append([BIG + 1, "2026-03-03T19:00:00Z", "email", "inbound"])
     sheet.append([BIG, "2026-03-03T20:00:00Z", "email", "inbound"])
     book.save(tmp_path / "events.xlsx")
-    loaded = followup.load_events(tmp_path / "events.xlsx")
+    loaded = read_events(tmp_path / "events.xlsx")
     assert loaded.frame["candidate_id"].astype(str).tolist() == ["123"]
     reasons = dict(zip(loaded.rejects["source_row"], loaded.rejects["reason"]))
     assert sorted(reasons) == [1, 3, 4, 5]  # 2^53 + 1 was written as 2^53: neither can be trusted

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import followup
+from followup.loading import read_events
 from followup.cli import main
 from followup.sources import SourceOptions
 from followup.sources.detect import detect
@@ -57,8 +57,8 @@ def test_a_vendor_csv_saved_by_excel_with_a_sep_line_is_still_recognised(tmp_pat
     assert detect(path) == "twilio"
     options = SourceOptions.build(candidates=SOURCES / "roster.csv", employer_domains=["acme.com"],
                                   default_region="US")
-    with_line = followup.load_events(path, sources=options)
-    without = followup.load_events(SOURCES / "twilio_console.csv", sources=options)
+    with_line = read_events(path, sources=options)
+    without = read_events(SOURCES / "twilio_console.csv", sources=options)
     assert with_line.counts == without.counts and with_line.counts["rows_read"] > 0
 
 

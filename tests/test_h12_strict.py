@@ -122,7 +122,7 @@ def test_the_api_raises_the_warning_as_an_error_under_strict(tmp_path):
         followup.load_events(BAD / "windows1252.csv", strict=True)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", InputWarning)
-        assert len(followup.load_events(BAD / "windows1252.csv").frame) == 2
+        assert len(followup.load_events(BAD / "windows1252.csv")) == 2
     assert [str(w.message) for w in said if "Windows-1252" in str(w.message)]
 
 

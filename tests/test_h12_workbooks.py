@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-import followup
+from followup.loading import read_events
 from followup.errors import InputWarning
 from followup.sources import SourceOptions
 from followup.sources.detect import detect
@@ -45,7 +45,7 @@ def options():
 def loaded_with_warnings(path: Path):
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", InputWarning)
-        loaded = followup.load_events(path, tz=VENDOR_TZ, sources=options())
+        loaded = read_events(path, tz=VENDOR_TZ, sources=options())
     return loaded, [str(w.message) for w in said if issubclass(w.category, InputWarning)]
 
 
@@ -59,7 +59,7 @@ def loaded_with_warnings(path: Path):
 def test_an_export_on_the_second_sheet_is_detected_and_read_like_the_csv(export, source, tmp_path):
     book = workbook_from(SOURCES / export, tmp_path / "calls.xlsx")
     assert detect(book) == source
-    from_csv = followup.load_events(SOURCES / export, tz=VENDOR_TZ, sources=options())
+    from_csv = read_events(SOURCES / export, tz=VENDOR_TZ, sources=options())
     from_book, said = loaded_with_warnings(book)
     assert from_book.counts == from_csv.counts
     columns = ["candidate_id", "timestamp", "direction", "outcome"]
@@ -94,9 +94,9 @@ def test_a_mapped_export_on_the_second_sheet_is_read_from_it(tmp_path):
     book = workbook_from(SOURCES / "other_export.csv", tmp_path / "crm.xlsx")
     mapped = SourceOptions.build(candidates=SOURCES / "roster.csv", default_region="US",
                                  map_file=SOURCES / "mapping.toml")
-    from_csv = followup.load_events(SOURCES / "other_export.csv", sources=mapped)
+    from_csv = read_events(SOURCES / "other_export.csv", sources=mapped)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always", InputWarning)
-        from_book = followup.load_events(book, sources=mapped)
+        from_book = read_events(book, sources=mapped)
     assert from_book.counts == from_csv.counts and from_book.counts["rows_used"] > 0
     assert any("read sheet 'Calls', whose header is the export's" in str(w.message) for w in said)

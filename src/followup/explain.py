@@ -33,19 +33,12 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, PrivateAttr
 
 from .errors import FollowupError
-from .features import (
-    NS_PER_DAY,
-    NS_PER_MINUTE,
-    follow_up_events,
-    latest_round_at_or_before,
-    cadence_start,
-    checkin_roles,
-    interviewer_panel,
-    local_day,
-    person_key,
-    positions_in,
-)
-from .reasons import MONTHS, cat, integer, join, tenths_text, text_array, when
+from .days import NS_PER_DAY, NS_PER_MINUTE, local_day
+from .features import cadence_start, checkin_roles, follow_up_events
+from .normalise import person_key
+from .reasons import MONTHS
+from .rounds import interviewer_panel, latest_round_at_or_before
+from .textcolumns import cat, integer, join, positions_in, tenths_text, text_array, when
 from .schema import FLAGS, SCORE_GRADE, UNANSWERED_OUTCOMES
 from .scoring import quiet_since
 from .terminal import printable_values

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pandas.api.types import union_categoricals
 
 from .errors import InputFileError, InvalidRowError
 from .schema import (
@@ -40,6 +39,7 @@ from .schema import (
 )
 from .ids import id_text
 from .readers import reject_unsplit_records
+from .textcolumns import united_categories
 from .timeparse import parse_times
 
 REJECT_COLUMNS = ["source_file", "source_row", "kind", "column", "value", "reason"]
@@ -117,7 +117,9 @@ def concat_sources(frames: list[pd.DataFrame]) -> pd.DataFrame:
         parts = [f[column] if column in f else pd.Series(pd.NA, index=f.index, dtype=object)
                  for f in frames]
         if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            stacked[column] = pd.Series(union_categoricals(parts, ignore_order=True))
+            stacked[column] = pd.Series(united_categories(parts))
+        elif len({p.dtype for p in parts}) == 1:  # Arrow text stays Arrow text
+            stacked[column] = pd.concat(parts, ignore_index=True)
         else:
             stacked[column] = pd.concat(
                 [p.astype(object) for p in parts], ignore_index=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import FollowupError
 from .ids import id_text
@@ -51,6 +52,7 @@ from .schema import (
     REQUIRED_EVENT_COLUMNS,
     REQUIRED_INTERVIEW_COLUMNS,
 )
+from .textcolumns import stack_frames, text_chunks
 from .timeparse import TIME_FORMATS_IN_USE, using_time_formats
 
 # Tasks are retried this often when their worker dies before a partition is declared failed.
@@ -67,8 +69,9 @@ EVENTS_PER_PARTITION = 3_000_000
 WORKER_MEMORY = 6 << 30
 SPILL_AT = 0.35
 COMM_TIMEOUTS = {"distributed.comm.timeouts.connect": "300s", "distributed.comm.timeouts.tcp": "600s"}
-# A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
-BLOCK_BYTES = 64 << 20
+# A plain CSV larger than this is read in blocks of about this size, one task each (~2M
+# events): each block pays once for its own dictionary of the ids in it, so not smaller.
+BLOCK_BYTES = 128 << 20
 
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
@@ -398,7 +401,7 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     events = Normalised(frame, rejects, events.rows_read)
     present = np.flatnonzero(ids.notna().to_numpy())
     # Numbers and Arrow text only: this is every event of the partition, sent across.
-    text = pa.array(ids.iloc[present].array) if len(present) else pa.array([], pa.string())
+    text = pa.concat_arrays(text_chunks(ids.iloc[present])) if len(present) else pa.array([], pa.large_string())
     keyed = pd.DataFrame({
         "hash": string_hashes(text) if len(present) else np.zeros(0, np.uint64),
         "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
@@ -420,7 +423,7 @@ def _by_file(pieces) -> list[pd.DataFrame]:
     groups: dict[str, list[pd.DataFrame]] = {}
     for piece in pieces:
         groups.setdefault(str(piece["source_file"].cat.categories[0]), []).append(piece)
-    return [_stack_frames(group) for group in groups.values()]
+    return [stack_frames(group) for group in groups.values()]
 
 
 def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
@@ -447,7 +450,8 @@ def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index
                           for p in present])
     wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    text = pa.chunked_array([pa.array(id_text(p["event_id"]).astype("string").array) for p in present])
+    text = pa.chunked_array([chunk for p in present for chunk in text_chunks(id_text(p["event_id"]))],
+                            type=pa.large_string())
     picked = text.combine_chunks().take(pa.array(found))
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
 
@@ -458,8 +462,10 @@ def _find_repeats(part: int, count: int, files: list[str], *buckets):
     rows = pd.concat([b.assign(partition=p) for p, b in enumerate(buckets)], ignore_index=True)
     # Only ids whose hash repeats can repeat: the exact check runs on those few.
     rows = rows[rows["hash"].duplicated(keep=False).to_numpy()]
-    if not len(rows):
-        return [rows] * count
+    if not len(rows):  # typed as found copies are: a row number must not become a float when stacked
+        none = rows.assign(source_file=pd.Series(dtype=object), first_file=pd.Series(dtype=object),
+                           first_row=pd.Series(dtype=np.int64))
+        return [none] * count
     rows = rows.assign(source_file=np.asarray(files, dtype=object)[rows["file"].to_numpy()])
     repeats = repeated_rows(rows, ["event_id"])
     copies = rows.loc[repeats.index].assign(first_file=repeats["source_file"].to_numpy(),
@@ -471,13 +477,15 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
     from .loading import reject_unknown_candidates
     from .shortlist import output_extra_columns
-    from .features import build_rounds, round_features
+    from .features import round_features
+    from .rounds import build_rounds
     from .scoring import score_rounds
 
     if isinstance(normalised, _Failed):
         return normalised
     interviews, events, _ = normalised
-    copies = pd.concat(repeat_lists, ignore_index=True) if repeat_lists else pd.DataFrame()
+    found = [copies for copies in repeat_lists if len(copies)]
+    copies = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if len(copies):
         frame = events.frame
         copy = np.zeros(len(frame), dtype=bool)
@@ -582,12 +590,12 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         not_orphan = event_rejects["reason"] != "candidate has no interview in the interview list"
         raise_first_rejected(event_rejects[not_orphan])
         raise_first_rejected(event_rejects)
-    rounds = _stack_frames([p["rounds"] for p in parts])
+    rounds = stack_frames([p["rounds"] for p in parts])
     rounds = _global_candidate_order(rounds)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
     orphans = event_rejects[event_rejects["reason"] == "candidate has no interview in the interview list"]
-    events = _in_input_order(_stack_frames([p["events"] for p in parts]), file_order, orphans)
-    interviews = _stack_frames([p["interviews"] for p in parts]).sort_values(
+    events = _in_input_order(stack_frames([p["events"] for p in parts]), file_order, orphans)
+    interviews = stack_frames([p["interviews"] for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
     extras = output_extra_columns(interviews)
     chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
@@ -615,35 +623,16 @@ def _stack(rejects: list[pd.DataFrame]) -> pd.DataFrame:
                                                              ignore_index=True)
 
 
-def _stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate the partitions' frames; a categorical column stays categorical."""
-    frames = [f for f in frames if len(f)] or frames[:1]
-    if len(frames) == 1:
-        return frames[0].reset_index(drop=True)
-    stacked = pd.concat(frames, ignore_index=True)
-    from pandas.api.types import union_categoricals
-
-    for column in frames[0].columns:
-        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
-            stacked[column] = pd.Series(union_categoricals([f[column] for f in frames]), copy=False)
-    return stacked
-
-
 def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
     """``candidate_code`` renumbered over all partitions (ids in sorted order, as build_rounds
     numbers them), and the rounds in that order."""
-    import pyarrow.compute as pc
+    from .rounds import CANDIDATE_CODE
+    from .textcolumns import sorted_codes, text_array
 
-    from .reasons import text_array
-
-    encoded = pc.dictionary_encode(text_array(rounds["candidate_id"]))
-    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
-    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
-    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
-    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(rounds) else np.zeros(0, np.int64)
+    codes = sorted_codes(text_array(rounds["candidate_id"]))
     order = np.argsort(codes, kind="stable")
     rounds = rounds.iloc[order].reset_index(drop=True)
-    rounds["candidate_code"] = codes[order]
+    rounds[CANDIDATE_CODE] = codes[order]
     rounds.index.name = "round_key"  # as build_rounds names it
     return rounds
 
