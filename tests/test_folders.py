@@ -63,7 +63,7 @@ def test_strict_stops_at_a_file_it_cannot_read_but_not_at_index_files(tmp_path):
     assert run("validate", folder, *ROUTING, "--strict").exit_code == 0
     (folder / "archive.pst").write_bytes(b"\xd0\xcf\x11\xe0")
     result = run("validate", folder, *ROUTING, "--strict")
-    assert result.exit_code == 1 and "archive.pst" in result.output and "not read" in result.output
+    assert result.exit_code == 2 and "archive.pst" in result.output and "not read" in result.output  # a warning, escalated
 
 
 def test_a_folder_of_csv_files_is_read_as_tables_not_mail(tmp_path):

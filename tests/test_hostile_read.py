@@ -197,7 +197,7 @@ def test_ids_differing_by_case_or_invisible_characters_are_named_not_silently_sp
     warning, = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert "'C001' and 'c001'" in warning and "'C002' and 'C\\u200b002'" in warning
     strict = CliRunner().invoke(main, ["score", str(events), "-i", str(interviews), "--as-of", AS_OF, "--strict"])
-    assert strict.exit_code == 1 and "differ only in case" in strict.stderr
+    assert strict.exit_code == 2 and "differ only in case" in strict.stderr  # a warning under --strict
 
 
 # --- 4. Reads that come to nothing --------------------------------------------------------

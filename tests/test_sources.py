@@ -532,7 +532,7 @@ def test_a_file_most_of_whose_contacts_match_no_candidate_is_warned_about():
     assert len(warnings) == 2 and "twilio_calls.json: 2 of 2 contacts (100%) match no candidate" in warnings[0]
     assert all("give --candidates roster.csv" in w for w in warnings)
     strict = run_cli("validate", DATA / "twilio_calls.json", "--strict")
-    assert strict.exit_code == 1 and "2 of 2 contacts (100%) match no candidate" in strict.output
+    assert strict.exit_code == 2 and "2 of 2 contacts (100%) match no candidate" in strict.output  # a warning, escalated
 
 
 def test_a_mapped_json_lines_export_with_millisecond_durations_nested_keys_and_voicemail_links(tmp_path):

@@ -1,7 +1,8 @@
 """The ``followup`` command: a thin layer over :mod:`followup.api` and :mod:`followup.present`.
 
 Exit codes: 0 ok · 1 bad input under ``--strict``, an unreadable file or an invalid policy ·
-2 usage error · 3 flagged candidates with ``--fail-on-flag``.
+2 usage error, or a warning about the inputs under ``--strict`` · 3 flagged candidates with
+``--fail-on-flag``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class FollowupGroup(click.Group):
                 return super().invoke(ctx)
         except FollowupError as exc:
             click.echo(_error_line(ctx, f"error: {exc}", exc.quoted), err=True)
-            ctx.exit(1)
+            ctx.exit(exc.exit_code)  # 2 for a warning under --strict (errors.StrictInputError)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:
@@ -145,7 +146,8 @@ def input_options(command):
         click.option("--policy", "-p", default=DEFAULT_POLICY, show_default=True, metavar="NAME|FILE",
                      help="A preset name (see `followup policies`) or a policy TOML file."),
         click.option("--strict", is_flag=True,
-                     help="Stop at the first bad row (exit 1) instead of rejecting it."),
+                     help="Stop at the first bad row (exit 1) instead of rejecting it, and at the "
+                          "first warning about the inputs (exit 2)."),
         source_options,
         time_format_option,
     ]
@@ -246,15 +248,19 @@ def source_options(command):
 
 
 def _sources():
-    """The source options given on the command line, as the API takes them."""
+    """The source options given on the command line, as the API takes them. The roster is
+    read here, so its warnings are escalated here under ``--strict`` as the inputs' are."""
+    from .loading import warnings_as_errors
     from .sources import SourceOptions
 
-    given = click.get_current_context().meta.get(SOURCE_OPTIONS_KEY, {})
-    return SourceOptions.build(candidates=given.get("candidates"),
-                               employer_domains=given.get("employer_domain") or (),
-                               default_region=given.get("default_region"),
-                               source=given.get("source") or (), map_file=given.get("map_file"),
-                               encoding=given.get("encoding"), allow_empty=given.get("allow_empty"))
+    ctx = click.get_current_context()
+    given = ctx.meta.get(SOURCE_OPTIONS_KEY, {})
+    with warnings_as_errors(bool(ctx.params.get("strict"))):
+        return SourceOptions.build(candidates=given.get("candidates"),
+                                   employer_domains=given.get("employer_domain") or (),
+                                   default_region=given.get("default_region"),
+                                   source=given.get("source") or (), map_file=given.get("map_file"),
+                                   encoding=given.get("encoding"), allow_empty=given.get("allow_empty"))
 
 
 REDACT_KEY = "followup.redact"
@@ -624,7 +630,8 @@ def report_command(events, interviews, as_of, tz, policy, strict, output, title,
               help="Write the rejected and duplicate rows here (.csv, .json, .jsonl, .parquet or .xlsx).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-@click.option("--strict", is_flag=True, help="Stop at the first bad row (exit 1).")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first bad row (exit 1) and at the first warning about the inputs (exit 2).")
 @time_format_option
 @redact_options
 def validate(events, interviews, tz, rejects, fmt, strict):

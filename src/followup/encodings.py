@@ -39,6 +39,10 @@ NAMES = {"utf8": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windo
 SURE_CHAOS = 0.05
 SAMPLE_BYTES = 64 * 1024
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# A JSON escape of half a UTF-16 pair (\ud800): JSON allows it, but it is not a character, and
+# nothing can write it as UTF-8. A whole pair is one character once decoded; only halves stay.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _ReplacingUtf8Decoder(codecs.BufferedIncrementalDecoder):
@@ -173,3 +177,32 @@ def _collect(lines: bytes, invalid: bytearray, valid: bytearray, half: int) -> N
         end = len(lines) if end < 0 else end + 1
         valid += lines[start:end]
         position = end
+
+
+def without_lone_surrogates(document, text: str):
+    """``document`` (parsed from the JSON ``text``) with each half of a UTF-16 pair that stands
+    alone replaced by U+FFFD, and how many strings held one. Only a text holding such an escape
+    is walked, so a normal file costs one search."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return document, 0
+    count = 0
+
+    def clean(value):
+        nonlocal count
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                count += 1
+                return _SURROGATE.sub(REPLACEMENT, value)
+            return value
+        if isinstance(value, dict):
+            return {clean(key): clean(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        return value
+
+    return clean(document), count
+
+
+def lone_surrogates_message(path, count: int) -> str:
+    return (f"{path}: {count} value{'s' * (count != 1)} hold{'s' * (count == 1)} half of a UTF-16 character pair "
+            "(a \\ud800-style escape), which is not text; shown as \ufffd")

@@ -14,6 +14,8 @@ class FollowupError(Exception):
     ('dave@@example.com',)
     """
 
+    exit_code = 1
+
     def __init__(self, *args, quoted=()):
         super().__init__(*args)
         self.quoted = tuple(str(value) for value in quoted)
@@ -45,9 +47,17 @@ class PolicyError(FollowupError):
 
 class InputWarning(UserWarning):
     """Something about the inputs a user must hear of though the run goes on (the CLI prints it
-    as one ``warning:`` line on stderr; ``--strict`` turns it into an error). Like
+    as one ``warning:`` line on stderr; ``--strict`` turns it into a :class:`StrictInputError`). Like
     :class:`FollowupError`, ``quoted`` holds the data values it quotes, for ``--redact``."""
 
     def __init__(self, *args, quoted=()):
         super().__init__(*args)
         self.quoted = tuple(str(value) for value in quoted)
+
+
+class StrictInputError(FollowupError):
+    """An :class:`InputWarning` raised while reading under ``strict`` (``--strict``): the
+    same one line, as an error, exit code 2. Reading in strict mode means nothing about the
+    files may be guessed or passed over, not even what a lenient run only warns about."""
+
+    exit_code = 2

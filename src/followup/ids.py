@@ -14,10 +14,64 @@ reported by :func:`near_spellings`, naming both.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+# Every integer up to 2^53 has a float; above it a float (a spreadsheet's number, a float
+# column, pandas' float64 for a JSON column holding a null) skips some, so an id there may
+# have been rounded to its neighbour before any reader saw it.
+EXACT_IN_A_FLOAT = 2 ** 53
+# The columns whose values are ids: an id that is a rounded number names somebody else.
+ID_COLUMNS = ("candidate_id", "event_id", "application_ids")
+INEXACT_NUMBER = ("is a number of 2^53 or more, which a spreadsheet or float column cannot hold exactly: "
+                  "its last digits may not be the id's; store ids as text")
+
+
+def number_text(written: str) -> str:
+    """A number as the text it was written in, an integral one as its integer digits
+    (``123.0`` → ``123``): the rule for every reader that gets numbers as text (JSON), so an id
+    never becomes ``123.0`` or loses digits above 2^53 through a float.
+
+    >>> number_text("123.0"), number_text("9007199254740993"), number_text("2.5e1"), number_text("0.5")
+    ('123', '9007199254740993', '25', '0.5')
+    """
+    try:
+        number = Decimal(written)
+    except InvalidOperation:
+        return written
+    if number.is_finite() and -30 <= number.adjusted() <= 30 and number == number.to_integral_value():
+        return str(int(number))
+    return written
+
+
+# ``json.load(handle, **JSON_NUMBERS)``: every JSON number arrives as its text, by
+# :func:`number_text`, like a CSV cell. Python's own ints are exact, but pandas makes a column
+# of them float64 as soon as one value is null, and that rounds every id above 2^53.
+JSON_NUMBERS = {"parse_int": str, "parse_float": number_text, "parse_constant": str}  # NaN: its text too
+
+
+def inexact_numbers(values: pd.Series) -> np.ndarray:
+    """Where ``values`` (a column read from a spreadsheet or a float column) holds an integral
+    number from :data:`EXACT_IN_A_FLOAT` on: it may be a rounded id (see :data:`INEXACT_NUMBER`).
+    Integer columns (Parquet int64) are exact and never flagged."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+    elif values.dtype == object:
+        numeric = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool),
+                             na_action="ignore").fillna(False).to_numpy(bool)
+        if not numeric.any():
+            return numeric
+        numbers = np.full(len(values), np.nan)
+        numbers[numeric] = [float(v) for v in values[numeric]]
+    else:
+        return np.zeros(len(values), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.abs(numbers) >= EXACT_IN_A_FLOAT  # 2^53 too: 2^53 + 1 rounds to it
+
 
 # Characters that show as nothing: a copy-paste from a web page or a chat leaves them in ids.
 INVISIBLE = "[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]"
@@ -50,6 +104,9 @@ def _as_text(values: pd.Series) -> pd.Series:
         text = _float_text(values)
     elif pd.api.types.is_numeric_dtype(values.dtype):
         text = values.astype("string")
+    elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "decimal":
+        # Parquet's decimal columns: 123.0 is the id 123, as a float's is.
+        text = values.map(lambda v: number_text(str(v)), na_action="ignore").astype("string")
     elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in (
             "floating", "mixed-integer-float", "mixed", "mixed-integer"):
         # Numbers among the text (an Excel cell, a DataFrame handed to the API): each float

@@ -8,6 +8,7 @@ Below :mod:`followup.api` and :mod:`followup.learning`, which both load this way
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from .errors import FollowupError, InputWarning, InvalidRowError
+from .errors import FollowupError, InputWarning, InvalidRowError, StrictInputError
 from .ids import distinct_ids, near_spellings, near_spellings_message
 from .normalise import Normalised, normalise_events, normalise_interviews, rows_per_file
 from .readers import read_records
@@ -126,6 +127,23 @@ def _frames(source, aliases, encoding: str | None = None) -> list[pd.DataFrame]:
     return [read_records(p, aliases, keep_bad_rows=True, encoding=encoding) for p in paths]
 
 
+@contextmanager
+def warnings_as_errors(strict: bool):
+    """Under ``strict``, the first :class:`InputWarning` that a reader or an adapter raises
+    while this is open (an encoding guessed, bytes replaced, a sheet chosen, ids spelled two
+    ways, a file matching nobody…) stops the run as a :class:`StrictInputError`, its message
+    unchanged: the one place ``--strict`` escalates warnings, whoever raises them."""
+    if not strict:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InputWarning)
+        try:
+            yield
+        except InputWarning as warning:
+            raise StrictInputError(str(warning), quoted=getattr(warning, "quoted", ())) from None
+
+
 def load_events(source: Source, *, tz: str = "UTC", strict: bool = False,
                 sources: "SourceOptions | None" = None, with_rejects: bool = False):
     """The event log as one normalised DataFrame, from file path(s) or a DataFrame.
@@ -173,9 +191,10 @@ def read_events(source: Source, tz: str = "UTC", strict: bool = False,
     :func:`followup.score` and the CLI's checks read."""
     if isinstance(source, Normalised):
         return source
-    if isinstance(source, pd.DataFrame):
-        return normalise_events(_frames(source, EVENT_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
-    return _load_sources(source, tz, strict, sources, "events", EVENT_COLUMN_ALIASES)
+    with warnings_as_errors(strict):
+        if isinstance(source, pd.DataFrame):
+            return normalise_events(_frames(source, EVENT_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
+        return _load_sources(source, tz, strict, sources, "events", EVENT_COLUMN_ALIASES)
 
 
 def read_interviews(source: Source, tz: str = "UTC", strict: bool = False,
@@ -183,9 +202,11 @@ def read_interviews(source: Source, tz: str = "UTC", strict: bool = False,
     """:func:`load_interviews` with its row accounting (as :func:`read_events`)."""
     if isinstance(source, Normalised):
         return source
-    if isinstance(source, pd.DataFrame):
-        return normalise_interviews(_frames(source, INTERVIEW_COLUMN_ALIASES), tz=check_timezone(tz), strict=strict)
-    return _load_sources(source, tz, strict, sources, "interviews", INTERVIEW_COLUMN_ALIASES)
+    with warnings_as_errors(strict):
+        if isinstance(source, pd.DataFrame):
+            return normalise_interviews(_frames(source, INTERVIEW_COLUMN_ALIASES), tz=check_timezone(tz),
+                                        strict=strict)
+        return _load_sources(source, tz, strict, sources, "interviews", INTERVIEW_COLUMN_ALIASES)
 
 
 def _load_sources(source, tz, strict, sources, role, aliases) -> Normalised:
@@ -251,9 +272,8 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
     pairs = near_spellings(written)
     if pairs:
         spellings = [spelling for pair in pairs for spelling in pair]  # for --redact: ids may be names
-        if strict:
-            raise FollowupError(near_spellings_message(pairs), quoted=spellings)
-        warnings.warn(InputWarning(near_spellings_message(pairs), quoted=spellings), stacklevel=2)
+        with warnings_as_errors(strict):
+            warnings.warn(InputWarning(near_spellings_message(pairs), quoted=spellings), stacklevel=2)
     orphan = pd.Series(positions_in(interviewed, events.frame["candidate_id"]) < 0, index=events.frame.index)
     if strict and orphan.any():
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]

@@ -27,8 +27,8 @@ import csv
 import json
 import re
 import warnings
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ import pyarrow.csv as pa_csv
 
 from . import encodings
 from .errors import FollowupError, InputFileError, InputWarning
+from .ids import ID_COLUMNS, INEXACT_NUMBER, INVISIBLE, JSON_NUMBERS, inexact_numbers
 from .schema import fold
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -60,6 +61,7 @@ ENCODED_AFTER_READING = {"candidate_id"}
 # The column that marks a record the reader could not split into fields (see module docs).
 READ_ERROR = "_followup_read_error"
 BLOCK_SIZE = 16 << 20
+_INVISIBLE = re.compile(INVISIBLE)
 # Columns the reader itself adds: a file's own column of that name is renamed (see
 # :func:`_own_names`), so that no file can mark its rows as set aside or say where they came from.
 PROVENANCE_COLUMNS = ("source_file", "source_row")
@@ -67,6 +69,10 @@ FROM_THE_FILE = " (from the file)"
 # No export has more columns than this (Excel's own limit is 16,384); a wider header is refused
 # before any work that grows with it.
 MAX_COLUMNS = 5_000
+# A workbook's parts unpacked. A cell takes some 30 bytes of XML, so this is about 8 million
+# cells: more than the workbook reader gets through in minutes (Excel is for exports of
+# thousands of rows; large ones are CSV or Parquet).
+MAX_WORKBOOK_BYTES = 256 << 20
 
 
 def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -105,7 +111,8 @@ def canonical_columns(columns: list[str], aliases: dict[str, tuple[str, ...]]) -
 
 
 def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
-                 keep_bad_rows: bool = False, encoding: str | None = None) -> pd.DataFrame:
+                 keep_bad_rows: bool = False, encoding: str | None = None,
+                 sheet_test: Callable[[list[str]], bool] | None = None) -> pd.DataFrame:
     """Read one file into a frame with canonical column names and provenance columns.
 
     Raises :class:`InputFileError` for a missing file, an unknown extension or a file that
@@ -113,6 +120,8 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     naming its row, unless ``keep_bad_rows`` is set (see the module docs). ``encoding``
     (``--encoding``) is the text encoding of a CSV or JSON file; without it, it is detected
     (:mod:`followup.encodings`) and, when it is not UTF-8, named in an :class:`InputWarning`.
+    ``sheet_test`` picks a workbook's sheet by its header row (a vendor adapter's test of its
+    export's header): the first sheet that passes it is read (see :func:`_read_excel`).
     """
     path = Path(path)
     check_regular_file(path)
@@ -138,8 +147,8 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
             frame = _read_parquet(path, aliases)
         else:
             _check_excel_signature(path, suffix)
-            frame = _read_excel(path, aliases)
-    except InputFileError:
+            frame = _read_excel(path, aliases, sheet_test)
+    except (InputFileError, InputWarning):  # a warning raised as an error under --strict
         raise
     except FollowupError as exc:
         raise InputFileError(path, str(exc)) from None
@@ -150,7 +159,7 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     except RecursionError:
         raise InputFileError(path, f"cannot be read as {suffix[1:]}: nested too deeply") from None
     except Exception as exc:  # any parser failure (pyarrow, openpyxl, zip, …) is the file's fault
-        raise InputFileError(path, f"cannot be read as {suffix[1:]}: {_first_line(exc)}") from None
+        raise InputFileError(path, f"cannot be read as {suffix[1:]}: {parser_complaint(exc)}") from None
     if suffix not in TEXT_SUFFIXES:
         frame.columns = [str(c) for c in frame.columns]  # a spreadsheet header may hold numbers
         if suffix in EXCEL_SUFFIXES:  # the Parquet reader renames before marking rows itself
@@ -162,6 +171,8 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
         elif suffix in PARQUET_SUFFIXES:
             _check_header(path, list(frame.columns), aliases)
         frame = frame.rename(columns=canonical_columns(list(frame.columns), aliases))
+        if suffix in EXCEL_SUFFIXES | PARQUET_SUFFIXES:  # JSON numbers are text already
+            _mark_rounded_ids(frame)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if READ_ERROR in frame and not keep_bad_rows:
         bad = frame[READ_ERROR].notna().to_numpy()
@@ -174,12 +185,43 @@ def read_records(path: str | Path, aliases: dict[str, tuple[str, ...]],
     return frame.reset_index(drop=True)
 
 
-def _first_line(exc: BaseException) -> str:
-    """The parser's complaint, cut before any quoted record text (which may be a message body)."""
+def _mark_rounded_ids(frame: pd.DataFrame) -> None:
+    """A spreadsheet's numbers and a float column are floats: an id cell beyond 2^53 there may
+    already be a neighbour of the id typed (Excel keeps 15 digits: 12345678901234567890 is
+    stored as 1.2345678901234567e19). Its row is set aside, saying so, rather than scored as
+    someone else's."""
+    for name in ID_COLUMNS:
+        if name in frame:
+            _mark(frame, inexact_numbers(frame[name]), f"column {name!r} {INEXACT_NUMBER}")
+
+
+def parser_complaint(exc: BaseException) -> str:
+    """The parser's complaint, cut before any quoted record text (which may be a message body,
+    or binary garbage): every reader and adapter quotes a library's error through this.
+
+    >>> parser_complaint(ValueError("Content line could not be parsed into parts: 'Dear Ann,…'"))
+    'Content line could not be parsed into parts'
+    >>> parser_complaint(ValueError("Found no components where exactly one is required: b'BEGIN:V'"))
+    'Found no components where exactly one is required'
+    >>> parser_complaint(ImportError("Missing optional dependency 'xlrd'."))
+    "Missing optional dependency 'xlrd'."
+    """
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
     line = re.sub(r"(got \d+ columns?):.*", r"\1", line)
+    line = re.split(r""":\s*b?['"]""", line, maxsplit=1)[0].rstrip() or type(exc).__name__  # ": 'the text'"
     return line if len(line) <= 200 else line[:200] + "…"
+
+
+def header_name(text: str) -> str:
+    """A column name as written, less surrounding spaces and characters that show as nothing
+    (a zero-width space pasted before ``candidate_id`` made it another column, and the error
+    then said a file with ``candidate_id`` lacked ``candidate_id``).
+
+    >>> header_name("\u200bcandidate_id "), header_name("Start Time")
+    ('candidate_id', 'Start Time')
+    """
+    return _INVISIBLE.sub("", text).strip()
 
 
 def _short(name: str) -> str:
@@ -191,6 +233,30 @@ def _short(name: str) -> str:
     return name if len(name) <= 60 else name[:60] + "…"
 
 
+# The first line Excel writes to say which delimiter a CSV uses (and reads, then hides).
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")  # tested before UTF-16's, which they start like
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_BOMS = (b"\xef\xbb\xbf", *UTF32_BOMS, *UTF16_BOMS)
+# Files that are not text whatever their name says, by their first bytes, and what to do.
+_ARCHIVES = {b"\x1f\x8b": "is gzip-compressed, not text; decompress it (gunzip) and give the file inside",
+             b"PK\x03\x04": "is a zip archive (an .xlsx workbook, or files zipped), not text; give a workbook "
+                             "an .xlsx name, or unzip it and give the files inside",
+             b"PAR1": "is a Parquet file, not text; give it a .parquet name",
+             b"\xd0\xcf\x11\xe0": "is an Office document (an .xls workbook?), not text; give it its own name "
+                                   "(.xls), or save it as CSV"}
+
+
+def _without_bom(head: bytes) -> bytes:
+    return next((head[len(bom):] for bom in _BOMS if head.startswith(bom)), head)
+
+
+def _refuse_archives(path: Path, head: bytes) -> None:
+    for magic, what in _ARCHIVES.items():
+        if head.startswith(magic):
+            raise InputFileError(path, what)
+
+
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
@@ -200,6 +266,9 @@ def check_regular_file(path: Path) -> None:
     """A missing file, a folder, or a pipe, device or socket is refused before it is opened: a
     FIFO is read by whoever opens it first, so detecting its format and then reading it hangs."""
     if not path.exists():
+        if path.is_symlink():
+            raise InputFileError(path, "is a symbolic link to nothing (its target is missing, or it "
+                                       "leads back to itself)")
         raise InputFileError(path, "no such file")
     if path.is_dir():
         raise InputFileError(path, "is a directory, not a file")
@@ -223,9 +292,10 @@ def _own_names(names: list[str], aliases) -> list[str]:
 def header_names(path: Path) -> list[str]:
     """The column names of a delimited text or Parquet file, read cheaply (to recognise which
     system wrote it) and refused when wider than :data:`MAX_COLUMNS`: a pandas frame of 100,000
-    columns takes seconds to build only to be refused. A workbook gives its first sheet's."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return [str(c) for c in pd.read_excel(path, nrows=0).columns]
+    columns takes seconds to build only to be refused. A workbook gives its first sheet's
+    (every sheet's: :func:`sheet_headers`)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return next(iter(sheet_headers(path).values()), [])
     if path.suffix.lower() in PARQUET_SUFFIXES:
         import pyarrow.parquet as pq
 
@@ -233,13 +303,32 @@ def header_names(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     with open(path, "rb") as handle:
         head = handle.read(64 * 1024)
-    codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    codec = "utf-32" if head.startswith(UTF32_BOMS) else "utf-16" if head.startswith(UTF16_BOMS) else "utf-8-sig"
     lines = head.decode(codec, errors="replace").splitlines()
     header_line = lines[0] if lines else ""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else _sniff_delimiter(header_line)
-    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    hint = _EXCEL_SEPARATOR_LINE.fullmatch(header_line.strip())
+    if hint:
+        header_line = lines[1] if len(lines) > 1 else ""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else hint.group(1) if hint else _sniff_delimiter(header_line)
+    names = [header_name(h) for h in next(csv.reader([header_line], delimiter=delimiter), [])]
     _check_width(path, len(names))
     return names
+
+
+def sheet_headers(path: Path) -> dict[str | None, list[str]]:
+    """Each sheet's first row (its header), by sheet name, for a workbook: an export is often
+    a workbook whose first sheet is a cover or notes page. Any other file has one header,
+    under ``None``."""
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        return {None: header_names(path)}
+    _check_excel_signature(path, path.suffix.lower())
+    sheets = pd.read_excel(path, sheet_name=None, header=None, nrows=1, dtype=object)
+    headers = {}
+    for name, sheet in sheets.items():
+        row = sheet.iloc[0].tolist() if len(sheet) else []
+        _check_width(path, len(row))
+        headers[name] = ["" if pd.isna(cell) else header_name(str(cell)) for cell in row]
+    return headers
 
 
 def _parquet_width(path: Path) -> int | None:
@@ -289,9 +378,11 @@ def _check_width(path: Path, width: int) -> None:
 
 
 def _encoding(path: Path, head: bytes) -> str:
-    """UTF-16 by its byte-order mark, UTF-8 if the first 64 KB are, else what
+    """UTF-32 or UTF-16 by its byte-order mark, UTF-8 if the first 64 KB are, else what
     :func:`followup.encodings.choose_encoding` makes of them."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(UTF32_BOMS):
+        return "utf-32"
+    if head.startswith(UTF16_BOMS):
         return "utf-16"
     if encodings.is_utf8(head):
         return "utf8"
@@ -307,7 +398,7 @@ def _detected(path: Path, sample: bytes) -> str:
     return chosen
 
 
-def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | None) -> None:
+def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | None, text_file: bool = True) -> None:
     """Name the rows in which bytes that are not UTF-8 became U+FFFD (every other row was
     read exactly as written)."""
     hit = np.zeros(len(frame), dtype=bool)
@@ -324,9 +415,9 @@ def _warn_replaced_bytes(path: Path, frame: pd.DataFrame, rows: np.ndarray | Non
     numbers = np.sort(numbers)
     shown = ", ".join(map(str, numbers[:5])) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
     where = f"row{'s' * (len(numbers) != 1)} {shown}" if len(numbers) else "the header"
+    fix = " (give --encoding if the file is in another encoding)" if text_file else ""
     warnings.warn(f"{path}: read as UTF-8, but {where} hold{'s' * (len(numbers) == 1)} bytes that are not "
-                  "UTF-8, shown as \ufffd; every other row is exact (give --encoding if the file is in "
-                  "another encoding)", InputWarning, stacklevel=2)
+                  f"UTF-8, shown as \ufffd; every other row is exact{fix}", InputWarning, stacklevel=2)
 
 
 def _read_delimited(path: Path, aliases, delimiter: str | None,
@@ -338,30 +429,39 @@ def _read_delimited(path: Path, aliases, delimiter: str | None,
     sample = 64 * 1024
     with open(path, "rb") as handle:
         head = handle.read(sample)
-    if not head.strip():
+    if not _without_bom(head).strip():
         raise InputFileError(path, "is empty")
+    _refuse_archives(path, head)
     if len(head) == sample and b"\n" not in head and b"\r" not in head:
         # Its columns would be counted from the part read, and every record found ragged.
         raise InputFileError(path, f"has a header line longer than {sample >> 10} KB; no export needs one")
-    if b"\x00" in head.splitlines()[0] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head.splitlines()[0] and not head.startswith((*UTF16_BOMS, *UTF32_BOMS)):
         raise InputFileError(path, "is not a text file (NUL bytes in the header); "
                                    "a UTF-16 export needs its byte-order mark")
     given = "utf8" if encoding == "utf-8" else encoding  # Arrow's own name: no transcoding pass
     encoding = given or _encoding(path, head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    header_line = text.splitlines()[0] if text.strip() else ""
+    lines = text.splitlines()
+    header_line = lines[0] if text.strip() else ""
     if "\x00" in header_line:
         raise InputFileError(path, "is not a text file (NUL bytes in the header); "
                                    "a UTF-16 export needs its byte-order mark")
+    hint = _EXCEL_SEPARATOR_LINE.fullmatch(header_line.strip())
+    skip = 1
+    if hint:  # Excel's "sep=;" line, which says the delimiter and is not the header
+        delimiter, skip = delimiter or hint.group(1), 2
+        header_line = lines[1] if len(lines) > 1 else ""
+        if not header_line.strip():
+            raise InputFileError(path, "is empty (only Excel's sep= line)")
     delimiter = delimiter or _sniff_delimiter(header_line)
-    names = [h.strip() for h in next(csv.reader([header_line], delimiter=delimiter), [])]
+    names = [header_name(h) for h in next(csv.reader([header_line], delimiter=delimiter), [])]
     _check_width(path, len(names))
     _check_header(path, names, aliases)
     names = _own_names(names, aliases)
     mapping = canonical_columns(names, aliases)
     canonical = [mapping.get(n, n) for n in names]
     try:
-        table, rows = _read_table(path, canonical, encoding, delimiter)
+        table, rows = _read_table(path, canonical, encoding, delimiter, skip)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if encoding != "utf8" or not isinstance(exc, UnicodeDecodeError) and "invalid UTF8" not in str(exc):
             raise
@@ -370,22 +470,42 @@ def _read_delimited(path: Path, aliases, delimiter: str | None,
                                        "encoding, or leave --encoding out to have it detected") from None
         # UTF-8 in the first 64 KB, something else later: judged on the lines that hold it.
         encoding = _detected(path, encodings.non_ascii_lines(path))
-        table, rows = _read_table(path, canonical, encoding, delimiter)
+        table, rows = _read_table(path, canonical, encoding, delimiter, skip)
     frame = _to_pandas(table)
     if encoding == encodings.REPLACING_UTF8:
         _warn_replaced_bytes(path, frame, rows)
+    _mark_repeated_headers(frame, canonical, names)
     return frame, rows
 
 
-def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str):
+def _mark_repeated_headers(frame: pd.DataFrame, canonical: list[str], names: list[str]) -> None:
+    """A record that is the header line again (exports joined with ``cat``, each with its
+    header) is set aside as that, not judged as a row of bad values. One comparison per
+    column, on the column's distinct values where it is encoded."""
+    if not len(frame) or len(canonical) < 2:
+        return
+    same = np.ones(len(frame), dtype=bool)
+    for column, name in zip(canonical, names):
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            hits = np.append(np.asarray(values.cat.categories.astype(str).str.strip() == name, dtype=bool), False)
+            same &= hits[values.cat.codes.to_numpy()]
+        else:
+            same &= (values.astype("string").str.strip() == name).fillna(False).to_numpy(dtype=bool)
+        if not same.any():
+            return
+    _mark(frame, same, "the header line again (files joined with their headers?), not a record")
+
+
+def _read_table(path: Path, canonical: list[str], encoding: str, delimiter: str, skip: int = 1):
     try:
-        table = _read_arrow(path, canonical, encoding, delimiter)
+        table = _read_arrow(path, canonical, encoding, delimiter, skip=skip)
         _check_closed_quotes(path, _last_value_spans_lines(table), len(table))
         return table, None
     except pa.ArrowInvalid as exc:
         if "CSV parse error" not in str(exc):
             raise
-    return _read_setting_aside(path, canonical, encoding, delimiter)
+    return _read_setting_aside(path, canonical, encoding, delimiter, skip)
 
 
 def _column_meanings(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -433,12 +553,12 @@ def _column_types(canonical: list[str]) -> dict:
 
 
 def _read_arrow(path: Path, canonical: list[str], encoding: str, delimiter: str,
-                invalid_row_handler=None) -> pa.Table:
+                invalid_row_handler=None, skip: int = 1) -> pa.Table:
     try:
         return pa_csv.read_csv(
             path,
             read_options=pa_csv.ReadOptions(
-                column_names=canonical, skip_rows=1, encoding=encoding, block_size=BLOCK_SIZE,
+                column_names=canonical, skip_rows=skip, encoding=encoding, block_size=BLOCK_SIZE,
                 # Row numbers reach the handler only when reading in one thread.
                 use_threads=invalid_row_handler is None,
             ),
@@ -478,7 +598,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
-def _read_setting_aside(path: Path, canonical: list[str], encoding: str, delimiter: str):
+def _read_setting_aside(path: Path, canonical: list[str], encoding: str, delimiter: str, skip: int = 1):
     """Read again, setting aside records with more or fewer fields than the header.
 
     Only reached when the fast read refuses the file. Arrow still parses (in one thread, to
@@ -492,13 +612,13 @@ def _read_setting_aside(path: Path, canonical: list[str], encoding: str, delimit
 
     def set_aside(row) -> str:
         nonlocal last_bad_spans_lines
-        bad_rows.append(row.number - 1)  # Arrow counts the header as record 1
+        bad_rows.append(row.number - skip)  # Arrow counts the header (and a sep= line) as records
         bad_reasons.append(f"the record has {row.actual_columns} field{'s' * (row.actual_columns != 1)}, "
                            f"the header has {width}")
         last_bad_spans_lines = "\n" in row.text or "\r" in row.text
         return "skip"
 
-    good = _read_arrow(path, canonical, encoding, delimiter, invalid_row_handler=set_aside)
+    good = _read_arrow(path, canonical, encoding, delimiter, invalid_row_handler=set_aside, skip=skip)
     total = len(good) + len(bad_rows)
     last_is_bad = bool(bad_rows) and bad_rows[-1] == total
     _check_closed_quotes(path, last_bad_spans_lines if last_is_bad else _last_value_spans_lines(good), total)
@@ -536,40 +656,59 @@ def _check_closed_quotes(path: Path, last_field_spans_lines: bool, row: int) -> 
 
 
 def _check_excel_signature(path: Path, suffix: str) -> None:
+    """The workbook's signature, and for a zipped one (.xlsx) the size its parts unpack to,
+    from the archive's directory before anything is unpacked: a few hundred KB can unpack to
+    gigabytes (a zip bomb), which the XML parser would then read for minutes."""
     with open(path, "rb") as handle:
         magic = handle.read(8)
     expected = b"\xd0\xcf\x11\xe0" if suffix == ".xls" else b"PK\x03\x04"
     if not magic.startswith(expected):
         raise InputFileError(path, f"is not an Excel workbook (no {suffix} file signature); "
                                    "if it is CSV text, give it a .csv name")
+    if suffix == ".xls":
+        return
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # the workbook reader says what is wrong with it
+    if unpacked > MAX_WORKBOOK_BYTES:
+        raise InputFileError(path, f"unpacks to {unpacked / 2**20:,.0f} MB; a workbook over "
+                                   f"{MAX_WORKBOOK_BYTES >> 20} MB unpacked is refused (save large exports as CSV)")
 
 
-def _read_excel(path: Path, aliases) -> pd.DataFrame:
-    """The sheet whose header names the most expected columns (the first such sheet; a sheet
-    with rows before one with only a header), its first row taken as the header here: pandas
+def _read_excel(path: Path, aliases, sheet_test=None) -> pd.DataFrame:
+    """The first sheet whose header row passes ``sheet_test`` (a vendor's export), else the
+    sheet whose header names the most expected columns (the first such sheet; a sheet with
+    rows before one with only a header), its first row taken as the header here: pandas
     would rename a repeated header (``timestamp``, ``timestamp.1``) and so hide it from
     :func:`_check_header`. Which sheet was read is said whenever the workbook has data on
     another sheet, or the first sheet is not the one read."""
     sheets = pd.read_excel(path, dtype=object, header=None, sheet_name=None)
     meanings = _column_meanings(aliases)
 
-    def fit(sheet: pd.DataFrame) -> tuple[int, bool]:
+    def fit(sheet: pd.DataFrame) -> tuple[bool, int, bool]:
         if sheet.empty:
-            return (-1, False)
-        named = {meanings.get(fold(cell)) for cell in sheet.iloc[0] if not pd.isna(cell)} - {None}
-        return (len(named), len(sheet) > 1)
+            return (False, -1, False)
+        header = ["" if pd.isna(cell) else header_name(str(cell)) for cell in sheet.iloc[0]]
+        named = {meanings.get(fold(cell)) for cell in header if cell} - {None}
+        return (sheet_test is not None and bool(sheet_test(header)), len(named), len(sheet) > 1)
 
     names = list(sheets)
     fits = [fit(sheets[name]) for name in names]
     chosen = max(range(len(names)), key=lambda n: (fits[n], -n))
-    others = [f"{name!r}" + (" (empty)" if fits[n][0] < 0 else "") for n, name in enumerate(names) if n != chosen]
-    if others and (chosen != 0 or any(fits[n][0] >= 0 for n in range(len(names)) if n != chosen)):
-        warnings.warn(f"{path}: read sheet {names[chosen]!r}, whose header names the expected columns; "
-                      f"not read: {', '.join(others)}", InputWarning, stacklevel=2)
+    others = [f"{name!r}" + (" (empty)" if fits[n][1] < 0 else "") for n, name in enumerate(names) if n != chosen]
+    if others and (chosen != 0 or any(fits[n][1] >= 0 for n in range(len(names)) if n != chosen)):
+        why = "whose header is the export's" if fits[chosen][0] else "whose header names the expected columns"
+        warnings.warn(f"{path}: read sheet {names[chosen]!r}, {why}; not read: {', '.join(others)}",
+                      InputWarning, stacklevel=2)
     sheet = sheets[names[chosen]]
     if sheet.empty:
         return sheet
-    names = [f"Unnamed: {n}" if pd.isna(cell) else cell for n, cell in enumerate(sheet.iloc[0])]
+    names = [f"Unnamed: {n}" if pd.isna(cell) else header_name(cell) if isinstance(cell, str) else cell
+             for n, cell in enumerate(sheet.iloc[0])]
     _check_width(path, len(names))
     return sheet.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
 
@@ -582,7 +721,7 @@ def _read_parquet(path: Path, aliases) -> pd.DataFrame:
 
     _check_width(path, (_parquet_width(path) or 1) - 1)  # before Arrow decodes a footer that wide
     table = pq.read_table(path)
-    names = _own_names([str(n) for n in table.column_names], aliases)
+    names = _own_names([header_name(str(n)) for n in table.column_names], aliases)
     table = table.rename_columns(names)
     used = set(canonical_columns(names, aliases))
     marks = pa.nulls(len(table), pa.string())
@@ -598,10 +737,31 @@ def _read_parquet(path: Path, aliases) -> pd.DataFrame:
             warnings.warn(f"{path}: column {_short(name)!r} holds lists or structs; it is not read",
                           InputWarning, stacklevel=2)
             table = table.drop_columns([name])
+    table, replaced = _binary_as_text(table)
     frame = table.to_pandas(types_mapper=_EXACT_INTEGERS.get)
     if marks.null_count < len(marks):
         frame[READ_ERROR] = marks.to_pandas()
+    if replaced:
+        _warn_replaced_bytes(path, frame, None, text_file=False)  # --encoding is for text files
     return frame
+
+
+def _binary_as_text(table: pa.Table) -> tuple[pa.Table, bool]:
+    """Binary columns as UTF-8 text (a writer that stored ids as bytes), and whether some
+    bytes were not UTF-8 and became U+FFFD (only then is each value decoded in Python)."""
+    replaced = False
+    for position, field in enumerate(table.schema):
+        if not (pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type)):
+            continue
+        column = table.column(position)
+        try:
+            text = pc.cast(column, pa.string())
+        except pa.ArrowInvalid:
+            text = pa.array([None if v is None else v.decode("utf-8", errors="replace") for v in column.to_pylist()],
+                            pa.string())
+            replaced = True
+        table = table.set_column(position, field.name, text)
+    return table, replaced
 
 
 # Arrow integer types read as pandas' nullable integers, which keep every digit beside a null.
@@ -619,6 +779,8 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     if any(key == READ_ERROR or key in PROVENANCE_COLUMNS for key, _ in pairs):
         pairs = [(f"{key}{FROM_THE_FILE}" if key == READ_ERROR or key in PROVENANCE_COLUMNS else key, value)
                  for key, value in pairs]
+    if any(_INVISIBLE.search(key) for key, _ in pairs):
+        pairs = [(header_name(key), value) for key, value in pairs]
     record = dict(pairs)
     if len(record) != len(pairs):
         seen: set[str] = set()
@@ -627,40 +789,60 @@ def _json_object(pairs: list[tuple[str, object]]) -> dict:
     return record
 
 
-def _json_number(text: str) -> str:
-    """A JSON number as text, like a CSV cell: exactly as written, an integral one as its
-    integer digits (``123.0`` → ``123``), so an id never becomes ``123.0`` or loses digits
-    above 2^53 through a float.
+def _decoded(path: Path, encoding: str | None, data: bytes | None = None) -> tuple[str, bool]:
+    """The file's text (``data``: its bytes, when they are not the file's own, as in a
+    ``.gz``), and whether bytes that are not UTF-8 were replaced (see :mod:`followup.encodings`;
+    JSON is UTF-8 by its standard, but files are not always)."""
+    raw = data if data is not None else path.read_bytes()
+    if encoding is None:
+        sample = (lambda: encodings.non_ascii_lines(path)) if data is None else (lambda: raw[:1 << 20])
+        encoding = _encoding(path, raw[:64 * 1024]) if raw.startswith((*UTF32_BOMS, *UTF16_BOMS)) else (
+            "utf8" if encodings.is_utf8(raw) else _detected(path, sample()))
+    return raw.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
 
-    >>> _json_number("123.0"), _json_number("9007199254740993"), _json_number("2.5e1"), _json_number("0.5")
-    ('123', '9007199254740993', '25', '0.5')
-    """
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return text
-    if number.is_finite() and -30 <= number.adjusted() <= 30 and number == number.to_integral_value():
-        return str(int(number))
+
+def json_text(path: Path, data: bytes, detecting: bool = False) -> str:
+    """A vendor's JSON as text, decided as for the project's own JSON (:func:`_decoded`): a
+    byte-order mark, else UTF-8, else the detected encoding, said in a warning; ``detecting``
+    only looks, and says nothing (the reader that runs next does)."""
+    with warnings.catch_warnings():
+        if detecting:
+            warnings.simplefilter("ignore", InputWarning)
+        text, replaced = _decoded(path, None, data)
+        if replaced:
+            warnings.warn(f"{path}: read as UTF-8, but some values hold bytes that are not UTF-8, shown as "
+                          "\ufffd; every other value is exact", InputWarning, stacklevel=2)
     return text
 
 
-def _decoded(path: Path, encoding: str | None) -> tuple[str, bool]:
-    """The file's text, and whether bytes that are not UTF-8 were replaced (see
-    :mod:`followup.encodings`; JSON is UTF-8 by its standard, but files are not always)."""
-    data = path.read_bytes()
-    if encoding is None:
-        encoding = "utf8" if encodings.is_utf8(data) else _detected(path, encodings.non_ascii_lines(path))
-    return data.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
+def json_documents(path: Path, data: bytes, lines: bool, detecting: bool = False) -> list:
+    """The JSON values in ``data`` (a vendor's export, an ATS dump given as roster): one, or
+    one per line. Read by the rules of the project's own JSON: the encoding (:func:`json_text`),
+    numbers as their text (:data:`followup.ids.JSON_NUMBERS`), half a UTF-16 pair as U+FFFD,
+    said. A line that is not JSON is an :class:`InputFileError` naming it."""
+    text = json_text(path, data, detecting)
+    if not lines:
+        documents = [json.loads(text, **JSON_NUMBERS)]
+    else:
+        documents = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    documents.append(json.loads(line, **JSON_NUMBERS))
+                except ValueError as exc:
+                    raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
+    if detecting:
+        return documents
+    return _without_lone_surrogates(path, documents, text)
 
 
 def _json_decoder() -> json.JSONDecoder:
-    # An integer literal is already its exact digits; only a float needs a look.
-    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=str, parse_float=_json_number)
+    return json.JSONDecoder(object_pairs_hook=_json_object, **JSON_NUMBERS)
 
 
 def _read_json(path: Path, aliases, encoding: str | None = None) -> pd.DataFrame:
     text, replaced = _decoded(path, encoding)
-    document = _json_decoder().decode(text)
+    document = _without_lone_surrogates(path, _json_decoder().decode(text), text)
     records = document
     if isinstance(document, dict):
         if READ_ERROR in document:
@@ -689,9 +871,17 @@ def _read_json_lines(path: Path, aliases, encoding: str | None = None) -> pd.Dat
             records.append(decode(line))
         except ValueError:
             records.append(not_json)
+    records = _without_lone_surrogates(path, records, text)
     if records and not any(isinstance(r, dict) and r is not not_json for r in records):
         raise InputFileError(path, "no line is a JSON object; expected one record per line")
     return _records_frame(path, records, aliases, replaced)
+
+
+def _without_lone_surrogates(path: Path, document, text: str):
+    document, count = encodings.without_lone_surrogates(document, text)
+    if count:
+        warnings.warn(encodings.lone_surrogates_message(path, count), InputWarning, stacklevel=3)
+    return document
 
 
 def _records_frame(path: Path, records: list, aliases, replaced: bool = False) -> pd.DataFrame:

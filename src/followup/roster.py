@@ -31,7 +31,6 @@ Matching rules:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,7 @@ import phonenumbers
 
 from .errors import InputFileError
 from .ids import id_text
-from .readers import check_regular_file, read_records
+from .readers import check_regular_file, json_documents, read_records
 
 ROSTER_ALIASES = {
     "candidate_id": ("candidate id", "candidate", "id", "person id", "contact"),
@@ -219,8 +218,7 @@ def _long_table(frame: pd.DataFrame, path: Path, default_region: str | None) -> 
 def _from_ats_json(path: Path) -> pd.DataFrame | None:
     """A Greenhouse candidates or Lever opportunities dump as roster columns; None if neither."""
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+        document = json_documents(path, path.read_bytes(), lines=False)[0]
     except (OSError, ValueError) as exc:
         raise InputFileError(path, f"cannot be read as JSON: {exc}") from None
     except RecursionError:

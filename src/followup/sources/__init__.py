@@ -161,6 +161,11 @@ def _adapt_input(given: Path, options: SourceOptions, role: str, read_native) ->
     """Every file of one input (a file, or a folder: see :mod:`followup.sources.folders`), the
     files a folder holds but cannot be read listed as rejects of their own."""
     files, unread = folders.expand(given)
+    passed_over = unread[~understood_not_contacts(unread)]
+    if len(passed_over):  # listed in the rejects too; said here so that nobody misses it
+        more = f" (and {len(passed_over) - 1} more files in {given}; see --rejects)" if len(passed_over) > 1 else ""
+        warnings.warn(f"{passed_over['source_file'].iloc[0]}: {passed_over['reason'].iloc[0]}{more}",
+                      InputWarning, stacklevel=2)
     adapted = [_adapt(file, given, options, role, read_native) for file in files]
     for file in unread["source_file"]:
         options.origins[file] = (str(given), UNREAD_SOURCE)
@@ -171,7 +176,8 @@ def _adapt_input(given: Path, options: SourceOptions, role: str, read_native) ->
 
 def _with_rejects(loaded: Normalised, early: pd.DataFrame, strict: bool) -> Normalised:
     if strict:
-        raise_first_rejected(early[~understood_not_contacts(early)])
+        problems = early[~understood_not_contacts(early)]
+        raise_first_rejected(problems)
     if not len(early):
         return loaded
     rejects = pd.concat([loaded.rejects, early], ignore_index=True).sort_values(
@@ -305,9 +311,7 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
         _refuse_an_empty_interview_list(loaded, stack_rejects(*[a.rejects for a in adapted]), paths)
     else:
-        for message in unmatched_files(adapted, options):
-            if strict:
-                raise FollowupError(message)
+        for message in unmatched_files(adapted, options):  # an error under strict (loading.warnings_as_errors)
             warnings.warn(message, InputWarning, stacklevel=2)
         adapted = cross_source_duplicates(cross_file_calls(adapted), tz)
         loaded = normalise_events([a.frame for a in adapted], tz=tz, strict=strict)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..readers import read_records
 from .calls import collapse, duration_seconds, finish, rename_by_alias
-from .records import Adapted, column, reject_rows
+from .records import Adapted, column, headed_like, reject_rows
 
 ALIASES = {
     "id": ("call id (internal)", "call id", "id"),
@@ -52,7 +52,7 @@ def csv_matches(headers: set[str]) -> bool:
 
 
 def read(path: Path, options) -> Adapted:
-    raw = read_records(path, {})
+    raw = read_records(path, {}, sheet_test=headed_like(csv_matches))
     in_utc = any("utc" in str(c).lower() for c in raw.columns if str(c).lower().startswith(("date", "started")))
     raw = rename_by_alias(raw, ALIASES)
     combined = column(raw, "direction_type").astype("string").str.split(r"\s+-\s+", n=1, regex=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from ..readers import parser_complaint
 from ..roster import email_key
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -60,7 +61,7 @@ def _rows(path: Path, tz: str) -> list[dict]:
     try:
         calendar = icalendar.Calendar.from_ical(path.read_bytes())
     except (ValueError, OSError) as exc:
-        raise InputFileError(path, f"cannot be read as an iCalendar (.ics) file: {exc}") from None
+        raise InputFileError(path, f"cannot be read as an iCalendar (.ics) file: {parser_complaint(exc)}") from None
     cancel_notice = str(calendar.get("METHOD", "")).upper() == "CANCEL"
     rows = []
     for number, event in enumerate(calendar.walk("VEVENT"), 1):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers import canonical_columns, header_names
+from ..readers import canonical_columns, sheet_headers
 from ..schema import EVENT_COLUMN_ALIASES, REQUIRED_EVENT_COLUMNS, fold
 from . import greenhouse, lever, more, ringcentral, twilio
 from .mapping import PAGE_KEYS
@@ -59,7 +59,7 @@ def detect(path: Path, mapping=None, role: str = "events") -> str:
 
 def _json_source(path: Path, mapping=None) -> str | None:
     try:
-        documents = load_documents(path)
+        documents = load_documents(path, detecting=True)
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
     # A --map given applies to the JSON files whose records have its columns.
@@ -80,9 +80,9 @@ def _mapped(path: Path, mapping) -> bool:
     suffix = path.suffix.lower()
     try:
         if suffix in JSON_SUFFIXES and path.is_file():
-            return _fits(records_under(load_documents(path), PAGE_KEYS)[:SAMPLE], mapping)
+            return _fits(records_under(load_documents(path, detecting=True), PAGE_KEYS)[:SAMPLE], mapping)
         if suffix in TABLE_SUFFIXES and path.is_file():
-            return mapping.mapped_columns() <= set(header_names(path))
+            return any(mapping.mapped_columns() <= set(names) for names in sheet_headers(path).values())
     except Exception:  # unreadable: the reader that runs next reports it properly
         return False
     return False
@@ -96,20 +96,26 @@ def _fits(records: list[dict], mapping) -> bool:
 
 
 def _table_source(path: Path, mapping) -> str | None:
+    """The first sheet (of a workbook; a CSV has one) that is an export the scorer knows, or
+    the project's own format, decides: a workbook's first sheet is often a cover page."""
     try:
-        headers = header_names(path)
+        sheets = sheet_headers(path)
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
-    if mapping is not None and mapping.mapped_columns() <= set(headers):
-        return "map"
-    canonical = set(canonical_columns(headers, EVENT_COLUMN_ALIASES).values())
-    if set(REQUIRED_EVENT_COLUMNS) <= canonical:
-        return None
-    folded = {fold(h) for h in headers}
-    if twilio.csv_matches(folded):
-        return "twilio"
-    if ringcentral.csv_matches(folded):
-        return "ringcentral"
+    for headers in sheets.values():
+        if mapping is not None and mapping.mapped_columns() <= set(headers):
+            return "map"
+        canonical = set(canonical_columns(headers, EVENT_COLUMN_ALIASES).values())
+        if set(REQUIRED_EVENT_COLUMNS) <= canonical:
+            return None
+        found = more.table_source(path, headers)
+        if found:
+            return found
+        folded = {fold(h) for h in headers}
+        if twilio.csv_matches(folded):
+            return "twilio"
+        if ringcentral.csv_matches(folded):
+            return "ringcentral"
     return None
 
 

@@ -29,7 +29,7 @@ from ..errors import InputWarning
 from ..readers import read_records
 from ..roster import name_key, profile_key
 from .calls import rename_by_alias
-from .records import Adapted, column, reject_rows
+from .records import Adapted, column, headed_like, reject_rows
 
 HEADERS = {"conversation id", "from", "sender profile url", "recipient profile urls", "date", "content"}
 ALIASES = {
@@ -65,7 +65,7 @@ def _recipients(roster, urls: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def read(path: Path, options) -> Adapted:
-    raw = rename_by_alias(read_records(path, {}), ALIASES)
+    raw = rename_by_alias(read_records(path, {}, sheet_test=headed_like(csv_matches)), ALIASES)
     raw["source_file"] = raw["source_file"].astype(str)
     roster = options.roster
     sender_name, recipient_names = column(raw, "sender_name").astype("string"), column(raw, "recipient_names").astype("string")

@@ -173,7 +173,8 @@ def json_columns(path: Path) -> pd.DataFrame:
 def read(path: Path, options) -> Adapted:
     rules: ColumnMap = options.mapping
     is_json = any(s.lower() in JSON_SUFFIXES for s in path.suffixes)
-    raw = json_columns(path) if is_json else read_records(path, {}, encoding=options.encoding)
+    raw = json_columns(path) if is_json else read_records(
+        path, {}, encoding=options.encoding, sheet_test=lambda names: rules.mapped_columns() <= set(names))
     # A JSON record may leave out a key that is empty for it; a table's header has them all.
     needed = rules.required_columns() if is_json else rules.mapped_columns()
     missing = sorted(needed - set(map(str, raw.columns)))

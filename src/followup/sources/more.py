@@ -14,7 +14,6 @@ from pathlib import Path
 
 from . import (aircall, aircall_csv, ashby, calendar, dialpad, folders, google_voice, linkedin, outlook,
                smartrecruiters, teams, twilio_sms, vonage, workable, zoom, zoom_csv)
-from ..readers import header_names
 from .records import load_documents, records_under
 
 EVENT_READERS = {
@@ -66,14 +65,12 @@ def detect(path: Path, role: str) -> str | None:
         return None
     if suffix in JSON_SUFFIXES:
         return _json_source(path)
-    if suffix in TABLE_SUFFIXES:
-        return _table_source(path)
-    return None
+    return None  # a table's sheets are each tested by detect, through table_source
 
 
 def _json_source(path: Path) -> str | None:
     try:
-        documents = load_documents(path)
+        documents = load_documents(path, detecting=True)
     except Exception:  # unreadable: the reader that runs next reports it properly
         return None
     flat = documents[0] if len(documents) == 1 and isinstance(documents[0], list) else documents
@@ -101,11 +98,9 @@ def _json_source(path: Path) -> str | None:
     return None
 
 
-def _table_source(path: Path) -> str | None:
-    try:
-        headers = {h.strip().lower() for h in header_names(path)}
-    except Exception:  # unreadable: the reader that runs next reports it properly
-        return None
+def table_source(path: Path, names: list[str]) -> str | None:
+    """The source whose export has the header ``names`` (a CSV's, or one sheet's of ``path``)."""
+    headers = {h.strip().lower() for h in names}
     if outlook.is_outlook_csv(headers):
         outlook.refuse_outlook_csv(path)
     if teams.csv_matches(headers):

@@ -42,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from ..readers import parser_complaint
 from .automatic import classify, reject_automatic
 from .identity import resolve_mail
 from .mailbox import html_text
@@ -153,7 +154,7 @@ def _msg_row(file: Path) -> dict:
     try:
         message = extract_msg.openMsg(str(file), strict=False)
     except Exception as exc:  # extract-msg raises many kinds for a file that is not a .msg
-        raise InputFileError(file, f"cannot be read as an Outlook .msg file: {exc}") from None
+        raise InputFileError(file, f"cannot be read as an Outlook .msg file: {parser_complaint(exc)}") from None
     try:
         headers = message.headerText if _property(message, "007D") else None
         parsed = email.message_from_string(headers, policy=email.policy.compat32) if headers else None

@@ -10,7 +10,6 @@ the second leg of one call) as rejects with their reasons. Nothing is dropped on
 from __future__ import annotations
 
 import gzip
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
+from ..readers import json_documents
 from ..normalise import REJECT_COLUMNS, empty_rejects
 
 
@@ -75,28 +75,36 @@ def provenance(frame: pd.DataFrame, path: Path, rows=None) -> pd.DataFrame:
     return frame
 
 
-def load_documents(path: Path) -> list:
+def lowered(name: str) -> str:
+    """A header as most adapters' header tests spell it: trimmed, lower case."""
+    return name.strip().lower()
+
+
+def headed_like(matches, spelling=lowered):
+    """A sheet test for :func:`followup.readers.read_records` from an adapter's header test
+    (``matches`` over the header's names as ``spelling`` writes them): a workbook export is
+    read from the sheet that detection recognised, wherever it is in the workbook."""
+    return lambda names: matches({spelling(str(name)) for name in names})
+
+
+def load_documents(path: Path, detecting: bool = False) -> list:
     """The JSON values in a file: one for ``.json``, one per line for JSON Lines; ``.gz``
-    (as Twilio BulkExport delivers) is opened transparently."""
+    (as Twilio BulkExport delivers) is opened transparently. Numbers arrive as their text
+    (:data:`followup.ids.JSON_NUMBERS`), as in the project's own JSON: adapters read them with
+    ``pd.to_numeric`` where they are amounts, and ids keep every digit. ``detecting``: only
+    looking at its shape, so what the reader will warn about is not said twice."""
     suffixes = [s.lower() for s in path.suffixes]
     opener = gzip.open if suffixes[-1:] == [".gz"] else open
     lines = any(s in (".jsonl", ".ndjson") for s in suffixes)
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as handle:
-            if not lines:
-                return [json.load(handle)]
-            documents = []
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        documents.append(json.loads(line))
-                    except ValueError as exc:
-                        raise InputFileError(path, f"line {number} is not JSON: {exc}") from None
-            return documents
+        with opener(path, "rb") as handle:
+            return json_documents(path, handle.read(), lines, detecting)
     except (OSError, EOFError) as exc:
         raise InputFileError(path, f"cannot be read: {exc}") from None
     except ValueError as exc:
         raise InputFileError(path, f"is not JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(path, "is not JSON the scorer can read: nested too deeply") from None
 
 
 def records_under(documents: list, keys: tuple[str, ...]) -> list[dict]:

@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers import read_records
+from ..readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_records
 from ..schema import fold
 from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
-from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
+from .records import Adapted, column, headed_like, first_present, load_documents, provenance, records_under, reject_rows
 
 RESULTS = {
     "accepted": "connected", "call connected": "connected", "call accepted": "connected",
@@ -110,7 +110,7 @@ def _from_json(path: Path) -> pd.DataFrame:
 
 
 def _from_csv(path: Path) -> pd.DataFrame:
-    raw = rename_by_alias(read_records(path, {}), CSV_ALIASES)
+    raw = rename_by_alias(read_records(path, {}, sheet_test=headed_like(csv_matches, fold)), CSV_ALIASES)
     timestamp = column(raw, "timestamp")
     if "date" in raw and "time" in raw:
         joined = raw["date"].astype("string").str.strip() + " " + raw["time"].astype("string").str.strip()
@@ -133,7 +133,7 @@ def _from_csv(path: Path) -> pd.DataFrame:
 
 def read(path: Path, options) -> Adapted:
     suffix = path.suffix.lower()
-    frame = _from_csv(path) if suffix in (".csv", ".tsv", ".txt", ".xlsx", ".xls") else _from_json(path)
+    frame = _from_csv(path) if suffix in TEXT_SUFFIXES | EXCEL_SUFFIXES else _from_json(path)
     folded = frame["result"].astype("string").fillna("").map(fold)
     outcome = folded.map(RESULTS)
     left_message = frame["message_type"].astype("string").str.lower().eq("voicemail").fillna(False)

@@ -31,7 +31,7 @@ import pandas as pd
 from ..readers import read_records
 from ..roster import phone_key
 from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
-from .records import Adapted, column, reject_rows
+from .records import Adapted, column, headed_like, reject_rows
 
 ALIASES = {
     "usage_id": ("usageid", "usage id"),
@@ -72,7 +72,7 @@ def _candidate_side(frame: pd.DataFrame, options) -> tuple[pd.Series, pd.Series]
 
 
 def read(path: Path, options) -> Adapted:
-    raw = rename_by_alias(read_records(path, {}, encoding=options.encoding), ALIASES)
+    raw = rename_by_alias(read_records(path, {}, encoding=options.encoding, sheet_test=headed_like(csv_matches)), ALIASES)
     call_type = column(raw, "call_type").astype("string").str.strip().str.lower()
     direction = call_type.str.extract(r"_(in|out)(?:_|$)", expand=False).map({"in": "inbound", "out": "outbound"})
     sip = column(raw, "sip_code").astype("string").str.strip().str.replace(r"\.0$", "", regex=True)

@@ -33,9 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..readers import read_records
+from ..readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_records
+from ..schema import fold
 from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
-from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
+from .records import Adapted, column, headed_like, load_documents, provenance, records_under, reject_rows
 
 STATUSES = {"completed": "connected", "busy": "busy", "no-answer": "missed", "canceled": "hang_up"}
 # What a forwarded <Dial> leg's status says about the call when the caller did not stay on.
@@ -79,8 +80,8 @@ def csv_matches(headers: set[str]) -> bool:
 
 
 def _calls(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        raw = rename_by_alias(read_records(path, {}), CSV_ALIASES)
+    if path.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES:  # the console CSV, or it saved as a workbook
+        raw = rename_by_alias(read_records(path, {}, sheet_test=headed_like(csv_matches, fold)), CSV_ALIASES)
         raw["source_file"] = raw["source_file"].astype(str)
         return raw
     records = records_under(load_documents(path), ("calls",))

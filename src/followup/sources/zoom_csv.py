@@ -22,7 +22,7 @@ import pandas as pd
 from ..readers import read_records
 from ..schema import fold
 from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
-from .records import Adapted, column, reject_rows
+from .records import Adapted, column, headed_like, reject_rows
 from .zoom import NOT_ATTEMPTS, RESULTS
 
 ALIASES = {
@@ -46,7 +46,7 @@ def csv_matches(headers: set[str]) -> bool:
 
 
 def read(path: Path, options) -> Adapted:
-    raw = rename_by_alias(read_records(path, {}), ALIASES)
+    raw = rename_by_alias(read_records(path, {}, sheet_test=headed_like(csv_matches)), ALIASES)
     result = column(raw, "result").astype("string").str.strip()
     folded = result.fillna("").map(fold)
     outcome = folded.map(RESULTS)
