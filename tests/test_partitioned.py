@@ -214,3 +214,27 @@ def test_a_partition_that_keeps_failing_is_named_in_one_line(messy, monkeypatch)
     message = str(failure.value)
     assert message.startswith("partition ") and "failed after 3 attempts" in message
     assert "RuntimeError: the worker ran out of luck" in message and "\n" not in message
+
+
+def test_the_readers_and_the_id_checks_warn_as_in_one_process(tmp_path):
+    """What the workers' readers warn of (here a byte that is not UTF-8) and ids written two ways
+    (C001 in the interviews, c001 in the events: hashed to one partition by their loose key)
+    reach the caller as one run's warnings, and --strict turns them into errors."""
+    (tmp_path / "ev.csv").write_bytes("candidate_id,timestamp,channel,direction,note\n"
+                                      "c001,2026-03-03T10:00:00Z,email,inbound,Merci Andr\xe9\n"
+                                      "C002,2026-03-03T11:00:00Z,email,inbound,\n".encode("cp1252"))
+    (tmp_path / "iv.csv").write_text("candidate_id,interview_at\nC001,2026-03-02T10:00:00Z\n"
+                                     "C002,2026-03-02T10:00:00Z\n")
+    paths = (tmp_path / "ev.csv", tmp_path / "iv.csv")
+
+    def warned(**options):
+        with pytest.warns(followup.errors.InputWarning) as caught:
+            followup.score(*paths, as_of="2026-03-20", **options)
+        return sorted(str(w.message) for w in caught if issubclass(w.category, followup.errors.InputWarning))
+
+    single = warned()
+    assert any("not UTF-8" in m for m in single) and any("'C001' and 'c001'" in m for m in single)
+    assert warned(workers=2) == single
+    with pytest.raises(followup.errors.FollowupError) as strict:
+        followup.score(*paths, as_of="2026-03-20", strict=True, workers=2)
+    assert "not UTF-8" in str(strict.value)

@@ -149,7 +149,9 @@ def _nfc(text: pa.Array) -> pa.Array:
     return pc.utf8_normalize(text, "NFC")
 
 
-def _loose(ids: pa.Array) -> pa.Array:
+def loose_key(ids: pa.Array) -> pa.Array:
+    """An id with case, invisible characters and surrounding spaces taken out: the ids
+    :func:`near_spellings` names share one."""
     text = pc.replace_substring_regex(ids, INVISIBLE, "")
     return pc.utf8_trim_whitespace(pc.utf8_lower(text))
 
@@ -161,7 +163,7 @@ def near_spellings(ids: pd.Index) -> list[tuple[str, str]]:
     text = pc.unique(pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string()))
     if len(text) < 2:
         return []
-    key = pc.dictionary_encode(_loose(text))
+    key = pc.dictionary_encode(loose_key(text))
     codes = key.indices.to_numpy(zero_copy_only=False)
     shared = np.bincount(codes)[codes] > 1  # hashed in Arrow: only the few near pairs reach Python
     if not shared.any():

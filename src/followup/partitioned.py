@@ -24,6 +24,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import FollowupError
-from .ids import id_text
+from .errors import FollowupError, InputWarning
+from .ids import id_text, loose_key, near_spellings_message
 from .normalise import (
     COUNT_KEYS,
     Normalised,
@@ -105,8 +106,8 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
             if hasattr(step, "resize"):
                 step.resize(count + 3)
             step(f"splitting into {count} partitions")
-            parts = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
-                         keep_events or model is not None, step)
+            parts, warned = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
+                                 keep_events or model is not None, step)
     except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
         from distributed.comm import CommClosedError
 
@@ -114,6 +115,12 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
             "the Dask cluster did not answer in time" if isinstance(exc, TimeoutError) else "the Dask cluster failed"
         raise FollowupError(f"{what} ({type(exc).__name__}{': ' + str(exc).splitlines()[0] if str(exc) else ''}); "
                             "nothing was written") from None
+    pairs = [pair for part in parts for pair in part["near_spellings"]]
+    if pairs:
+        warned.append((near_spellings_message(pairs), tuple(spelling for pair in pairs for spelling in pair)))
+    with loading.warnings_as_errors(strict):  # as a single run warns, or stops under --strict
+        for message, quoted in warned:
+            warnings.warn(InputWarning(message, quoted=quoted), stacklevel=2)
     step("ranking")
     return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules,
                     group_by)
@@ -228,9 +235,34 @@ def _guarded(function):
     return run
 
 
-def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) -> list[pd.DataFrame] | _Failed:
+class _Split(list):
+    """A split's pieces, one per partition, with what its reading warned of (message, quoted):
+    the warnings are raised again in the calling process, where ``--strict`` sees them."""
+
+    def __init__(self, pieces, warned):
+        super().__init__(pieces)
+        self.warned = warned
+
+
+def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) -> _Split | _Failed:
     """Read one input (or the ``block`` of its lines given by :func:`_blocks`) and cut it into
-    ``count`` pieces by a hash of the (trimmed) candidate id."""
+    ``count`` pieces by a hash of the candidate id."""
+    pieces, warned = _read_and_cut(path, role, count, formats, block)
+    return _Split(pieces, warned)
+
+
+def _input_warnings(caught, local: str = "", path: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """The :class:`InputWarning` among ``caught``, as (message, quoted), naming ``path`` for
+    its ``local`` copy."""
+    return [(str(w.message).replace(local, path) if local else str(w.message), getattr(w.message, "quoted", ()))
+            for w in caught if issubclass(w.category, InputWarning)]
+
+
+def _warned(split) -> list:
+    return [] if isinstance(split, _Failed) else split.warned
+
+
+def _read_and_cut(path: str, role: str, count: int, formats, block) -> tuple[list[pd.DataFrame], list]:
     from .readers import read_records
     from .sources import SourceOptions
 
@@ -241,9 +273,12 @@ def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) 
             raise FollowupError(f"{path}: a {name} export; --workers and --scheduler read the project's "
                                 "own tables: score vendor exports in one process")
         try:
-            frame = read_records(local, aliases, keep_bad_rows=True)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", InputWarning)
+                frame = read_records(local, aliases, keep_bad_rows=True)
         except FollowupError as exc:  # it names the block's copy: name the file
             raise FollowupError(str(exc).replace(local, path)) from None
+        warned = _input_warnings(caught, local, path)
     if local != path:
         frame["source_file"] = pd.Categorical.from_codes(np.zeros(len(frame), np.int8), [path])
     check_columns([frame], REQUIRED_INTERVIEW_COLUMNS if role == "interviews" else REQUIRED_EVENT_COLUMNS,
@@ -264,7 +299,7 @@ def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) 
     for part in range(count):
         piece = ordered.iloc[bounds[part]:bounds[part + 1]]
         pieces.append(piece.assign(**{c: _without_unused_categories(piece[c]) for c in pruned}))
-    return pieces
+    return pieces, warned
 
 
 def _without_unused_categories(values: pd.Series) -> pd.Series:
@@ -373,10 +408,10 @@ def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     trimmed = id_text(ids)
     if not isinstance(trimmed.dtype, pd.CategoricalDtype):
         trimmed = trimmed.astype("category")
-    distinct = pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]")
-    import pyarrow as pa
-
-    hashes = string_hashes(pa.array(distinct)) if len(distinct) else np.zeros(0, np.uint64)
+    distinct = pa.array(pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]"))
+    # By the id's loose key: ids one case or invisible character apart land in one partition,
+    # where the check for such near spellings sees both.
+    hashes = string_hashes(loose_key(distinct)) if len(distinct) else np.zeros(0, np.uint64)
     owner = np.append((hashes % np.uint64(count)).astype(np.int64), 0)  # a missing id: partition 0
     return owner[trimmed.cat.codes.to_numpy()]
 
@@ -499,7 +534,10 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
         report = reject_report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
         events = Normalised(frame[~copy].reset_index(drop=True),
                             pd.concat([events.rejects, report], ignore_index=True), events.rows_read)
-    events = reject_unknown_candidates(events, interviews, strict=False)
+    with warnings.catch_warnings(record=True) as caught:  # near-spelled ids: said once, for all partitions
+        warnings.simplefilter("always", InputWarning)
+        events = reject_unknown_candidates(events, interviews, strict=False)
+    spelled = [quoted for _, quoted in _input_warnings(caught)]
     # The list's own columns join the shortlist at the end (shortlist.with_extra_columns), as in one process.
     rounds = build_rounds(interviews.frame.drop(columns=list(output_extra_columns(interviews.frame))), moment, tz)
     scored = score_rounds(rounds, round_features(events.frame, rounds, rules, tz), rules, tz)
@@ -511,6 +549,7 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
         "event_files": rows_per_file(events.frame["source_file"]),
         "interview_files": rows_per_file(interviews.frame["source_file"]),
         "rows_read": (events.rows_read, interviews.rows_read),
+        "near_spellings": [pair for quoted in spelled for pair in zip(quoted[::2], quoted[1::2])],
     }
 
 
@@ -532,6 +571,8 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     for (path, _, _), futures in zip(chunked, splits):  # the first unreadable file, in input order
         for future in futures:
             _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
+    warned = [found for futures in splits for future in futures
+              for found in _result(client.submit(_warned, future, pure=False), "reading")]
     # A block's rows are numbered from 1; the rows of the blocks before it come on top.
     pieces = [[], []]  # interviews, events: per input, per block, per partition
     for (path, role, _), futures in zip(chunked, splits):
@@ -554,7 +595,7 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
         part = scored[future]
         parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
         step(f"scored partition {done}/{count}")
-    return parts
+    return parts, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
 
 
 def _result(future, what: str):
