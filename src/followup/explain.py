@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import difflib
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -54,7 +52,6 @@ ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
                  "missed": "missed, no message", "busy": "busy"}
 RUN_WORDS = {"hang_up": "hung up", "missed": "missed", "busy": "busy"}
-DUPLICATE_REASON = re.compile(r"^duplicate of (?:(?P<file>.+) )?row (?P<row>\d+)$")
 
 
 def _numbers(values) -> pa.Array:
@@ -367,15 +364,13 @@ def _filled(values: pa.Array) -> np.ndarray:
 
 def _duplicates(rejects: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """Rows dropped as duplicates, placed beside the event they repeated."""
-    dups = rejects[(rejects["kind"] == "duplicate").to_numpy()]
+    dups = rejects[(rejects["kind"] == "duplicate").to_numpy() & rejects["duplicate_of_row"].notna().to_numpy()]
     if not len(dups) or not len(frame):
         return frame.iloc[0:0]
-    parsed = dups["reason"].astype(str).str.extract(DUPLICATE_REASON)
-    original_file = parsed["file"].fillna(dups["source_file"].astype(str))
-    keys = pd.DataFrame({"source_file": original_file.to_numpy(dtype=object),
-                         "source_row": pd.to_numeric(parsed["row"]).to_numpy(),
+    keys = pd.DataFrame({"source_file": dups["duplicate_of_file"].astype(str).to_numpy(dtype=object),
+                         "source_row": dups["duplicate_of_row"].to_numpy(dtype=np.int64),
                          "dup_file": dups["source_file"].astype(str).to_numpy(dtype=object),
-                         "dup_row": dups["source_row"].to_numpy()}).dropna(subset=["source_row"])
+                         "dup_row": dups["source_row"].to_numpy()})
     keys["source_row"] = keys["source_row"].astype(frame["source_row"].dtype)
     found = frame[frame["kind"] != "duplicate"].merge(keys, on=["source_file", "source_row"])
     found["roles"] = "duplicate of row " + found["source_row"].astype(str) + ": counted once"

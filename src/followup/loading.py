@@ -20,7 +20,7 @@ from .ids import near_spellings, near_spellings_message
 from .features import positions_in
 from .normalise import Normalised, normalise_events, normalise_interviews
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
+from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES, RejectCode
 from .timeparse import using_time_formats
 
 if TYPE_CHECKING:
@@ -226,4 +226,5 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
         raise InvalidRowError(first["source_file"], first["source_row"], "candidate_id",
                               "candidate has no interview in the interview list")
-    return events.reject(orphan, "candidate_id", "candidate has no interview in the interview list")
+    return events.reject(orphan, "candidate_id", RejectCode.UNKNOWN_CANDIDATE,
+                         "candidate has no interview in the interview list")
