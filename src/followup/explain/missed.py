@@ -85,10 +85,12 @@ def _notes_missed(row: pd.Series, policy) -> list[str]:
         who = "the interviewer is" if row["greeting_issue"] == "misspelled" else "the note went to"
         missed.append(f"greets '{row['greeting_name']}' — {who} {row['greeting_interviewer']}")
     if row["notes_no_name"]:
-        missed.append(f"{row['notes_no_name']} note{'s' * (row['notes_no_name'] != 1)} greeting no one by name")
+        unnamed = int(row["notes_no_name"])  # a numpy count: 's' * numpy.bool_ is a TypeError
+        missed.append(f"{unnamed} note{'s' * (unnamed != 1)} greeting no one by name")
     if row["template_matches"] >= policy.notes.template_candidates:
         missed.append(f"note matches {row['template_matches']} other candidates' text (a template, not a personal note)")
     if row["notes_stock"]:
-        missed.append(f"{row['notes_stock']} note{'s' * (row['notes_stock'] != 1)} mostly a greeting and a stock "
+        stock = int(row["notes_stock"])
+        missed.append(f"{stock} note{'s' * (stock != 1)} mostly a greeting and a stock "
                       f"phrase (fewer than {policy.notes.min_own_words} words of its own)")
     return missed
