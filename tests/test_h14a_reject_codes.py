@@ -58,7 +58,7 @@ def test_a_call_in_two_recruiters_logs_shows_in_the_timeline_as_a_duplicate_of_t
     timeline = followup.explain(result, "102").events
     assert [(e.kind, Path(e.source_file).name) for e in timeline] == [("contact", "boone_call_log.json"),
                                                                       ("duplicate", "kate_call_log.json")]
-    assert timeline[1].counts_for == ["duplicate of row 1: counted once"]
+    assert timeline[1].counts_for == [f"duplicate of {boone} row 1: counted once"]  # the file it names
 
 
 def test_the_same_email_in_the_ats_and_the_mailbox_shows_once_counted_once_duplicated(options, tmp_path):

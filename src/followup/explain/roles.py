@@ -379,7 +379,10 @@ def _duplicates(rejects: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
                          "dup_row": dups["source_row"].to_numpy()})
     keys["source_row"] = keys["source_row"].astype(frame["source_row"].dtype)
     found = frame[frame["kind"] != "duplicate"].merge(keys, on=["source_file", "source_row"])
-    found["roles"] = "duplicate of row " + found["source_row"].astype(str) + ": counted once"
+    # The row it repeats, and its file when that is another one (as the reject's reason says it).
+    other_file = found["source_file"].astype(str).where(found["source_file"] != found["dup_file"])
+    found["roles"] = ("duplicate of " + (other_file + " ").fillna("") + "row " + found["source_row"].astype(str)
+                      + ": counted once")
     found["kind"] = "duplicate"
     found["counted"] = False
     found["source_file"], found["source_row"] = found.pop("dup_file"), found.pop("dup_row")
