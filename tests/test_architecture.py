@@ -5,6 +5,7 @@ engine never imports presentation, and no module reaches into another's private 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,16 @@ def test_the_rest_of_the_package_reads_explain_through_its_public_face():
                          if not module.startswith("followup.explain")
                          for target, _ in edges if target.startswith("followup.explain."))
     assert not reaching_in
+
+
+# A reject's ``reason`` is a sentence for people; code that decides anything reads its ``code``
+# (or ``duplicate_of_file``/``duplicate_of_row``), never the wording, which adapters vary.
+READS_A_REASON = re.compile(r"""\[["']reason["']\][^\n]*(\.str\.|startswith|extract|[!=]=\s*["'])""")
+
+
+def test_no_module_decides_anything_by_a_reject_reasons_wording():
+    offending = [f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+                 for path in sorted(PACKAGE.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if READS_A_REASON.search(line)]
+    assert not offending
