@@ -31,10 +31,13 @@ def id_text(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.CategoricalDtype):
         categories = pd.Series(values.cat.categories)
         spelled = _as_text(categories)
-        distinct = pd.Index(spelled.dropna().unique())
-        remap = np.append(distinct.get_indexer(spelled.to_numpy(dtype=object, na_value=None)), -1)
-        codes = remap[values.cat.codes.to_numpy()]
-        return pd.Series(pd.Categorical.from_codes(codes, categories=distinct), index=values.index)
+        codes_of_spelled, distinct = pd.factorize(spelled)  # one hash pass: missing ones get -1
+        codes = values.cat.codes.to_numpy()
+        if not np.array_equal(codes_of_spelled, np.arange(len(spelled))):  # some ids merged or emptied
+            codes = np.append(codes_of_spelled, -1).astype(codes.dtype)[codes]
+        # The codes index ``distinct`` by construction: checking them again is a pass per row.
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(distinct)),
+                                                   validate=False), index=values.index)
     return _as_text(values)
 
 
@@ -61,6 +64,15 @@ def _as_text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def distinct_ids(ids: pd.Series) -> pd.Index:
+    """The ids present, each once, in the order first seen (missing ones left out). A
+    categorical column is read through its codes, never spelled out per row."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes = pd.unique(ids.cat.codes.to_numpy())
+        return pd.Index(ids.cat.categories.take(codes[codes >= 0]), dtype=object)
+    return pd.Index(pd.unique(ids.dropna().to_numpy(dtype=object)), dtype=object)
+
+
 def _float_text(values: pd.Series) -> pd.Series:
     """Floats as text: an integral one as its integer digits, any other as Python writes it."""
     numbers = values.to_numpy(dtype="float64", na_value=np.nan)
@@ -78,26 +90,27 @@ def _nfc(text: pa.Array) -> pa.Array:
     return pc.utf8_normalize(text, "NFC")
 
 
-def _loose(ids: pd.Index) -> pd.Series:
-    text = pa.array(ids.astype(str), type=pa.string())
-    text = pc.replace_substring_regex(text, INVISIBLE, "")
-    text = pc.utf8_trim_whitespace(pc.utf8_lower(text))
-    return pd.Series(text.to_numpy(zero_copy_only=False), index=ids)
+def _loose(ids: pa.Array) -> pa.Array:
+    text = pc.replace_substring_regex(ids, INVISIBLE, "")
+    return pc.utf8_trim_whitespace(pc.utf8_lower(text))
 
 
 def near_spellings(ids: pd.Index) -> list[tuple[str, str]]:
     """Pairs of distinct ids that are one id but for case, zero-width characters or spaces
     (the first spelling seen, then each other one), in the order of ``ids``."""
-    ids = pd.Index(pd.unique(ids.dropna().astype(str)))
-    if len(ids) < 2:
+    values = ids.dropna()
+    text = pc.unique(pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string()))
+    if len(text) < 2:
         return []
-    key = _loose(ids)
-    shared = key[key.duplicated(keep=False)]
-    if not len(shared):
+    key = pc.dictionary_encode(_loose(text))
+    codes = key.indices.to_numpy(zero_copy_only=False)
+    shared = np.bincount(codes)[codes] > 1  # hashed in Arrow: only the few near pairs reach Python
+    if not shared.any():
         return []
-    first = shared.groupby(shared.to_numpy(), sort=False).transform(lambda group: group.index[0])
-    others = first[first.index != first.to_numpy()]
-    return list(zip(others.to_numpy(), others.index))
+    spelled = pd.Series(text.filter(pa.array(shared)).to_pylist())
+    first = spelled.groupby(codes[shared], sort=False).transform("first")
+    later = spelled != first
+    return list(zip(first[later], spelled[later]))
 
 
 def near_spellings_message(pairs: list[tuple[str, str]], what: str = "candidate ids") -> str:

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError, InputWarning, InvalidRowError
-from .ids import near_spellings, near_spellings_message
+from .ids import distinct_ids, near_spellings, near_spellings_message
 from .features import positions_in
-from .normalise import Normalised, normalise_events, normalise_interviews
+from .normalise import Normalised, normalise_events, normalise_interviews, rows_per_file
 from .readers import read_records
 from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES, RejectCode
 from .timeparse import using_time_formats
@@ -180,7 +180,7 @@ def refuse_unusable_files(frame: pd.DataFrame, rejects: pd.DataFrame) -> None:
                        & (rejects["source_file"].astype(str) != IN_MEMORY) & ~understood_not_contacts(rejects)]
     if not len(problems):
         return
-    used = set(frame["source_file"].astype(str).unique())
+    used = set(rows_per_file(frame["source_file"]).index)
     unusable = problems[~problems["source_file"].astype(str).isin(used)]
     if not len(unusable):
         return
@@ -213,8 +213,8 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
     """Events of a candidate with no interview cannot be anchored: reject them, visibly. Ids
     of the two tables that differ only in case, invisible characters or spaces are named in an
     :class:`InputWarning` (an error under ``strict``): they are two people to the scorer."""
-    interviewed = pd.Index(pd.unique(interviews.frame["candidate_id"].astype(object)))
-    written = interviewed.append(pd.Index(pd.unique(events.frame["candidate_id"].astype(object))))
+    interviewed = distinct_ids(interviews.frame["candidate_id"])
+    written = interviewed.append(distinct_ids(events.frame["candidate_id"]))
     pairs = near_spellings(written)
     if pairs:
         spellings = [spelling for pair in pairs for spelling in pair]  # for --redact: ids may be names

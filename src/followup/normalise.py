@@ -87,6 +87,15 @@ class Normalised:
                           self.rows_read)
 
 
+def rows_per_file(files: pd.Series) -> pd.Series:
+    """How many rows each file holds, indexed by the file's name as text. Counted on the
+    categorical codes: a file name written out per row is millions of Python strings."""
+    counts = files.value_counts(sort=False)
+    counts = counts[counts > 0]
+    counts.index = pd.Index(counts.index.astype(str), dtype=object)
+    return counts
+
+
 REJECT_TYPES = {"source_row": "int64", "duplicate_of_row": "Int64"}
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
-from .normalise import COUNT_KEYS, Normalised
+from .normalise import COUNT_KEYS, Normalised, rows_per_file
 from .policy import Policy
 from .schema import GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, WITH_FLAGS, fold
 
@@ -196,8 +196,7 @@ def counts_by_file(*tables: Normalised) -> pd.DataFrame:
     """Row accounting per input file: rows read, used, duplicates, rejected."""
     rows = []
     for table in tables:
-        used = table.frame["source_file"].value_counts()
-        used.index = used.index.astype(str)
+        used = rows_per_file(table.frame["source_file"])
         kinds = table.rejects.groupby(["source_file", "kind"]).size()
         files = sorted(set(used.index) | set(table.rejects["source_file"].astype(str)))
         for name in files:

@@ -85,8 +85,13 @@ def parse_times(values: pd.Series, tz: str, time_format: str | None = None) -> t
     if fast is None:
         text = text.str.strip()
         fast = _try_arrow_cast(text)
+    if fast is None:
+        fast = _try_arrow_cast(text, naive_in=tz)
     if fast is not None:
         return _checked(fast, pd.Series(None, index, object))
+    epochs = _try_epoch_cast(text)
+    if epochs is not None:
+        return _checked(*epochs)
     return _checked(*_parse_by_shape(text, tz))
 
 
@@ -178,12 +183,18 @@ def _cast_naive(array: pa.Array, tz: str):
     return nanos, _no_reasons(len(array)), ok
 
 
+# The plausible range in each epoch unit, and nanoseconds per unit: 10 digits are seconds, 13
+# milliseconds. Integer arithmetic: float nanoseconds lose the last digits of a millisecond time.
+_EPOCH_UNITS = {10: (10 ** 9, EARLIEST.value // 10 ** 9, LATEST.value // 10 ** 9),
+                13: (10 ** 6, EARLIEST.value // 10 ** 6, LATEST.value // 10 ** 6)}
+
+
 def _cast_epoch(array: pa.Array, tz: str):
-    numbers = pd.Series(pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False), copy=False)
-    times, why = _from_epoch_numbers(numbers, digit_counts=pd.Series(
-        pc.utf8_length(array).to_numpy(zero_copy_only=False), copy=False))
-    return times.array.asi8, why.to_numpy(dtype=object), \
-        np.ones(len(array), dtype=bool)
+    """Digit strings of 10 or 13 digits (the only ones this shape matches) as instants."""
+    numbers = pc.cast(array, pa.int64()).to_numpy(zero_copy_only=False)
+    digits = pc.utf8_length(array).to_numpy(zero_copy_only=False)
+    nanos, why = _epoch_nanos(numbers, digits)
+    return nanos, why, np.ones(len(array), dtype=bool)
 
 
 def _cast_rfc2822(array: pa.Array, tz: str):
@@ -345,42 +356,95 @@ def _localize(naive: pd.Series, tz: str) -> pd.Series:
     ).dt.tz_convert("UTC").astype(UTC_NS)
 
 
-def _try_arrow_cast(text: pd.Series) -> pd.Series | None:
-    """The common case, a clean column of offset-bearing ISO times, in one C++ pass."""
+# The lengths of the naive shapes read in bulk: a date; then with hh:mm, hh:mm:ss, or a fraction.
+_NAIVE_LENGTHS = pa.array([10, 16, 19, *range(21, 30)], pa.int32())
+
+
+_EPOCH_LENGTHS = pa.array([10, 13], pa.int32())
+
+
+def _all_lengths_in(array, lengths: pa.Array) -> bool:
+    """Whether every value present is as many characters long as one of ``lengths``."""
+    fits = pc.is_in(pc.cast(pc.utf8_length(array), pa.int32()), value_set=lengths)
+    return bool(pc.all(pc.or_kleene(pc.is_null(array), fits)).as_py())
+
+
+def _try_arrow_cast(text: pd.Series, naive_in: str | None = None) -> pd.Series | None:
+    """The common cases in one C++ pass: a clean column of ISO times with offsets, or — given
+    ``naive_in``, the zone they are local to — one of ISO times without (``T`` or a space)."""
+    target = pa.timestamp("ns") if naive_in else pa.timestamp("ns", tz="UTC")
     try:
         array = pa.array(text)  # Arrow-backed text: no copy
         # A refused cast costs about as much as a million parsed values, so a column whose first
-        # values are refused (naive times, epochs…) is not tried whole: it would be refused too.
+        # values are refused (other shapes) is not tried whole: it would be refused too.
         if len(array) > WHOLE_CAST_SAMPLE:
-            pc.cast(array.slice(0, WHOLE_CAST_SAMPLE), pa.timestamp("ns", tz="UTC"))
-        cast = pc.cast(array, pa.timestamp("ns", tz="UTC"))
-    except pa.ArrowException:  # not all clean text: fall back to the row-by-row path
+            pc.cast(array.slice(0, WHOLE_CAST_SAMPLE), target)
+        cast = pc.cast(array, target)
+    except pa.ArrowException:  # not all clean text of this shape: sorted out shape by shape
         return None
     if cast.null_count != array.null_count:
         return None
+    if naive_in and not _all_lengths_in(array, _NAIVE_LENGTHS):
+        return None  # Arrow also reads an hour alone (2026-03-02 10), which a person may not mean
     # Positional: the text's index need not be 0..n-1 (rows rejected earlier leave gaps).
-    return cast.to_pandas().set_axis(text.index).astype(UTC_NS)
+    times = cast.to_pandas().set_axis(text.index)
+    return _localize(times, naive_in) if naive_in else times.astype(UTC_NS)
+
+
+def _try_epoch_cast(text: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """A clean column of epoch seconds or milliseconds (10 or 13 digits each), in bulk."""
+    array = pa.array(text)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    head = array.slice(0, WHOLE_CAST_SAMPLE)
+    if not pc.all(pc.match_substring_regex(head, _FAST_EPOCH)).as_py():
+        return None
+    if not _all_lengths_in(array, _EPOCH_LENGTHS):
+        return None
+    try:
+        pc.cast(array, pa.uint64())  # digits only: a sign or a blank is not an epoch time
+    except pa.ArrowException:
+        return None
+    present = pc.is_valid(array).to_numpy(zero_copy_only=False)
+    nanos, why, _ = _cast_epoch(pc.fill_null(array, "0000000000"), "UTC")
+    nanos[~present] = NAT
+    why[~present] = None
+    times = pd.Series(nanos.view("datetime64[ns]"), index=text.index, copy=False).dt.tz_localize("UTC")
+    return times, pd.Series(why, index=text.index, dtype=object)
 
 
 def _from_epoch_numbers(numbers: pd.Series, digit_counts: pd.Series | None = None):
-    numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
+    """Epoch seconds or milliseconds (numbers, or ``digit_counts`` digits of text) as instants."""
+    values = pd.to_numeric(numbers, errors="coerce").astype("float64").to_numpy()
     if digit_counts is None:
-        magnitude = np.floor(np.log10(np.abs(numbers.where(numbers != 0, 1)))) + 1
-        digit_counts = pd.Series(magnitude, index=numbers.index)
-    seconds = digit_counts == 10
-    millis = digit_counts == 13
-    # Range-checked before conversion: 9999999999 s is past what nanosecond timestamps hold.
-    as_seconds = numbers.where(seconds, numbers / 1000)
-    plausible = (as_seconds >= EARLIEST.timestamp()) & (as_seconds < LATEST.timestamp())
-    seconds &= plausible
-    millis &= plausible
-    result = pd.Series(pd.NaT, index=numbers.index, dtype=UTC_NS)
-    result[seconds] = pd.to_datetime(numbers[seconds] * 1e9, utc=True).astype(UTC_NS)
-    result[millis] = pd.to_datetime(numbers[millis] * 1e6, utc=True).astype(UTC_NS)
-    reasons = pd.Series(None, index=numbers.index, dtype=object)
-    reasons[digit_counts.isin((10, 13)) & ~plausible] = IMPLAUSIBLE
-    reasons[digit_counts.notna() & ~digit_counts.isin((10, 13))] = NOT_EPOCH
-    return result, reasons
+        magnitude = np.floor(np.log10(np.abs(np.where(values != 0, values, 1)))) + 1
+        digits = magnitude
+    else:
+        digits = digit_counts.reindex(numbers.index).to_numpy(dtype="float64", na_value=np.nan)
+    whole = np.isfinite(values) & (np.floor(values) == values)
+    # Whole units exactly (a float of nanoseconds loses a millisecond time's last digits); epoch
+    # numbers have at most 13 digits, which a float holds exactly.
+    finite = np.isfinite(values) & (np.abs(values) < 2.0 ** 62)
+    integers = np.floor(np.where(finite, values, 0)).astype(np.int64)
+    nanos, why = _epoch_nanos(integers, digits, fraction=np.where(whole, 0.0, values - np.floor(values)))
+    times = pd.Series(nanos.view("datetime64[ns]"), index=numbers.index, copy=False).dt.tz_localize("UTC")
+    return times, pd.Series(why, index=numbers.index, dtype=object)
+
+
+def _epoch_nanos(whole_units: np.ndarray, digits: np.ndarray, fraction: np.ndarray | None = None):
+    """Nanoseconds and reasons for epoch numbers of ``digits`` digits: 10 are seconds, 13
+    milliseconds, anything else no epoch time; each unit range-checked before scaling."""
+    nanos = np.full(len(whole_units), NAT, dtype=np.int64)
+    why = np.where(np.isnan(digits), None, NOT_EPOCH).astype(object) if digits.dtype.kind == "f" \
+        else np.full(len(whole_units), NOT_EPOCH, dtype=object)
+    for count, (unit, low, high) in _EPOCH_UNITS.items():
+        this = digits == count
+        plausible = this & (whole_units >= low) & (whole_units < high)
+        nanos[plausible] = whole_units[plausible] * unit
+        if fraction is not None:
+            nanos[plausible] += (fraction[plausible] * unit).astype(np.int64)
+        why[this] = np.where(plausible[this], None, IMPLAUSIBLE)
+    return nanos, why
 
 
 def _checked(times: pd.Series, reasons: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -42,7 +42,7 @@ import warnings
 
 from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
-from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected
+from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected, rows_per_file
 from ..roster import Roster, email_key, load_roster
 from ..schema import RejectCode
 from ..timeparse import parse_times
@@ -289,7 +289,7 @@ def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]
     naming the file, the share and the option that fixes it."""
     messages = []
     for item in adapted:
-        used = item.frame["source_file"].astype(str).value_counts() if "source_file" in item.frame else pd.Series(dtype=int)
+        used = rows_per_file(item.frame["source_file"]) if "source_file" in item.frame else pd.Series(dtype=int)
         files = item.rejects["source_file"].astype(str)
         unmatched = files[item.rejects["code"].isin(UNMATCHED_CODES).to_numpy()].value_counts()
         read = used.add(unmatched, fill_value=0)
@@ -338,14 +338,13 @@ def row_accounting(options: SourceOptions, *tables: Normalised) -> pd.DataFrame:
     and rows read, used, duplicated, unmatched (no or several candidates) and otherwise
     rejected; read = used + duplicates + unmatched + rejected."""
     rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
-    used = pd.concat([t.frame["source_file"].astype(str) for t in tables], ignore_index=True)
+    used = pd.concat([rows_per_file(t.frame["source_file"]) for t in tables]).groupby(level=0).sum()
     kind = np.where(rejects["kind"] == "duplicate", "duplicates",
                     np.where(rejects["code"].isin(UNMATCHED_CODES), "unmatched", "rejected"))
-    tally = pd.concat([
-        pd.DataFrame({"source_file": used, "what": "rows_used"}),
-        pd.DataFrame({"source_file": rejects["source_file"].astype(str), "what": kind}),
-    ], ignore_index=True)
-    table = tally.groupby("source_file").value_counts().unstack("what", fill_value=0)
+    rejected_in = pd.Series(rejects["source_file"].astype(str).to_numpy(dtype=object))
+    table = pd.DataFrame({"rows_used": used, **{what: rejected_in[kind == what].value_counts()
+                                                 for what in COUNTS[2:]}}).fillna(0).astype(np.int64)
+    table.index.name = "source_file"
     # An input with no rows at all is still listed, with its zeros.
     files = table.index.union(pd.Index(list(options.origins), dtype=object)).rename("source_file")
     table = table.reindex(index=files, columns=COUNTS[1:], fill_value=0)
