@@ -12,6 +12,7 @@ the event it repeats, found by the rejects' ``duplicate_of_file``/``duplicate_of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -225,16 +226,25 @@ def _roles(facts: EventFacts, policy, tz: str, m: int | None = None) -> np.ndarr
     """What each event counted for, as ``"; "``-joined phrases (empty for none); with ``m``,
     for the first ``m`` events only (the rest empty): every rule is decided over all events,
     only the wording is bounded."""
+    n = len(facts.events)
+    m = n if m is None else m
+    if not len(facts.held):
+        return _padded(np.where(facts.inbound[:m], "before the interview", "employer's message: not follow-up")
+                       .astype(object), n)
+    # Every rule is decided on all n events; the words are made for the first m.
+    decided = SimpleNamespace(**{name: np.asarray(values)[:m] for name, values in _role_rules(facts, policy, tz).items()})
+    decision = pd.Series(per_round(facts.held, facts.slot, "decision")).astype(object).iloc[:m]
+    contacts_named = facts.events["contact"].astype(object).iloc[:m]
+    return _padded(_role_words(decided, decision, contacts_named, policy, tz, m), n)
+
+
+def _role_rules(facts: EventFacts, policy, tz: str) -> dict[str, np.ndarray]:
+    """Each rule behind a role, one mask (or number) per event, over all events."""
     events, held, slot, times_ns, anchor_ns = facts.events, facts.held, facts.slot, facts.times_ns, facts.anchor_ns
     counted, is_contact, opening, unanswered = facts.counted, facts.is_contact, facts.opening, facts.unanswered
-    inbound, in_window, known_round, latest = facts.inbound, facts.in_window, facts.known_round, facts.latest
-    round_number, channel = facts.round_number, facts.channel
+    inbound, in_window, known_round = facts.inbound, facts.in_window, facts.known_round
     n = len(events)
-    m = n if m is None else m
     windows, restraint, courtesy = policy.windows, policy.restraint, policy.courtesy
-    if not len(held):
-        return _padded(np.where(inbound[:m], "before the interview", "employer's message: not follow-up")
-                       .astype(object), n)
 
     def column(name, dtype=None):
         return per_round(held, slot, name, dtype)
@@ -247,12 +257,9 @@ def _roles(facts: EventFacts, policy, tz: str, m: int | None = None) -> np.ndarr
     first = contact & (times_ns == first_ns)
     # Same-second twins: only the first of them is "the" first contact.
     first &= ~pd.Series(first).groupby([events["candidate_id"].astype(str).to_numpy(), first]).cumcount().gt(0).to_numpy()
-    hours = (times_ns - anchor_ns) / 3.6e12
 
     period_ns = windows.cadence_days * NS_PER_DAY
     period = np.floor_divide(times_ns - cadence_start(held, policy)[slot], period_ns)
-    completed = column("periods_completed", float)
-    period_word = windows.period_word
 
     panel = interviewer_panel(held)
     who = person_key(events["contact"].astype("string"))
@@ -279,63 +286,65 @@ def _roles(facts: EventFacts, policy, tz: str, m: int | None = None) -> np.ndarr
     decided = column("window_closed_by").astype(str) == "decision"
     decision = pd.Series(column("decision")).astype(object)
     decision_ns = times("decision_at")
-    closed_by = column("window_closed_by").astype(str)
     after_window = known_round & ~in_window & (times_ns > times("window_end"))
     credited = (inbound & after_window & decided & decision.isin(courtesy.after_decision).to_numpy()
                 & (courtesy.after_decision_weight > 0)
                 & ~pd.Series(events["outcome"].astype(object)).isin(UNANSWERED_OUTCOMES).to_numpy()
                 & (times_ns <= decision_ns + courtesy.after_decision_days * NS_PER_DAY)
                 & (times_ns <= times("as_of")))
-    in_policy_channel = channel.isin(policy.channels).to_numpy()
-    # Every rule above is decided on all n events; the words are made for the first m.
-    (first, contact, opening, thanked, period, completed, in_busiest, busiest_count, unanswered, counted,
-     in_burst, burst_count, credited, checkin, early, inbound, in_policy_channel, latest, in_window,
-     after_window, decided, closed_by, hours, round_number, decision_ns) = (
-        np.asarray(values)[:m] for values in (
-            first, contact, opening, thanked, period, completed, in_busiest, busiest_count, unanswered, counted,
-            in_burst, burst_count, credited, checkin, early, inbound, in_policy_channel, latest, in_window,
-            after_window, decided, closed_by, hours, round_number, decision_ns))
-    shortlist_round = column("is_shortlist_round", bool)[:m]
-    decision = decision.iloc[:m]
-    contacts_named = events["contact"].astype(object).iloc[:m]
-    n = m
-    scored_number = _numbers(round_number)
+    return {
+        "first": first, "contact": contact, "opening": opening, "thanked": thanked, "period": period,
+        "completed": column("periods_completed", float), "in_busiest": in_busiest, "busiest_count": busiest_count,
+        "unanswered": unanswered, "counted": counted, "in_burst": in_burst, "burst_count": burst_count,
+        "credited": credited, "checkin": checkin, "early": early, "inbound": inbound,
+        "in_policy_channel": facts.channel.isin(policy.channels).to_numpy(), "latest": facts.latest,
+        "in_window": in_window, "after_window": after_window, "decided": decided,
+        "closed_by": column("window_closed_by").astype(str), "hours": (times_ns - anchor_ns) / 3.6e12,
+        "round_number": facts.round_number, "decision_ns": decision_ns,
+        "shortlist_round": column("is_shortlist_round", bool),
+    }
 
+
+def _role_words(r: SimpleNamespace, decision: pd.Series, contacts_named: pd.Series, policy, tz: str,
+                n: int) -> np.ndarray:
+    """The roles' phrases for the ``n`` events whose rules are ``r`` (see :func:`_role_rules`)."""
+    windows, restraint = policy.windows, policy.restraint
+    period_word = windows.period_word
     parts = [
-        when(first, cat("first contact, ", _tenths(hours), " h after the interview")),
-        when(contact & opening, _fixed(n, f"opening thank-you (days 0–{windows.opening_days}: "
-                                          "expected, not over-contact)")),
-        when(thanked, cat("thanks interviewer ", text_array(contacts_named), " individually")),
-        when(contact & (period >= 0) & (period < completed),
-             cat(f"{period_word} ", _numbers(period + 1), " of the cadence")),
-        when(contact & (period >= completed),
-             cat(f"{period_word} ", _numbers(period + 1), f" of the cadence (not a completed {period_word}: not counted)")),
-        when(in_busiest, cat("one of ", _numbers(busiest_count), f" contacts in {restraint.frequency_window_days} "
-                             f"days (limit {restraint.max_contacts_per_window})")),
-        when(unanswered & counted, _fixed(n, "unanswered call: an attempt, not a contact")),
-        when(in_burst, cat("part of a burst of ", _numbers(burst_count),
-                           f" unanswered calls within {restraint.burst_minutes:g} min")),
-        when(credited, _fixed(n, "thank-you after the decision (credited by the policy)")),
-        when(checkin, _fixed(n, "check-in timed to the decision date")),
-        when(early, _fixed(n, "before the decision date, outside the check-ins (counts against restraint)")),
-        when(contact & ~(first | opening | thanked | checkin | early | (period >= 0)),
+        when(r.first, cat("first contact, ", _tenths(r.hours), " h after the interview")),
+        when(r.contact & r.opening, _fixed(n, f"opening thank-you (days 0–{windows.opening_days}: "
+                                              "expected, not over-contact)")),
+        when(r.thanked, cat("thanks interviewer ", text_array(contacts_named), " individually")),
+        when(r.contact & (r.period >= 0) & (r.period < r.completed),
+             cat(f"{period_word} ", _numbers(r.period + 1), " of the cadence")),
+        when(r.contact & (r.period >= r.completed),
+             cat(f"{period_word} ", _numbers(r.period + 1), f" of the cadence (not a completed {period_word}: not counted)")),
+        when(r.in_busiest, cat("one of ", _numbers(r.busiest_count), f" contacts in {restraint.frequency_window_days} "
+                               f"days (limit {restraint.max_contacts_per_window})")),
+        when(r.unanswered & r.counted, _fixed(n, "unanswered call: an attempt, not a contact")),
+        when(r.in_burst, cat("part of a burst of ", _numbers(r.burst_count),
+                             f" unanswered calls within {restraint.burst_minutes:g} min")),
+        when(r.credited, _fixed(n, "thank-you after the decision (credited by the policy)")),
+        when(r.checkin, _fixed(n, "check-in timed to the decision date")),
+        when(r.early, _fixed(n, "before the decision date, outside the check-ins (counts against restraint)")),
+        when(r.contact & ~(r.first | r.opening | r.thanked | r.checkin | r.early | (r.period >= 0)),
              _fixed(n, "contact before the cadence starts")),
         # Why the rest did not count (the first that applies).
-        when(~counted, _first_text([
-            (~inbound, _fixed(n, "employer's message: not follow-up")),
-            (~in_policy_channel, _fixed(n, f"channel not counted by the {policy.name} policy")),
-            (latest < 0, _fixed(n, "before the interview")),
-            (in_window & ~shortlist_round,
-             cat("follow-up to round ", scored_number, " (only the latest round is scored)")),
-            (after_window & decided,
+        when(~r.counted, _first_text([
+            (~r.inbound, _fixed(n, "employer's message: not follow-up")),
+            (~r.in_policy_channel, _fixed(n, f"channel not counted by the {policy.name} policy")),
+            (r.latest < 0, _fixed(n, "before the interview")),
+            (r.in_window & ~r.shortlist_round,
+             cat("follow-up to round ", _numbers(r.round_number), " (only the latest round is scored)")),
+            (r.after_window & r.decided,
              cat("after the decision (", text_array(decision), " on ",
-                 text_array(short_dates(pd.Series(pd.to_datetime(decision_ns, utc=True)), tz)),
+                 text_array(short_dates(pd.Series(pd.to_datetime(r.decision_ns, utc=True)), tz)),
                  "): the window had closed")),
-            (after_window & (closed_by == "as_of"), _fixed(n, "after the as-of time: not yet counted")),
-            (after_window & (closed_by == "next_interview"), _fixed(n, "during the next interview")),
+            (r.after_window & (r.closed_by == "as_of"), _fixed(n, "after the as-of time: not yet counted")),
+            (r.after_window & (r.closed_by == "next_interview"), _fixed(n, "during the next interview")),
         ])),
     ]
-    return _padded(np.asarray(_filled(join(parts, ROLE_SEPARATOR)), dtype=object), len(events))
+    return np.asarray(_filled(join(parts, ROLE_SEPARATOR)), dtype=object)
 
 
 def day_of(events: pd.DataFrame, held: pd.DataFrame, slot: np.ndarray, tz: str) -> np.ndarray:
