@@ -139,3 +139,15 @@ def test_every_vendor_fixture_reject_has_a_code_and_accounting_reads_it(options)
     assert set(codes) <= set(REJECT_CODES) and {"NOT_A_CONTACT", "UNMATCHED", "DUPLICATE"} <= set(codes)
     assert report["counts"]["unmatched"] == codes.isin(["UNMATCHED", "AMBIGUOUS"]).sum()
     assert report["counts"]["duplicates"] == (codes == "DUPLICATE").sum()
+
+
+def test_a_result_scored_with_every_round_explains_the_shortlist_round_with_its_rank():
+    result = followup.score("sample_data/events.csv", "sample_data/interviews.csv", all_rounds=True,
+                            as_of="2026-03-31T18:00:00-04:00", tz=TZ)
+    rows = result.candidates
+    several = rows.loc[rows["candidate_id"].duplicated(), "candidate_id"].astype(str).unique()
+    assert len(several)
+    for candidate in several:
+        card = followup.explain(result, candidate)  # once: ValueError, a Series of ranks is ambiguous
+        latest = rows[(rows["candidate_id"] == candidate) & (rows["round_number"] == rows["rounds"])].iloc[0]
+        assert card.rank == latest["rank"] and card.interview["round"] == latest["round_number"]

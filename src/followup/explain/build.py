@@ -34,8 +34,10 @@ def explain(result, candidate_id: str) -> Explanation:
     row = mine.iloc[0]
     policy, tz = result.policy, result.tz
     events = annotate_events(result, [candidate_id], described=TIMELINE_LIMIT)
-    ranked = result.candidates.set_index(result.candidates["candidate_id"].astype(str))
-    rank = ranked["rank"].get(str(candidate_id)) if "rank" in ranked else None
+    ranked = result.candidates[(result.candidates["candidate_id"].astype(str) == str(candidate_id)).to_numpy()]
+    if "round_number" in ranked:  # scored with all_rounds: one row per round; the card is the shortlist round's
+        ranked = ranked[(ranked["round_number"] == row["round_number"]).to_numpy()]
+    rank = ranked["rank"].iloc[0] if "rank" in ranked and len(ranked) else None
     reasons = [r for r in str(row["reasons"] or "").split("; ") if r]
     flags = [f for f in str(row["flags"] or "").split(";") if f]
     flag_reasons = {code: text.split(": ", 1)[1] for text in reasons for code in FLAGS
