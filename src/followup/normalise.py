@@ -121,7 +121,8 @@ def rejects_table(rows: pd.DataFrame, kind: str, code, column: str, value, reaso
         "value": per_row(value),
         "reason": per_row(reason),
         "duplicate_of_file": per_row(first_file),
-        "duplicate_of_row": pd.array(first_row if first_row is not None else [pd.NA] * len(rows), dtype="Int64"),
+        "duplicate_of_row": (pd.array(first_row, dtype="Int64") if first_row is not None  # all missing, built
+                             else pd.arrays.IntegerArray(np.zeros(len(rows), np.int64), np.ones(len(rows), bool))),
     }, columns=list(REJECT_COLUMNS))
 
 
