@@ -38,6 +38,8 @@ def id_text(values: pd.Series) -> pd.Series:
         # The codes index ``distinct`` by construction: checking them again is a pass per row.
         return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(distinct)),
                                                    validate=False), index=values.index)
+    if values.dtype == object and values.isna().all():  # a column the file does not have
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     return _as_text(values)
 
 

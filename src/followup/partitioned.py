@@ -60,9 +60,9 @@ RETRIES = 2
 # distinct combination of values, in every partition), so there are as few as memory allows:
 # one per worker, or more when the log is large.
 PARTITIONS_PER_WORKER = 1
-# Events per partition aimed at, so that a partition's peak memory stays near 1.3 GB
+# Events per partition aimed at, so that a partition's peak memory stays near 1 GB
 # (about 310 bytes per event while it is scored).
-EVENTS_PER_PARTITION = 4_000_000
+EVENTS_PER_PARTITION = 3_000_000
 # A local worker's memory limit, and the share of it at which Dask starts moving stored
 # pieces to disk (the rest is for the task running: about 1.5 GB for a partition).
 WORKER_MEMORY = 6 << 30
@@ -260,8 +260,23 @@ def _split_file(path: str, role: str, count: int, tz: str, formats, block=None) 
     pieces = []
     for part in range(count):
         piece = ordered.iloc[bounds[part]:bounds[part + 1]]
-        pieces.append(piece.assign(**{c: piece[c].cat.remove_unused_categories() for c in pruned}))
+        pieces.append(piece.assign(**{c: _without_unused_categories(piece[c]) for c in pruned}))
     return pieces
+
+
+def _without_unused_categories(values: pd.Series) -> pd.Series:
+    """``values.cat.remove_unused_categories()``, the categories kept in order, found with one
+    count over the codes rather than pandas' sort of them."""
+    codes = values.cat.codes.to_numpy()
+    used = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+    used[codes + 1] = True  # slot 0: a missing value
+    keep = used[1:]
+    if keep.all():
+        return values
+    remap = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1).astype(codes.dtype)
+    kept = pd.CategoricalDtype(values.cat.categories[keep], ordered=values.cat.ordered)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], dtype=kept, validate=False), index=values.index,
+                     name=values.name)
 
 
 def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
