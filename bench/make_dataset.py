@@ -7,7 +7,7 @@ The second form copies a generated set with the events' times written in another
 TIME_SHAPES): the same instants, so every shape must give the same scores (--tz UTC).
 
 dataset.json records the parameters, the number of event rows and the as-of to score at
-(followup.synthetic.default_as_of). run_bench.py runs this in its own process: see
+(followup.datasets.default_as_of). run_bench.py runs this in its own process: see
 _measure in run_bench.py for why the benchmark process must stay small.
 """
 
@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv
 
-from followup import synthetic
-from followup.synthetic import default_as_of, write
+from followup import datasets
+from followup.datasets import default_as_of, write_followups
 
 DESCRIPTION_FILE = "dataset.json"
 # How exports write a time, each the same instant as the generator's `2025-12-22T17:55:16Z`.
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--candidates is required")
 
     started = time.perf_counter()
-    events_path, interviews_path = write(
+    events_path, interviews_path = write_followups(
         args.out_dir,
         args.candidates,
         seed=args.seed,
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         "seed": args.seed,
         "events_per_candidate": args.events_per_candidate,
         # Which generator made the files: a changed generator invalidates the cache.
-        "generator_sha256": hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest(),
+        "generator_sha256": hashlib.sha256(Path(datasets.__file__).read_bytes()).hexdigest(),
         "events": _count_rows(events_path),
         "as_of": default_as_of(interview_times).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "generated_in_s": round(time.perf_counter() - started, 1),

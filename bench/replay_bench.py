@@ -2,7 +2,7 @@
 
     python bench/replay_bench.py [--candidates 100000] [--nights 30] [--full-runs 3] [--data-dir bench/data]
 
-Writes the synthetic set (``followup.synthetic.write``: about 10 events a candidate, so the
+Writes the synthetic set (``followup.datasets.write_followups``: about 10 events a candidate, so the
 default is a 1M-event log) if it is not there, then times, in this one process:
 
 * ``followup.replay.replay`` over ``--nights`` daily as-ofs into a fresh history (one read and
@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 import followup
-from followup import history, synthetic
+from followup import datasets, history
 from followup.memory import use_batch_memory_settings
 from followup.replay import replay
 
@@ -40,11 +40,11 @@ def main(argv=None) -> None:
     use_batch_memory_settings()
 
     folder = args.data_dir / f"replay-{args.candidates}"
-    events, interviews = folder / synthetic.EVENTS_FILE, folder / synthetic.INTERVIEWS_FILE
+    events, interviews = folder / datasets.EVENTS_FILE, folder / datasets.INTERVIEWS_FILE
     if not events.exists():
-        synthetic.write(folder, args.candidates, seed=0)
+        datasets.write_followups(folder, args.candidates, seed=0)
     listed = pd.read_csv(interviews, usecols=["interview_at", "interview_end"], parse_dates=["interview_at", "interview_end"])
-    last = synthetic.default_as_of(listed)
+    last = datasets.default_as_of(listed)
     first = last - pd.Timedelta(days=args.nights - 1)
 
     with tempfile.TemporaryDirectory() as place:

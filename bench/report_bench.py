@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import followup
-from followup import synthetic
+from followup import datasets
 from followup.report import build_report
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,8 +79,8 @@ def main() -> None:
     parser.add_argument("--one-candidate-events", type=int)
     args = parser.parse_args()
     for size in args.sizes:
-        events, interviews = synthetic.generate(size, seed=0)
-        print(json.dumps(measure(f"{size} candidates", events, interviews, synthetic.default_as_of(interviews))),
+        events, interviews = datasets.make_followups(size, seed=0)
+        print(json.dumps(measure(f"{size} candidates", events, interviews, datasets.default_as_of(interviews))),
               flush=True)
     if args.one_candidate_events:
         print(json.dumps(measure(f"one candidate, {args.one_candidate_events} events",

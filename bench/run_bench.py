@@ -3,7 +3,7 @@
     python bench/run_bench.py --sizes 1000000 10000000 --repeats 3 [--shapes iso-z naive-space ...]
 
 For each size (a number of events) it generates a synthetic data set with
-followup.synthetic.write, ~10 events per candidate, cached in --data-dir, and for each other
+followup.datasets.write_followups, ~10 events per candidate, cached in --data-dir, and for each other
 time shape a copy with the events' times rewritten (make_dataset.py --from). Then it runs the
 tools --repeats times, interleaved, every run a fresh Python process timed from start to exit,
 and records its wall and CPU time, its peak resident memory and each of its processes' peak,
@@ -44,10 +44,10 @@ PRODUCT, PARALLEL, READ_FLOOR, SQL_REFERENCE = "followup", "followup_w2", "pyarr
 TOOLS = (READ_FLOOR, SQL_REFERENCE, PRODUCT, PARALLEL)
 EVENTS_PER_CANDIDATE = 10.0
 SEED = 0
-# As followup.synthetic.write and bench/make_dataset.py name them. Neither is imported: this
+# As followup.datasets.write_followups and bench/make_dataset.py name them. Neither is imported: this
 # process must stay small (see _measure).
 EVENTS_FILE, INTERVIEWS_FILE = "events.csv", "interviews.csv"
-GENERATOR_SOURCE = BENCH_DIR.parent / "src" / "followup" / "synthetic.py"
+GENERATOR_SOURCE = BENCH_DIR.parent / "src" / "followup" / "datasets.py"
 # The generator's own shape (`2025-12-22T17:55:16Z`) and make_dataset.py's TIME_SHAPES.
 BASE_SHAPE = "iso-z"
 SHAPES = (BASE_SHAPE, "iso-offset", "naive-space", "naive-t", "epoch-ms")

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import followup
+from followup.loading import read_events
 from followup.sources import SourceOptions
 
 BASE_DATE = pd.Timestamp("2026-03-02")  # a Monday, before the US clocks change on 8 March
@@ -178,7 +179,7 @@ def options():
 
 
 def load_vendor(options, *names):
-    return followup.load_events([VENDOR_DATA / n for n in names], tz=VENDOR_TZ, sources=options)
+    return read_events([VENDOR_DATA / n for n in names], tz=VENDOR_TZ, sources=options)
 
 
 def of(loaded, candidate):

@@ -12,8 +12,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "followup"
 # The engine: reading, normalising, features and scoring. Presentation reads its columns.
-ENGINE = ("errors", "schema", "timeparse", "policy", "readers", "normalise", "roster", "features",
-          "reasons", "scoring", "sources")
+ENGINE = ("errors", "schema", "timeparse", "days", "textcolumns", "policy", "readers", "normalise", "roster",
+          "rounds", "features", "reasons", "scoring", "sources")
 PRESENTATION = ("present", "report", "plotting", "explain", "cli")
 
 

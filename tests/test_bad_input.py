@@ -18,6 +18,7 @@ from click.testing import CliRunner
 import followup
 from conftest import time_limit
 from followup.cli import main
+from followup.loading import read_events, read_interviews
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 MANIFEST = tomllib.loads((BAD / "MANIFEST.toml").read_text(encoding="utf-8"))["case"]
@@ -40,7 +41,7 @@ def validate(case: dict):
 
 
 def load(case: dict):
-    loader = followup.load_interviews if case.get("kind") == "interviews" else followup.load_events
+    loader = read_interviews if case.get("kind") == "interviews" else read_events
     return loader(BAD / case["file"], tz=case.get("tz", "UTC"))
 
 
@@ -164,7 +165,7 @@ def test_an_unexpected_failure_names_no_data(monkeypatch):
         raise KeyError("Alice Hartman <alice@example.com>")
 
     monkeypatch.delenv("FOLLOWUP_DEBUG", raising=False)
-    monkeypatch.setattr(api, "load_events", broken)
+    monkeypatch.setattr(api, "read_events", broken)
     result = CliRunner().invoke(main, ["validate", str(BAD / "crlf.csv")])
     assert result.exit_code == 1
     line, = result.stderr.strip().splitlines()
@@ -196,7 +197,7 @@ def test_an_excel_header_with_blank_and_numeric_cells_still_reads(tmp_path):
     book.active.append(["C002", "not a time", None, "email", "inbound", None])
     path = tmp_path / "events.xlsx"
     book.save(path)
-    loaded = followup.load_events(path)
+    loaded = read_events(path)
     assert loaded.counts == {"rows_read": 3, "rows_used": 1, "duplicates": 0, "rejected": 2}
     assert loaded.frame["candidate_id"].tolist() == ["C001"]
     assert dict(zip(loaded.rejects["source_row"], loaded.rejects["column"])) == {2: "candidate_id", 3: "timestamp"}
@@ -209,7 +210,7 @@ def test_map_says_which_of_two_names_is_the_column(tmp_path):
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[columns]\ncandidate = "candidate_id"\ntime = "Start Time"\n'
                        'channel = "channel"\ndirection = "direction"\n')
-    loaded = followup.load_events(BAD / "two_names_one_column.csv",
+    loaded = read_events(BAD / "two_names_one_column.csv",
                                   sources=SourceOptions.build(map_file=mapping))
     assert as_text(loaded.frame["timestamp"]) == ["2026-03-10T00:30:00Z"]
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import followup
 from followup.errors import FollowupError
+from followup.loading import read_events
 from followup.timeparse import EARLIEST, LATEST, parse_times
 
 LONGER = int(os.environ.get("FOLLOWUP_FUZZ_EXAMPLES", "0"))
@@ -92,7 +93,7 @@ def test_generated_logs_score_in_range_with_every_row_accounted_for(records, tz)
         folder = Path(folder)
         events = write_csv(folder, records)
         readable = pd.read_csv(events, dtype=str, keep_default_na=False, skip_blank_lines=True)
-        loaded = followup.load_events(events, tz=tz)
+        loaded = read_events(events, tz=tz)
         known = int(loaded.frame["candidate_id"].isin(CANDIDATES).sum())  # the rest: no interview
         read_as_nothing = known == 0 and (len(loaded.frame) > 0 or (loaded.rejects["kind"] == "rejected").any())
         try:
@@ -128,7 +129,7 @@ VALID_JSON = (b'[{"candidate_id": "A", "timestamp": "2026-03-02T19:30:00Z", "cha
 def load_or_refuse(path: Path) -> None:
     """Reading must end in a table whose rows are all accounted for, or in one clear line."""
     try:
-        loaded = followup.load_events(path)
+        loaded = read_events(path)
     except FollowupError as exc:
         message = str(exc)
         assert message.startswith(str(path)) and "\n" not in message.strip()
@@ -186,5 +187,5 @@ def test_a_wide_log_of_unicode_and_quotes_round_trips(tmp_path):
         writer.writerow(["A", f"2026-03-02T1{number}:00:00Z", "email", "inbound", text])
     path = tmp_path / "events.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    loaded = followup.load_events(path)
+    loaded = read_events(path)
     assert loaded.frame["subject"].tolist() == awkward

@@ -106,8 +106,8 @@ def test_a_repeated_interview_names_the_row_it_repeats(tmp_path):
     path = tmp_path / "interviews.csv"
     path.write_text("candidate_id,interview_at\nC1,2026-03-02T10:00:00Z\nC2,2026-03-02T11:00:00Z\n"
                     "C1,2026-03-02T10:00:00Z\n")
-    loaded = followup.load_interviews(path)
-    copy = loaded.rejects.iloc[0]
+    _, rejects = followup.load_interviews(path, with_rejects=True)
+    copy = rejects.iloc[0]
     assert (copy["code"], copy["source_row"], copy["duplicate_of_file"], copy["duplicate_of_row"]) == (
         "DUPLICATE", 3, str(path), 1)
 

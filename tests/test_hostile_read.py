@@ -24,6 +24,7 @@ from openpyxl import Workbook
 import followup
 from followup.cli import main
 from followup.errors import InputFileError, InputWarning
+from followup.loading import read_events, read_interviews
 
 AS_OF = "2026-03-20T00:00:00Z"
 HEADER = "candidate_id,timestamp,channel,direction,contact\n"
@@ -66,7 +67,7 @@ def test_a_stray_byte_after_the_first_64_kb_is_found_and_named(tmp_path):
     events = tmp_path / "events.csv"
     events.write_bytes(HEADER.encode() + rows.encode() + b"C9999,2026-03-02T19:30:00Z,email,inbound,Caf\xe9\n")
     with pytest.warns(InputWarning, match=r"row 3001 holds bytes that are not UTF-8"):
-        loaded = followup.load_events(events)
+        loaded = read_events(events)
     assert set(loaded.frame["contact"].iloc[:-1]) == {"Zoë"}
     assert loaded.frame["contact"].iloc[-1] == "Caf\ufffd"
 
@@ -88,7 +89,7 @@ def test_an_export_in_another_encoding_is_detected_and_named(tmp_path, codec, na
     assert result.stderr.strip() == (f"warning: {events}: not UTF-8; read as {said} (detected; "
                                      "give --encoding if that is wrong)")
     with pytest.warns(InputWarning):
-        assert followup.load_events(events).frame["contact"].tolist() == names
+        assert read_events(events).frame["contact"].tolist() == names
 
 
 def test_text_no_encoding_fits_is_refused_naming_the_option(tmp_path):
@@ -126,7 +127,7 @@ def test_json_in_windows_1252_is_read_and_named(tmp_path):
                                     "channel": "email", "direction": "inbound", "contact": "José Müller"}],
                                   ensure_ascii=False).encode("cp1252"))
     with pytest.warns(InputWarning, match="read as Windows-1252"):
-        assert followup.load_events(events).frame["contact"].tolist() == ["José Müller"]
+        assert read_events(events).frame["contact"].tolist() == ["José Müller"]
 
 
 # --- 2. Numeric ids -------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def test_a_workbook_with_one_sheet_reads_it_without_a_word(tmp_path):
     book.save(events)
     with warnings.catch_warnings():
         warnings.simplefilter("error", InputWarning)
-        assert followup.load_events(events).counts["rows_used"] == 1
+        assert read_events(events).counts["rows_used"] == 1
 
 
 def test_a_folder_of_csv_files_reads_every_one(tmp_path):
@@ -244,7 +245,7 @@ def test_a_decision_before_the_interview_is_rejected_with_the_reason(tmp_path):
     interviews = interviews_file(tmp_path, "C001,2026-03-02T15:00:00Z,offer,2026-03-01T09:00:00Z\n"
                                            "C002,2026-03-02T15:00:00Z,offer,2026-03-04T09:00:00Z\n",
                                  header="candidate_id,interview_at,decision,decision_at\n")
-    loaded = followup.load_interviews(interviews)
+    loaded = read_interviews(interviews)
     assert loaded.frame["candidate_id"].tolist() == ["C002"]
     reject, = loaded.rejects.to_dict(orient="records")
     assert (reject["source_row"], reject["column"]) == (1, "decision_at")
@@ -257,19 +258,19 @@ def test_a_column_named_like_the_readers_marker_is_the_files_data(tmp_path):
     events = tmp_path / "events.csv"
     events.write_text("candidate_id,timestamp,channel,direction,_followup_read_error,source_row,source_file\n"
                       "C001,2026-03-02T19:30:00Z,email,inbound,the record has 9 fields,999,/etc/passwd\n")
-    loaded = followup.load_events(events)
+    loaded = read_events(events)
     assert loaded.counts["rows_used"] == 1 and not len(loaded.rejects)
     assert loaded.frame[["source_file", "source_row"]].values.tolist() == [[str(events), 1]]
     jsonl = tmp_path / "events.jsonl"
     jsonl.write_text('{"candidate_id": "C001", "timestamp": "2026-03-02T19:30:00Z", "channel": "email", '
                      '"direction": "inbound", "_followup_read_error": "spoofed"}\n')
-    assert followup.load_events(jsonl).counts["rows_used"] == 1
+    assert read_events(jsonl).counts["rows_used"] == 1
 
 
 def test_an_interview_list_column_named_like_a_marker_is_carried_as_its_own(tmp_path):
     interviews = interviews_file(tmp_path, "C001,2026-03-02T14:00:00Z,x\n",
                                  header="candidate_id,interview_at,_followup_read_error\n")
-    loaded = followup.load_interviews(interviews)
+    loaded = read_interviews(interviews)
     assert loaded.counts["rows_used"] == 1
 
 
@@ -286,7 +287,7 @@ def test_a_fifo_is_refused_at_once_never_waited_on(tmp_path):
                                      "save the data to a file and give that")
     assert time.monotonic() - started < 5
     with pytest.raises(InputFileError, match="not a regular file"):
-        followup.load_interviews(fifo)
+        read_interviews(fifo)
     roster = tmp_path / "roster.json"
     os.mkfifo(roster)
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nothing.csv"), "--candidates", str(roster)])
@@ -299,7 +300,7 @@ def test_a_fifo_in_a_folder_is_listed_not_opened(tmp_path):
     folder.mkdir()
     (folder / "a.csv").write_text(HEADER + "C001,2026-03-02T19:30:00Z,email,inbound,\n")
     os.mkfifo(folder / "pipe.csv")
-    loaded = followup.load_events(folder)
+    loaded = read_events(folder)
     assert loaded.counts["rows_used"] == 1
     listed, = loaded.rejects.to_dict(orient="records")
     assert listed["source_file"] == str(folder / "pipe.csv") and "not a regular file" in listed["reason"]
@@ -322,7 +323,7 @@ def test_a_header_of_100000_columns_is_refused_before_any_work(tmp_path, suffix)
         pq.write_table(pa.table({f"q{n}": pa.nulls(1, pa.int8()) for n in range(width)}), path)
     started = time.monotonic()
     with pytest.raises(InputFileError, match=f"has {width:,} columns; no export has more than 5,000"):
-        followup.load_events(path)
+        read_events(path)
     assert time.monotonic() - started < 5  # a hang-class bound, generous for a loaded CI machine
 
 
@@ -358,7 +359,7 @@ def test_greenhouse_interviews_with_a_missing_application_id_still_resolve_the_o
     path = tmp_path / "scheduled.json"
     path.write_text(json.dumps([scheduled[0], {**scheduled[1], "application_id": None}]))
     options = SourceOptions.build(candidates=sources / "roster.csv", default_region="US")
-    loaded = followup.load_interviews(path, sources=options)
+    loaded = read_interviews(path, sources=options)
     assert loaded.frame["candidate_id"].tolist() == ["101"]
     assert [r.split(":")[0] for r in loaded.rejects["reason"]] == ["unmatched"]
 

@@ -21,7 +21,7 @@ from sklearn.model_selection import GridSearchCV, GroupKFold, cross_validate
 from sklearn.pipeline import Pipeline
 
 import followup
-from followup import synthetic
+from followup import datasets
 from followup.cli import main
 from followup.errors import FollowupError
 from followup.learning import (
@@ -36,9 +36,9 @@ from conftest import SAMPLE_ARGS, SAMPLE_AS_OF, SAMPLE_DATA, SAMPLE_TZ, day, ev,
 
 @pytest.fixture(scope="module")
 def cohort():
-    events, interviews = synthetic.generate(300, seed=11, with_archetype=True)
-    labels = synthetic.outcomes(interviews, seed=11)
-    return events, interviews.drop(columns="archetype"), labels, synthetic.default_as_of(interviews)
+    events, interviews = datasets.make_followups(300, seed=11, with_archetype=True)
+    labels = datasets.make_outcomes(interviews, seed=11)
+    return events, interviews.drop(columns="archetype"), labels, datasets.default_as_of(interviews)
 
 
 @pytest.fixture(scope="module")

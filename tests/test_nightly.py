@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import followup
-from followup import history, synthetic
+from followup import datasets, history
 from followup.changes import compare
 from followup.cli import EXIT_FLAGGED, main
 from followup.replay import replay
@@ -44,7 +44,7 @@ SILENT_NIGHT = 3
 @pytest.fixture(scope="module")
 def log():
     """The whole log (every night's export is the part of it up to that night) and the list."""
-    background_events, background_interviews = synthetic.generate(40, seed=5)
+    background_events, background_interviews = datasets.make_followups(40, seed=5)
     ours = make_events(
         email(day(0, "19:30"), "Dana Whitfield", candidate_id="QUIET"),
         email(day(7, "12:00"), candidate_id="QUIET"),

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import followup
-from followup import synthetic
+from followup import datasets
 
 DATA = Path(__file__).parent / "data" / "sources"
 
@@ -18,7 +18,7 @@ def messy(tmp_path_factory):
     """Synthetic logs made messy: exact copies, an event id reused under another candidate, bad
     rows, an unknown candidate, naive times, second rounds, and the log in two files."""
     folder = tmp_path_factory.mktemp("messy")
-    events_path, interviews_path = synthetic.write(folder / "clean", 120, seed=7)
+    events_path, interviews_path = datasets.write_followups(folder / "clean", 120, seed=7)
     events = pd.read_csv(events_path, dtype=str, keep_default_na=False)
     interviews = pd.read_csv(interviews_path, dtype=str, keep_default_na=False)
     second = interviews.iloc[::4].copy()
@@ -41,7 +41,7 @@ def messy(tmp_path_factory):
     first_half.to_csv(paths[0], index=False)
     second_half.to_csv(paths[1], index=False)
     interviews.to_csv(folder / "interviews.csv", index=False)
-    as_of = synthetic.default_as_of(pd.read_csv(interviews_path, parse_dates=["interview_at"]))
+    as_of = datasets.default_as_of(pd.read_csv(interviews_path, parse_dates=["interview_at"]))
     return [str(p) for p in paths], str(folder / "interviews.csv"), as_of
 
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import followup
+from followup.loading import read_interviews
 from conftest import (
     EVENT_COLUMNS,
     interview,
@@ -30,7 +31,7 @@ INTERVIEWS = make_interviews(
     interview("C", on_day=12, interviewers="Mei Chen;Tom Alvarez"),
     interview("D"),
 )
-INTERVIEWS_LOADED = followup.load_interviews(INTERVIEWS)  # parsed once, reused (saves ~20 ms a call)
+INTERVIEWS_LOADED = read_interviews(INTERVIEWS)  # parsed once, reused (saves ~20 ms a call)
 ANCHOR = {"A": local(0, "11:00"), "B": local(3, "11:00"), "C": local(12, "11:00"), "D": local(0, "11:00")}
 CANDIDATES = ["A", "B", "C"]
 CHANNELS = ["email", "phone", "letter", "sms", "linkedin", "in_person", "other"]
@@ -127,7 +128,7 @@ def paired(events: list[dict], before: str, after: str) -> list[dict]:
 def paired_interviews(before: str, after: str):
     """The interview list for :func:`paired` logs, parsed once."""
     frames = [INTERVIEWS.assign(candidate_id=side + ":" + INTERVIEWS["candidate_id"]) for side in (before, after)]
-    return followup.load_interviews(pd.concat(frames, ignore_index=True))
+    return read_interviews(pd.concat(frames, ignore_index=True))
 
 
 # Candidates are scored independently, so a "before" and an "after" variant of the same log

@@ -10,6 +10,7 @@ import pytest
 
 import followup
 from followup.errors import InputFileError
+from followup.loading import read_events, read_interviews
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "sample_data" / "events.csv"
@@ -109,7 +110,7 @@ def test_unreadable_files_are_one_clear_error(tmp_path, name, content, message):
     if content is not None:
         path.write_text(content)
     with pytest.raises(InputFileError) as caught:
-        followup.load_events(path)
+        read_events(path)
     assert message in str(caught.value) and name in str(caught.value)
 
 
@@ -118,7 +119,7 @@ def test_missing_column_error_stays_one_short_line_for_a_mangled_header(tmp_path
     header = ["x" * 300] + [f"col{i}" for i in range(40)]
     path.write_text(",".join(header) + "\n" + ",".join("1" * len(header)) + "\n")
     with pytest.raises(InputFileError) as caught:
-        followup.load_events(path)
+        read_events(path)
     message = str(caught.value)
     assert "events need column(s) candidate_id" in message and "\n" not in message
     assert "x" * 41 not in message and "and 21 more" in message and len(message) < 600
@@ -127,14 +128,14 @@ def test_missing_column_error_stays_one_short_line_for_a_mangled_header(tmp_path
 def test_header_only_file_reads_zero_rows(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("candidate_id,timestamp,channel,direction\n")
-    loaded = followup.load_events(path)
+    loaded = read_events(path)
     assert loaded.counts == {"rows_read": 0, "rows_used": 0, "duplicates": 0, "rejected": 0}
 
 
 def test_a_rejected_interview_time_shows_the_cell_as_written(tmp_path):
     interviews = tmp_path / "interviews.csv"
     interviews.write_text("candidate_id,interview_at,decision_due\nA,2026-02-30T10:00,\nB,2026-03-02T10:00,next week\n")
-    loaded = followup.load_interviews(interviews)
+    loaded = read_interviews(interviews)
     rejects = loaded.rejects.set_index("source_row")
     assert rejects.loc[1, ["column", "value"]].tolist() == ["interview_at", "2026-02-30T10:00"]
     assert rejects.loc[2, ["column", "value"]].tolist() == ["decision_due", "next week"]
@@ -144,7 +145,7 @@ def test_an_interview_list_without_rows_still_has_time_columns(tmp_path):
     # A partition that holds no interview gives this frame; the scorer adds days to its times.
     interviews = tmp_path / "interviews.csv"
     interviews.write_text("candidate_id,interview_at,decision_at\n")
-    loaded = followup.load_interviews(interviews)
+    loaded = read_interviews(interviews)
     for column in ("interview_at", "interview_end", "decision_at", "decision_due"):
         assert str(loaded.frame[column].dtype) == "datetime64[ns, UTC]", column
 

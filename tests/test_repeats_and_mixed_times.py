@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import followup
+from followup.loading import read_events
 from conftest import day, email, make_events
 
 NY = "America/New_York"
@@ -28,7 +28,7 @@ def test_event_ids_are_compared_in_full():
                         email(day(1, "12:00"), event_id="é-7"),
                         email(day(1, "13:00"), event_id=" é-7 "),  # the same id, padded
                         email(day(1, "14:00"), event_id="é-70"))
-    loaded = followup.load_events(frame)
+    loaded = read_events(frame)
     assert duplicates(loaded) == {3: "duplicate of row 1", 5: "duplicate of row 4"}
     assert loaded.counts["rows_used"] == 4
 
@@ -36,13 +36,13 @@ def test_event_ids_are_compared_in_full():
 def test_short_ids_that_are_prefixes_of_each_other_are_different_events():
     ids = ["a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq", "ab"]
     frame = make_events(*[email(day(1, f"{9 + i}:00"), event_id=i_d) for i, i_d in enumerate(ids)])
-    loaded = followup.load_events(frame)
+    loaded = read_events(frame)
     assert duplicates(loaded) == {8: "duplicate of row 2"}
 
 
 def test_missing_event_ids_are_never_duplicates_of_each_other():
     frame = make_events(email(day(1, "09:00")), email(day(1, "10:00")), email(day(1, "11:00"), event_id="x"))
-    assert duplicates(followup.load_events(frame)) == {}
+    assert duplicates(read_events(frame)) == {}
 
 
 MIXED_TIMES = [
@@ -63,8 +63,8 @@ def reading(loaded) -> list:
 def test_each_time_in_a_mixed_column_is_read_as_it_would_be_on_its_own(with_impossible_date):
     values = [v for v in MIXED_TIMES if with_impossible_date or not v.startswith("2026-02-30")]
     frame = make_events(*[email(v) for v in values])
-    together = reading(followup.load_events(frame, tz=NY))
-    alone = [reading(followup.load_events(make_events(email(v)), tz=NY))[0] for v in values]
+    together = reading(read_events(frame, tz=NY))
+    alone = [reading(read_events(make_events(email(v)), tz=NY))[0] for v in values]
     assert together == alone
     assert together[0] == pd.Timestamp(day(1, "09:00"))
     assert together[2] == pd.Timestamp("2026-03-02T19:30:00Z")

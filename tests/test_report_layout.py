@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import followup
 from conftest import SAMPLE_ARGS, SAMPLE_DATA
-from followup import synthetic
+from followup import datasets
 from followup.cli import main
 from followup.report import TIMELINE_LIMIT, build_report, report_data
 from test_report import Page, _browser, page_data
@@ -157,9 +157,9 @@ def test_print_layout_for_the_panel(sample_page, chromium, tmp_path):
 # --------------------------------------------------------------------------- bigger lists
 @pytest.fixture(scope="module")
 def cohort():
-    events, interviews = synthetic.generate(1200, seed=3)
+    events, interviews = datasets.make_followups(1200, seed=3)
     interviews["job"] = np.where(np.arange(len(interviews)) % 3 == 0, "Account Executive", "Sales Engineer")
-    return events, interviews, synthetic.default_as_of(interviews)
+    return events, interviews, datasets.default_as_of(interviews)
 
 
 def test_a_long_shortlist_is_drawn_a_page_at_a_time(cohort, chromium, tmp_path):

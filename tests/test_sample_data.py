@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import followup
+from followup.loading import read_events
 from conftest import SAMPLE_DATA
 
 AS_OF = "2026-03-31T18:00:00-04:00"
@@ -84,7 +85,7 @@ def test_row_accounting_matches_the_readme(result):
 
 
 def test_load_events_accounting_before_the_interview_check():
-    loaded = followup.load_events(SAMPLE_DATA / "events.csv", tz=TZ)
+    loaded = read_events(SAMPLE_DATA / "events.csv", tz=TZ)
     # C999 (row 213) is only rejected once it is matched against the interview list
     assert loaded.counts == {"rows_read": 302, "rows_used": 296, "duplicates": 2, "rejected": 4}
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import followup
+from followup.loading import read_events
 from conftest import (
     call,
     day,
@@ -581,9 +582,9 @@ def test_same_day_is_judged_in_the_local_time_zone():
 
 def test_naive_timestamps_are_read_in_the_time_zone():
     frame = make_events(email(naive_day(0, "23:30")))
-    loaded = followup.load_events(frame, tz=NY)
+    loaded = read_events(frame, tz=NY)
     assert loaded.frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-03T04:30:00Z")
-    assert followup.load_events(frame, tz="UTC").frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-02T23:30:00Z")
+    assert read_events(frame, tz="UTC").frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-02T23:30:00Z")
     interviews = make_interviews(interview(start=naive_day(0, "14:00"), end=naive_day(0, "15:00")))
     r = scored_row(frame, interviews, as_of=naive_day(3), tz=NY)
     assert r["first_contact_day"] == 0 and r["speed"] == 100
@@ -592,7 +593,7 @@ def test_naive_timestamps_are_read_in_the_time_zone():
 
 def test_an_explicit_offset_wins_over_the_time_zone():
     frame = make_events(email("2026-03-02T23:30:00+01:00"))
-    loaded = followup.load_events(frame, tz=NY)
+    loaded = read_events(frame, tz=NY)
     assert loaded.frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-02T22:30:00Z")
 
 
@@ -610,7 +611,7 @@ def test_synonyms_normalise():
         ev(day(6), "PHONE_CALL", direction="incoming", outcome="No Answer", duration_s=25),
         ev(day(7), "phone", direction="Incoming", outcome="Call connected", duration_s=200),
     )
-    loaded = followup.load_events(frame)
+    loaded = read_events(frame)
     assert loaded.counts["rejected"] == 0, loaded.rejects
     got = loaded.frame.sort_values("timestamp")
     assert list(got["channel"].astype(str)) == ["phone", "email", "phone", "letter", "sms", "phone", "phone"]
@@ -635,7 +636,7 @@ def test_synonyms_score_the_same_as_canonical_spellings():
 def test_epoch_seconds_and_milliseconds_normalise(value):
     frame = make_events(email(day(1)))
     frame["timestamp"] = [value]
-    loaded = followup.load_events(frame)
+    loaded = read_events(frame)
     assert loaded.counts["rejected"] == 0
     assert loaded.frame["timestamp"].iloc[0] == pd.Timestamp("2026-03-02T19:30:00Z")
 
@@ -671,7 +672,7 @@ def test_epoch_milliseconds_from_a_csv_file(tmp_path):
     path.write_text("candidate_id,timestamp,channel,direction,outcome,duration_s\n"
                     "A,1772479800000,Phone Call,Incoming,Voicemail,40\n"
                     "A,2026-03-02T19:45:00Z,email,inbound,,\n")
-    loaded = followup.load_events(path)
+    loaded = read_events(path)
     assert loaded.counts == {"rows_read": 2, "rows_used": 2, "duplicates": 0, "rejected": 0}
     assert loaded.frame["timestamp"].min() == pd.Timestamp("2026-03-02T19:30:00Z")
 
@@ -780,7 +781,7 @@ def test_a_rejected_row_does_not_take_later_rows_with_it():
     for every later row (it once came out empty and the rows were rejected too)."""
     frame = make_events(email(day(0, "19:00")), email(day(1)), voicemail(day(8)), email(day(15)))
     frame.loc[1, "candidate_id"] = ""
-    loaded = followup.load_events(frame)
+    loaded = read_events(frame)
     assert loaded.counts == {"rows_read": 4, "rows_used": 3, "duplicates": 0, "rejected": 1}
     assert list(loaded.rejects["source_row"]) == [2]
     interviews = make_interviews(interview("A"), interview("B", end=""),

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import followup
 from followup.cli import main
 from followup.errors import FollowupError, InputFileError, InvalidRowError
+from followup.loading import read_events, read_interviews
 from followup.sources import SourceOptions
 from followup.sources.detect import detect
 from followup.sources.mapping import load_map
@@ -31,7 +31,7 @@ def options():
 
 
 def load(name, options, **kwargs):
-    return followup.load_events([DATA / name], tz=TZ, sources=options, **kwargs)
+    return read_events([DATA / name], tz=TZ, sources=options, **kwargs)
 
 
 def reasons_of(loaded) -> list[str]:
@@ -80,7 +80,7 @@ def test_greenhouse_v3_notes_pages_are_accounted_for(options):
 
 
 def test_greenhouse_scheduled_interviews_become_the_interview_list(options):
-    loaded = followup.load_interviews(DATA / "greenhouse_scheduled_interviews.json", tz=TZ, sources=options)
+    loaded = read_interviews(DATA / "greenhouse_scheduled_interviews.json", tz=TZ, sources=options)
     frame = loaded.frame.set_index("candidate_id")
     assert frame.loc["101", "name"] == "Ana Lopez" and frame.loc["101", "interviewers"] == "Boone C"
     # An all-day interview runs from local midnight to the next one in --tz.
@@ -95,7 +95,7 @@ def test_greenhouse_all_day_interviews_over_several_days_and_impossible_dates(op
     impossible = {**scheduled[0], "start": {"date": "2024-02-30"}, "end": {"date": "2024-02-30"}}
     path = tmp_path / "scheduled.json"
     path.write_text(json.dumps([over_dst, impossible]))
-    loaded = followup.load_interviews(path, tz=TZ, sources=options)
+    loaded = read_interviews(path, tz=TZ, sources=options)
     dev = loaded.frame.set_index("candidate_id").loc["104"]
     # Harvest's all-day end date is exclusive: 9 to 10 March is the one day 9 March (over the DST change).
     assert (dev["interview_at"], dev["interview_end"]) == (pd.Timestamp("2024-03-09", tz=TZ), pd.Timestamp("2024-03-10", tz=TZ))
@@ -116,7 +116,7 @@ def test_greenhouse_one_day_all_day_interview_ends_that_day(options, tmp_path, t
     events.write_text("candidate_id,timestamp,channel,direction,subject\n"
                       "103,2024-03-06T09:15:00,email,inbound,Thank you for yesterday\n"
                       "103,2024-03-13T09:15:00,email,inbound,Checking in\n")
-    loaded = followup.load_interviews(path, tz=tz, sources=options).frame.set_index("candidate_id")
+    loaded = read_interviews(path, tz=tz, sources=options).frame.set_index("candidate_id")
     assert loaded.loc["103", "interview_end"] == pd.Timestamp("2024-03-06", tz=tz)
     assert loaded.loc["104", "interview_end"] == pd.Timestamp("2024-03-08", tz=tz)
     result = run_cli("score", events, "-i", path, "--candidates", DATA / "roster.csv", "--default-region", "US",
@@ -128,7 +128,7 @@ def test_greenhouse_one_day_all_day_interview_ends_that_day(options, tmp_path, t
 
 def test_lever_interviews_drop_cancellations_and_tie_opportunities_to_people():
     lever = SourceOptions.build(candidates=DATA / "lever_opportunities.json")
-    loaded = followup.load_interviews(DATA / "lever_interviews.json", tz=TZ, sources=lever)
+    loaded = read_interviews(DATA / "lever_interviews.json", tz=TZ, sources=lever)
     frame = loaded.frame.set_index("name")
     assert frame.loc["Hana Ito", "interview_at"] == pd.Timestamp("2024-03-04T15:00Z")
     assert frame.loc["Hana Ito", "interview_end"] == pd.Timestamp("2024-03-04T16:00Z")
@@ -182,7 +182,7 @@ def test_every_documented_ringcentral_result(options, tmp_path, written):
         path.write_text("Start Time,From,To,Direction,Result,Duration\n" + "".join(
             f"2024-03-06 10:{n:02d},(650) 444-5567,(866) 213-0006,Inbound,{result},0:00:30\n"
             for n, result in enumerate(results)))
-    loaded = followup.load_events([path], tz=TZ, sources=options)
+    loaded = read_events([path], tz=TZ, sources=options)
     got = dict(zip(loaded.frame["source_row"], loaded.frame["outcome"]))
     got.update(zip(loaded.rejects["source_row"], loaded.rejects["reason"]))
     for row, (result, expected) in enumerate(RINGCENTRAL_RESULTS.items(), 1):
@@ -236,7 +236,7 @@ def test_twilio_each_forwarded_call_is_worked_out_from_all_of_its_legs(options, 
     ]
     path = tmp_path / "calls.json"
     path.write_text(json.dumps({"calls": calls, "next_page_uri": None}))
-    loaded = followup.load_events([path], tz=TZ, sources=options)
+    loaded = read_events([path], tz=TZ, sources=options)
     ben = of(loaded, "102")
     assert ben[["outcome", "duration_s"]].values.tolist() == [
         ["voicemail", 45.0], ["busy", 0.0], ["hang_up", 0.0], ["connected", 180.0], ["voicemail", 39.0]]
@@ -249,7 +249,7 @@ def test_twilio_pages_that_overlap_count_each_call_once(options, tmp_path):
     pages = tmp_path / "calls.jsonl"
     pages.write_text(json.dumps({**page, "calls": page["calls"][:3]}) + "\n"
                      + json.dumps({**page, "calls": page["calls"][1:]}) + "\n")
-    loaded = followup.load_events([pages], tz=TZ, sources=options)
+    loaded = read_events([pages], tz=TZ, sources=options)
     ben = of(loaded, "102")
     assert ben[["outcome", "duration_s"]].values.tolist() == [["voicemail", 31.0], ["connected", 295.0]]
     assert loaded.counts == {"rows_read": 7, "rows_used": 2, "duplicates": 4, "rejected": 1}
@@ -281,7 +281,7 @@ def test_mbox_direction_copies_labels_and_date_fallbacks(options):
 
 
 def test_folder_of_eml_files_names_each_file_in_rejects_and_rows(options):
-    loaded = followup.load_events([DATA / "eml"], tz=TZ, sources=options)
+    loaded = read_events([DATA / "eml"], tz=TZ, sources=options)
     assert len(of(loaded, "103")) == 3
     assert {Path(f).name for f in loaded.frame["source_file"]} == {
         "cara-thanks.eml", "cara-followup.eml", "cara-week3.eml"}
@@ -289,7 +289,7 @@ def test_folder_of_eml_files_names_each_file_in_rejects_and_rows(options):
 
 def test_mail_without_employer_domain_explains_what_is_missing():
     bare = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US")
-    loaded = followup.load_events([DATA / "mailbox.mbox"], tz=TZ, sources=bare)
+    loaded = read_events([DATA / "mailbox.mbox"], tz=TZ, sources=bare)
     assert any("give --employer-domain" in r for r in reasons_of(loaded))
     assert (loaded.frame["direction"] == "inbound").all()
 
@@ -331,7 +331,7 @@ def test_mapped_excel_date_cells_and_offsets_in_the_time_format(options, tmp_pat
     export = pd.read_csv(DATA / "other_export.csv", dtype=str).iloc[:2]
     export["Logged"] = pd.to_datetime(export["Logged"], format="%d/%m/%Y %H:%M")  # real date cells
     export.to_excel(tmp_path / "crm.xlsx", index=False)
-    dev = of(followup.load_events([tmp_path / "crm.xlsx"], tz=TZ, sources=options), "104")
+    dev = of(read_events([tmp_path / "crm.xlsx"], tz=TZ, sources=options), "104")
     assert dev["timestamp"].tolist() == [pd.Timestamp("2024-03-05T18:30", tz="Europe/London")]
 
     offsets = tmp_path / "offsets.csv"
@@ -343,7 +343,7 @@ def test_mapped_excel_date_cells_and_offsets_in_the_time_format(options, tmp_pat
                      'candidate = "Applicant email"\ntime = "Logged"\nchannel = "Kind"\ndirection = "Dir"\n'
                      'outcome = "Result"\n[values.direction]\n"OUT" = "outbound"\n')
     mapped = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US", map_file=rules)
-    times = of(followup.load_events([offsets], tz=TZ, sources=mapped), "104")["timestamp"].tolist()
+    times = of(read_events([offsets], tz=TZ, sources=mapped), "104")["timestamp"].tolist()
     assert times == [pd.Timestamp("2024-03-05T17:30", tz="UTC"), pd.Timestamp("2024-07-05T22:30", tz="UTC")]
 
 
@@ -365,7 +365,7 @@ def test_strict_stops_at_an_unmatched_record_but_not_at_notes(options):
 
 
 def test_the_same_email_in_the_ats_and_the_mailbox_counts_once(options):
-    both = followup.load_events([DATA / "greenhouse_feed.json", DATA / "mailbox.mbox"], tz=TZ, sources=options)
+    both = read_events([DATA / "greenhouse_feed.json", DATA / "mailbox.mbox"], tz=TZ, sources=options)
     ana_inbound = of(both, "101").query("direction == 'inbound'")
     assert len(ana_inbound) == 2  # the thank-you once, the check-in once
     assert any(r.startswith("the same e-mail as") and "greenhouse_feed.json row 1" in r for r in reasons_of(both))
@@ -472,7 +472,7 @@ def test_the_same_call_in_two_recruiters_logs_counts_once_with_its_best_outcome(
     kate.write_text(json.dumps({"records": [_rc_record("AAA1", "90001", "Missed", 0, 101)], "navigation": {}}))
     boone.write_text(json.dumps({"records": [_rc_record("BBB1", "90001", "Accepted", 240, 102)], "navigation": {}}))
     for order in ([kate, boone], [boone, kate]):
-        loaded = followup.load_events(order, tz=TZ, sources=options)
+        loaded = read_events(order, tz=TZ, sources=options)
         ben = of(loaded, "102")
         assert ben[["outcome", "duration_s"]].values.tolist() == [["connected", 240.0]]
         duplicate = loaded.rejects[loaded.rejects["kind"] == "duplicate"]
@@ -485,7 +485,7 @@ def test_the_same_twilio_call_in_an_export_and_api_pages_counts_once(options, tm
     page = json.loads((DATA / "twilio_calls.json").read_text())
     again = tmp_path / "again.jsonl"
     again.write_text("".join(json.dumps(call) + "\n" for call in page["calls"][2:4]))
-    loaded = followup.load_events([DATA / "twilio_calls.json", again], tz=TZ, sources=options)
+    loaded = read_events([DATA / "twilio_calls.json", again], tz=TZ, sources=options)
     assert of(loaded, "102")["outcome"].tolist() == ["voicemail", "connected"]
     assert any(r.startswith("the same call (tw:CA00000000000000000000000000000003)") for r in reasons_of(loaded))
 
@@ -543,7 +543,7 @@ def test_a_mapped_json_lines_export_with_millisecond_durations_nested_keys_and_v
     options = SourceOptions.build(candidates=DATA / "roster.csv", default_region="US",
                                   map_file=DATA / "dialpad_mapping.toml")
     assert detect(DATA / "dialpad_calls.jsonl", options.mapping) == "map"   # no --source map needed
-    loaded = followup.load_events([DATA / "dialpad_calls.jsonl"], tz=TZ, sources=options)
+    loaded = read_events([DATA / "dialpad_calls.jsonl"], tz=TZ, sources=options)
     gary, ana = of(loaded, "107"), of(loaded, "101")
     assert gary[["outcome", "duration_s", "direction"]].values.tolist() == [["hang_up", 3.0, "inbound"]] * 3
     assert ana[["outcome", "duration_s", "direction", "contact"]].values.tolist() == [["voicemail", 41.0, "inbound", "Kate A"]]

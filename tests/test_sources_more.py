@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import followup
 from conftest import load_vendor as load, of, utc
 from followup.cli import main
 from followup.errors import FollowupError
+from followup.loading import read_events, read_interviews
 from followup.sources.detect import detect
 
 DATA = Path(__file__).parent / "data" / "sources"
@@ -124,7 +124,7 @@ def test_teams_candidate_found_on_either_number_column(options, tmp_path):
                        "Start Time,End Time,Duration Seconds\n"
                        "u1,c1,boone@acme.com,Boone Carter,+16505550100,user_in,+16504445567,"
                        "2024-03-06T14:05:00Z,2024-03-06T14:06:00Z,60\n")
-    loaded = followup.load_events([swapped], tz=TZ, sources=options)
+    loaded = read_events([swapped], tz=TZ, sources=options)
     assert loaded.frame["candidate_id"].tolist() == ["101"]
     assert loaded.frame["direction"].tolist() == ["inbound"]
 
@@ -147,7 +147,7 @@ def test_twilio_messages_in_bulkexport_and_api_pages_count_once(options):
 
 
 def test_ics_calendar_is_the_interview_list(options):
-    loaded = followup.load_interviews(DATA / "calendar" / "google_interviews.ics", tz=TZ, sources=options)
+    loaded = read_interviews(DATA / "calendar" / "google_interviews.ics", tz=TZ, sources=options)
     rows = loaded.frame.set_index("candidate_id")
     assert rows.loc["101", "interview_at"] == utc("2024-03-05T19:00:00Z")  # TZID America/New_York
     assert rows.loc["101", "interviewers"] == "Boone Carter;Raj Patel"     # no room, no candidate
@@ -163,7 +163,7 @@ def test_ics_calendar_is_the_interview_list(options):
 
 
 def test_outlook_invite_with_a_windows_time_zone(options):
-    loaded = followup.load_interviews(DATA / "calendar" / "outlook_invite.ics", tz=TZ, sources=options)
+    loaded = read_interviews(DATA / "calendar" / "outlook_invite.ics", tz=TZ, sources=options)
     row = loaded.frame.iloc[0]
     assert row["candidate_id"] == "107" and row["interviewers"] == "Boone Carter"
     assert row["interview_at"] == utc("2024-03-14T17:00:00Z")  # Pacific, already on summer time

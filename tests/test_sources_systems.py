@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import followup
 from conftest import load_vendor as load, of, utc
 from followup.cli import main
 from followup.errors import InputWarning
+from followup.loading import read_events, read_interviews
 from followup.roster import profile_key
 from followup.sources import SourceOptions, dialpad
 from followup.sources.detect import detect
@@ -145,7 +145,7 @@ def test_workable_activities_are_not_taken_for_greenhouse(options):
 
 
 def test_ashby_interview_schedules_are_the_interview_list(options):
-    loaded = followup.load_interviews(DATA / "ashby" / "ashby_interview_schedules.json", tz=TZ, sources=options)
+    loaded = read_interviews(DATA / "ashby" / "ashby_interview_schedules.json", tz=TZ, sources=options)
     rows = loaded.frame.sort_values("interview_at")
     assert rows["candidate_id"].tolist() == ["101", "101", "102"]  # one row per event
     assert rows["interview_at"].tolist()[0] == utc("2024-03-05T19:00:00Z")
@@ -159,7 +159,7 @@ def test_ashby_interview_schedules_are_the_interview_list(options):
 
 
 def test_smartrecruiters_interview_timeslots_are_the_interview_list(options):
-    loaded = followup.load_interviews(DATA / "smartrecruiters" / "smartrecruiters_interviews.jsonl", tz=TZ,
+    loaded = read_interviews(DATA / "smartrecruiters" / "smartrecruiters_interviews.jsonl", tz=TZ,
                                       sources=options)
     rows = loaded.frame.sort_values("interview_at")
     assert rows["candidate_id"].tolist() == ["101", "101", "102"]  # one row per timeslot
@@ -245,7 +245,7 @@ def test_the_same_aircall_call_in_the_csv_and_an_api_page_counts_once(options, t
                                            "number": {"digits": "+1 866-213-0006"}, "user": {"name": "Boone Carter"},
                                            "voicemail": None, "missed_call_reason": None}],
                                 "meta": {"next_page_link": None}}))
-    loaded = followup.load_events([DATA / "aircall" / "aircall_call_history.csv", page], tz=TZ, sources=options)
+    loaded = read_events([DATA / "aircall" / "aircall_call_history.csv", page], tz=TZ, sources=options)
     assert len(of(loaded, "101")) == 2 and loaded.counts["duplicates"] == 1
 
 

@@ -170,10 +170,10 @@ def test_time_format_lookup_per_column():
 
 def test_time_format_on_every_reader_path(tmp_path):
     """Events and interviews written the US way score as their ISO twins do, CLI and API alike."""
-    from followup import synthetic
+    from followup import datasets
 
-    events_path, interviews_path = synthetic.write(tmp_path / "iso", 200, seed=3)
-    as_of = synthetic.default_as_of(pd.read_csv(interviews_path, parse_dates=["interview_at"]))
+    events_path, interviews_path = datasets.write_followups(tmp_path / "iso", 200, seed=3)
+    as_of = datasets.default_as_of(pd.read_csv(interviews_path, parse_dates=["interview_at"]))
     us = tmp_path / "us"
     us.mkdir()
     for path, columns in ((events_path, ["timestamp"]), (interviews_path, ["interview_at", "interview_end", "decision_at", "decision_due"])):

@@ -11,10 +11,17 @@ The notebook API in one place: load, score, explain, plot, report, train.
 ['C001', 'ok', 'A']
 >>> followup.explain(result, "gloria stanton").candidate_id
 'C007'
+
+Seeded synthetic sets of any size, as :mod:`sklearn.datasets` makes them:
+
+>>> events, interviews = followup.datasets.make_followups(50, seed=1)
+>>> len(interviews), followup.datasets.default_as_of(interviews).isoformat()
+(50, '2026-03-07T00:00:00+00:00')
 """
 
 from importlib import import_module
 
+from . import datasets
 from .api import ScoreResult, load_events, load_interviews, score
 from .errors import FollowupError, InputFileError, InvalidRowError, PolicyError
 from .policy import Policy, load_policy, preset_names
@@ -45,7 +52,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "FLAGS", "GRADES", "STATUSES", "FollowupError", "InputFileError", "InvalidRowError", "Policy",
+    "datasets", "FLAGS", "GRADES", "STATUSES", "FollowupError", "InputFileError", "InvalidRowError", "Policy",
     "PolicyError", "ScoreResult", "SourceOptions", "load_events", "load_interviews", "load_policy",
     "preset_names", "score", "explain", "annotate_events", *_LAZY,
 ]

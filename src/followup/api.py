@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from .features import build_rounds, round_features
-from .loading import (IN_MEMORY, Source, check_timezone, load_events, load_interviews, parse_as_of,
-                      refuse_empty_input, refuse_unusable_files, reject_unknown_candidates)
+from .features import round_features
+from .loading import (IN_MEMORY, Source, check_timezone, load_events, load_interviews, parse_as_of, read_events,
+                      read_interviews, refuse_empty_input, refuse_unusable_files, reject_unknown_candidates)
 from .normalise import COUNT_KEYS
 from .policy import Policy, load_policy
+from .rounds import build_rounds
 from .scoring import score_rounds
 from .shortlist import (CANDIDATE_COLUMNS, ScoreResult, competition_ranks, counts_by_file, grouping_column,
                         output_extra_columns, rank, with_extra_columns)
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CANDIDATE_COLUMNS", "IN_MEMORY", "ScoreResult", "Source", "check_timezone", "competition_ranks",
     "counts_by_file", "grouping_column", "load_events", "load_interviews", "output_extra_columns",
-    "parse_as_of", "rank", "refuse_empty_input", "refuse_unusable_files", "reject_unknown_candidates",
-    "score", "with_extra_columns",
+    "parse_as_of", "rank", "read_events", "read_interviews", "refuse_empty_input", "refuse_unusable_files",
+    "reject_unknown_candidates", "score", "with_extra_columns",
 ]
 
 def score(
@@ -58,8 +59,10 @@ def score(
 ) -> ScoreResult:
     """Score every candidate in ``interviews`` on the follow-up found in ``events``.
 
-    ``events``/``interviews`` may be paths, lists of paths, DataFrames or already loaded
-    tables. ``as_of`` defaults to now (pass it explicitly in batch jobs and tests); naive
+    ``events``/``interviews`` may be paths, lists of paths or DataFrames — raw, or as
+    :func:`load_events`/:func:`load_interviews` return them (``counts`` and ``rejects`` then
+    account for the rows handed over; those set aside while loading came with
+    ``with_rejects=True``). ``as_of`` defaults to now (pass it explicitly in batch jobs and tests); naive
     times are read in ``tz``, which also decides what "the same day" means. Returns a
     :class:`ScoreResult` whose ``candidates`` frame has one ranked row per candidate (with
     ``all_rounds=True``, one row per interview round). ``model`` (a ``.skops`` path or a
@@ -96,13 +99,13 @@ def score(
     rules = load_policy(policy)
     moment = parse_as_of(as_of, tz)
     step("reading interviews")
-    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_interviews = read_interviews(interviews, tz=tz, strict=strict, sources=sources)
     refuse_empty_input(interviews, loaded_interviews, "interviews", sources)
     refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
-    read_events = load_events(events, tz=tz, strict=strict, sources=sources)
-    refuse_empty_input(events, read_events, "events", sources)
-    loaded_events = reject_unknown_candidates(read_events, loaded_interviews, strict)
+    events_read = read_events(events, tz=tz, strict=strict, sources=sources)
+    refuse_empty_input(events, events_read, "events", sources)
+    loaded_events = reject_unknown_candidates(events_read, loaded_interviews, strict)
     refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
 
     step("follow-up windows")

@@ -636,10 +636,10 @@ def validate(events, interviews, tz, rejects, fmt, strict):
     redactor = _redactor()
     _check_outputs(rejects=rejects)
     sources = _sources()
-    loaded = api.load_events(list(events), tz=tz, strict=strict, sources=sources)
+    loaded = api.read_events(list(events), tz=tz, strict=strict, sources=sources)
     tables = [loaded]
     if interviews:
-        loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+        loaded_interviews = api.read_interviews(interviews, tz=tz, strict=strict, sources=sources)
         loaded = api.reject_unknown_candidates(loaded, loaded_interviews, strict)
         tables = [loaded, loaded_interviews]
     by_file = row_accounting(sources, *tables)
@@ -740,12 +740,12 @@ def sample(candidates, seed, events_per_candidate, output_dir):
     and print the as-of that makes them meaningful."""
     import pandas as pd
 
-    from . import synthetic
+    from . import datasets
 
-    events_path, interviews_path = synthetic.write(
+    events_path, interviews_path = datasets.write_followups(
         output_dir, candidates, seed=seed, events_per_candidate=events_per_candidate)
     interviews = pd.read_csv(interviews_path, parse_dates=["interview_at", "interview_end"])
-    as_of = synthetic.default_as_of(interviews)
+    as_of = datasets.default_as_of(interviews)
     click.echo(f"wrote {events_path} and {interviews_path}; score them with --as-of {as_of.isoformat()}")
 
 

@@ -4,13 +4,13 @@ In the spirit of lifetimes' ``summary_data_from_transaction_data``: no scoring h
 only counting. Everything is whole-column work — merges by sorted keys, ``bincount`` and
 ``searchsorted`` over time-sorted windows — with no Python loop over candidates or events.
 
-The follow-up window of a round opens at its *anchor* (the interview's end, or start + 1 h)
-and closes at the earliest of ``as_of``, the round's ``decision_at`` and the candidate's next
-interview. Only inbound events inside it are follow-up. Days are counted on the local
+The rounds and their follow-up windows come from :func:`followup.rounds.build_rounds`; only
+inbound events inside a round's window are follow-up. Days are counted on the local
 calendar of ``tz``: day 0 is the local date of the anchor.
 
 >>> import pandas as pd
 >>> from followup.policy import load_policy
+>>> from followup.rounds import build_rounds
 >>> interviews = pd.DataFrame({
 ...     "candidate_id": ["ana"], "name": ["Ana"], "interviewers": ["Dana;Raj"],
 ...     "interview_at": [pd.Timestamp("2026-03-02 14:00", tz="UTC")],
@@ -34,126 +34,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .days import NS_PER_DAY, NS_PER_MINUTE, local_day
 from .normalise import group_time_order, person_key
 from .notes import note_facts
 from .policy import Policy
-from .reasons import join, text_array
+from .rounds import candidate_codes, latest_round_at_or_before, panel_codes, round_codes
 from .schema import CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
-from .timeparse import UTC_NS
-
-NS_PER_DAY = 86_400 * 10**9
-NS_PER_MINUTE = 60 * 10**9
-DEFAULT_INTERVIEW_LENGTH = pd.Timedelta(hours=1)
-
-
-def local_day(times: pd.Series, tz: str) -> np.ndarray:
-    """Local calendar day number (days since 1970-01-01 in ``tz``) of each UTC time."""
-    if tz.upper() == "UTC":
-        local = times
-    else:
-        local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    values = local.to_numpy(dtype="datetime64[ns]").view("int64")
-    return np.floor_divide(values, NS_PER_DAY)
-
-
-def build_rounds(interviews: pd.DataFrame, as_of: pd.Timestamp, tz: str) -> pd.DataFrame:
-    """One row per interview, with its follow-up window and whether it is the shortlist round.
-
-    The shortlist round is a candidate's latest interview that started on or before
-    ``as_of``; a candidate with none yet is represented by the next upcoming interview.
-    Rounds come sorted by candidate id, then interview time; ``candidate_code`` numbers the
-    candidates 0, 1, … in that order, so later steps group by integers, not by id strings.
-    """
-    ids = text_array(interviews["candidate_id"])
-    encoded = pc.dictionary_encode(ids)
-    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
-    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
-    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
-    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(ids) else np.zeros(0, np.int64)
-    interview_ns = pd.to_datetime(interviews["interview_at"], utc=True).astype(UTC_NS).to_numpy(
-        dtype="datetime64[ns]").view("int64")
-    order = np.lexsort((interview_ns, codes))
-    rounds = interviews.iloc[order].reset_index(drop=True)
-    rounds["candidate_code"] = codes = codes[order]
-    for column in ("interview_at", "interview_end"):
-        rounds[column] = pd.to_datetime(rounds[column], utc=True).astype(UTC_NS)
-    rounds["anchor"] = rounds["interview_end"].fillna(rounds["interview_at"] + DEFAULT_INTERVIEW_LENGTH)
-    rounds_per_candidate = np.bincount(codes, minlength=len(distinct_order))
-    first_of_candidate = np.cumsum(rounds_per_candidate) - rounds_per_candidate
-    round_number = np.arange(len(rounds)) - first_of_candidate[codes] + 1
-    rounds["round_number"] = round_number
-    rounds["rounds"] = rounds_per_candidate[codes]
-    has_next = round_number < rounds["rounds"].to_numpy()
-    next_at = rounds["interview_at"].shift(-1).where(pd.Series(has_next, index=rounds.index))
-    rounds["next_interview_at"] = next_at
-    rounds["held"] = rounds["interview_at"] <= as_of
-    rounds["as_of"] = pd.Series(as_of, index=rounds.index).astype(UTC_NS)
-
-    as_of_series = rounds["as_of"]
-    decision_at = pd.to_datetime(rounds["decision_at"], utc=True).astype(UTC_NS)
-    next_at = next_at.astype(UTC_NS)
-    window_end = as_of_series.where(~(decision_at < as_of_series), decision_at)
-    window_end = window_end.where(~(next_at < window_end), next_at)
-    rounds["window_closed_by"] = np.select(
-        [(window_end == next_at).to_numpy(), (window_end == decision_at).to_numpy()],
-        ["next_interview", "decision"], "as_of")
-    rounds["window_end"] = window_end.where(window_end >= rounds["anchor"], rounds["anchor"])
-    rounds["anchor_day"] = local_day(rounds["anchor"], tz)
-    rounds["window_end_day"] = local_day(rounds["window_end"], tz) - rounds["anchor_day"]
-    due = pd.to_datetime(rounds["decision_due"], utc=True).astype(UTC_NS)
-    has_due = due.notna().to_numpy()
-    due_day = np.full(len(rounds), np.nan)
-    if has_due.any():
-        due_day[has_due] = local_day(due[has_due], tz) - rounds["anchor_day"].to_numpy()[has_due]
-    rounds["due_day"] = due_day
-
-    # Rounds are in time order within a candidate, so the latest held round is the number held.
-    held = rounds["held"].to_numpy()
-    latest_held = np.bincount(codes, weights=held, minlength=len(distinct_order)).astype(np.int64)[codes]
-    rounds["is_shortlist_round"] = np.where(latest_held > 0, round_number == latest_held, round_number == 1)
-    rounds["interviewers_met"] = per_distinct(rounds["interviewers"], _count_names)
-    rounds.index.name = "round_key"
-    return rounds
-
-
-def per_distinct(values: pd.Series, compute) -> np.ndarray:
-    """``compute`` (Arrow strings in, numpy out) applied once per distinct value of a
-    categorical column — a panel of interviewers repeats across thousands of rounds."""
-    if not isinstance(values.dtype, pd.CategoricalDtype):
-        return compute(text_array(values))
-    per_category = compute(text_array(pd.Series(values.cat.categories, dtype=object)))
-    missing = compute(pa.array([None], pa.string()))
-    return np.append(per_category, missing)[values.cat.codes.to_numpy()]
-
-
-def _count_names(names: pa.Array) -> np.ndarray:
-    return pc.fill_null(pc.count_substring_regex(names, r"[^;\s][^;]*"), 0).to_numpy(zero_copy_only=False)
-
-
-def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
-    """One row per (round position, interviewer): ``pos`` and the comparable ``who``."""
-    pos, who, vocabulary = _panel_codes(rounds)
-    return pd.DataFrame({"pos": pos, "who": vocabulary[who]})
-
-
-def _panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The interviewer panel as integers: round positions, person codes and the person keys
-    the codes stand for. Each distinct panel string is split once, however many rounds share it."""
-    panels = rounds["interviewers"]
-    if not isinstance(panels.dtype, pd.CategoricalDtype):
-        panels = panels.astype("string").astype("category")
-    names = pd.Series(panels.cat.categories.astype(object), dtype="string").str.split(";").explode().str.strip()
-    names = names[names.notna() & (names != "")]
-    who_of_name, vocabulary = pd.factorize(person_key(names).to_numpy(dtype=object), use_na_sentinel=False)
-    panel_of_name = names.index.to_numpy(dtype=np.int64)
-    names_per_panel = np.bincount(panel_of_name, minlength=len(panels.cat.categories) + 1)
-    first_name = np.cumsum(names_per_panel) - names_per_panel
-    codes = panels.cat.codes.to_numpy().astype(np.int64)
-    codes[codes < 0] = len(panels.cat.categories)  # no panel: a category with no names
-    per_round = names_per_panel[codes]
-    pos = np.repeat(np.arange(len(codes)), per_round)
-    within = np.arange(len(pos)) - np.repeat(np.cumsum(per_round) - per_round, per_round)
-    return pos, who_of_name[first_name[codes[pos]] + within], np.asarray(vocabulary, dtype=object)
+from .textcolumns import is_one_of, join, per_distinct, vocabulary_codes
 
 
 def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
@@ -227,63 +114,12 @@ def _first_and_last(position: np.ndarray, times: pd.Series, n: int, index: pd.In
     return result[0], result[1]
 
 
-def is_one_of(values: pd.Series, allowed) -> np.ndarray:
-    """``values.isin(allowed)`` as a mask, judged once per category of a categorical column."""
-    allowed = pa.array(list(allowed), pa.string())
-    return per_distinct(values, lambda names: pc.is_in(names, value_set=allowed).to_numpy(zero_copy_only=False))
-
-
-def vocabulary_codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
-    """Codes of canonical values in ``vocabulary`` (-1 where missing): the normalised
-    categorical's own codes when its categories are the vocabulary."""
-    if isinstance(values.dtype, pd.CategoricalDtype) and tuple(values.cat.categories) == vocabulary:
-        return values.cat.codes.to_numpy()
-    return pd.Categorical(values.astype(object), categories=vocabulary).codes
-
-
 def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
     """Comma-joined names of the columns that are True in each row of ``present``."""
     marked = [pc.if_else(pa.array(present[:, j]), name, pa.scalar(None, pa.string()))
               for j, name in enumerate(names)]
     joined = pc.fill_null(join(marked, ","), "")
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=index, dtype=object)
-
-
-def positions_in(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """``index.get_indexer(values)`` for text ids, hashed in Arrow (once per category when
-    ``values`` is categorical); -1 where a value is not in ``index``."""
-    known = text_array(pd.Series(index, dtype=object))
-    return per_distinct(values, lambda ids: pc.fill_null(pc.index_in(ids, value_set=known), -1)
-                        .to_numpy(zero_copy_only=False).astype(np.int64))
-
-
-def latest_round_at_or_before(events: pd.DataFrame, held: pd.DataFrame,
-                               event_code: np.ndarray | None = None) -> np.ndarray:
-    """Position in ``held`` of each event's latest round anchored at or before it (-1: none).
-
-    Rounds are grouped by candidate; the loop runs over round numbers (a handful), never
-    over candidates or events.
-    """
-    round_code = held["candidate_code"].to_numpy()
-    anchor_ns = held["anchor"].to_numpy(dtype="datetime64[ns]").view("int64")
-    order = np.lexsort((anchor_ns, round_code))
-    sorted_code = round_code[order]
-    first_of_candidate = np.r_[True, sorted_code[1:] != sorted_code[:-1]] if len(order) else np.zeros(0, bool)
-    # Each round's number within its candidate, 0 = the earliest anchor.
-    kth = np.arange(len(order)) - np.maximum.accumulate(np.where(first_of_candidate, np.arange(len(order)), 0))
-
-    code = candidate_codes(events, held) if event_code is None else event_code
-    times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
-    found = np.full(len(events), -1, dtype=np.int64)
-    slot_of_candidate = np.full(int(round_code.max(initial=-1)) + 2, -1, dtype=np.int64)  # last: unknown
-    for k in range(int(kth.max(initial=-1)) + 1):
-        # The k-th round of each candidate (one lookup per event); later rounds win.
-        slot_of_candidate[:] = -1
-        slot_of_candidate[sorted_code[kth == k]] = order[kth == k]
-        slot = slot_of_candidate[code]  # code -1 reads the spare last entry
-        reached = (slot >= 0) & (anchor_ns[slot] <= times_ns)
-        found[reached] = slot[reached]
-    return found
 
 
 def follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, tz: str,
@@ -307,7 +143,7 @@ def follow_up_events(events: pd.DataFrame, held: pd.DataFrame, policy: Policy, t
     times_ns = inbound["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     window_end_ns = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     inside = (position >= 0) & (times_ns <= window_end_ns[np.maximum(position, 0)])
-    unanswered_all = _unanswered(inbound, policy)
+    unanswered_all = unanswered_calls(inbound, policy.restraint.short_call_seconds)
     thanks_after_decision = _thanks_after_decision(position, times_ns, ~unanswered_all, held, policy)
     # Round by round, in time order: what the sliding windows and the opening ranks need.
     inside_rows = np.flatnonzero(inside)
@@ -337,13 +173,15 @@ def _judges_notes(events: pd.DataFrame, policy: Policy) -> bool:
     return policy.weights.notes > 0 and "body" in events and bool(events["body"].notna().any())
 
 
-def _unanswered(inbound: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """Calls that reached nobody and left no message: attempts, never contacts."""
-    outcome = inbound["outcome"]
-    is_phone = (inbound["channel"] == "phone").to_numpy()
-    short_unknown = (outcome.isna().to_numpy() & (inbound["duration_s"].to_numpy(dtype=float)
-                                                  < policy.restraint.short_call_seconds))
-    return is_phone & (is_one_of(outcome, UNANSWERED_OUTCOMES) | short_unknown)
+def unanswered_calls(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
+    """Calls that reached nobody and left no message: attempts, never contacts. A call with
+    no outcome counts as one when shorter than ``short_call_seconds`` (``None``: never)."""
+    outcome = events["outcome"]
+    unanswered = is_one_of(outcome, UNANSWERED_OUTCOMES)
+    if short_call_seconds is not None:
+        unanswered = unanswered | (outcome.isna().to_numpy()
+                                   & (events["duration_s"].to_numpy(dtype=float) < short_call_seconds))
+    return (events["channel"] == "phone").to_numpy() & unanswered
 
 
 def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
@@ -538,7 +376,7 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
     if not len(addressed):
         return np.zeros(n, dtype=np.int64), contact_data
     several = (held["interviewers_met"].to_numpy() >= 2) & contact_data
-    pos, who, vocabulary = _panel_codes(held[several])
+    pos, who, vocabulary = panel_codes(held[several])
     pos = np.flatnonzero(several)[pos]
     # People compared as codes of the panel's person keys: a contact nobody on any panel has
     # gets -1 and matches nothing.
@@ -556,19 +394,8 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
     return np.bincount(thanked // people, minlength=n), contact_data
 
 
-def candidate_codes(events: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
-    """Each event's ``candidate_code`` among the held rounds (-1: no held round), hashing each
-    distinct id once."""
-    round_code = held["candidate_code"].to_numpy()
-    # Held rounds come grouped by candidate: the first of each group names its candidate.
-    first_of_candidate = np.flatnonzero(np.r_[True, round_code[1:] != round_code[:-1]]) if len(held) \
-        else np.zeros(0, dtype=np.int64)
-    ids = pd.Index(held["candidate_id"].to_numpy(dtype=object)[first_of_candidate])
-    return np.append(round_code[first_of_candidate], -1)[positions_in(ids, events["candidate_id"])]
-
-
 def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame, event_code: np.ndarray) -> np.ndarray:
     """Employer messages per candidate (context for a reader; never follow-up)."""
     outbound = event_code[(events["direction"] == "outbound").to_numpy() & (event_code >= 0)]
-    round_code = held["candidate_code"].to_numpy()
+    round_code = round_codes(held)
     return np.bincount(outbound, minlength=int(round_code.max(initial=-1)) + 1)[round_code].astype(np.int64)

@@ -17,10 +17,10 @@ import pandas as pd
 
 from .errors import FollowupError, InputWarning, InvalidRowError
 from .ids import distinct_ids, near_spellings, near_spellings_message
-from .features import positions_in
 from .normalise import Normalised, normalise_events, normalise_interviews, rows_per_file
 from .readers import read_records
 from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES, RejectCode
+from .textcolumns import positions_in
 from .timeparse import using_time_formats
 
 if TYPE_CHECKING:
@@ -126,17 +126,51 @@ def _frames(source, aliases, encoding: str | None = None) -> list[pd.DataFrame]:
     return [read_records(p, aliases, keep_bad_rows=True, encoding=encoding) for p in paths]
 
 
-def load_events(source: Source, tz: str = "UTC", strict: bool = False,
-                sources: "SourceOptions | None" = None) -> Normalised:
-    """Read and normalise events from file path(s) or a DataFrame.
+def load_events(source: Source, *, tz: str = "UTC", strict: bool = False,
+                sources: "SourceOptions | None" = None, with_rejects: bool = False):
+    """The event log as one normalised DataFrame, from file path(s) or a DataFrame.
 
-    Returns a :class:`~followup.normalise.Normalised` with ``frame`` (the used events in the
-    order of the files and their rows, times in UTC), ``rejects`` and ``counts``. With ``strict=True`` the first bad
-    row raises :class:`~followup.errors.InvalidRowError` instead of being rejected.
+    One row per event used: the canonical columns (``candidate_id``, ``timestamp`` in UTC,
+    ``channel``, ``direction``, ``outcome``, ``duration_s``, ``contact``, …) and where it
+    came from (``source_file``, ``source_row``). Rows are in the order they were read — the
+    files in the order given, each file's rows in its own order — *not* sorted by candidate
+    or time (``events.sort_values(["candidate_id", "timestamp"])`` does that); a duplicate
+    is left out where it repeats an earlier row. With ``with_rejects=True`` the result is
+    ``(events, rejects)``: ``rejects`` lists every row not used (``source_file``,
+    ``source_row``, ``kind`` ``rejected``/``duplicate``, ``column``, ``value``, ``reason``),
+    in file and row order. With ``strict=True`` the first bad row raises
+    :class:`~followup.errors.InvalidRowError` instead of being rejected.
+
     Files may also be vendor exports (Greenhouse, Lever, RingCentral, Twilio, mbox/eml, a
     ``--map`` file), recognised from their content; ``sources`` holds the roster and the other
-    options they need (see :mod:`followup.sources` and docs/sources.md).
+    options they need (see :mod:`followup.sources` and docs/sources.md). :func:`followup.score`
+    takes the frame as it takes any DataFrame.
+
+    >>> events, rejects = load_events("sample_data/events.csv", tz="America/New_York", with_rejects=True)
+    >>> len(events), len(rejects), str(events["timestamp"].dtype)
+    (296, 6, 'datetime64[ns, UTC]')
+    >>> bool(events["source_row"].is_monotonic_increasing)
+    True
     """
+    loaded = read_events(source, tz=tz, strict=strict, sources=sources)
+    return (loaded.frame, loaded.rejects) if with_rejects else loaded.frame
+
+
+def load_interviews(source: Source, *, tz: str = "UTC", strict: bool = False,
+                    sources: "SourceOptions | None" = None, with_rejects: bool = False):
+    """The interview list as one normalised DataFrame (same conventions as
+    :func:`load_events`: rows in the order read, ``(interviews, rejects)`` with
+    ``with_rejects=True``); a Greenhouse ``scheduled_interviews`` or Lever interviews dump, an
+    Ashby or SmartRecruiters export or an ``.ics`` calendar works too."""
+    loaded = read_interviews(source, tz=tz, strict=strict, sources=sources)
+    return (loaded.frame, loaded.rejects) if with_rejects else loaded.frame
+
+
+def read_events(source: Source, tz: str = "UTC", strict: bool = False,
+                sources: "SourceOptions | None" = None) -> Normalised:
+    """:func:`load_events` with the row accounting every run reports: a
+    :class:`~followup.normalise.Normalised` (``frame``, ``rejects``, ``counts``), which
+    :func:`followup.score` and the CLI's checks read."""
     if isinstance(source, Normalised):
         return source
     if isinstance(source, pd.DataFrame):
@@ -144,10 +178,9 @@ def load_events(source: Source, tz: str = "UTC", strict: bool = False,
     return _load_sources(source, tz, strict, sources, "events", EVENT_COLUMN_ALIASES)
 
 
-def load_interviews(source: Source, tz: str = "UTC", strict: bool = False,
+def read_interviews(source: Source, tz: str = "UTC", strict: bool = False,
                     sources: "SourceOptions | None" = None) -> Normalised:
-    """Read and normalise the interview list (same conventions as :func:`load_events`); a
-    Greenhouse ``scheduled_interviews`` or Lever interviews dump works too."""
+    """:func:`load_interviews` with its row accounting (as :func:`read_events`)."""
     if isinstance(source, Normalised):
         return source
     if isinstance(source, pd.DataFrame):

@@ -67,8 +67,9 @@ import pyarrow.compute as pc
 
 from .normalise import person_key
 from .policy import Policy
-from .reasons import text_array
+from .rounds import panel_members
 from .schema import GREETINGS, NOTE_COUNT_COLUMNS, NOTE_NAME_COLUMNS
+from .textcolumns import text_array
 
 # A word of a name: letters, with apostrophes and hyphens inside (O'Neil, Anne-Marie).
 _NAME_WORD = r"\pL[\pL'’-]*"
@@ -156,22 +157,10 @@ def note_facts(notes: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> pd.Da
 
 def _panel(held: pd.DataFrame) -> pd.DataFrame:
     """One row per (round position, interviewer): ``pos``, the ``name`` as the interview list
-    writes it, its comparable ``key`` (``features.person_key``) and first/last name, case-folded.
+    writes it, its comparable ``key`` (``normalise.person_key``) and first/last name, case-folded.
     Each distinct panel string is split once."""
-    panels = held["interviewers"]
-    if not isinstance(panels.dtype, pd.CategoricalDtype):
-        panels = panels.astype("string").astype("category")
-    names = pd.Series(panels.cat.categories.astype(object), dtype="string").str.split(";").explode().str.strip()
-    names = names[names.notna() & (names != "")]
-    panel_of_name = names.index.to_numpy(dtype=np.int64)
-    codes = panels.cat.codes.to_numpy().astype(np.int64)
-    per_panel = np.bincount(panel_of_name, minlength=len(panels.cat.categories) + 1)
-    first = np.cumsum(per_panel) - per_panel
-    codes = np.where(codes < 0, len(panels.cat.categories), codes)
-    count = per_panel[codes]
-    pos = np.repeat(np.arange(len(codes)), count)
-    within = np.arange(len(pos)) - np.repeat(np.cumsum(count) - count, count)
-    picked = names.iloc[first[codes[pos]] + within].reset_index(drop=True)
+    pos, name_of_member, names = panel_members(held)
+    picked = names.iloc[name_of_member].reset_index(drop=True)
     key = person_key(picked)
     words = key.str.split(" ")
     return pd.DataFrame({"pos": pos, "name": picked.to_numpy(dtype=object), "key": key.to_numpy(dtype=object),

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import FollowupError
 from .ids import id_text
@@ -68,8 +69,9 @@ EVENTS_PER_PARTITION = 3_000_000
 WORKER_MEMORY = 6 << 30
 SPILL_AT = 0.35
 COMM_TIMEOUTS = {"distributed.comm.timeouts.connect": "300s", "distributed.comm.timeouts.tcp": "600s"}
-# A plain CSV larger than this is read in blocks of about this size, one task each (~1M events).
-BLOCK_BYTES = 64 << 20
+# A plain CSV larger than this is read in blocks of about this size, one task each (~2M
+# events): each block pays once for its own dictionary of the ids in it, so not smaller.
+BLOCK_BYTES = 128 << 20
 
 
 def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", strict=False,
@@ -399,7 +401,7 @@ def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pi
     events = Normalised(frame, rejects, events.rows_read)
     present = np.flatnonzero(ids.notna().to_numpy())
     # Numbers and Arrow text only: this is every event of the partition, sent across.
-    text = pa.array(ids.iloc[present].array) if len(present) else pa.array([], pa.string())
+    text = pa.concat_arrays(_text_chunks(ids.iloc[present])) if len(present) else pa.array([], pa.large_string())
     keyed = pd.DataFrame({
         "hash": string_hashes(text) if len(present) else np.zeros(0, np.uint64),
         "event_id": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), copy=False),
@@ -448,9 +450,18 @@ def _written_ids(pieces: list[pd.DataFrame], rows: pd.DataFrame, files: pd.Index
                           for p in present])
     wanted = _file_codes(rows["source_file"], files).astype(np.int64) << 40 | rows["source_row"].to_numpy()
     found = pd.Index(key).get_indexer(wanted)
-    text = pa.chunked_array([pa.array(id_text(p["event_id"]).astype("string").array) for p in present])
+    text = pa.chunked_array([chunk for p in present for chunk in _text_chunks(id_text(p["event_id"]))],
+                            type=pa.large_string())
     picked = text.combine_chunks().take(pa.array(found))
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([picked])), index=rows.index, copy=False)
+
+
+def _text_chunks(values: pd.Series) -> list[pa.Array]:
+    """Arrow-backed text as its Arrow chunks, of one type. (Handing ``pa.chunked_array`` a
+    chunked array instead reads it value by value as Python strings: 30 s for 5M ids.)"""
+    array = pa.array(values.astype("string[pyarrow]").array)
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    return [chunk.cast(pa.large_string()) for chunk in chunks]
 
 
 def _find_repeats(part: int, count: int, files: list[str], *buckets):
@@ -472,7 +483,8 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     """Drop the repeated ids found across partitions, reject events of unknown candidates, score."""
     from .loading import reject_unknown_candidates
     from .shortlist import output_extra_columns
-    from .features import build_rounds, round_features
+    from .features import round_features
+    from .rounds import build_rounds
     from .scoring import score_rounds
 
     if isinstance(normalised, _Failed):
@@ -617,30 +629,46 @@ def _stack_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)] or frames[:1]
     if len(frames) == 1:
         return frames[0].reset_index(drop=True)
-    stacked = pd.concat(frames, ignore_index=True)
+    categorical = [c for c in frames[0].columns
+                   if all(c in f and isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)]
+    # Without them: pandas would spell out categoricals of differing categories as Python objects.
+    stacked = pd.concat([f.drop(columns=categorical) for f in frames], ignore_index=True)
+    columns = pd.concat([f.iloc[:0] for f in frames]).columns
+    united = {c: pd.Series(_united_categories([f[c] for f in frames]), copy=False) for c in categorical}
+    return stacked.assign(**united)[columns]
+
+
+def _united_categories(parts: list[pd.Series]) -> pd.Categorical:
+    """The parts as one categorical, categories in order of appearance (as
+    ``union_categoricals``); text categories are united by Arrow's dictionary unification,
+    which hashes each distinct value once rather than once per part it appears in."""
     from pandas.api.types import union_categoricals
 
-    for column in frames[0].columns:
-        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
-            stacked[column] = pd.Series(union_categoricals([f[column] for f in frames]), copy=False)
-    return stacked
+    first = parts[0].cat
+    if first.ordered or not all(pd.api.types.is_string_dtype(p.cat.categories) for p in parts):
+        return union_categoricals(parts)
+    chunks = [pa.DictionaryArray.from_arrays(  # int32 indices in every part: one chunk type
+        pa.array(p.cat.codes.to_numpy().astype(np.int32), mask=p.cat.codes.to_numpy() < 0),
+        pa.concat_arrays(_text_chunks(pd.Series(p.cat.categories))) if len(p.cat.categories)
+        else pa.array([], pa.large_string()))
+        for p in parts]
+    unified = pa.chunked_array(chunks).unify_dictionaries()
+    dictionary = unified.chunks[0].dictionary
+    codes = np.concatenate([pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False) for chunk in unified.chunks])
+    categories = pd.Index(pd.array(dictionary, dtype=first.categories.dtype))
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
 def _global_candidate_order(rounds: pd.DataFrame) -> pd.DataFrame:
     """``candidate_code`` renumbered over all partitions (ids in sorted order, as build_rounds
     numbers them), and the rounds in that order."""
-    import pyarrow.compute as pc
+    from .rounds import CANDIDATE_CODE
+    from .textcolumns import sorted_codes, text_array
 
-    from .reasons import text_array
-
-    encoded = pc.dictionary_encode(text_array(rounds["candidate_id"]))
-    distinct_order = pc.sort_indices(encoded.dictionary).to_numpy()
-    code_of_distinct = np.empty(len(distinct_order), dtype=np.int64)
-    code_of_distinct[distinct_order] = np.arange(len(distinct_order))
-    codes = code_of_distinct[encoded.indices.to_numpy(zero_copy_only=False)] if len(rounds) else np.zeros(0, np.int64)
+    codes = sorted_codes(text_array(rounds["candidate_id"]))
     order = np.argsort(codes, kind="stable")
     rounds = rounds.iloc[order].reset_index(drop=True)
-    rounds["candidate_code"] = codes[order]
+    rounds[CANDIDATE_CODE] = codes[order]
     rounds.index.name = "round_key"  # as build_rounds names it
     return rounds
 

@@ -27,6 +27,7 @@ same day are stacked. Marker shape is the channel; red fill is an unanswered cal
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
@@ -37,7 +38,9 @@ from matplotlib.patches import Patch
 
 from .explain import find_candidate
 from .policy import Grades
-from .schema import CHANNELS, FLAGS, UNANSWERED_OUTCOMES
+from .days import local_day
+from .features import unanswered_calls
+from .schema import CHANNELS, FLAGS
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
@@ -125,30 +128,27 @@ def _as_utc_series(times: pd.Series, tz: str) -> pd.Series:
     return times.dt.tz_convert("UTC")
 
 
-def _local_day_position(times: pd.Series, origin_date, tz: str) -> np.ndarray:
-    """Days since local midnight of ``origin_date`` in ``tz``: integers fall on local midnights,
-    so ``floor(x)`` is the local calendar day number, even across a daylight-saving change."""
+def _local_day_position(times: pd.Series, origin_day: int, tz: str) -> np.ndarray:
+    """Days since local midnight of day ``origin_day`` (:func:`followup.days.local_day`) in
+    ``tz``: integers fall on local midnights, so ``floor(x)`` is the scorer's local day number,
+    even across a daylight-saving change."""
     local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    origin = pd.Timestamp(origin_date)
-    whole_days = (local.dt.normalize() - origin).dt.days.to_numpy(dtype="float64")
+    whole_days = (local_day(times, tz) - origin_day).astype("float64")
     seconds = (local - local.dt.normalize()).dt.total_seconds().to_numpy(dtype="float64")
     return whole_days + seconds / 86400.0
 
 
-def _local_date(stamp: pd.Timestamp, tz: str) -> pd.Timestamp:
-    return stamp.tz_convert(tz).tz_localize(None).normalize()
-
-
-def _is_unanswered(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
-    channel = events["channel"].astype("string").fillna("")
+def _calls_unanswered(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
+    """The engine's rule (:func:`followup.features.unanswered_calls`) on a frame a caller may
+    have written by hand: ``outcome`` and ``duration_s`` may be missing, durations text."""
     outcome = events["outcome"].astype("string") if "outcome" in events else pd.Series(pd.NA, index=events.index, dtype="string")
-    is_phone = (channel == "phone").to_numpy()
-    unanswered = outcome.isin(UNANSWERED_OUTCOMES).fillna(False).to_numpy(dtype=bool)
-    if short_call_seconds is not None and "duration_s" in events:
-        duration = pd.to_numeric(events["duration_s"], errors="coerce")
-        short = (outcome.isna() & (duration < short_call_seconds)).fillna(False).to_numpy(dtype=bool)
-        unanswered = unanswered | short
-    return is_phone & unanswered
+    has_duration = "duration_s" in events
+    calls = pd.DataFrame({
+        "channel": events["channel"].astype("string").fillna("").to_numpy(dtype=object),
+        "outcome": outcome.to_numpy(dtype=object, na_value=None),
+        "duration_s": pd.to_numeric(events["duration_s"], errors="coerce").to_numpy(dtype=float) if has_duration
+        else np.full(len(events), np.nan)})
+    return unanswered_calls(calls, short_call_seconds if has_duration else None)
 
 
 def _is_voicemail(events: pd.DataFrame) -> np.ndarray:
@@ -158,7 +158,156 @@ def _is_voicemail(events: pd.DataFrame) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- timeline
+@dataclass
+class _Timeline:
+    """One candidate's timeline as drawn: the events and where day 0, the anchor, the
+    no-contact deadline and the window's end fall on the day axis."""
+
+    events: pd.DataFrame  # the candidate's events, UTC, in time order
+    tz: str
+    anchor_utc: pd.Timestamp
+    end_utc: pd.Timestamp | None
+    no_contact_days: int
+    origin_day: int = field(init=False)
+    anchor_x: float = field(init=False)
+    deadline_x: float = field(init=False)
+    end_x: float | None = field(init=False)
+
+    def __post_init__(self):
+        self.origin_day = int(local_day(pd.Series([self.anchor_utc]), self.tz)[0])
+        self.anchor_x = self.x_of(self.anchor_utc)
+        self.deadline_x = float(self.no_contact_days + 1)  # the end of local day `no_contact_days`
+        self.end_x = None if self.end_utc is None else self.x_of(self.end_utc)
+
+    def x_of(self, stamp: pd.Timestamp) -> float:
+        return float(_local_day_position(pd.Series([stamp]), self.origin_day, self.tz)[0])
+
+    @property
+    def shows_window(self) -> bool:
+        return self.end_x is not None and self.end_x > self.anchor_x
+
+
+@dataclass
+class _Marks:
+    """What the event marks put on the axes, for the axis limits and the legend."""
+
+    xs: list[float]
+    max_stack: int = 1
+    channels: list[str] = field(default_factory=list)
+    voicemail: bool = False
+    unanswered: bool = False
+    faded: bool = False
+
+
+def _candidate_events(events, candidate_id: str, tz: str) -> pd.DataFrame:
+    """The candidate's events with UTC times, in time order (none: an empty frame)."""
+    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+    if len(frame) and "candidate_id" in frame:
+        frame = frame[frame["candidate_id"].astype("string") == str(candidate_id)].copy()
+    else:
+        frame = frame.iloc[0:0].copy()
+    if len(frame):
+        frame["timestamp"] = _as_utc_series(frame["timestamp"], tz)
+        frame = frame.dropna(subset=["timestamp"]).sort_values("timestamp", kind="stable")
+    return frame
+
+
+def _draw_guides(ax, timeline: _Timeline) -> None:
+    """The axis line, the anchor, the no-contact deadline and the shaded window."""
+    ax.axhline(0, color="#444444", linewidth=0.8, zorder=1)
+    ax.axvline(timeline.anchor_x, color=COLORS["anchor"], linewidth=1.5, zorder=2, gid="anchor",
+               label="interview end (anchor)")
+    ax.axvline(timeline.deadline_x, color=COLORS["no_contact"], linestyle="--", linewidth=1.5, zorder=2,
+               gid="no-contact-line", label=f"end of day {timeline.no_contact_days}: no-contact deadline")
+    if timeline.shows_window:
+        ax.axvspan(timeline.anchor_x, timeline.end_x, color=COLORS["window"], alpha=0.08, zorder=0, gid="window",
+                   label="follow-up window")
+
+
+def _draw_events(ax, timeline: _Timeline, short_call_seconds: float | None) -> _Marks:
+    """One mark per event: inbound above the axis, outbound below, stacked within a local day;
+    shape by channel, colour by direction and call outcome, faded outside the window."""
+    marks = _Marks(xs=[timeline.anchor_x, timeline.deadline_x] + ([timeline.end_x] if timeline.end_x is not None else []))
+    frame = timeline.events
+    if not len(frame):
+        return marks
+    x = _local_day_position(frame["timestamp"], timeline.origin_day, timeline.tz)
+    inbound = frame["direction"].astype("string").fillna("").to_numpy() == "inbound"
+    # stack events of the same local day and direction so bursts stay visible
+    day = np.floor(x).astype(int)
+    level = pd.Series(0, index=range(len(frame))).groupby([day, inbound]).cumcount().to_numpy()
+    marks.max_stack = int(level.max()) + 1
+    y = np.where(inbound, 1.0, -1.0) * (1.0 + _STACK_STEP * level)
+    unanswered = _calls_unanswered(frame, short_call_seconds)
+    voicemail = _is_voicemail(frame) & ~unanswered
+    colour = np.where(inbound, COLORS["inbound"], COLORS["outbound"]).astype(object)
+    colour[voicemail] = COLORS["voicemail"]
+    colour[unanswered] = COLORS["unanswered"]
+    inside = np.ones(len(frame), dtype=bool)
+    if timeline.end_x is not None:
+        inside = ((frame["timestamp"] >= timeline.anchor_utc).to_numpy()
+                  & (frame["timestamp"] <= timeline.end_utc).to_numpy())
+    alpha = np.where(inside, 1.0, _OUT_OF_WINDOW_ALPHA)
+    channel = frame["channel"].astype("string").fillna("other").to_numpy()
+    for name in list(CHANNELS) + sorted(set(channel) - set(CHANNELS)):
+        picked = channel == name
+        if not picked.any():
+            continue
+        marks.channels.append(name)
+        rgba = [_rgba(c, a) for c, a in zip(colour[picked], alpha[picked])]
+        ax.scatter(x[picked], y[picked], marker=CHANNEL_MARKERS.get(name, "X"), s=70,
+                   c=rgba, edgecolors="#333333", linewidths=0.6, zorder=3,
+                   gid=f"events:{name}")
+    marks.voicemail, marks.unanswered = bool(voicemail.any()), bool(unanswered.any())
+    marks.faded = bool((~inside).any())
+    marks.xs += [float(x.min()), float(x.max())]
+    return marks
+
+
+def _frame_axes(ax, timeline: _Timeline, marks: _Marks, heading: str, origin_note: str, candidate_id: str) -> None:
+    """Limits that show every mark, the direction captions, the labels and the day ticks."""
+    lo, hi = min(marks.xs), max(marks.xs)
+    ax.set_xlim(np.floor(min(lo, -1.0)) - 0.5, np.ceil(hi) + 1.0)
+    span = 1.0 + _STACK_STEP * (marks.max_stack - 1)
+    ax.set_ylim(-span - 0.8, span + 0.8)
+    ax.set_yticks([])
+    ax.text(0.005, 0.98, "inbound (candidate → employer) ↑", transform=ax.transAxes, va="top",
+            fontsize=9, color=COLORS["inbound"])
+    ax.text(0.005, 0.02, "outbound (employer → candidate) ↓", transform=ax.transAxes, va="bottom",
+            fontsize=9, color="#666666")
+    ax.set_xlabel(f"local day ({timeline.tz}) since the interview; day 0 = interview day{origin_note}")
+    ax.set_title(heading)
+    _day_ticks(ax)
+    if not len(timeline.events):
+        ax.text(0.5, 0.7, f"no events for {candidate_id}", transform=ax.transAxes, ha="center",
+                va="center", fontsize=12, color="#666666", gid="no-data",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
+
+
+def _legend(ax, timeline: _Timeline, marks: _Marks) -> None:
+    """Only what the picture shows: its channels, and the colours and lines drawn."""
+    handles = [Line2D([], [], linestyle="", marker=CHANNEL_MARKERS.get(name, "X"), markersize=8,
+                      markerfacecolor="white", markeredgecolor="#333333", label=name)
+               for name in marks.channels]
+    handles += [Patch(color=COLORS["inbound"], label="inbound"),
+                Patch(color=COLORS["outbound"], label="outbound")]
+    if marks.voicemail:
+        handles.append(Patch(color=COLORS["voicemail"], label="voicemail"))
+    if marks.unanswered:
+        handles.append(Patch(color=COLORS["unanswered"], label="unanswered call"))
+    if marks.faded:
+        handles.append(Patch(color=COLORS["outbound"], alpha=_OUT_OF_WINDOW_ALPHA, label="outside window"))
+    handles += [Line2D([], [], color=COLORS["anchor"], label="interview end (anchor)"),
+                Line2D([], [], color=COLORS["no_contact"], linestyle="--",
+                       label=f"end of day {timeline.no_contact_days} (no-contact)")]
+    if timeline.shows_window:
+        handles.append(Patch(color=COLORS["window"], alpha=0.2, label="follow-up window"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+              frameon=False)
+
+
 def plot_timeline(
+
     events: pd.DataFrame,
     candidate_id: str,
     *,
@@ -172,7 +321,7 @@ def plot_timeline(
 ) -> Figure:
     """One candidate's communication log as marks on a day axis (day 0 = interview day).
 
-    ``events`` is a normalised events frame (``ScoreResult.events`` or ``load_events(...).frame``)
+    ``events`` is a normalised events frame (``ScoreResult.events`` or ``followup.load_events(...)``)
     with ``candidate_id``, ``timestamp``, ``channel``, ``direction`` and optionally ``outcome``
     and ``duration_s``. ``anchor`` is the interview end (``ScoreResult.candidates["anchor"]``);
     without it, day 0 is the candidate's first event. ``tz`` decides where local days begin.
@@ -190,112 +339,22 @@ def plot_timeline(
     :class:`~followup.ScoreResult`.
     """
     fig, ax = _figure_and_axes(ax, figsize=(11, 4.5))
-    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
-    if len(frame) and "candidate_id" in frame:
-        frame = frame[frame["candidate_id"].astype("string") == str(candidate_id)].copy()
-    else:
-        frame = frame.iloc[0:0].copy()
-    if len(frame):
-        frame["timestamp"] = _as_utc_series(frame["timestamp"], tz)
-        frame = frame.dropna(subset=["timestamp"]).sort_values("timestamp", kind="stable")
+    frame = _candidate_events(events, candidate_id, tz)
     anchor_utc = _utc(anchor, tz)
     origin_note = ""
     if anchor_utc is None and len(frame):
         anchor_utc = frame["timestamp"].iloc[0]
         origin_note = " (no anchor given: day 0 = first event)"
     heading = title or f"{candidate_id}: follow-up timeline"
-
     if anchor_utc is None:  # nothing to place on the axis at all
         _no_data(ax, heading, f"no events for {candidate_id}")
         return fig
 
-    origin_date = _local_date(anchor_utc, tz)
-    anchor_x = float(_local_day_position(pd.Series([anchor_utc]), origin_date, tz)[0])
-    deadline_x = float(no_contact_days + 1)  # the end of local day `no_contact_days`
-    end_utc = _utc(window_end, tz)
-    end_x = None if end_utc is None else float(_local_day_position(pd.Series([end_utc]), origin_date, tz)[0])
-
-    ax.axhline(0, color="#444444", linewidth=0.8, zorder=1)
-    ax.axvline(anchor_x, color=COLORS["anchor"], linewidth=1.5, zorder=2, gid="anchor",
-               label="interview end (anchor)")
-    ax.axvline(deadline_x, color=COLORS["no_contact"], linestyle="--", linewidth=1.5, zorder=2,
-               gid="no-contact-line", label=f"end of day {no_contact_days}: no-contact deadline")
-    if end_x is not None and end_x > anchor_x:
-        ax.axvspan(anchor_x, end_x, color=COLORS["window"], alpha=0.08, zorder=0, gid="window",
-                   label="follow-up window")
-
-    xs_all = [anchor_x, deadline_x] + ([end_x] if end_x is not None else [])
-    max_stack = 1
-    present_channels: list[str] = []
-    has_voicemail = has_unanswered = has_faded = False
-    if len(frame):
-        x = _local_day_position(frame["timestamp"], origin_date, tz)
-        direction = frame["direction"].astype("string").fillna("").to_numpy()
-        inbound = direction == "inbound"
-        # stack events of the same local day and direction so bursts stay visible
-        day = np.floor(x).astype(int)
-        level = pd.Series(0, index=range(len(frame))).groupby([day, inbound]).cumcount().to_numpy()
-        max_stack = int(level.max()) + 1
-        y = np.where(inbound, 1.0, -1.0) * (1.0 + _STACK_STEP * level)
-        unanswered = _is_unanswered(frame, short_call_seconds)
-        voicemail = _is_voicemail(frame) & ~unanswered
-        colour = np.where(inbound, COLORS["inbound"], COLORS["outbound"]).astype(object)
-        colour[voicemail] = COLORS["voicemail"]
-        colour[unanswered] = COLORS["unanswered"]
-        inside = np.ones(len(frame), dtype=bool)
-        if end_x is not None:
-            inside = (frame["timestamp"] >= anchor_utc).to_numpy() & (frame["timestamp"] <= end_utc).to_numpy()
-        alpha = np.where(inside, 1.0, _OUT_OF_WINDOW_ALPHA)
-        channel = frame["channel"].astype("string").fillna("other").to_numpy()
-        known = list(CHANNELS) + sorted(set(channel) - set(CHANNELS))
-        for name in known:
-            picked = channel == name
-            if not picked.any():
-                continue
-            present_channels.append(name)
-            rgba = [_rgba(c, a) for c, a in zip(colour[picked], alpha[picked])]
-            ax.scatter(x[picked], y[picked], marker=CHANNEL_MARKERS.get(name, "X"), s=70,
-                       c=rgba, edgecolors="#333333", linewidths=0.6, zorder=3,
-                       gid=f"events:{name}")
-        has_voicemail, has_unanswered = bool(voicemail.any()), bool(unanswered.any())
-        has_faded = bool((~inside).any())
-        xs_all += [float(x.min()), float(x.max())]
-
-    lo, hi = min(xs_all), max(xs_all)
-    ax.set_xlim(np.floor(min(lo, -1.0)) - 0.5, np.ceil(hi) + 1.0)
-    span = 1.0 + _STACK_STEP * (max_stack - 1)
-    ax.set_ylim(-span - 0.8, span + 0.8)
-    ax.set_yticks([])
-    ax.text(0.005, 0.98, "inbound (candidate → employer) ↑", transform=ax.transAxes, va="top",
-            fontsize=9, color=COLORS["inbound"])
-    ax.text(0.005, 0.02, "outbound (employer → candidate) ↓", transform=ax.transAxes, va="bottom",
-            fontsize=9, color="#666666")
-    ax.set_xlabel(f"local day ({tz}) since the interview; day 0 = interview day{origin_note}")
-    ax.set_title(heading)
-    _day_ticks(ax)
-    if not len(frame):
-        ax.text(0.5, 0.7, f"no events for {candidate_id}", transform=ax.transAxes, ha="center",
-                va="center", fontsize=12, color="#666666", gid="no-data",
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
-
-    handles = [Line2D([], [], linestyle="", marker=CHANNEL_MARKERS.get(name, "X"), markersize=8,
-                      markerfacecolor="white", markeredgecolor="#333333", label=name)
-               for name in present_channels]
-    handles += [Patch(color=COLORS["inbound"], label="inbound"),
-                Patch(color=COLORS["outbound"], label="outbound")]
-    if has_voicemail:
-        handles.append(Patch(color=COLORS["voicemail"], label="voicemail"))
-    if has_unanswered:
-        handles.append(Patch(color=COLORS["unanswered"], label="unanswered call"))
-    if has_faded:
-        handles.append(Patch(color=COLORS["outbound"], alpha=_OUT_OF_WINDOW_ALPHA, label="outside window"))
-    handles += [Line2D([], [], color=COLORS["anchor"], label="interview end (anchor)"),
-                Line2D([], [], color=COLORS["no_contact"], linestyle="--",
-                       label=f"end of day {no_contact_days} (no-contact)")]
-    if end_x is not None and end_x > anchor_x:
-        handles.append(Patch(color=COLORS["window"], alpha=0.2, label="follow-up window"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-              frameon=False)
+    timeline = _Timeline(frame, tz, anchor_utc, _utc(window_end, tz), no_contact_days)
+    _draw_guides(ax, timeline)
+    marks = _draw_events(ax, timeline, short_call_seconds)
+    _frame_axes(ax, timeline, marks, heading, origin_note, candidate_id)
+    _legend(ax, timeline, marks)
     return fig
 
 

@@ -8,7 +8,7 @@ Arrow take. Wording a million candidates costs a few column passes, not a millio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Union
 
 import numpy as np
@@ -16,37 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .days import local_day
 from .policy import Policy
+from .textcolumns import cat, choose, integer, join, tenths_text, text_array, when
 
 SEPARATOR = "; "
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
-NULL_TEXT = pa.scalar(None, pa.string())
-
-
-def text_array(values) -> pa.Array:
-    """Text values (a Series, an array, a list) as one Arrow string array, nulls where missing."""
-    if isinstance(values, pa.Array):
-        return values
-    return pa.array(np.asarray(values, dtype=object), type=pa.string(), from_pandas=True)
-
-
-def integer(values: pd.Series) -> pa.Array:
-    """Whole numbers as text; null where missing."""
-    return pc.cast(pa.array(pd.to_numeric(values).round().astype("Int64"), type=pa.int64()), pa.string())
-
-
-def tenths_text(tenths: pd.Series) -> pa.Array:
-    """A whole number of tenths as a decimal: ``76`` → ``"7.6"``; null where missing."""
-    tenths = pa.array(pd.to_numeric(tenths).astype("Int64"), type=pa.int64())
-    return cat(pc.cast(pc.divide(tenths, 10), pa.string()), ".",
-               pc.cast(pc.abs(pc.subtract(tenths, pc.multiply(pc.divide(tenths, 10), 10))), pa.string()))
-
-
-def local_day(times: pd.Series, tz: str) -> np.ndarray:
-    """The local calendar day of each time, as days since 1970 (NaT's number where missing):
-    what a short date quotes, as an integer that is cheap to key on."""
-    local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    return local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
 
 
 def day_month(days: pd.Series) -> pa.Array:
@@ -63,21 +38,6 @@ def plural(count: pd.Series, word: str) -> pa.Array:
     """``"1 call"``, ``"3 calls"``."""
     ones = (pd.to_numeric(count) == 1).fillna(False).to_numpy()
     return cat(integer(count), " " + word, text_array(np.where(ones, "", "s")))
-
-
-def cat(*parts) -> pa.Array:
-    """Concatenate texts and arrays element-wise; null wherever any part is null."""
-    return pc.binary_join_element_wise(*parts, "")
-
-
-def when(mask, text: pa.Array) -> pa.Array:
-    """``text`` where ``mask`` holds, null elsewhere."""
-    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), text, NULL_TEXT)
-
-
-def choose(mask, yes, no) -> pa.Array:
-    """``yes`` where ``mask`` holds, ``no`` elsewhere."""
-    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), yes, no)
 
 
 @dataclass(frozen=True)
@@ -160,23 +120,6 @@ def joined(parts: list[Wording], separator: str) -> pa.Array:
     return pa.LargeStringArray.from_buffers(len(counts), pa.py_buffer(spans), texts.buffers()[2])
 
 
-def join(parts: list[pa.Array], separator: str) -> pa.Array:
-    """Join the non-null texts of each row with ``separator``; null where all are null.
-
-    The non-null texts are laid out row by row as one list array, and Arrow joins each list —
-    one pass, whatever the number of parts.
-    """
-    rows, width = len(parts[0]), len(parts)
-    stacked = pa.concat_arrays([p.cast(pa.string()) for p in parts])
-    present = np.column_stack([~np.asarray(p.is_null().to_numpy(zero_copy_only=False)) for p in parts])
-    # Present (row i, part j) in row-major order; part j's texts start at j * rows in ``stacked``.
-    cells = np.flatnonzero(present)
-    texts = stacked.take(pa.array(cells % width * rows + cells // width))
-    offsets = np.concatenate([[0], np.cumsum(present.sum(axis=1))]).astype(np.int32)
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), texts), separator)
-    return pc.if_else(pc.equal(offsets[1:] - offsets[:-1], 0), NULL_TEXT, joined)
-
-
 def first_of(parts: list[Wording]) -> Wording:
     """The first text of each row among ``parts``."""
     starts = np.cumsum([0] + [len(part.words) for part in parts])
@@ -196,122 +139,244 @@ def joined_wording(parts: list[Wording], separator: str) -> Wording:
                   {str(i): part.codes for i, part in enumerate(parts)}, word)
 
 
-def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: pd.Series,
-            silent_days: pd.Series, policy: Policy, tz: str) -> tuple[pd.Series, pd.Series]:
-    """All reasons of each row, and a one-line headline (the first flag's reason, else how
-    fast and how steadily the candidate followed up)."""
-    windows, rules = policy.windows, policy.restraint
-    held = scored["held"].to_numpy(bool)
-    has_contact = (scored["inbound_contacts"].fillna(0) > 0).to_numpy()
-    day = scored["first_contact_day"].astype("float64").to_numpy()
-    n_days = windows.no_contact_days
-    decided = (scored["window_closed_by"] == "decision").to_numpy()
-    decision = scored["decision"]
+@dataclass
+class Sentences:
+    """What every reason reads, worked out once: the scored rounds, their flags and the policy.
 
+    Each reason is a small function of it (:data:`REASONS`); :meth:`texts` words a reason
+    once, however many lists quote it (the unanswered calls are both a flag's detail and a
+    reason of their own).
+    """
+
+    scored: pd.DataFrame
+    flags: dict[str, pd.Series]
+    uncapped_grade: pd.Series
+    silent_days: pd.Series
+    policy: Policy
+    tz: str
+    _texts: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        scored = self.scored
+        self.held = scored["held"].to_numpy(bool)
+        self.has_contact = (scored["inbound_contacts"].fillna(0) > 0).to_numpy()
+        self.day = scored["first_contact_day"].astype("float64").to_numpy()
+        self.decided = (scored["window_closed_by"] == "decision").to_numpy()
+        self.decision = scored["decision"]
+        self.flagged = {flag: self.flags[flag].to_numpy(bool) for flag in self.flags}
+
+    def texts(self, reason: "Callable[[Sentences], Wording | list[Wording]]") -> list[Wording]:
+        """The texts of one reason (most are one; the notes are several), worded once."""
+        if reason not in self._texts:
+            made = reason(self)
+            self._texts[reason] = made if isinstance(made, list) else [made]
+        return self._texts[reason]
+
+
+def _speed(s: Sentences) -> Wording:
     # Hours are quoted to a tenth: keyed by tenths, a million delays are a few thousand words.
-    speed = worded(held & has_contact & (day >= 0) & (day <= n_days),
-                   {"tenths": (scored["first_contact_hours"] * 10).round(), "day": day},
-                   lambda d: cat("first contact ", tenths_text(d["tenths"]), " h after the interview ",
-                                 choose(d["day"] == 0, "(same day)", cat("(day ", integer(d["day"]), ")"))))
-    pending = worded(
-        held & ~has_contact & (scored["status"] == "pending").to_numpy(),
-        {"decided": decided, "decision": decision, "end_day": scored["window_end_day"]},
+    n_days = s.policy.windows.no_contact_days
+    return worded(s.held & s.has_contact & (s.day >= 0) & (s.day <= n_days),
+                  {"tenths": (s.scored["first_contact_hours"] * 10).round(), "day": s.day},
+                  lambda d: cat("first contact ", tenths_text(d["tenths"]), " h after the interview ",
+                                choose(d["day"] == 0, "(same day)", cat("(day ", integer(d["day"]), ")"))))
+
+
+def _pending(s: Sentences) -> Wording:
+    n_days = s.policy.windows.no_contact_days
+    return worded(
+        s.held & ~s.has_contact & (s.scored["status"] == "pending").to_numpy(),
+        {"decided": s.decided, "decision": s.decision, "end_day": s.scored["window_end_day"]},
         lambda d: pc.coalesce(
             when(d["decided"], cat("no contact before the decision (", text_array(d["decision"].astype(object)),
                                    ") on day ", integer(d["end_day"]), ": too early to judge")),
             cat("no contact yet, ", plural((n_days - d["end_day"]).clip(lower=0), "day"),
                 f" left of the {n_days}-day window")))
-    upcoming = worded(~held, {"day": local_day(scored["interview_at"], tz)},
-                      lambda d: cat("interview on ", day_month(d["day"]), " is after the as-of time"))
 
-    period = windows.period_word
-    cadence = worded(held & (scored["periods_completed"].fillna(0) > 0).to_numpy(),
-                     {"with": scored["periods_with_contact"], "completed": scored["periods_completed"]},
-                     lambda d: cat(integer(d["with"]), " of ", plural(d["completed"], period), " with follow-up"))
-    channels = worded(held & has_contact, {"count": scored["n_channels"], "names": scored["channels"]},
-                      lambda d: cat(plural(d["count"], "channel"), " (",
-                                    pc.replace_substring(text_array(d["names"].astype(object)), ",", ", "), ")"))
+
+def _upcoming(s: Sentences) -> Wording:
+    return worded(~s.held, {"day": local_day(s.scored["interview_at"], s.tz)},
+                  lambda d: cat("interview on ", day_month(d["day"]), " is after the as-of time"))
+
+
+def _cadence(s: Sentences) -> Wording:
+    period = s.policy.windows.period_word
+    return worded(s.held & (s.scored["periods_completed"].fillna(0) > 0).to_numpy(),
+                  {"with": s.scored["periods_with_contact"], "completed": s.scored["periods_completed"]},
+                  lambda d: cat(integer(d["with"]), " of ", plural(d["completed"], period), " with follow-up"))
+
+
+def _channels(s: Sentences) -> Wording:
+    return worded(s.held & s.has_contact, {"count": s.scored["n_channels"], "names": s.scored["channels"]},
+                  lambda d: cat(plural(d["count"], "channel"), " (",
+                                pc.replace_substring(text_array(d["names"].astype(object)), ",", ", "), ")"))
+
+
+def _thanked(s: Sentences) -> Wording:
+    scored = s.scored
     several = (scored["interviewers_met"] >= 2).to_numpy() & scored["contact_data"].fillna(False).to_numpy(bool)
-    thanked = worded(held & several,
-                     {"thanked": scored["interviewers_thanked"], "met": scored["interviewers_met"]},
-                     lambda d: cat("thanked ", integer(d["thanked"]), " of ", integer(d["met"]),
-                                   " interviewers individually"))
-    notes = _note_reasons(scored, held, policy)
-    frequency = worded(held & has_contact & ~flags["TOO_FREQUENT"].to_numpy(bool)
-                       & (scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
-                       {"most": scored["max_contacts_7d"]},
-                       lambda d: cat("at most ", plural(d["most"], "contact"),
-                                     f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
-    hangup_count = scored["hangups"].fillna(0)
-    unanswered = worded(held & (hangup_count > 0).to_numpy(), {"calls": hangup_count},
-                        lambda d: cat(plural(d["calls"], "call"), " unanswered without a voicemail"))
-    burst = worded(held & (scored["burst_hangups"].fillna(0) >= rules.burst_count).to_numpy(),
-                   {"calls": scored["burst_hangups"], "day": local_day(scored["burst_at"], tz)},
-                   lambda d: cat(plural(d["calls"], "unanswered call"), f" within {rules.burst_minutes:g} min on ",
-                                 day_month(d["day"])))
-    capped = worded(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped_grade).to_numpy(),
-                    {"grade": scored["grade"], "uncapped": uncapped_grade},
-                    lambda d: cat("grade capped at ", text_array(d["grade"]), " by the flags (the score alone gives ",
-                                  text_array(d["uncapped"]), ")"))
-    courtesy = policy.courtesy
-    every_round = worded(held & (courtesy.every_round_weight > 0) & (scored["rounds_held"] >= 2).to_numpy(),
-                         {"thanked": scored["rounds_thanked"], "held": scored["rounds_held"]},
-                         lambda d: cat("thanked promptly after ", integer(d["thanked"]), " of ",
-                                       plural(d["held"], "round")))
-    credited = (courtesy.after_decision_weight > 0) & decided & decision.isin(courtesy.after_decision).to_numpy()
+    return worded(s.held & several,
+                  {"thanked": scored["interviewers_thanked"], "met": scored["interviewers_met"]},
+                  lambda d: cat("thanked ", integer(d["thanked"]), " of ", integer(d["met"]),
+                                " interviewers individually"))
+
+
+def _frequency(s: Sentences) -> Wording:
+    rules = s.policy.restraint
+    return worded(s.held & s.has_contact & ~s.flagged["TOO_FREQUENT"]
+                  & (s.scored["max_contacts_7d"].fillna(0) > 0).to_numpy(),
+                  {"most": s.scored["max_contacts_7d"]},
+                  lambda d: cat("at most ", plural(d["most"], "contact"),
+                                f" in any {rules.frequency_window_days} days (limit {rules.max_contacts_per_window})"))
+
+
+def _unanswered(s: Sentences) -> Wording:
+    hangup_count = s.scored["hangups"].fillna(0)
+    return worded(s.held & (hangup_count > 0).to_numpy(), {"calls": hangup_count},
+                  lambda d: cat(plural(d["calls"], "call"), " unanswered without a voicemail"))
+
+
+def _burst(s: Sentences) -> Wording:
+    rules = s.policy.restraint
+    return worded(s.held & (s.scored["burst_hangups"].fillna(0) >= rules.burst_count).to_numpy(),
+                  {"calls": s.scored["burst_hangups"], "day": local_day(s.scored["burst_at"], s.tz)},
+                  lambda d: cat(plural(d["calls"], "unanswered call"), f" within {rules.burst_minutes:g} min on ",
+                                day_month(d["day"])))
+
+
+def _quiet_hangups(s: Sentences) -> Wording:
+    """Unanswered calls that raised no flag are still said."""
+    return s.texts(_unanswered)[0].where(~s.flagged["EXCESSIVE_HANGUPS"])
+
+
+def _capped(s: Sentences) -> Wording:
+    scored, uncapped = s.scored, s.uncapped_grade
+    return worded(scored["grade"].notna().to_numpy() & (scored["grade"] != uncapped).to_numpy(),
+                  {"grade": scored["grade"], "uncapped": uncapped},
+                  lambda d: cat("grade capped at ", text_array(d["grade"]), " by the flags (the score alone gives ",
+                                text_array(d["uncapped"]), ")"))
+
+
+def _every_round(s: Sentences) -> Wording:
+    courtesy = s.policy.courtesy
+    return worded(s.held & (courtesy.every_round_weight > 0) & (s.scored["rounds_held"] >= 2).to_numpy(),
+                  {"thanked": s.scored["rounds_thanked"], "held": s.scored["rounds_held"]},
+                  lambda d: cat("thanked promptly after ", integer(d["thanked"]), " of ",
+                                plural(d["held"], "round")))
+
+
+def _after_decision(s: Sentences) -> Wording:
+    scored, courtesy, decision = s.scored, s.policy.courtesy, s.decision
+    credited = (courtesy.after_decision_weight > 0) & s.decided & decision.isin(courtesy.after_decision).to_numpy()
     thanked_after = (scored["thanks_after_decision"].fillna(0) > 0).to_numpy()
     waited = (scored["as_of"] >= scored["decision_at"] + pd.Timedelta(days=courtesy.after_decision_days)).to_numpy()
-    after_decision = worded(
-        held & credited & (thanked_after | waited), {"thanked": thanked_after, "decision": decision},
+    return worded(
+        s.held & credited & (thanked_after | waited), {"thanked": thanked_after, "decision": decision},
         lambda d: choose(d["thanked"],
                          cat("a thank-you after the decision (", text_array(d["decision"].astype(object)), ")"),
                          cat(f"no thank-you in the {courtesy.after_decision_days} days after the decision (",
                              text_array(d["decision"].astype(object)), ")")))
-    deadline = policy.deadline
+
+
+def _checkins(s: Sentences) -> Wording:
+    scored, deadline = s.scored, s.policy.deadline
     expects_checkins = (scored["checkins_expected"].fillna(0) > 0).to_numpy()
-    checkins = worded(
-        held & has_contact & (deadline.checkins_weight > 0) & (expects_checkins | scored["due_day"].isna().to_numpy()),
+    return worded(
+        s.held & s.has_contact & (deadline.checkins_weight > 0) & (expects_checkins | scored["due_day"].isna().to_numpy()),
         {"met": scored["checkins_met"], "expected": scored["checkins_expected"], "due_day": scored["due_day"]},
         lambda d: pc.coalesce(
             when(d["expected"].fillna(0) > 0, cat(integer(d["met"]), " of ", plural(d["expected"], "check-in"),
                                                   " timed to the decision due on day ", integer(d["due_day"]))),
             when(d["due_day"].isna(), pa.scalar("no decision date given: check-ins not judged"))))
-    early = worded(held & (deadline.early_contact_penalty > 0)
-                   & (scored["early_contacts"].fillna(0) > deadline.early_contacts_forgiven).to_numpy(),
-                   {"early": scored["early_contacts"]},
-                   lambda d: cat(plural(d["early"], "contact"), " before the decision date outside the expected check-ins"))
-    closed = worded(decided, {"decision": decision, "day": local_day(scored["decision_at"], tz)},
-                    lambda d: cat("window closed by the decision (", text_array(d["decision"].astype(object)), ") on ",
-                                  day_month(d["day"])))
 
-    due = pd.to_datetime(scored["decision_due"], utc=True)
-    waited_for_due = deadline.wait_for_due & (due > scored["last_contact_at"]).to_numpy()
-    no_contact, silent = flags["NO_CONTACT"].to_numpy(bool), flags["WENT_SILENT"].to_numpy(bool)
-    excessive = flags["EXCESSIVE_HANGUPS"].to_numpy(bool)
+
+def _early(s: Sentences) -> Wording:
+    deadline = s.policy.deadline
+    return worded(s.held & (deadline.early_contact_penalty > 0)
+                  & (s.scored["early_contacts"].fillna(0) > deadline.early_contacts_forgiven).to_numpy(),
+                  {"early": s.scored["early_contacts"]},
+                  lambda d: cat(plural(d["early"], "contact"), " before the decision date outside the expected check-ins"))
+
+
+def _closed(s: Sentences) -> Wording:
+    return worded(s.decided, {"decision": s.decision, "day": local_day(s.scored["decision_at"], s.tz)},
+                  lambda d: cat("window closed by the decision (", text_array(d["decision"].astype(object)), ") on ",
+                                day_month(d["day"])))
+
+
+def _no_contact_late(s: Sentences) -> Wording:
+    n_days = s.policy.windows.no_contact_days
+    return worded(s.flagged["NO_CONTACT"] & s.has_contact, {"day": s.day},
+                  lambda d: cat("NO_CONTACT: first contact only on day ", integer(d["day"]),
+                                f", after the {n_days}-day window"))
+
+
+def _no_contact_at_all(s: Sentences) -> Wording:
+    return worded(s.flagged["NO_CONTACT"] & ~s.has_contact, {"end_day": s.scored["window_end_day"]},
+                  lambda d: cat("NO_CONTACT: no contact in the ", integer(d["end_day"]), " days since the interview"))
+
+
+def _excessive_hangups(s: Sentences) -> Wording:
+    calls = joined_wording([s.texts(_unanswered)[0], s.texts(_burst)[0]], ", ")
+    return calls.where(s.flagged["EXCESSIVE_HANGUPS"]).prefixed("EXCESSIVE_HANGUPS: ")
+
+
+def _too_frequent(s: Sentences) -> Wording:
+    rules = s.policy.restraint
+    return worded(s.flagged["TOO_FREQUENT"],
+                  {"most": s.scored["max_contacts_7d"], "day": local_day(s.scored["busiest_window_at"], s.tz)},
+                  lambda d: cat("TOO_FREQUENT: ", plural(d["most"], "contact"),
+                                f" in the {rules.frequency_window_days} days to ", day_month(d["day"]),
+                                f" (limit {rules.max_contacts_per_window})"))
+
+
+def _waited_for_due(s: Sentences) -> np.ndarray:
+    """Under ``wait_for_due``, silence is counted from the due date when that came after the
+    last contact."""
+    due = pd.to_datetime(s.scored["decision_due"], utc=True)
+    return s.policy.deadline.wait_for_due & (due > s.scored["last_contact_at"]).to_numpy()
+
+
+def _went_silent(s: Sentences) -> Wording:
     # Silent days are quoted whole: keyed by the rounded count, not the exact fraction.
-    silent_whole = silent_days.round()
-    flag_reasons = [
-        worded(no_contact & has_contact, {"day": day},
-               lambda d: cat("NO_CONTACT: first contact only on day ", integer(d["day"]),
-                             f", after the {n_days}-day window")),
-        worded(no_contact & ~has_contact, {"end_day": scored["window_end_day"]},
-               lambda d: cat("NO_CONTACT: no contact in the ", integer(d["end_day"]), " days since the interview")),
-        joined_wording([unanswered, burst], ", ").where(excessive).prefixed("EXCESSIVE_HANGUPS: "),
-        worded(flags["TOO_FREQUENT"].to_numpy(bool),
-               {"most": scored["max_contacts_7d"], "day": local_day(scored["busiest_window_at"], tz)},
-               lambda d: cat("TOO_FREQUENT: ", plural(d["most"], "contact"),
-                             f" in the {rules.frequency_window_days} days to ", day_month(d["day"]),
-                             f" (limit {rules.max_contacts_per_window})")),
-        worded(silent & ~waited_for_due, {"days": silent_whole, "day": local_day(scored["last_contact_at"], tz)},
-               lambda d: cat("WENT_SILENT: no contact for ", integer(d["days"]), " days since ", day_month(d["day"]))),
-        worded(silent & waited_for_due, {"days": silent_whole, "day": local_day(due, tz)},
-               lambda d: cat("WENT_SILENT: no contact in the ", integer(d["days"]),
-                             " days since the decision was due (", day_month(d["day"]), ")")),
-    ]
-    quiet_hangups = unanswered.where(~excessive)
-    everything = joined(flag_reasons + [upcoming, pending, speed, checkins, cadence, channels, thanked, *notes, every_round,
-                                        frequency, early, quiet_hangups, capped, closed, after_decision], SEPARATOR)
-    headline = first_of(flag_reasons + [upcoming, pending, joined_wording([speed, cadence], ", ")])
+    return worded(s.flagged["WENT_SILENT"] & ~_waited_for_due(s),
+                  {"days": s.silent_days.round(), "day": local_day(s.scored["last_contact_at"], s.tz)},
+                  lambda d: cat("WENT_SILENT: no contact for ", integer(d["days"]), " days since ", day_month(d["day"])))
+
+
+def _silent_since_due(s: Sentences) -> Wording:
+    due = pd.to_datetime(s.scored["decision_due"], utc=True)
+    return worded(s.flagged["WENT_SILENT"] & _waited_for_due(s),
+                  {"days": s.silent_days.round(), "day": local_day(due, s.tz)},
+                  lambda d: cat("WENT_SILENT: no contact in the ", integer(d["days"]),
+                                " days since the decision was due (", day_month(d["day"]), ")"))
+
+
+def _speed_and_cadence(s: Sentences) -> Wording:
+    return joined_wording([s.texts(_speed)[0], s.texts(_cadence)[0]], ", ")
+
+
+def _notes(s: Sentences) -> list[Wording]:
+    return _note_reasons(s.scored, s.held, s.policy)
+
+
+#: The flags' reasons, in the order a row lists them: first of all, and the headline's first choice.
+FLAG_REASONS = (_no_contact_late, _no_contact_at_all, _excessive_hangups, _too_frequent, _went_silent,
+                _silent_since_due)
+#: Every reason of a row, in the order the ``reasons`` column lists them.
+REASONS = (*FLAG_REASONS, _upcoming, _pending, _speed, _checkins, _cadence, _channels, _thanked, _notes,
+           _every_round, _frequency, _early, _quiet_hangups, _capped, _closed, _after_decision)
+#: The ``reason`` headline: the first of these a row has (the first flag's reason, else how fast
+#: and how steadily the candidate followed up).
+HEADLINE = (*FLAG_REASONS, _upcoming, _pending, _speed_and_cadence)
+
+
+def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: pd.Series,
+            silent_days: pd.Series, policy: Policy, tz: str) -> tuple[pd.Series, pd.Series]:
+    """All reasons of each row (:data:`REASONS`), and a one-line headline (:data:`HEADLINE`)."""
+    sentences = Sentences(scored, flags, uncapped_grade, silent_days, policy, tz)
+    everything = joined([text for reason in REASONS for text in sentences.texts(reason)], SEPARATOR)
+    headline = first_of([text for reason in HEADLINE for text in sentences.texts(reason)])
     return (pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
             pd.Series(headline.as_objects(), index=scored.index, dtype=object))
 

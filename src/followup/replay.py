@@ -87,11 +87,11 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
     rules = load_policy(policy)
     moments = as_of_times(start, end, every, tz)
     step("reading interviews")
-    loaded_interviews = api.load_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_interviews = api.read_interviews(interviews, tz=tz, strict=strict, sources=sources)
     api.refuse_unusable_files(loaded_interviews.frame, loaded_interviews.rejects)
     step("reading events")
     loaded_events = api.reject_unknown_candidates(
-        api.load_events(events, tz=tz, strict=strict, sources=sources), loaded_interviews, strict)
+        api.read_events(events, tz=tz, strict=strict, sources=sources), loaded_interviews, strict)
     api.refuse_unusable_files(loaded_events.frame, loaded_events.rejects)
     inputs = [*_paths(events), *_paths(interviews)]
 

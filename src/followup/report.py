@@ -46,7 +46,8 @@ from matplotlib.figure import Figure
 
 from . import __version__, plotting
 from .explain import annotate_events
-from .features import NS_PER_DAY, positions_in
+from .days import NS_PER_DAY
+from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .trend import TRAIL_RUNS
 from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, UNANSWERED_OUTCOMES

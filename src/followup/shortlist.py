@@ -12,6 +12,7 @@ import pandas as pd
 from .errors import FollowupError
 from .normalise import COUNT_KEYS, Normalised, rows_per_file
 from .policy import Policy
+from .rounds import CANDIDATE_CODE
 from .schema import GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, WITH_FLAGS, fold
 
 CANDIDATE_COLUMNS = [
@@ -35,6 +36,18 @@ class ScoreResult:
 
     In a notebook it shows as its summary and the top of the shortlist; ``candidates`` is the
     ranked frame, ``rejects`` every row not used and why, ``counts`` the row accounting.
+
+    ``rounds`` has one row per interview round, in candidate-id then interview-time order:
+    the interview list's columns, the follow-up window (``anchor``, ``window_end``,
+    ``window_closed_by``, ``held``: the interview was before the as-of; day numbers
+    ``window_end_day`` and ``due_day`` count from the anchor's local day, ``anchor_day``, in
+    days since 1970), every feature and score column of ``candidates``, and the numbers
+    behind the components: ``part_cadence``, ``part_channels``, ``part_interviewers``,
+    ``part_every_round``, ``part_after_decision`` and ``part_checkins`` (each 0–100, the parts
+    persistence weighs; NaN where a part is not judged) and ``penalty_frequency``,
+    ``penalty_hangups``, ``penalty_burst`` and ``penalty_early`` (the points restraint loses
+    to each). ``followup explain`` quotes those; the engine's own integer numbering of the
+    candidates (``candidate_code``) is left out.
     """
 
     candidates: pd.DataFrame
@@ -53,6 +66,9 @@ class ScoreResult:
     # Scored with a history (``--history``, :func:`followup.trend.with_trend`): each candidate's
     # earlier runs (candidate_id, as_of, score, grade, flags, status), the current run last.
     score_history: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self):
+        self.rounds = self.rounds.drop(columns=[CANDIDATE_CODE], errors="ignore")
 
     @property
     def with_flags(self) -> pd.DataFrame:
@@ -143,7 +159,7 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     decides nothing. With ``group_by`` every value of that column is a list of its own, ranked
     from 1, shown in sorted order (rows without a value last) with the value in ``group``.
 
-    ``candidate_code`` (from :func:`~followup.features.build_rounds`) numbers the ids in sorted
+    ``candidate_code`` (from :func:`~followup.rounds.build_rounds`) numbers the ids in sorted
     order, so the tie-break is an integer sort rather than a million-string one.
     """
     score = scored["score"].to_numpy(dtype=float)
@@ -157,7 +173,7 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     unscored = np.isnan(score)
     order = np.lexsort((
         scored["round_number"].to_numpy(),
-        scored["candidate_code"].to_numpy(),
+        scored[CANDIDATE_CODE].to_numpy(),
         -np.nan_to_num(score, nan=-1.0),
         grade,
         (scored["status"] == "upcoming").to_numpy(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..features import NS_PER_DAY, person_key
+from ..days import NS_PER_DAY
+from ..normalise import person_key
 from .words import local_when
 
 def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:

@@ -19,20 +19,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..features import (
-    NS_PER_DAY,
-    NS_PER_MINUTE,
-    cadence_start,
-    checkin_roles,
-    follow_up_events,
-    interviewer_panel,
-    latest_round_at_or_before,
-    local_day,
-    person_key,
-    positions_in,
-)
-from ..reasons import cat, integer, join, tenths_text, text_array, when
+from ..days import NS_PER_DAY, NS_PER_MINUTE, local_day
+from ..features import cadence_start, checkin_roles, follow_up_events
+from ..normalise import person_key
+from ..rounds import interviewer_panel, latest_round_at_or_before
 from ..schema import UNANSWERED_OUTCOMES
+from ..textcolumns import cat, integer, join, positions_in, tenths_text, text_array, when
 from .words import short_dates
 
 ROLE_SEPARATOR = "; "

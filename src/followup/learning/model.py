@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from ..normalise import Normalised
 from ..policy import Policy
-from ..reasons import join
+from ..textcolumns import join
 from .transformer import FEATURE_NAMES, FIRST_CONTACT_CAP_DAYS, FollowupFeatures, candidate_rows
 
 # Effects that round to 0 percentage points are left out: they are not a reason.

@@ -37,9 +37,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .. import __version__
-from ..loading import Source, check_timezone, load_events, load_interviews, parse_as_of, reject_unknown_candidates
+from ..loading import Source, check_timezone, parse_as_of, read_events, read_interviews, reject_unknown_candidates
 from ..errors import FollowupError, InvalidRowError
-from ..features import build_rounds
+from ..rounds import build_rounds
 from ..normalise import Normalised
 from ..policy import load_policy
 from .model import LearnedModel
@@ -123,8 +123,8 @@ def train(events: Source, interviews: Source, outcomes, *, policy=None, as_of=No
     estimator = make_estimator(model_type, seed)
     if folds < 2:
         raise FollowupError(f"--folds must be at least 2, got {folds}")
-    loaded_interviews = load_interviews(interviews, tz=tz, strict=strict, sources=sources)
-    loaded_events = reject_unknown_candidates(load_events(events, tz=tz, strict=strict, sources=sources),
+    loaded_interviews = read_interviews(interviews, tz=tz, strict=strict, sources=sources)
+    loaded_events = reject_unknown_candidates(read_events(events, tz=tz, strict=strict, sources=sources),
                                               loaded_interviews, strict)
     labels = outcomes if isinstance(outcomes, Normalised) else read_outcomes(outcomes, tz=tz)
 

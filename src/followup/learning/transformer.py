@@ -3,7 +3,7 @@
 :class:`FollowupFeatures` takes one row per candidate round — ``candidate_id`` and the
 interview that anchors its follow-up window (``interview_at``, optionally ``interview_end``,
 ``interviewers`` and ``decision_at``) — and returns one row of follow-up facts for it, computed
-by the same code as the scorer (:func:`followup.features.build_rounds`,
+by the same code as the scorer (:func:`followup.rounds.build_rounds`,
 :func:`~followup.features.round_features`, :func:`followup.scoring.score_rounds`). The event
 log is bound when the transformer is built, so the rows can be split, shuffled and resampled
 by ``cross_validate`` or ``GridSearchCV`` like any other feature matrix.
@@ -45,7 +45,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..loading import check_timezone, load_events, parse_as_of
 from ..errors import FollowupError
-from ..features import build_rounds, positions_in, round_features
+from ..features import round_features
+from ..rounds import build_rounds
+from ..textcolumns import positions_in
 from ..normalise import Normalised
 from ..policy import DEFAULT_POLICY, load_policy
 from ..scoring import score_rounds
@@ -77,8 +79,8 @@ class FollowupFeatures(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     events
-        The event log: a path or list of paths, a raw or normalised DataFrame, or a
-        :class:`~followup.normalise.Normalised` table (as ``followup.load_events`` returns).
+        The event log: a path or list of paths, a raw or normalised DataFrame (as
+        ``followup.load_events`` returns), or a :class:`~followup.normalise.Normalised` table.
         Bound here, so ``fit``/``transform`` receive only the candidate rows.
     policy
         Preset name, TOML path or :class:`~followup.policy.Policy`: it decides which channels
@@ -238,5 +240,5 @@ def _event_frame(events, tz: str) -> pd.DataFrame:
     if isinstance(events, Normalised):
         return events.frame
     if isinstance(events, (str, Path, list, tuple, pd.DataFrame)):
-        return load_events(list(events) if isinstance(events, tuple) else events, tz=tz).frame
+        return load_events(list(events) if isinstance(events, tuple) else events, tz=tz)
     raise FollowupError(f"events must be file path(s), a DataFrame or loaded events, got {type(events).__name__}")

@@ -1,4 +1,4 @@
-"""The synthetic generator: determinism, volume, order, archetypes and the written files."""
+"""The datasets module (followup.datasets): determinism, volume, order, archetypes and the written files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import doctest
 import pandas as pd
 import pytest
 
-from followup import synthetic
-from followup.synthetic import ARCHETYPE_SHARES, default_as_of, generate, write
+from followup import datasets
+from followup.datasets import ARCHETYPE_SHARES, default_as_of, make_followups, write_followups
 
 EVENT_DTYPES = {
     "candidate_id": "str",
@@ -35,7 +35,7 @@ INTERVIEW_DTYPES = {
 @pytest.fixture(scope="module")
 def labelled():
     """2000 candidates with their archetype: enough for every archetype to occur."""
-    return generate(2000, seed=11, with_archetype=True)
+    return make_followups(2000, seed=11, with_archetype=True)
 
 
 def _with_archetype(events: pd.DataFrame, interviews: pd.DataFrame) -> pd.DataFrame:
@@ -44,26 +44,26 @@ def _with_archetype(events: pd.DataFrame, interviews: pd.DataFrame) -> pd.DataFr
 
 
 def test_same_seed_gives_identical_frames():
-    first, second = generate(300, seed=5), generate(300, seed=5)
+    first, second = make_followups(300, seed=5), make_followups(300, seed=5)
     pd.testing.assert_frame_equal(first[0], second[0])
     pd.testing.assert_frame_equal(first[1], second[1])
 
 
 def test_different_seeds_give_different_frames():
-    events_a, interviews_a = generate(300, seed=5)
-    events_b, interviews_b = generate(300, seed=6)
+    events_a, interviews_a = make_followups(300, seed=5)
+    events_b, interviews_b = make_followups(300, seed=6)
     assert not events_a.equals(events_b)
     assert not interviews_a.equals(interviews_b)
 
 
 @pytest.mark.parametrize("events_per_candidate", [4.0, 10.0, 20.0])
 def test_mean_events_per_candidate_is_as_asked(events_per_candidate):
-    events, interviews = generate(2000, seed=3, events_per_candidate=events_per_candidate)
+    events, interviews = make_followups(2000, seed=3, events_per_candidate=events_per_candidate)
     assert len(events) / len(interviews) == pytest.approx(events_per_candidate, rel=0.1)
 
 
 def test_columns_and_dtypes_are_as_documented(labelled):
-    events, interviews = generate(50, seed=2)
+    events, interviews = make_followups(50, seed=2)
     assert {name: str(dtype) for name, dtype in events.dtypes.items()} == EVENT_DTYPES
     assert {name: str(dtype) for name, dtype in interviews.dtypes.items()} == INTERVIEW_DTYPES
     assert list(labelled[1].columns) == [*INTERVIEW_DTYPES, "archetype"]
@@ -71,20 +71,20 @@ def test_columns_and_dtypes_are_as_documented(labelled):
 
 def test_values_come_from_the_vocabulary(labelled):
     events, interviews = labelled
-    assert set(events["channel"]) <= set(synthetic.CHANNELS)
+    assert set(events["channel"]) <= set(datasets.CHANNELS)
     assert set(events["direction"]) == {"inbound", "outbound"}
     calls = events["channel"] == "phone"
     assert events.loc[calls, "outcome"].notna().all()
     assert events.loc[~calls, "outcome"].isna().all()
     assert events.loc[calls, "duration_s"].notna().all()
-    assert set(events["outcome"].dropna()) == set(synthetic.OUTCOMES)
+    assert set(events["outcome"].dropna()) == set(datasets.OUTCOMES)
     assert events["event_id"].is_unique
     assert interviews["candidate_id"].is_unique
-    assert set(events["contact"].dropna()) <= set(synthetic.INTERVIEWERS)
+    assert set(events["contact"].dropna()) <= set(datasets.INTERVIEWERS)
     panels = interviews["interviewers"].str.split(";")
     assert panels.map(len).between(1, 3).all()
     assert panels.map(lambda names: len(set(names)) == len(names)).all()
-    assert set(interviews["decision"].dropna()) == set(synthetic.DECISIONS)
+    assert set(interviews["decision"].dropna()) == set(datasets.DECISIONS)
 
 
 def test_events_are_a_chronological_log(labelled):
@@ -94,7 +94,7 @@ def test_events_are_a_chronological_log(labelled):
 
 def test_no_two_events_of_a_candidate_share_a_second():
     # A scorer would take such a pair for one duplicated event.
-    events, _ = generate(20_000, seed=1)
+    events, _ = make_followups(20_000, seed=1)
     assert not events.duplicated(["candidate_id", "timestamp"]).any()
 
 
@@ -136,7 +136,7 @@ def test_archetypes_behave_as_described(labelled):
 
 def test_nothing_after_as_of_is_exported():
     as_of = "2026-02-02"
-    events, interviews = generate(1000, seed=4, as_of=as_of)
+    events, interviews = make_followups(1000, seed=4, as_of=as_of)
     cutoff = pd.Timestamp(as_of, tz="UTC")
     assert (events["timestamp"] < cutoff).all()
     assert (interviews["decision_at"].dropna() <= cutoff).all()
@@ -155,8 +155,8 @@ def test_default_as_of_follows_the_last_interview_by_a_week(labelled):
 
 
 def test_written_files_read_back_as_generated(tmp_path):
-    events_path, interviews_path = write(tmp_path, 200, seed=9)
-    events, interviews = generate(200, seed=9)
+    events_path, interviews_path = write_followups(tmp_path, 200, seed=9)
+    events, interviews = make_followups(200, seed=9)
     read_events = pd.read_csv(
         events_path, dtype={"duration_s": "Int64"}, parse_dates=["timestamp"]
     )
@@ -172,8 +172,8 @@ def test_written_files_read_back_as_generated(tmp_path):
 
 def test_at_least_one_candidate_is_required():
     with pytest.raises(ValueError, match="at least 1"):
-        generate(0)
+        make_followups(0)
 
 
 def test_module_example_runs():
-    assert doctest.testmod(synthetic).failed == 0
+    assert doctest.testmod(datasets).failed == 0

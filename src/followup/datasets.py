@@ -1,6 +1,12 @@
-"""Seeded synthetic follow-up data: one interview per candidate and the log around it.
+"""Datasets: seeded synthetic follow-up data, made to order — one interview per candidate and
+the log around it — as :mod:`sklearn.datasets` makes its ``make_*`` sets.
 
-:func:`generate` draws one interview per candidate, gives each candidate a behaviour
+:func:`make_followups` returns the two frames, :func:`write_followups` writes them as the CSV
+files the CLI reads (``followup sample`` calls it), :func:`make_outcomes` draws hiring
+outcomes for :func:`followup.train`, and :func:`default_as_of` is the as-of that makes a set
+meaningful.
+
+:func:`make_followups` draws one interview per candidate, gives each candidate a behaviour
 archetype and simulates the communication log that an ATS / phone-system / mailbox export
 would hold on ``as_of``. Nothing after ``as_of`` exists yet: later events are absent and
 decisions taken later are blank. Everything is vectorised over candidates and events, so a
@@ -44,13 +50,13 @@ only), ``contact`` str (the interviewer a thank-you is addressed to, else missin
 
 interviews: ``candidate_id``, ``name``, ``interviewers`` (``;``-separated) and ``decision``
 str; ``interview_at``, ``interview_end``, ``decision_at`` and ``decision_due``
-datetime64[us, UTC]. ``generate(..., with_archetype=True)`` adds an ``archetype`` column,
+datetime64[us, UTC]. ``make_followups(..., with_archetype=True)`` adds an ``archetype`` column,
 the ground truth for tests of the scorer.
 
 Example
 -------
->>> from followup.synthetic import default_as_of, generate
->>> events, interviews = generate(200, seed=7)
+>>> from followup.datasets import default_as_of, make_followups
+>>> events, interviews = make_followups(200, seed=7)
 >>> list(events.columns)  # doctest: +NORMALIZE_WHITESPACE
 ['candidate_id', 'timestamp', 'channel', 'direction', 'outcome', 'duration_s', 'contact',
  'event_id']
@@ -85,9 +91,9 @@ __all__ = [
     "INTERVIEWS_FILE",
     "Behaviour",
     "default_as_of",
-    "generate",
-    "outcomes",
-    "write",
+    "make_followups",
+    "make_outcomes",
+    "write_followups",
 ]
 
 EVENTS_FILE = "events.csv"
@@ -109,7 +115,7 @@ ARCHETYPE_SHARES = {
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How one archetype communicates. Volumes are nominal: ``generate`` scales them."""
+    """How one archetype communicates. Volumes are nominal: ``make_followups`` scales them."""
 
     thanks_each_interviewer: bool = False  # an email to every interviewer within hours
     late_note_days: tuple[float, float] | None = None  # else one email, this many days later
@@ -219,7 +225,7 @@ CALL_SECONDS = {  # inclusive duration ranges per outcome
 }
 
 
-def generate(
+def make_followups(
     n_candidates: int,
     *,
     seed: int = 0,
@@ -241,7 +247,7 @@ def generate(
     return _to_pandas(events), interviews_frame
 
 
-def write(
+def write_followups(
     out_dir: str | Path,
     n_candidates: int,
     *,
@@ -268,8 +274,8 @@ def default_as_of(interviews: pd.DataFrame) -> pd.Timestamp:
     the last interview ends (``interview_at`` + 1 h where no end is given).
 
     Every candidate has then had the whole 7-day no-contact window, so each is judged and
-    none is ``pending`` or ``upcoming``; pass an earlier ``as_of`` to :func:`generate` for
-    those (``write`` always uses this one).
+    none is ``pending`` or ``upcoming``; pass an earlier ``as_of`` to :func:`make_followups` for
+    those (``write_followups`` always uses this one).
     """
     ends = interviews["interview_end"].fillna(interviews["interview_at"] + pd.Timedelta(hours=1))
     seconds = ends.to_numpy("datetime64[s]").astype(np.int64)
@@ -290,12 +296,12 @@ ADVANCE_LOGITS = {
 }
 
 
-def outcomes(
+def make_outcomes(
     interviews: pd.DataFrame, *, seed: int = 0, noise: float = 0.5, as_of=None
 ) -> pd.DataFrame:
     """Hiring outcomes that depend on each candidate's follow-up behaviour, plus noise.
 
-    ``interviews`` must come from ``generate(..., with_archetype=True)``. A candidate advances
+    ``interviews`` must come from ``make_followups(..., with_archetype=True)``. A candidate advances
     with probability ``sigmoid(ADVANCE_LOGITS[archetype] + noise * N(0, 1))``, so behaviour
     predicts the outcome, imperfectly; ``noise`` is the spread of everything else (0: behaviour
     alone). The result has ``candidate_id``, ``outcome`` (``advanced``/``rejected``) and
@@ -303,8 +309,8 @@ def outcomes(
     :func:`default_as_of`), so the outcome never comes before the follow-up it depends on.
     The same arguments always give the same frame.
 
-    >>> events, interviews = generate(300, seed=7, with_archetype=True)
-    >>> labels = outcomes(interviews, seed=7)
+    >>> events, interviews = make_followups(300, seed=7, with_archetype=True)
+    >>> labels = make_outcomes(interviews, seed=7)
     >>> list(labels.columns), len(labels)
     (['candidate_id', 'outcome', 'decision_at'], 300)
     >>> advanced = labels["outcome"].eq("advanced").groupby(interviews["archetype"]).mean()
@@ -312,7 +318,7 @@ def outcomes(
     True
     """
     if "archetype" not in interviews:
-        raise ValueError("outcomes need the archetype column: generate(..., with_archetype=True)")
+        raise ValueError("outcomes need the archetype column: make_followups(..., with_archetype=True)")
     rng = np.random.default_rng(seed)
     logit = interviews["archetype"].astype(str).map(ADVANCE_LOGITS).to_numpy(dtype=float)
     logit = logit + noise * rng.standard_normal(len(logit))
