@@ -5,6 +5,7 @@ engine never imports presentation, and no module reaches into another's private 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,42 @@ def test_no_module_imports_another_modules_private_names():
                        for target, names in edges for name in names
                        if name.startswith("_") and not name.startswith("__") and target != module)
     assert not crossings
+
+
+# The explain package's modules, lowest first: each imports only modules listed before it, so
+# the per-event roles never depend on how one candidate's card is built.
+EXPLAIN_LAYERS = ("words", "roles", "model", "find", "components", "missed", "build")
+
+
+def test_the_explain_package_is_every_module_of_its_layers():
+    modules = {m.removeprefix("followup.explain.") for m in IMPORTS if m.startswith("followup.explain.")}
+    assert modules == set(EXPLAIN_LAYERS)
+
+
+@pytest.mark.parametrize("layer", EXPLAIN_LAYERS)
+def test_explain_modules_import_only_lower_layers_of_the_package(layer):
+    module = f"followup.explain.{layer}"
+    upward = sorted({target for target, _ in IMPORTS[module]
+                     if target == "followup.explain" or (target.startswith("followup.explain.")
+                     and EXPLAIN_LAYERS.index(target.removeprefix("followup.explain.")) >= EXPLAIN_LAYERS.index(layer))})
+    assert not upward, f"{module} imports {upward}"
+
+
+def test_the_rest_of_the_package_reads_explain_through_its_public_face():
+    reaching_in = sorted(f"{module} imports {target}" for module, edges in IMPORTS.items()
+                         if not module.startswith("followup.explain")
+                         for target, _ in edges if target.startswith("followup.explain."))
+    assert not reaching_in
+
+
+# A reject's ``reason`` is a sentence for people; code that decides anything reads its ``code``
+# (or ``duplicate_of_file``/``duplicate_of_row``), never the wording, which adapters vary.
+READS_A_REASON = re.compile(r"""\[["']reason["']\][^\n]*(\.str\.|startswith|extract|[!=]=\s*["'])""")
+
+
+def test_no_module_decides_anything_by_a_reject_reasons_wording():
+    offending = [f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+                 for path in sorted(PACKAGE.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if READS_A_REASON.search(line)]
+    assert not offending

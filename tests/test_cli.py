@@ -92,11 +92,16 @@ def test_rejects_report_names_file_row_and_reason(run, tmp_path):
     result = run("score", *SAMPLE, "--rejects", rejects, "--quiet")
     assert result.exit_code == 0
     report = pd.read_csv(rejects)
-    assert list(report.columns) == ["source_file", "source_row", "kind", "column", "value", "reason"]
+    assert list(report.columns) == ["source_file", "source_row", "kind", "code", "column", "value", "reason",
+                                    "duplicate_of_file", "duplicate_of_row"]
     assert (report["kind"] == "rejected").sum() == 5 and (report["kind"] == "duplicate").sum() == 2
     pigeon = report[report["source_row"] == 86].iloc[0]
     assert pigeon["column"] == "channel" and pigeon["value"] == "carrier pigeon"
-    assert "unknown channel" in pigeon["reason"]
+    assert pigeon["code"] == "UNKNOWN_CHANNEL" and "unknown channel" in pigeon["reason"]
+    duplicates = report[report["kind"] == "duplicate"]
+    assert set(duplicates["code"]) == {"DUPLICATE"}
+    assert (duplicates["duplicate_of_file"] == duplicates["source_file"]).all()
+    assert (duplicates["duplicate_of_row"] < duplicates["source_row"]).all()
 
 
 def test_strict_mode_exits_1_naming_the_row(run):

@@ -20,7 +20,7 @@ from .errors import FollowupError, InputWarning, InvalidRowError, StrictInputErr
 from .ids import distinct_ids, near_spellings, near_spellings_message
 from .normalise import Normalised, normalise_events, normalise_interviews, rows_per_file
 from .readers import read_records
-from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES
+from .schema import EVENT_COLUMN_ALIASES, INTERVIEW_COLUMN_ALIASES, RejectCode
 from .textcolumns import positions_in
 from .timeparse import using_time_formats
 
@@ -279,4 +279,5 @@ def reject_unknown_candidates(events: Normalised, interviews: Normalised, strict
         first = events.frame[orphan].sort_values(["source_file", "source_row"]).iloc[0]
         raise InvalidRowError(first["source_file"], first["source_row"], "candidate_id",
                               "candidate has no interview in the interview list")
-    return events.reject(orphan, "candidate_id", "candidate has no interview in the interview list")
+    return events.reject(orphan, "candidate_id", RejectCode.UNKNOWN_CANDIDATE,
+                         "candidate has no interview in the interview list")

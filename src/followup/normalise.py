@@ -5,8 +5,12 @@ Every input row ends in exactly one of three places, so that
 
 * **used** — a row of the normalised frame;
 * **duplicate** — the same event seen again (same ``event_id``, or identical candidate, time,
-  channel, direction, outcome and contact); listed in the report with the row it repeats;
-* **rejected** — listed in the report with its file, row, column and reason.
+  channel, direction, outcome and contact); listed in the report with the file and row it
+  repeats (``duplicate_of_file``, ``duplicate_of_row``);
+* **rejected** — listed in the report with its file, row, column, code and reason.
+
+Every row of the report has a ``code`` from :class:`followup.schema.RejectCode`: what reads
+the report (the accounting, explain's timeline) reads the code, never the ``reason`` sentence.
 
 In strict mode the first rejected row raises :class:`~followup.errors.InvalidRowError` instead.
 """
@@ -34,6 +38,8 @@ from .schema import (
     OUTCOMES,
     REQUIRED_EVENT_COLUMNS,
     REQUIRED_INTERVIEW_COLUMNS,
+    REJECT_COLUMNS,
+    RejectCode,
     extra_column_name,
     fold,
 )
@@ -42,7 +48,6 @@ from .readers import reject_unsplit_records
 from .textcolumns import united_categories
 from .timeparse import parse_times
 
-REJECT_COLUMNS = ["source_file", "source_row", "kind", "column", "value", "reason"]
 COUNT_KEYS = ("rows_read", "rows_used", "duplicates", "rejected")
 
 
@@ -51,8 +56,10 @@ class Normalised:
     """A normalised table with its row accounting.
 
     ``frame`` holds the used rows; ``rejects`` lists every rejected and duplicate row with
-    ``source_file``, ``source_row``, ``kind`` (``rejected``/``duplicate``), ``column``,
-    ``value`` (the offending cell, shortened) and ``reason``.
+    the columns of :data:`followup.schema.REJECT_COLUMNS`: ``source_file``, ``source_row``,
+    ``kind`` (``rejected``/``duplicate``), ``code`` (a :class:`~followup.schema.RejectCode`),
+    ``column``, ``value`` (the offending cell, shortened), ``reason``, and for a duplicate the
+    ``duplicate_of_file`` and ``duplicate_of_row`` it repeats.
     """
 
     frame: pd.DataFrame
@@ -69,12 +76,13 @@ class Normalised:
             "rejected": int(kinds.get("rejected", 0)),
         }
 
-    def reject(self, mask: pd.Series, column: str, reason: str | pd.Series) -> "Normalised":
-        """Move the rows where ``mask`` holds from the frame to the rejects report."""
+    def reject(self, mask: pd.Series, column: str, code: str, reason: str | pd.Series) -> "Normalised":
+        """Move the rows where ``mask`` holds from the frame to the rejects report, with the
+        :class:`~followup.schema.RejectCode` ``code`` and the ``reason`` for people."""
         if not mask.any():
             return self
         bad = self.frame[mask]
-        report = reject_report(bad, "rejected", column, reason if isinstance(reason, str) else reason[mask])
+        report = reject_report(bad, "rejected", column, code, reason if isinstance(reason, str) else reason[mask])
         return Normalised(self.frame[~mask], pd.concat([self.rejects, report], ignore_index=True),
                           self.rows_read)
 
@@ -88,23 +96,43 @@ def rows_per_file(files: pd.Series) -> pd.Series:
     return counts
 
 
+REJECT_TYPES = {"source_row": "int64", "duplicate_of_row": "Int64"}
+
+
 def empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "source_row" else object)
-                         for c in REJECT_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=REJECT_TYPES.get(c, object)) for c in REJECT_COLUMNS})
 
 
-def reject_report(rows: pd.DataFrame, kind: str, column: str, reason) -> pd.DataFrame:
-    # The cell as the user wrote it (before normalisation), shortened: never a message body.
-    shown = column + "_raw" if column + "_raw" in rows else column
-    value = rows[shown].astype("string").str.slice(0, 60) if shown in rows else None
+def rejects_table(rows: pd.DataFrame, kind: str, code, column: str, value, reason,
+                  duplicate_of: tuple | None = None) -> pd.DataFrame:
+    """The rejects report of ``rows`` (which carry ``source_file``/``source_row``): ``code``,
+    ``value`` and ``reason`` are one for all or one per row; ``duplicate_of`` is the (files,
+    rows) that each of the rows repeats."""
+    def per_row(values):
+        return values if values is None or isinstance(values, str) else np.asarray(values, dtype=object)
+
+    first_file, first_row = duplicate_of if duplicate_of is not None else (None, None)
     return pd.DataFrame({
         "source_file": rows["source_file"].astype(object).to_numpy(),
         "source_row": rows["source_row"].astype("int64").to_numpy(),
         "kind": kind,
+        "code": per_row(code),
         "column": column,
-        "value": np.asarray(value, dtype=object) if value is not None else None,
-        "reason": np.asarray(reason, dtype=object) if not isinstance(reason, str) else reason,
-    })
+        "value": per_row(value),
+        "reason": per_row(reason),
+        "duplicate_of_file": per_row(first_file),
+        "duplicate_of_row": (pd.array(first_row, dtype="Int64") if first_row is not None  # all missing, built
+                             else pd.arrays.IntegerArray(np.zeros(len(rows), np.int64), np.ones(len(rows), bool))),
+    }, columns=list(REJECT_COLUMNS))
+
+
+def reject_report(rows: pd.DataFrame, kind: str, column: str, code, reason,
+                  duplicate_of: tuple | None = None) -> pd.DataFrame:
+    """:func:`rejects_table` quoting each row's cell of ``column`` as the user wrote it."""
+    # The cell as the user wrote it (before normalisation), shortened: never a message body.
+    shown = column + "_raw" if column + "_raw" in rows else column
+    value = rows[shown].astype("string").str.slice(0, 60) if shown in rows else None
+    return rejects_table(rows, kind, code, column, value, reason, duplicate_of)
 
 
 def concat_sources(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -228,22 +256,23 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
 
     frame = state.frame
     frame["candidate_id"] = id_text(frame["candidate_id"])
-    state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
+    state = state.reject(frame["candidate_id"].isna(), "candidate_id", RejectCode.MISSING_VALUE,
+                         "candidate_id is empty")
 
     frame = state.frame
     times, why = parse_times(frame["timestamp"], tz)
     frame["timestamp_raw"] = frame["timestamp"]
     frame["timestamp"] = times
-    state = state.reject(times.isna() & why.isna(), "timestamp", "timestamp is empty")
+    state = state.reject(times.isna() & why.isna(), "timestamp", RejectCode.MISSING_VALUE, "timestamp is empty")
     frame = state.frame
     if len(frame) < len(why):  # realigned only when rows left: a lookup of 10M labels is not free
         why = why.loc[frame.index]
-    state = state.reject(why.notna(), "timestamp", why)
+    state = state.reject(why.notna(), "timestamp", RejectCode.BAD_TIME, why)
 
-    for column, lookup, allowed, required in (
-        ("channel", CHANNEL_LOOKUP, CHANNELS, True),
-        ("direction", DIRECTION_LOOKUP, DIRECTIONS, True),
-        ("outcome", OUTCOME_LOOKUP, OUTCOMES, False),
+    for column, lookup, allowed, required, unknown_code in (
+        ("channel", CHANNEL_LOOKUP, CHANNELS, True, RejectCode.UNKNOWN_CHANNEL),
+        ("direction", DIRECTION_LOOKUP, DIRECTIONS, True, RejectCode.UNKNOWN_DIRECTION),
+        ("outcome", OUTCOME_LOOKUP, OUTCOMES, False, RejectCode.UNKNOWN_OUTCOME),
     ):
         frame = state.frame
         original = frame[column]
@@ -252,26 +281,27 @@ def normalise_events(frames: list[pd.DataFrame], tz: str = "UTC", strict: bool =
         frame[column] = canonical
         if column == "outcome":  # outcomes belong to calls; on other channels they are ignored
             unknown &= (frame["channel"] == "phone").to_numpy()
-        state = state.reject(
-            unknown, column, f"unknown {column}; expected one of {', '.join(allowed)} (or a known synonym)")
+        state = state.reject(unknown, column, unknown_code,
+                             f"unknown {column}; expected one of {', '.join(allowed)} (or a known synonym)")
         if required:
             frame = state.frame
-            state = state.reject(frame[column].isna(), column, f"{column} is empty")
+            state = state.reject(frame[column].isna(), column, RejectCode.MISSING_VALUE, f"{column} is empty")
 
     frame = state.frame
     duration, bad_duration = _seconds(frame["duration_s"])
     frame["duration_s"] = duration
-    state = state.reject(bad_duration, "duration_s", "duration_s is not a number of seconds")
+    state = state.reject(bad_duration, "duration_s", RejectCode.BAD_DURATION, "duration_s is not a number of seconds")
     frame = state.frame
-    state = state.reject(frame["duration_s"] < 0, "duration_s", "duration_s is negative")
-    state = state.reject(np.isinf(state.frame["duration_s"]), "duration_s", "duration_s is not a finite number")
+    state = state.reject(frame["duration_s"] < 0, "duration_s", RejectCode.BAD_DURATION, "duration_s is negative")
+    state = state.reject(np.isinf(state.frame["duration_s"]), "duration_s", RejectCode.BAD_DURATION,
+                         "duration_s is not a finite number")
 
     frame = state.frame
     is_phone = (frame["channel"] == "phone").to_numpy()
     frame["outcome"] = frame["outcome"].where(is_phone)
     state = state.reject(
         pd.Series(is_phone, index=frame.index) & frame["outcome"].isna() & frame["duration_s"].isna(),
-        "outcome",
+        "outcome", RejectCode.NO_OUTCOME,
         "phone call with neither an outcome nor a duration: cannot tell whether it connected",
     )
     state.frame["contact"] = _text(state.frame["contact"])  # subject and note are free text, kept as written
@@ -370,13 +400,19 @@ def _drop_duplicates(state: Normalised) -> Normalised:
     duplicate = frame.index.isin(original.index)
     dups = frame[duplicate]
     original = original.loc[dups.index]
-    row_text = original["source_row"].astype(str)
-    same_file = (original["source_file"] == dups["source_file"]).to_numpy()
-    reason = np.where(same_file, "duplicate of row " + row_text,
-                      "duplicate of " + original["source_file"].astype(str) + " row " + row_text)
-    report = reject_report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
+    report = duplicates_report(dups, original["source_file"], original["source_row"])
     return Normalised(frame[~duplicate], pd.concat([state.rejects, report], ignore_index=True),
                       state.rows_read)
+
+
+def duplicates_report(dups: pd.DataFrame, first_file, first_row) -> pd.DataFrame:
+    """The report of the duplicate events ``dups``, each a copy of ``first_file`` row ``first_row``."""
+    first_file = np.asarray(first_file, dtype=object).astype(str)
+    row_text = np.asarray(first_row).astype(str)
+    same_file = first_file == dups["source_file"].astype(str).to_numpy()
+    reason = np.where(same_file, "duplicate of row " + row_text, "duplicate of " + first_file + " row " + row_text)
+    return reject_report(dups, "duplicate", "event_id", RejectCode.DUPLICATE, reason,
+                         duplicate_of=(first_file, np.asarray(first_row, dtype=np.int64)))
 
 
 def _repeated_values(values: pd.Series) -> np.ndarray:
@@ -510,7 +546,8 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     if len(raw):
         frame = state.frame
         frame["candidate_id"] = id_text(frame["candidate_id"])
-        state = state.reject(frame["candidate_id"].isna(), "candidate_id", "candidate_id is empty")
+        state = state.reject(frame["candidate_id"].isna(), "candidate_id", RejectCode.MISSING_VALUE,
+                             "candidate_id is empty")
         for column, required in (("interview_at", True), ("interview_end", False),
                                  ("decision_at", False), ("decision_due", False)):
             frame = state.frame
@@ -518,21 +555,22 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
             frame[column + "_raw"] = frame[column]  # a reject shows the cell as written
             frame[column] = times
             if required:
-                state = state.reject(times.isna() & why.isna(), column, f"{column} is empty")
+                state = state.reject(times.isna() & why.isna(), column, RejectCode.MISSING_VALUE,
+                                     f"{column} is empty")
                 frame = state.frame
             if len(frame) < len(why):  # realigned only when rows left: a lookup of every label is not free
                 why = why.loc[frame.index]
-            state = state.reject(why.notna(), column, why)
+            state = state.reject(why.notna(), column, RejectCode.BAD_TIME, why)
         frame = state.frame
         state = state.reject(frame["interview_end"] < frame["interview_at"], "interview_end",
-                             "interview_end is before interview_at")
+                             RejectCode.END_BEFORE_START, "interview_end is before interview_at")
         frame = state.frame
         state = state.reject(frame["decision_at"] < frame["interview_at"], "decision_at",
-                             "decision_at is before interview_at: a decision cannot come before the interview")
+                             RejectCode.DECISION_BEFORE_INTERVIEW, "decision_at is before interview_at: a decision cannot come before the interview")
         frame = state.frame
         decision, unknown = _vocabulary(frame["decision"], DECISION_LOOKUP, DECISIONS)
         frame["decision"] = decision
-        state = state.reject(unknown, "decision",
+        state = state.reject(unknown, "decision", RejectCode.UNKNOWN_DECISION,
                              f"unknown decision; expected one of {', '.join(DECISIONS)}")
         for column in ("name", "interviewers"):
             state.frame[column] = _text(state.frame[column])
@@ -544,10 +582,12 @@ def normalise_interviews(frames: list[pd.DataFrame], tz: str = "UTC", strict: bo
     frame = state.frame
     repeated = frame.duplicated(["candidate_id", "interview_at"], keep="first")
     if repeated.any():
-        firsts = frame[~repeated].set_index(["candidate_id", "interview_at"])["source_row"]
-        origin = pd.MultiIndex.from_frame(frame.loc[repeated, ["candidate_id", "interview_at"]])
-        report = reject_report(frame[repeated], "duplicate", "interview_at",
-                         "duplicate of row " + pd.Series(firsts.reindex(origin).to_numpy()).astype(str).to_numpy())
+        firsts = frame[~repeated].set_index(["candidate_id", "interview_at"])[["source_file", "source_row"]]
+        first = firsts.reindex(pd.MultiIndex.from_frame(frame.loc[repeated, ["candidate_id", "interview_at"]]))
+        first_row = first["source_row"].to_numpy(dtype=np.int64)
+        report = reject_report(frame[repeated], "duplicate", "interview_at", RejectCode.DUPLICATE,
+                               "duplicate of row " + first_row.astype(str),
+                               duplicate_of=(first["source_file"].to_numpy(dtype=object), first_row))
         state = Normalised(frame[~repeated], pd.concat([state.rejects, report], ignore_index=True),
                            state.rows_read)
     extras = interview_extra_columns(state.frame)

@@ -31,7 +31,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .errors import FollowupError, InputWarning
 from .ids import id_text, loose_key, near_spellings_message
@@ -39,8 +38,8 @@ from .normalise import (
     COUNT_KEYS,
     Normalised,
     check_columns,
+    duplicates_report,
     repeated_rows,
-    reject_report,
     rows_per_file,
     string_hashes,
     normalise_events,
@@ -48,6 +47,7 @@ from .normalise import (
     raise_first_rejected,
 )
 from .schema import (
+    RejectCode,
     EVENT_COLUMN_ALIASES,
     INTERVIEW_COLUMN_ALIASES,
     REQUIRED_EVENT_COLUMNS,
@@ -527,11 +527,7 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
         copy = np.zeros(len(frame), dtype=bool)
         copy[copies["position"].to_numpy()] = True
         dups = frame.iloc[copies["position"].to_numpy()]
-        row_text = copies["first_row"].astype(str).to_numpy()
-        same_file = copies["first_file"].to_numpy() == dups["source_file"].astype(str).to_numpy()
-        reason = np.where(same_file, "duplicate of row " + row_text,
-                          "duplicate of " + copies["first_file"].astype(str).to_numpy() + " row " + row_text)
-        report = reject_report(dups, "duplicate", "event_id", pd.Series(reason, index=dups.index))
+        report = duplicates_report(dups, copies["first_file"].to_numpy(), copies["first_row"].to_numpy())
         events = Normalised(frame[~copy].reset_index(drop=True),
                             pd.concat([events.rejects, report], ignore_index=True), events.rows_read)
     with warnings.catch_warnings(record=True) as caught:  # near-spelled ids: said once, for all partitions
@@ -629,13 +625,13 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
             refuse_unusable_files(used, rejects)
     if strict:  # the first bad row a single run would stop at: interviews first, then events
         raise_first_rejected(interview_rejects)
-        not_orphan = event_rejects["reason"] != "candidate has no interview in the interview list"
+        not_orphan = event_rejects["code"] != RejectCode.UNKNOWN_CANDIDATE
         raise_first_rejected(event_rejects[not_orphan])
         raise_first_rejected(event_rejects)
     rounds = stack_frames([p["rounds"] for p in parts])
     rounds = _global_candidate_order(rounds)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
-    orphans = event_rejects[event_rejects["reason"] == "candidate has no interview in the interview list"]
+    orphans = event_rejects[event_rejects["code"] == RejectCode.UNKNOWN_CANDIDATE]
     events = _in_input_order(stack_frames([p["events"] for p in parts]), file_order, orphans)
     interviews = stack_frames([p["interviews"] for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)

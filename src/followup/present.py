@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .shortlist import ScoreResult
 from .errors import FollowupError
-from .schema import FLAGS, GRADE_CAPPED, GROUP, WITH_FLAGS
+from .schema import FLAGS, GRADE_CAPPED, GROUP, REJECT_COLUMNS, WITH_FLAGS
 from .terminal import CONTROL_CHARACTERS, printable, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
@@ -459,7 +459,8 @@ def _lay_out(sheet, frame: pd.DataFrame) -> None:
 
 
 def rejects_frame(result_rejects: pd.DataFrame) -> pd.DataFrame:
-    return result_rejects[["source_file", "source_row", "kind", "column", "value", "reason"]]
+    """The rejects report's columns (:data:`followup.schema.REJECT_COLUMNS`), in their order."""
+    return result_rejects[list(REJECT_COLUMNS)]
 
 
 REJECTS_FORMATS = ("csv", "json", "jsonl", "parquet", "xlsx")
@@ -475,9 +476,11 @@ def rejects_format(path: str | Path) -> str:
 
 
 def write_rejects(rejects: pd.DataFrame, path: Path, fmt: str = "csv") -> None:
-    """The rejected and duplicate rows (file, row, kind, column, value, reason) as ``fmt``."""
-    frame = rejects_frame(rejects).astype({"source_file": "string", "kind": "string", "column": "string",
-                                            "value": "string", "reason": "string"})
+    """The rejected and duplicate rows (file, row, kind, code, column, value, reason, and the
+    file and row a duplicate repeats) as ``fmt``."""
+    frame = rejects_frame(rejects).astype({"source_file": "string", "kind": "string", "code": "string",
+                                            "column": "string", "value": "string", "reason": "string",
+                                            "duplicate_of_file": "string", "duplicate_of_row": "Int64"})
     if fmt == "json":
         path.write_text(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n", encoding="utf-8")
     elif fmt == "jsonl":

@@ -39,7 +39,7 @@ import pyarrow.csv as pa_csv
 from . import encodings
 from .errors import FollowupError, InputFileError, InputWarning
 from .ids import ID_COLUMNS, INEXACT_NUMBER, INVISIBLE, JSON_NUMBERS, inexact_numbers
-from .schema import fold
+from .schema import RejectCode, fold
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 JSON_SUFFIXES = {".json"}
@@ -943,6 +943,6 @@ def reject_unsplit_records(state):
     if READ_ERROR not in state.frame:
         return state
     marked = state.frame[READ_ERROR].notna()
-    state = state.reject(marked, "(record)", state.frame[READ_ERROR])
+    state = state.reject(marked, "(record)", RejectCode.UNREADABLE_RECORD, state.frame[READ_ERROR])
     state.frame = state.frame.drop(columns=READ_ERROR)
     return state

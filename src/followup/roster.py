@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import phonenumbers
@@ -41,6 +42,7 @@ import phonenumbers
 from .errors import InputFileError
 from .ids import id_text
 from .readers import check_regular_file, json_documents, read_records
+from .schema import RejectCode
 
 ROSTER_ALIASES = {
     "candidate_id": ("candidate id", "candidate", "id", "person id", "contact"),
@@ -128,6 +130,15 @@ def _e164(value: str, default_region: str | None) -> tuple[str | None, str | Non
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
+class Match(NamedTuple):
+    """What :meth:`Roster.matched` finds: the candidate ids, and where there is none, the
+    reason for people and the reject code (:class:`~followup.schema.RejectCode`)."""
+
+    ids: pd.Series
+    reasons: pd.Series
+    codes: pd.Series
+
+
 @dataclass
 class Roster:
     """Normalised identifiers of each candidate: ``kind`` (email/phone/application), ``value``,
@@ -144,10 +155,13 @@ class Roster:
         return owners
 
     def match(self, kind: str, keys: pd.Series, shown: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
-        """Candidate ids for normalised ``keys`` of one kind, and a reason where there is none.
+        """Candidate ids for normalised ``keys`` of one kind, and a reason where there is none."""
+        ids, reasons, _ = self.matched(kind, keys, shown)
+        return ids, reasons
 
-        The reason starts with ``unmatched:`` or ``ambiguous:`` so that reports can count them.
-        """
+    def matched(self, kind: str, keys: pd.Series, shown: pd.Series | None = None) -> Match:
+        """:meth:`match` with the reject code beside each reason: ``UNMATCHED`` for a key no
+        candidate has, ``AMBIGUOUS`` for one several candidates share."""
         owners = self._lookup(kind)
         found = keys.map(owners).astype("string")
         shown = (shown if shown is not None else keys).astype("string").fillna("")
@@ -159,7 +173,10 @@ class Roster:
         reasons[missing] = "unmatched: " + what + " " + shown[missing] + " is not in the roster"
         reasons[ambiguous] = ("ambiguous: " + what + " " + shown[ambiguous] + " belongs to candidates "
                               + found[ambiguous].str.replace(";", ", ", regex=False))
-        return found.mask(ambiguous), reasons
+        codes = pd.Series(None, index=keys.index, dtype=object)
+        codes[missing] = RejectCode.UNMATCHED
+        codes[ambiguous] = RejectCode.AMBIGUOUS
+        return Match(found.mask(ambiguous), reasons, codes)
 
 
 def _split_cells(frame: pd.DataFrame, column: str, pattern: str) -> pd.DataFrame:

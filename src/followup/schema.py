@@ -218,3 +218,39 @@ NOTE_COUNT_COLUMNS = (
 # misspelling; --redact pseudonymises all three (followup.redact).
 NOTE_NAME_COLUMNS = ("notes_copied_to", "greeting_interviewer", "greeting_name")
 # ``greeting_issue``: the GREETINGS code (misspelled / wrong_person) of the greeting quoted.
+
+
+# ---------------------------------------------------------------- the rejects report
+# Each row the rejects report lists carries a stable ``code`` saying what was wrong with it;
+# the ``reason`` beside it says the same to a person, with the row's particulars. Code reads
+# the code (and, for a duplicate, ``duplicate_of_file``/``duplicate_of_row``), never the
+# sentence: wordings differ between adapters and may change.
+class RejectCode:
+    """The reject codes, one attribute each (``RejectCode.DUPLICATE == "DUPLICATE"``)."""
+
+    MISSING_VALUE = "MISSING_VALUE"          # a required cell is empty (candidate_id, timestamp, …)
+    BAD_TIME = "BAD_TIME"                    # not a time, an ambiguous one, or not in the --time-format given
+    UNKNOWN_CHANNEL = "UNKNOWN_CHANNEL"      # a channel that is not in CHANNELS or a known synonym
+    UNKNOWN_DIRECTION = "UNKNOWN_DIRECTION"  # likewise a direction, or a vendor's direction word
+    UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME"      # likewise a call outcome, or a vendor's call or message status
+    UNKNOWN_DECISION = "UNKNOWN_DECISION"    # likewise an interview decision (or a hiring outcome)
+    BAD_DURATION = "BAD_DURATION"            # a duration that is not a finite, non-negative number of seconds
+    NO_OUTCOME = "NO_OUTCOME"                # a call or message with no result yet, or none to tell it by
+    END_BEFORE_START = "END_BEFORE_START"    # interview_end before interview_at
+    DECISION_BEFORE_INTERVIEW = "DECISION_BEFORE_INTERVIEW"  # decision_at before interview_at
+    UNREADABLE_RECORD = "UNREADABLE_RECORD"  # a record the reader could not split into fields
+    NOT_READ = "NOT_READ"                    # a file (of a folder) or page of a kind the scorer does not read
+    NOT_DATA = "NOT_DATA"                    # a folder's hidden or index file, rightly skipped
+    DUPLICATE = "DUPLICATE"                  # the same event or interview again (kind ``duplicate``)
+    UNKNOWN_CANDIDATE = "UNKNOWN_CANDIDATE"  # an event or outcome of a candidate with no interview
+    UNMATCHED = "UNMATCHED"                  # a vendor record the roster ties to no candidate
+    AMBIGUOUS = "AMBIGUOUS"                  # a vendor record the roster ties to several candidates
+    NOT_A_CONTACT = "NOT_A_CONTACT"          # read right and set aside: a note, machine mail, a draft, a failed call
+    NOT_AN_INTERVIEW = "NOT_AN_INTERVIEW"    # a cancelled, declined, unscheduled or recurring entry
+
+
+REJECT_CODES = tuple(value for name, value in vars(RejectCode).items() if name.isupper())
+# The columns of the rejects report, in the order every output writes them. ``source_row`` is
+# 1-based (0: the file itself); the duplicate columns are empty except on duplicates.
+REJECT_COLUMNS = ("source_file", "source_row", "kind", "code", "column", "value", "reason",
+                  "duplicate_of_file", "duplicate_of_row")

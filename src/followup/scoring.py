@@ -12,7 +12,7 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import FLAGS, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
+from .schema import GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
 
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 

@@ -19,13 +19,15 @@ outcome was decided: the features of that candidate stop there.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
 from ..normalise import Normalised, empty_rejects
 from ..readers import canonical_columns, read_records
-from ..schema import fold
+from ..schema import RejectCode, fold
 from ..timeparse import parse_times
 
 OUTCOME_COLUMN_ALIASES = {
@@ -76,9 +78,9 @@ def read_outcomes(source: "str | os.PathLike | pd.DataFrame", tz: str = "UTC") -
 
     table = Normalised(raw, empty_rejects(), len(raw))
     table = table.reject(raw["candidate_id"].isna() | (raw["candidate_id"] == ""), "candidate_id",
-                         "missing candidate_id")
+                         RejectCode.MISSING_VALUE, "missing candidate_id")
     blank = table.frame["outcome_raw"].isna() | (table.frame["outcome_raw"] == "")
-    table = table.reject(blank, "outcome", "missing outcome")
+    table = table.reject(blank, "outcome", RejectCode.MISSING_VALUE, "missing outcome")
     unknown = table.frame["outcome"].isna()
     words = table.frame["outcome_raw"].fillna("").map(fold)
     reason = pd.Series(np.where(
@@ -88,12 +90,12 @@ def read_outcomes(source: "str | os.PathLike | pd.DataFrame", tz: str = "UTC") -
         "unknown outcome '" + table.frame["outcome_raw"].fillna("").astype(str)
         + "'; use advanced (hired, offer, …) or rejected (declined, not selected, …)"),
         index=table.frame.index)
-    table = table.reject(unknown, "outcome", reason)
+    table = table.reject(unknown, "outcome", RejectCode.UNKNOWN_DECISION, reason)
     bad_time = time_reasons.reindex(table.frame.index).notna()
-    table = table.reject(bad_time, "decision_at", time_reasons.reindex(table.frame.index).fillna(""))
+    table = table.reject(bad_time, "decision_at", RejectCode.BAD_TIME, time_reasons.reindex(table.frame.index).fillna(""))
     first_row = table.frame.groupby("candidate_id", sort=False)["source_row"].transform("first")
     repeated = table.frame["candidate_id"].duplicated()
-    table = table.reject(repeated, "candidate_id",
+    table = table.reject(repeated, "candidate_id", RejectCode.DUPLICATE,
                          "candidate already has an outcome on row " + first_row.astype(str))
     frame = table.frame
     frame = pd.DataFrame({
@@ -110,7 +112,8 @@ def read_outcomes(source: "str | os.PathLike | pd.DataFrame", tz: str = "UTC") -
 
 def reject_unknown_candidates(outcomes: Normalised, known: pd.Series, reason: str) -> Normalised:
     """Outcomes of candidates outside ``known`` (e.g. with no held interview) are rejected."""
-    return outcomes.reject(~outcomes.frame["candidate_id"].isin(set(known.astype(str))), "candidate_id", reason)
+    return outcomes.reject(~outcomes.frame["candidate_id"].isin(set(known.astype(str))), "candidate_id",
+                           RejectCode.UNKNOWN_CANDIDATE, reason)
 
 
 def _raw_frame(source) -> pd.DataFrame:

@@ -44,6 +44,7 @@ from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected, rows_per_file
 from ..roster import Roster, email_key, load_roster
+from ..schema import RejectCode
 from ..timeparse import parse_times
 from . import folders, greenhouse, lever, mailbox, mapping, ringcentral, twilio
 from . import more
@@ -68,7 +69,9 @@ INTERVIEW_READERS = {
 }
 SOURCES = ("events", "interviews", *EVENT_READERS, *INTERVIEW_READERS)
 # Rows that are not contacts at all are accounted for but do not stop a --strict run.
-NOT_CONTACT_PREFIXES = ("not a contact", "not correspondence", folders.NOT_DATA_REASON)
+NOT_CONTACT_CODES = (RejectCode.NOT_A_CONTACT, RejectCode.NOT_DATA)
+# Records tied to no single candidate: the accounting's "unmatched".
+UNMATCHED_CODES = (RejectCode.UNMATCHED, RejectCode.AMBIGUOUS)
 # The source named in the accounting for a file of a folder that was listed, not read.
 UNREAD_SOURCE = "(not read)"
 CROSS_SOURCE_WINDOW = pd.Timedelta(minutes=2)
@@ -143,7 +146,7 @@ def understood_not_contacts(rejects: pd.DataFrame) -> pd.Series:
     """The rejects that are records read right and set aside because they are not contacts
     (notes, machine mail, drafts, a folder's non-data files) rather than bad rows: they do not
     stop a --strict run, and a file made only of them is not a file read as nothing."""
-    return rejects["reason"].astype(str).str.startswith(NOT_CONTACT_PREFIXES)
+    return rejects["code"].isin(NOT_CONTACT_CODES)
 
 
 def _adapt(path: Path, given: Path, options: SourceOptions, role: str, read_native) -> Adapted:
@@ -223,7 +226,9 @@ def cross_source_duplicates(adapted: list[Adapted], tz: str) -> list[Adapted]:
         reasons.iloc[hits["position"].to_numpy()] = (
             "the same e-mail as " + first_file[hits.index] + " row " + first_row[hits.index].astype(int).astype(str)
             + " (same sender, subject and candidate within 2 min)").to_numpy()
-        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        kept, report = reject_rows(frame, reasons, "event_id", RejectCode.DUPLICATE, kind="duplicate",
+                                   duplicate_of=_at_positions(frame, hits["position"], first_file[hits.index],
+                                                              first_row[hits.index]))
         result[order] = Adapted(kept, stack_rejects(adapted[order].rejects, report), adapted[order].source)
     return result
 
@@ -256,9 +261,20 @@ def cross_file_calls(adapted: list[Adapted]) -> list[Adapted]:
             "the same call (" + hits["key"] + ") as " + hits["key"].map(keeper["file"])
             + " row " + hits["key"].map(keeper["row"]).astype(int).astype(str)
             + "; counted once, with its best outcome").to_numpy()
-        kept, report = reject_rows(frame, reasons, "event_id", kind="duplicate")
+        kept, report = reject_rows(frame, reasons, "event_id", RejectCode.DUPLICATE, kind="duplicate",
+                                   duplicate_of=_at_positions(frame, hits["position"], hits["key"].map(keeper["file"]),
+                                                              hits["key"].map(keeper["row"])))
         result[order] = Adapted(kept, stack_rejects(result[order].rejects, report), result[order].source)
     return result
+
+
+def _at_positions(frame: pd.DataFrame, positions: pd.Series, files: pd.Series, rows: pd.Series):
+    """The (file, row) series that the rows of ``frame`` at ``positions`` repeat (empty elsewhere)."""
+    first_file = np.full(len(frame), None, dtype=object)
+    first_row = np.zeros(len(frame), dtype=np.int64)
+    first_file[positions.to_numpy()] = files.astype(str).to_numpy()
+    first_row[positions.to_numpy()] = rows.astype(int).to_numpy()
+    return first_file, first_row
 
 
 def _refuse_an_empty_interview_list(loaded: Normalised, early: pd.DataFrame, paths) -> None:
@@ -280,9 +296,8 @@ def unmatched_files(adapted: list[Adapted], options: SourceOptions) -> list[str]
     messages = []
     for item in adapted:
         used = rows_per_file(item.frame["source_file"]) if "source_file" in item.frame else pd.Series(dtype=int)
-        reason = item.rejects["reason"].astype(str)
         files = item.rejects["source_file"].astype(str)
-        unmatched = files[reason.str.startswith(("unmatched", "ambiguous")).to_numpy()].value_counts()
+        unmatched = files[item.rejects["code"].isin(UNMATCHED_CODES).to_numpy()].value_counts()
         read = used.add(unmatched, fill_value=0)
         share = (unmatched / read.reindex(unmatched.index)).dropna()
         for file, part in share[share > UNMATCHED_SHARE].items():
@@ -328,9 +343,8 @@ def row_accounting(options: SourceOptions, *tables: Normalised) -> pd.DataFrame:
     rejected; read = used + duplicates + unmatched + rejected."""
     rejects = pd.concat([t.rejects for t in tables], ignore_index=True)
     used = pd.concat([rows_per_file(t.frame["source_file"]) for t in tables]).groupby(level=0).sum()
-    reason = rejects["reason"].astype(str)
     kind = np.where(rejects["kind"] == "duplicate", "duplicates",
-                    np.where(reason.str.startswith(("unmatched", "ambiguous")), "unmatched", "rejected"))
+                    np.where(rejects["code"].isin(UNMATCHED_CODES), "unmatched", "rejected"))
     rejected_in = pd.Series(rejects["source_file"].astype(str).to_numpy(dtype=object))
     table = pd.DataFrame({"rows_used": used, **{what: rejected_in[kind == what].value_counts()
                                                  for what in COUNTS[2:]}}).fillna(0).astype(np.int64)

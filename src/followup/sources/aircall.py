@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from .calls import collapse, finish, with_left_messages
-from .records import Adapted, column, load_documents, provenance, records_under, reject_rows
+from ..schema import RejectCode
+from .records import coded, Adapted, column, load_documents, provenance, records_under, reject_rows
 
 ABANDONED = ("short_abandoned", "abandoned_in_ivr", "abandoned_in_classic")
 UNANSWERED = ("agents_did_not_answer", "no_available_agent", "out_of_opening_hours")
@@ -82,6 +83,8 @@ def read(path: Path, options) -> Adapted:
                                 + "): no outcome yet")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Aircall direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["status"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((live, RejectCode.NO_OUTCOME), (odd, RejectCode.UNKNOWN_DIRECTION)),
+                                   value=frame["status"])
     frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["status", "direction_raw"]), [repeats, not_calls], options, "aircall")

@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..readers import read_records
 from .calls import collapse, duration_seconds, finish, rename_by_alias
-from .records import Adapted, column, headed_like, reject_rows
+from ..schema import RejectCode
+from .records import Adapted, coded, column, headed_like, reject_rows
 
 ALIASES = {
     "id": ("call id (internal)", "call id", "id"),
@@ -91,7 +92,9 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected Answered, Voicemail, Abandoned, Missed, Out of business hours, Outbound")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Aircall direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["kind"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((robot, RejectCode.NOT_A_CONTACT), (unknown, RejectCode.UNKNOWN_OUTCOME),
+                                         (odd, RejectCode.UNKNOWN_DIRECTION)), value=frame["kind"])
     frame, repeats = collapse(frame, "event_id", pd.Series(0, index=frame.index), "call")
     frame = frame.assign(call_key=frame["event_id"])  # the same call in an API page is a duplicate
     return finish(frame.drop(columns=["direction_raw", "kind"]), [not_calls, repeats], options, "aircall")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .identity import resolve_applications
+from ..schema import RejectCode
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 
@@ -67,7 +68,7 @@ def read_interviews(path: Path, options) -> Adapted:
                                        + status[unscheduled].fillna("(none)") + ") has no event with a startTime")
     cancelled = (status.str.lower() == "cancelled").fillna(False)
     reasons[cancelled.to_numpy()] = "cancelled interview (Ashby schedule status Cancelled)"
-    frame, dropped = reject_rows(frame, reasons, "interview_at", value=status)
+    frame, dropped = reject_rows(frame, reasons, "interview_at", RejectCode.NOT_AN_INTERVIEW, value=status)
     frame, unmatched = resolve_applications(
         frame, "application_id", options.roster,
         no_roster="unmatched: no roster to resolve applicationId (give --candidates with application_ids)",

@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..schema import AUTOMATIC_COLUMN
+from ..schema import RejectCode, AUTOMATIC_COLUMN
 from .records import reject_rows
 
 DESCRIPTIONS = {
@@ -183,7 +183,7 @@ def reject_automatic(frame: pd.DataFrame, kinds: pd.Series, evidence: pd.Series)
     why = pd.Series(None, index=frame.index, dtype=object)
     hit = kinds.notna().to_numpy()
     why[hit] = [reason(k, e) for k, e in zip(kinds[hit], evidence[hit])]
-    return reject_rows(frame, why, AUTOMATIC_COLUMN, value=kinds)
+    return reject_rows(frame, why, AUTOMATIC_COLUMN, RejectCode.NOT_A_CONTACT, value=kinds)
 
 
 def classify_column(subjects: pd.Series, senders: pd.Series) -> tuple[pd.Series, pd.Series]:

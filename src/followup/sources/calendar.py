@@ -26,7 +26,8 @@ import pandas as pd
 from ..errors import InputFileError
 from ..readers import parser_complaint
 from ..roster import email_key
-from .records import Adapted, reject_rows, stack_rejects
+from ..schema import RejectCode
+from .records import coded, Adapted, reject_rows, stack_rejects
 
 ICS_SUFFIXES = (".ics", ".ical", ".ifb")
 
@@ -91,7 +92,7 @@ def read(path: Path, options) -> Adapted:
     reasons[rows["cancelled"].to_numpy(dtype=bool)] = "cancelled event (STATUS:CANCELLED or a cancellation notice)"
     recurring = rows["recurring"].to_numpy(dtype=bool) & reasons.isna().to_numpy()
     reasons[recurring] = "a recurring event (RRULE) is an ongoing meeting, not one interview"
-    rows, dropped = reject_rows(rows, reasons, "interview_at", value=rows["summary"])
+    rows, dropped = reject_rows(rows, reasons, "interview_at", RejectCode.NOT_AN_INTERVIEW, value=rows["summary"])
 
     # One row per person, matched to the roster at once.
     people = rows[["people"]].explode("people").dropna()
@@ -122,7 +123,9 @@ def read(path: Path, options) -> Adapted:
         "summary": rows["summary"],
         "source_file": rows["source_file"], "source_row": rows["source_row"],
     })
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["summary"])
+    frame, unmatched = reject_rows(frame, why, "candidate_id", coded((why.notna(), RejectCode.UNMATCHED),
+                                                                      ((count > 1).to_numpy(), RejectCode.AMBIGUOUS)),
+                                   value=frame["summary"])
     if options.roster is not None:
         frame["name"] = frame["candidate_id"].map(options.roster.names)
     return Adapted(frame.drop(columns="summary"), stack_rejects(dropped, unmatched), "ics")

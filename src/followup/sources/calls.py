@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import UNANSWERED_OUTCOMES, fold
+from ..schema import RejectCode, UNANSWERED_OUTCOMES, fold
 from .identity import resolve_calls
 from .records import Adapted, reject_rows, stack_rejects
 
@@ -55,7 +55,10 @@ def collapse(frame: pd.DataFrame, key: str, rank: pd.Series, what: str) -> tuple
     reasons[repeat] = (f"another record of {what} " + ordered.loc[repeat, key].astype(str)
                        + "; counted once, on row " + ordered.loc[repeat, key].map(keeper_row).astype(str))
     shown = ordered["event_id"] if "event_id" in ordered else ordered[key]
-    kept, report = reject_rows(ordered.drop(columns="_rank"), reasons, "event_id", kind="duplicate", value=shown)
+    kept, report = reject_rows(ordered.drop(columns="_rank"), reasons, "event_id", RejectCode.DUPLICATE,
+                               kind="duplicate", value=shown,
+                               duplicate_of=(ordered["source_file"].astype(str),
+                                             ordered[key].map(keeper_row).fillna(0).astype("int64")))
     return kept.sort_values("source_row", kind="stable"), report
 
 
@@ -81,10 +84,10 @@ def with_left_messages(outcome: pd.Series, left_message: pd.Series) -> pd.Series
 def finish(frame: pd.DataFrame, rejects: list[pd.DataFrame], options, source: str) -> Adapted:
     """Tie calls to candidates and hand back the event columns, with each call's
     :data:`CALL_KEY` (the vendor's session or call id, prefixed by the vendor)."""
-    candidate, contact, why = resolve_calls(frame, options.roster, options.default_region)
+    candidate, contact, why, codes = resolve_calls(frame, options.roster, options.default_region)
     frame = frame.assign(candidate_id=candidate, contact=contact, channel="phone")
     shown = frame["caller"].where(frame["direction"] == "inbound", frame["callee"])
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=shown)
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes, value=shown)
     columns = ["candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s",
                "contact", "event_id", "note", "source_file", "source_row", CALL_KEY]
     return Adapted(frame[columns], stack_rejects(*rejects, unmatched), source)

@@ -30,7 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from .calls import OUTCOME_RANK, collapse, finish, with_left_messages
-from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
+from ..schema import RejectCode
+from .records import coded, Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
 
 PAGE_KEYS = ("items",)
 LIVE = ("calling", "ringing", "connected", "queued", "preanswer", "hold", "merged", "parked")
@@ -99,7 +100,10 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected hangup, missed, abandoned, voicemail, …")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Dialpad direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["state"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((live, RejectCode.NO_OUTCOME), (blocked, RejectCode.NOT_A_CONTACT),
+                                         (unknown, RejectCode.UNKNOWN_OUTCOME), (odd, RejectCode.UNKNOWN_DIRECTION)),
+                                   value=frame["state"])
     frame, legs = collapse(frame, "flow", frame["outcome"].map(OUTCOME_RANK), "call flow")
     frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["direction_raw", "flow", "state"]), [not_calls, legs], options, "dialpad")

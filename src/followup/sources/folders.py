@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from ..normalise import REJECT_COLUMNS
+from ..normalise import empty_rejects, rejects_table
 from ..readers import SUPPORTED_SUFFIXES, check_regular_file
+from ..schema import RejectCode
 
 # What a folder's file may end with to be read (lower case; ``.gz`` for BulkExport day files).
 READABLE_SUFFIXES: set[str] = {*SUPPORTED_SUFFIXES, ".eml", ".mbox", ".mbx", ".gz"}
@@ -49,11 +50,16 @@ def _readable(file: Path) -> bool:
         return handle.read(5) == b"From "
 
 
+def _not_data(file: Path) -> bool:
+    """A hidden or index file (a mail client's ``.msf``): rightly skipped, not a file unread."""
+    return file.is_file() and (file.name.startswith(".") or file.suffix.lower() in NOT_DATA_SUFFIXES)
+
+
 def _why_not(file: Path) -> str:
     suffix = file.suffix.lower()
     if not file.is_file():
         return f"{UNREAD_REASON}: not a regular file (a pipe, device or socket)"
-    if file.name.startswith(".") or suffix in NOT_DATA_SUFFIXES:
+    if _not_data(file):
         return f"{NOT_DATA_REASON}: {file.name} is a hidden or index file"
     kind = f"file type {suffix!r}" if suffix else "a file with no extension that is not an mbox"
     return (f"{UNREAD_REASON}: {kind} is not one the scorer reads "
@@ -66,16 +72,14 @@ def expand(path: Path) -> tuple[list[Path], pd.DataFrame]:
     it does hold."""
     if not path.is_dir():
         check_regular_file(path)  # before any reader (or the format detector) opens it
-        return [path], pd.DataFrame(columns=REJECT_COLUMNS)
+        return [path], empty_rejects()
     files = sorted(f for f in path.rglob("*") if not f.is_dir())
     readable = [f for f in files if _readable(f)]
     unread = [f for f in files if f not in set(readable)]
     if not readable:
         held = ", ".join(sorted({f.suffix.lower() or "(no extension)" for f in files})) or "nothing"
         raise InputFileError(path, f"the folder holds no file the scorer reads ({len(files)} file(s): {held})")
-    listed = pd.DataFrame({
-        "source_file": [str(f) for f in unread], "source_row": 0, "kind": "rejected",
-        "column": FILE_COLUMN, "value": [f.suffix.lower() or f.name for f in unread],
-        "reason": [_why_not(f) for f in unread],
-    }, columns=REJECT_COLUMNS).astype({"source_row": "int64"})
+    listed = rejects_table(pd.DataFrame({"source_file": [str(f) for f in unread], "source_row": 0}), "rejected",
+                           [RejectCode.NOT_DATA if _not_data(f) else RejectCode.NOT_READ for f in unread],
+                           FILE_COLUMN, [f.suffix.lower() or f.name for f in unread], [_why_not(f) for f in unread])
     return readable, listed

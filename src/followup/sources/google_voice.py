@@ -36,6 +36,7 @@ import pandas as pd
 from ..errors import InputFileError
 from .calls import finish
 from .identity import resolve_calls
+from ..schema import RejectCode
 from .records import Adapted, reject_rows, stack_rejects
 
 KINDS = {"received call": ("inbound", "connected"), "missed call": ("inbound", "missed"),
@@ -119,16 +120,18 @@ def _texts(file: Path, text: str) -> pd.DataFrame:
     named = re.match(r"^(\+\d{7,15}) - ", file.name)
     other = others[0] if len(others) == 1 else (named[1] if named and not len(others) else None)
     why = pd.Series(None, index=texts.index, dtype=object)
+    code = None
     if page.group or len(others) > 1:
-        why[:] = "not a contact with one person: a Google Voice group conversation"
+        why[:], code = "not a contact with one person: a Google Voice group conversation", RejectCode.NOT_A_CONTACT
     elif other is None:
         why[:] = "unmatched: the Google Voice conversation never names the other party's number"
+        code = RejectCode.UNMATCHED
     inbound = ~texts["me"]
     tel = texts["tel"].where(inbound, other)
     return pd.DataFrame({
         "timestamp": texts["time"], "channel": "sms",
         "direction": pd.Series("outbound", index=texts.index).where(~inbound, "inbound"),
-        "caller": tel.where(inbound), "callee": tel.where(~inbound), "why": why,
+        "caller": tel.where(inbound), "callee": tel.where(~inbound), "why": why, "why_code": code,
         "event_id": "gv:" + file.stem + "#" + (texts.index + 1).astype(str),
         "note": "Google Voice text",
         "source_file": str(file), "source_row": texts.index + 1,
@@ -137,10 +140,10 @@ def _texts(file: Path, text: str) -> pd.DataFrame:
 
 def _read_texts(path: Path, text: str, options):
     frame = _texts(path, text)
-    frame, not_contacts = reject_rows(frame, frame["why"], "candidate_id", value=frame["note"])
-    candidate, contact, why = resolve_calls(frame, options.roster, options.default_region)
+    frame, not_contacts = reject_rows(frame, frame["why"], "candidate_id", frame["why_code"], value=frame["note"])
+    candidate, contact, why, codes = resolve_calls(frame, options.roster, options.default_region)
     frame = frame.assign(candidate_id=candidate, contact=contact)
-    frame, unmatched = reject_rows(frame, why, "candidate_id",
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes,
                                    value=frame["caller"].where(frame["direction"] == "inbound", frame["callee"]))
     columns = ["candidate_id", "timestamp", "channel", "direction", "contact", "event_id", "note",
                "source_file", "source_row"]
@@ -187,7 +190,7 @@ def read(path: Path, options):
     frame = pd.DataFrame([_row(path, text)],
                          columns=["timestamp", "direction", "outcome", "duration_s", "tel", "why", "event_id",
                                   "note", "source_file", "source_row"])
-    frame, not_calls = reject_rows(frame, frame["why"], "channel", value=frame["note"])
+    frame, not_calls = reject_rows(frame, frame["why"], "channel", RejectCode.NOT_READ, value=frame["note"])
     inbound = frame["direction"] == "inbound"
     frame = frame.assign(caller=frame["tel"].where(inbound), callee=frame["tel"].where(~inbound),
                          call_key=frame["event_id"])

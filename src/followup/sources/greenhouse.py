@@ -38,6 +38,7 @@ import pandas as pd
 from ..ids import id_text
 from .automatic import classify_column, reject_automatic
 from .identity import resolve_applications, resolve_mail
+from ..schema import RejectCode
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 FEED_KEYS = ("emails", "email", "notes", "note", "activities", "activity")
@@ -91,13 +92,13 @@ def read_feed(path: Path, options) -> Adapted:
         "source_file": rows["source_file"], "source_row": rows["source_row"],
     })
     reasons = rows["kind"].map({"note": NOTE_REASON, "activity": ACTIVITY_REASON})
-    frame, not_contacts = reject_rows(frame, reasons, "channel", value=rows["kind"])
+    frame, not_contacts = reject_rows(frame, reasons, "channel", RejectCode.NOT_A_CONTACT, value=rows["kind"])
     # The feed keeps no headers; subject and sender are enough to tell an auto-reply or a bounce.
     frame, machine = reject_automatic(frame, *classify_column(frame["subject"], frame["sender"]))
     known = id_text(rows.loc[frame.index, "candidate_id"])  # a null beside ints must not make them "123.0"
-    candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains, known)
+    candidate, direction, contact, why, codes = resolve_mail(frame, options.roster, options.employer_domains, known)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes, value=frame["sender"])
     return Adapted(frame, stack_rejects(not_contacts, machine, unmatched), "greenhouse")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..roster import Roster, all_email_keys, email_domain, email_key, phone_key
+from ..schema import RejectCode
 from .records import column, reject_rows
 
 NO_ROSTER = "unmatched: no roster to resolve {what} (give --candidates roster.csv)"
@@ -33,21 +34,23 @@ def resolve_applications(frame: pd.DataFrame, key: str, roster: Roster | None, n
     in ``key``: (rows with ``candidate_id`` and the roster's ``name``, the rows that could not
     be tied — ``no_roster``, ``no_key`` or the roster's own unmatched / ambiguous reason)."""
     frame = frame.copy()
+    codes = pd.Series(RejectCode.UNMATCHED, index=frame.index, dtype=object)
     if roster is None:
         frame["candidate_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
         reasons = pd.Series(no_roster, index=frame.index, dtype=object)
     else:
-        ids, reasons = roster.match("application", frame[key])
+        ids, reasons, found = roster.matched("application", frame[key])
         reasons[frame[key].isna().to_numpy()] = no_key
+        codes = found.where(frame[key].notna(), RejectCode.UNMATCHED)
         frame["candidate_id"] = ids
         frame["name"] = ids.map(roster.names)  # the interview list's name is the candidate's
-    kept, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame[key])
+    kept, unmatched = reject_rows(frame, reasons, "candidate_id", codes, value=frame[key])
     return kept.drop(columns=key), unmatched
 
 
 def resolve_calls(frame: pd.DataFrame, roster: Roster | None, default_region: str | None):
-    """(candidate_id, contact, reason) for call rows with canonical ``direction`` and raw
-    ``caller``/``callee`` numbers; ``contact`` is the employer-side party."""
+    """(candidate_id, contact, reason, reject code) for call rows with canonical ``direction``
+    and raw ``caller``/``callee`` numbers; ``contact`` is the employer-side party."""
     inbound = (frame["direction"] == "inbound").to_numpy()
     candidate_side = column(frame, "caller").where(inbound, column(frame, "callee"))
     employer_side = column(frame, "callee_name").where(inbound, column(frame, "caller_name"))
@@ -57,17 +60,19 @@ def resolve_calls(frame: pd.DataFrame, roster: Roster | None, default_region: st
     reasons = pd.Series(None, index=frame.index, dtype=object)
     reasons[candidate_side.isna().to_numpy()] = "unmatched: the call has no candidate-side number"
     reasons[why.notna()] = "unmatched: " + why[why.notna()]
+    unmatched = pd.Series(RejectCode.UNMATCHED, index=frame.index, dtype=object)
     if roster is None:
         reasons[reasons.isna()] = NO_ROSTER.format(what="phone numbers")
-        return pd.Series(pd.NA, index=frame.index, dtype="string"), employer_side, reasons
-    ids, match_why = roster.match("phone", numbers, shown=candidate_side)
+        return pd.Series(pd.NA, index=frame.index, dtype="string"), employer_side, reasons, unmatched
+    ids, match_why, match_codes = roster.matched("phone", numbers, shown=candidate_side)
+    codes = unmatched.where(reasons.notna(), match_codes)
     reasons = reasons.where(reasons.notna(), match_why)
-    return ids, employer_side, reasons
+    return ids, employer_side, reasons, codes
 
 
 def resolve_mail(frame: pd.DataFrame, roster: Roster | None, domains: tuple[str, ...],
                  known: pd.Series | None = None):
-    """(candidate_id, direction, contact, reason) for mail rows with raw ``sender``,
+    """(candidate_id, direction, contact, reason, reject code) for mail rows with raw ``sender``,
     ``recipients`` (To and Cc text). ``known`` is a candidate id the export already gives
     (a Greenhouse feed saved with its candidate id), which then only needs the direction."""
     index = frame.index
@@ -78,11 +83,11 @@ def resolve_mail(frame: pd.DataFrame, roster: Roster | None, domains: tuple[str,
     known = known.astype("string")
 
     if roster is not None:
-        from_ids, from_why = roster.match("email", sender, shown=sender)
+        from_ids, from_why, from_codes = roster.matched("email", sender, shown=sender)
     else:
         from_ids = pd.Series(pd.NA, index=index, dtype="string")
-        from_why = pd.Series(None, index=index, dtype=object)
-    from_ambiguous = from_why.fillna("").str.startswith("ambiguous").to_numpy()
+        from_why = from_codes = pd.Series(None, index=index, dtype=object)
+    from_ambiguous = (from_codes == RejectCode.AMBIGUOUS).to_numpy()
     # A feed that names its candidate holds only that candidate's mail: what the employer did
     # not send, the candidate did.
     inbound = from_ids.notna() | (known.notna() & ~from_employer & bool(domains))
@@ -121,10 +126,12 @@ def resolve_mail(frame: pd.DataFrame, roster: Roster | None, domains: tuple[str,
     ambiguous_to = outbound & to_ambiguous
     reasons[ambiguous_to.to_numpy()] = ("ambiguous: one message to several candidates ("
                                         + to_ids[ambiguous_to].str.replace(";", ", ", regex=False) + ")")
+    codes = pd.Series(RejectCode.UNMATCHED, index=index, dtype=object)
+    codes[from_ambiguous | ambiguous_to.to_numpy(dtype=bool)] = RejectCode.AMBIGUOUS
     direction = pd.Series(None, index=index, dtype=object)
     direction[inbound.to_numpy()] = "inbound"
     direction[outbound.to_numpy()] = "outbound"
-    return candidate, direction, contact, reasons
+    return candidate, direction, contact, reasons, codes
 
 
 def listed_employer(recipients: pd.Series, domains: tuple[str, ...]) -> pd.Series:

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .identity import resolve_applications
+from ..schema import RejectCode
 from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
 
 NOTE_REASON = "not a contact: a Lever note is free text written by the employer; notes are never scored"
@@ -59,7 +60,7 @@ def read_notes(path: Path, options) -> Adapted:
     frame = provenance(pd.json_normalize(records, max_level=0) if records else pd.DataFrame(), path)
     frame = pd.DataFrame({"timestamp": column(frame, "createdAt"), "note": column(frame, "text"),
                           "source_file": frame["source_file"], "source_row": frame["source_row"]})
-    kept, rejects = reject_rows(frame, pd.Series(NOTE_REASON, index=frame.index), "note",
+    kept, rejects = reject_rows(frame, pd.Series(NOTE_REASON, index=frame.index), "note", RejectCode.NOT_A_CONTACT,
                                 value=frame["timestamp"])
     return Adapted(kept, rejects, "lever")
 
@@ -82,6 +83,7 @@ def read_interviews(path: Path, options) -> Adapted:
     })
     canceled = column(parts, "canceledAt")
     frame, dropped = reject_rows(frame, canceled.where(canceled.isna(), "canceled interview (canceledAt set)"),
+                                 RejectCode.NOT_AN_INTERVIEW,
                                  "interview_at")
     frame, unmatched = resolve_applications(
         frame, "opportunity", options.roster,

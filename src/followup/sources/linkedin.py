@@ -28,8 +28,9 @@ import pandas as pd
 from ..errors import InputWarning
 from ..readers import read_records
 from ..roster import name_key, profile_key
+from ..schema import RejectCode
 from .calls import rename_by_alias
-from .records import Adapted, column, headed_like, reject_rows
+from .records import Adapted, coded, column, headed_like, reject_rows
 
 HEADERS = {"conversation id", "from", "sender profile url", "recipient profile urls", "date", "content"}
 ALIASES = {
@@ -47,9 +48,11 @@ def csv_matches(headers: set[str]) -> bool:
 
 
 def _match(roster, kind: str, keys: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the candidate of each key, whether several candidates share it)."""
     if roster is None:
-        return pd.Series(pd.NA, index=keys.index, dtype="string"), pd.Series(None, index=keys.index, dtype=object)
-    return roster.match(kind, keys)
+        return pd.Series(pd.NA, index=keys.index, dtype="string"), pd.Series(False, index=keys.index)
+    ids, _, codes = roster.matched(kind, keys)
+    return ids, codes == RejectCode.AMBIGUOUS
 
 
 def _recipients(roster, urls: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -71,8 +74,8 @@ def read(path: Path, options) -> Adapted:
     sender_name, recipient_names = column(raw, "sender_name").astype("string"), column(raw, "recipient_names").astype("string")
     from_url, _ = _match(roster, "profile", profile_key(column(raw, "sender_url")))
     to_url, several = _recipients(roster, column(raw, "recipient_urls"))
-    from_name, from_name_why = _match(roster, "name", name_key(sender_name))
-    to_name, to_name_why = _match(roster, "name", name_key(recipient_names))
+    from_name, from_name_shared = _match(roster, "name", name_key(sender_name))
+    to_name, to_name_shared = _match(roster, "name", name_key(recipient_names))
     # A name only stands for a candidate the roster knows no LinkedIn profile for.
     with_profile = set() if roster is None else set(roster.entries.loc[roster.entries["kind"] == "profile", "candidate_id"])
     from_name_other = from_name.isin(with_profile).fillna(False)
@@ -107,10 +110,9 @@ def read(path: Path, options) -> Adapted:
                                      "is a candidate in the roster (" + shown[unmatched] + ")")
     if roster is None:
         reasons[unmatched.to_numpy()] = "unmatched: no roster to resolve LinkedIn profiles (give --candidates roster.csv)"
-    ambiguous_name = unmatched & ~by_url & (from_name_why.fillna("").str.startswith("ambiguous")
-                                            | to_name_why.fillna("").str.startswith("ambiguous"))
+    ambiguous_name = unmatched & ~by_url & (from_name_shared | to_name_shared)
     reasons[ambiguous_name.to_numpy()] = ("ambiguous: the name " + sender_name.where(
-        from_name_why.fillna("").str.startswith("ambiguous"), recipient_names)[ambiguous_name].fillna("")
+        from_name_shared, recipient_names)[ambiguous_name].fillna("")
         + " belongs to several candidates and no profile URL tells them apart")
     other_person = unmatched & ~by_url & ~ambiguous_name & (from_name_other | to_name_other)
     reasons[other_person.to_numpy()] = ("unmatched: the name " + sender_name.where(from_name_other, recipient_names)[
@@ -119,7 +121,9 @@ def read(path: Path, options) -> Adapted:
     ambiguous_url = several.notna()
     reasons[ambiguous_url.to_numpy()] = ("ambiguous: one message to several candidates ("
                                          + several[ambiguous_url].str.replace(";", ", ", regex=False) + ")")
-    frame, rejects = reject_rows(frame, reasons, "candidate_id", value=shown)
+    frame, rejects = reject_rows(frame, reasons, "candidate_id",
+                                 coded((unmatched, RejectCode.UNMATCHED), (ambiguous_name | ambiguous_url, RejectCode.AMBIGUOUS)),
+                                 value=shown)
     named = int(frame["note"].str.endswith(BY_NAME).sum())
     if named:
         warnings.warn(f"{path}: {named} LinkedIn message(s) tied to candidates by exact name only; add their "

@@ -38,6 +38,7 @@ import pandas as pd
 
 from .automatic import classify, reject_automatic
 from .identity import resolve_mail
+from ..schema import RejectCode
 from .records import Adapted, reject_rows, stack_rejects
 
 SKIPPED_LABELS = ("chat", "spam", "trash")
@@ -161,13 +162,13 @@ def read(path: Path, options) -> Adapted:
                                                     "source_file", "source_row"])
     frame["channel"] = "email"
     labelled = frame["label"].where(frame["label"].isna(), "not correspondence: Gmail label " + frame["label"].astype(str))
-    frame, not_mail = reject_rows(frame, labelled, "channel", value=frame["label"])
+    frame, not_mail = reject_rows(frame, labelled, "channel", RejectCode.NOT_A_CONTACT, value=frame["label"])
     frame, machine = reject_automatic(frame, frame["automatic"], frame["evidence"])
     undated = pd.Series("no usable Date, Received or From-line time", index=frame.index).where(frame["timestamp"].isna())
-    frame, no_time = reject_rows(frame, undated, "timestamp", value=frame["date_raw"])
-    candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains)
+    frame, no_time = reject_rows(frame, undated, "timestamp", RejectCode.MISSING_VALUE, value=frame["date_raw"])
+    candidate, direction, contact, why, codes = resolve_mail(frame, options.roster, options.employer_domains)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes, value=frame["sender"])
     source = "eml" if path.suffix.lower() == ".eml" else "mbox"
     return Adapted(frame.drop(columns=["date_raw", "label", "automatic", "evidence"]),
                    stack_rejects(not_mail, machine, no_time, unmatched), source)

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from ..errors import InputFileError
 from ..readers import read_records
 from ..roster import email_key, phone_key
-from ..schema import CHANNELS, DIRECTIONS, OUTCOMES, fold
+from ..schema import RejectCode, CHANNELS, DIRECTIONS, OUTCOMES, fold
 from ..timeparse import parse_times, parse_with_format
 from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows, stack_rejects
 
@@ -211,7 +211,7 @@ def read(path: Path, options) -> Adapted:
         times, wrong_format = parse_with_format(frame["timestamp"], rules.time_format,
                                                 rules.time_zone or options.tz,
                                                 mismatch=f"does not match time_format {rules.time_format!r}")
-        frame, wrong = reject_rows(frame, wrong_format, "timestamp")
+        frame, wrong = reject_rows(frame, wrong_format, "timestamp", RejectCode.BAD_TIME)
         rejects.append(wrong)
         frame["timestamp"] = times[frame.index]
     elif rules.time_zone:
@@ -239,8 +239,10 @@ def _resolve(frame: pd.DataFrame, kind: str, options):
         ids = pd.Series(pd.NA, index=frame.index, dtype="string")
         reasons = pd.Series(f"unmatched: candidate_match = {kind!r} needs --candidates roster.csv", index=frame.index)
     else:
-        ids, reasons = options.roster.match(kind, keys, shown=values)
+        ids, reasons, codes = options.roster.matched(kind, keys, shown=values)
+    codes = (pd.Series(RejectCode.UNMATCHED, index=frame.index, dtype=object) if options.roster is None
+             else codes.where(why.isna(), RejectCode.UNMATCHED))
     reasons = why.where(why.notna(), reasons)
     frame = frame.assign(candidate_raw=values, candidate_id=ids)
-    frame, unmatched = reject_rows(frame, reasons, "candidate_id", value=frame["candidate_raw"])
+    frame, unmatched = reject_rows(frame, reasons, "candidate_id", codes, value=frame["candidate_raw"])
     return frame.drop(columns="candidate_raw"), unmatched

@@ -46,6 +46,7 @@ from ..readers import parser_complaint
 from .automatic import classify, reject_automatic
 from .identity import resolve_mail
 from .mailbox import html_text
+from ..schema import RejectCode
 from .records import Adapted, load_documents, records_under, reject_rows, stack_rejects
 
 MSG_SUFFIX = ".msg"
@@ -202,14 +203,14 @@ def _time_property(message, tag: str):
 def _finish(frame: pd.DataFrame, options, source: str) -> Adapted:
     frame = frame.assign(channel="email")
     drafts = pd.Series("not correspondence: a draft (never sent)", index=frame.index).where(frame["draft"])
-    frame, not_sent = reject_rows(frame, drafts, "channel", value=frame["subject"])
+    frame, not_sent = reject_rows(frame, drafts, "channel", RejectCode.NOT_A_CONTACT, value=frame["subject"])
     frame, machine = reject_automatic(frame, frame["automatic"], frame["evidence"])
     undated = pd.Series("no usable date (no Date header, submit or delivery time)",
                         index=frame.index).where(frame["timestamp"].isna())
-    frame, no_time = reject_rows(frame, undated, "timestamp", value=frame["subject"])
-    candidate, direction, contact, why = resolve_mail(frame, options.roster, options.employer_domains)
+    frame, no_time = reject_rows(frame, undated, "timestamp", RejectCode.MISSING_VALUE, value=frame["subject"])
+    candidate, direction, contact, why, codes = resolve_mail(frame, options.roster, options.employer_domains)
     frame = frame.assign(candidate_id=candidate, direction=direction, contact=contact)
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=frame["sender"])
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes, value=frame["sender"])
     return Adapted(frame.drop(columns=["automatic", "evidence", "draft"]),
                    stack_rejects(not_sent, machine, no_time, unmatched), source)
 

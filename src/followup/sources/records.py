@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ..readers import json_documents
-from ..normalise import REJECT_COLUMNS, empty_rejects
+from ..normalise import empty_rejects, rejects_table
 
 
 @dataclass
@@ -30,22 +30,22 @@ class Adapted:
     source: str = "events"
 
 
-def reject_rows(frame: pd.DataFrame, reasons: pd.Series, column: str, kind: str = "rejected",
-                value: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split off the rows that have a reason: (kept rows, their rejects report)."""
+def reject_rows(frame: pd.DataFrame, reasons: pd.Series, column: str, code, kind: str = "rejected",
+                value: pd.Series | None = None,
+                duplicate_of: tuple[pd.Series, pd.Series] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off the rows that have a reason: (kept rows, their rejects report).
+
+    ``code`` is the :class:`~followup.schema.RejectCode` of them all, or a series of codes
+    beside ``reasons``; ``duplicate_of`` is the (file, row) series that duplicates repeat."""
     bad = reasons.notna().to_numpy()
     if not bad.any():
         return frame, empty_rejects()
     shown = value if value is not None else (frame[column] if column in frame else None)
-    report = pd.DataFrame({
-        "source_file": frame.loc[bad, "source_file"].astype(str).to_numpy(),
-        "source_row": frame.loc[bad, "source_row"].astype("int64").to_numpy(),
-        "kind": kind,
-        "column": column,
-        "value": (shown[bad].astype("string").str.slice(0, 60).astype(object).to_numpy()
-                  if shown is not None else None),
-        "reason": reasons[bad].astype(object).to_numpy(),
-    }, columns=REJECT_COLUMNS)
+    first = None if duplicate_of is None else tuple(np.asarray(part)[bad] for part in duplicate_of)
+    report = rejects_table(
+        frame[bad], kind, code if isinstance(code, str) else np.asarray(code, dtype=object)[bad], column,
+        shown[bad].astype("string").str.slice(0, 60).astype(object).to_numpy() if shown is not None else None,
+        reasons[bad].astype(object).to_numpy(), first)
     return frame[~bad], report
 
 
@@ -125,3 +125,13 @@ def records_under(documents: list, keys: tuple[str, ...]) -> list[dict]:
             else:
                 found.append(document)
     return found
+
+
+def coded(*cases: tuple) -> np.ndarray:
+    """Per row, the reject code of the last ``(mask, code)`` case whose mask holds (none where
+    none does): the order in which an adapter writes its reasons, a later one over an earlier."""
+    masks = [np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool) for mask, _ in cases]
+    codes = np.full(len(masks[0]), None, dtype=object)
+    for mask, (_, code) in zip(masks, cases):
+        codes[mask] = code
+    return codes

@@ -33,9 +33,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_records
-from ..schema import fold
+from ..schema import RejectCode, fold
 from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
-from .records import Adapted, column, headed_like, first_present, load_documents, provenance, records_under, reject_rows
+from .records import (Adapted, coded, column, first_present, headed_like, load_documents, provenance, records_under,
+                      reject_rows)
 
 RESULTS = {
     "accepted": "connected", "call connected": "connected", "call accepted": "connected",
@@ -142,8 +143,8 @@ def read(path: Path, options) -> Adapted:
     frame = frame.assign(outcome=outcome, note="RingCentral result: " + frame["result"].astype("string"),
                          direction=frame["direction"].astype("string").str.strip().str.lower())
     reasons = pd.Series(None, index=frame.index, dtype=object)
-    reasons[frame["type"].astype("string").str.lower().str.startswith("fax").fillna(False).to_numpy()] = (
-        "not a contact attempt: a fax")
+    fax = frame["type"].astype("string").str.lower().str.startswith("fax").fillna(False).to_numpy()
+    reasons[fax] = "not a contact attempt: a fax"
     error = folded.isin(NOT_ATTEMPTS) | folded.str.startswith("fax")
     why = folded.map(NO_OUTCOME).fillna("a failed or blocked call")
     reasons[(error & reasons.isna()).to_numpy()] = ("not a contact attempt: RingCentral result "
@@ -151,7 +152,9 @@ def read(path: Path, options) -> Adapted:
     unknown = outcome.isna() & reasons.isna()
     reasons[unknown.to_numpy()] = ("unknown RingCentral result " + frame["result"].astype("string").fillna("(empty)")
                                    + "; expected Accepted, Voicemail, Hang Up, Missed, No Answer, Busy, …")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["result"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((fax | error.fillna(False).to_numpy(bool), RejectCode.NOT_A_CONTACT),
+                                         (unknown, RejectCode.UNKNOWN_OUTCOME)), value=frame["result"])
     frame, repeats = collapse(frame, "session", frame["outcome"].map(OUTCOME_RANK), "call session")
     frame = frame.assign(call_key="rc:" + frame["session"])
     return finish(frame, [not_calls, repeats], options, "ringcentral")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..schema import RejectCode
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 
@@ -58,7 +59,7 @@ def read_interviews(path: Path, options) -> Adapted:
     reasons[unscheduled.to_numpy()] = "not scheduled: the SmartRecruiters interview has no timeslot with startsOn"
     declined = (answer == "declined").fillna(False)
     reasons[declined.to_numpy()] = "declined interview (the candidate's status is declined)"
-    frame, dropped = reject_rows(frame, reasons, "interview_at", value=answer)
+    frame, dropped = reject_rows(frame, reasons, "interview_at", RejectCode.NOT_AN_INTERVIEW, value=answer)
     who = pd.Series(None, index=frame.index, dtype=object)
     who[frame["candidate_id"].isna().to_numpy()] = "unmatched: the interview names no candidate.id"
     if options.roster is None:
@@ -67,5 +68,5 @@ def read_interviews(path: Path, options) -> Adapted:
         stranger = frame["candidate_id"].notna() & ~frame["candidate_id"].isin(_known_ids(options.roster))
         who[stranger.to_numpy()] = "unmatched: candidate " + frame.loc[stranger, "candidate_id"] + " is not in the roster"
         frame["name"] = frame["candidate_id"].map(options.roster.names)
-    frame, unmatched = reject_rows(frame, who, "candidate_id", value=frame["candidate_id"])
+    frame, unmatched = reject_rows(frame, who, "candidate_id", RejectCode.UNMATCHED, value=frame["candidate_id"])
     return Adapted(frame, stack_rejects(dropped, unmatched), "smartrecruiters-interviews")

@@ -31,7 +31,8 @@ import pandas as pd
 from ..readers import read_records
 from ..roster import phone_key
 from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
-from .records import Adapted, column, headed_like, reject_rows
+from ..schema import RejectCode
+from .records import Adapted, coded, column, headed_like, reject_rows
 
 ALIASES = {
     "usage_id": ("usageid", "usage id"),
@@ -101,7 +102,9 @@ def read(path: Path, options) -> Adapted:
     odd = direction.isna() & reasons.isna()
     reasons[odd.to_numpy()] = ("unknown Teams call type " + call_type[odd].fillna("(empty)")
                                + "; expected user_in, user_out, …")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=call_type)
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((legs | failed, RejectCode.NOT_A_CONTACT), (odd, RejectCode.UNKNOWN_DIRECTION)),
+                                   value=call_type)
     frame, repeats = collapse(frame, "call", frame["outcome"].map(OUTCOME_RANK), "call")
     caller, callee = _candidate_side(frame, options)
     frame = frame.assign(caller=caller, callee=callee, call_key=frame["event_id"])

@@ -36,7 +36,8 @@ import pandas as pd
 from ..readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, read_records
 from ..schema import fold
 from .calls import OUTCOME_RANK, collapse, finish, rename_by_alias
-from .records import Adapted, column, headed_like, load_documents, provenance, records_under, reject_rows
+from ..schema import RejectCode
+from .records import Adapted, coded, column, headed_like, load_documents, provenance, records_under, reject_rows
 
 STATUSES = {"completed": "connected", "busy": "busy", "no-answer": "missed", "canceled": "hang_up"}
 # What a forwarded <Dial> leg's status says about the call when the caller did not stay on.
@@ -143,7 +144,10 @@ def _settle_forwarded_calls(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     reasons = pd.Series(None, index=frame.index, dtype=object)
     reasons[has_parent.to_numpy()] = ("child <Dial> leg of " + children["parent"]
                                       + ": the call is counted once, on " + where + ", from all of its legs")
-    return reject_rows(frame, reasons, "event_id", kind="duplicate", value=frame["sid"])
+    first_file = frame["parent"].map(parents["source_file"]).astype(object).to_numpy()
+    first_row = frame["parent"].map(parents["source_row"]).fillna(0).astype("int64").to_numpy()
+    return reject_rows(frame, reasons, "event_id", RejectCode.DUPLICATE, kind="duplicate", value=frame["sid"],
+                       duplicate_of=(first_file, first_row))
 
 
 def _frame(calls: pd.DataFrame) -> pd.DataFrame:
@@ -206,10 +210,13 @@ def read(path: Path, options) -> Adapted:
     unknown = frame["outcome"].isna() & reasons.isna()
     reasons[unknown.to_numpy()] = ("unknown Twilio status " + frame.loc[unknown, "status"].fillna("(empty)")
                                    + "; expected completed, busy, no-answer, canceled or failed")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["status"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((failed, RejectCode.NOT_A_CONTACT), (live, RejectCode.NO_OUTCOME),
+                                         (unknown, RejectCode.UNKNOWN_OUTCOME)), value=frame["status"])
     odd = frame["direction"].isna()
     frame, no_direction = reject_rows(
         frame, pd.Series("unknown Twilio direction " + frame["direction_raw"].fillna("(empty)"),
-                         index=frame.index).where(odd), "direction", value=frame["direction_raw"])
+                         index=frame.index).where(odd), "direction", RejectCode.UNKNOWN_DIRECTION,
+        value=frame["direction_raw"])
     frame = frame.assign(call_key="tw:" + frame["sid"])
     return finish(frame, [repeats, legs, not_calls, no_direction], options, "twilio")

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from .identity import resolve_calls
-from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows, stack_rejects
+from ..schema import RejectCode
+from .records import coded, Adapted, column, first_present, load_documents, provenance, records_under, reject_rows, stack_rejects
 from .calls import collapse
 
 DIRECTIONS = {"inbound": "inbound", "outbound-api": "outbound", "outbound-call": "outbound",
@@ -73,11 +74,14 @@ def read(path: Path, options) -> Adapted:
     reasons[unknown.to_numpy()] = "unknown Twilio message status " + st[unknown].fillna("(empty)")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Twilio message direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_contacts = reject_rows(frame, reasons, "outcome", value=frame["status"])
-    candidate, contact, why = resolve_calls(frame, options.roster, options.default_region)
+    frame, not_contacts = reject_rows(frame, reasons, "outcome",
+                                      coded((bad | canceled, RejectCode.NOT_A_CONTACT), (pending, RejectCode.NO_OUTCOME),
+                                            (unknown, RejectCode.UNKNOWN_OUTCOME), (odd, RejectCode.UNKNOWN_DIRECTION)),
+                                      value=frame["status"])
+    candidate, contact, why, codes = resolve_calls(frame, options.roster, options.default_region)
     frame = frame.assign(candidate_id=candidate, contact=contact)
     shown = frame["caller"].where(frame["direction"] == "inbound", frame["callee"])
-    frame, unmatched = reject_rows(frame, why, "candidate_id", value=shown)
+    frame, unmatched = reject_rows(frame, why, "candidate_id", codes, value=shown)
     columns = ["candidate_id", "timestamp", "channel", "direction", "contact", "event_id", "note",
                "source_file", "source_row"]
     return Adapted(frame[columns], stack_rejects(repeats, not_contacts, unmatched), "twilio-sms")

@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from .calls import OUTCOME_RANK, finish
-from .records import Adapted, column, load_documents, provenance, reject_rows
+from ..schema import RejectCode
+from .records import coded, Adapted, column, load_documents, provenance, reject_rows
 
 STATUSES = {"completed": "connected", "machine": "voicemail", "busy": "busy", "cancelled": "hang_up",
             "timeout": "missed", "unanswered": "missed"}
@@ -90,7 +91,10 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected completed, machine, busy, cancelled, timeout, unanswered, …")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Vonage direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=frame["status"])
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((failed, RejectCode.NOT_A_CONTACT), (live, RejectCode.NO_OUTCOME),
+                                         (unknown, RejectCode.UNKNOWN_OUTCOME), (odd, RejectCode.UNKNOWN_DIRECTION)),
+                                   value=frame["status"])
     frame, legs = _one_call_per_conversation(frame)
     frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["start", "direction_raw", "conversation", "status"]), [not_calls, legs],
@@ -114,5 +118,7 @@ def _one_call_per_conversation(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
                                    + "; the call is counted once, on row "
                                    + ordered.loc[~keep, "conversation"].map(first_row).astype(str)
                                    + ", from all of its legs")
-    kept, report = reject_rows(ordered.drop(columns="rank"), reasons, "event_id", kind="duplicate")
+    kept, report = reject_rows(ordered.drop(columns="rank"), reasons, "event_id", RejectCode.DUPLICATE,
+                               kind="duplicate", duplicate_of=(ordered["source_file"].astype(str),
+                                                               ordered["conversation"].map(first_row).fillna(0).astype("int64")))
     return kept.sort_values("source_row", kind="stable"), report

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .records import Adapted, column, load_documents, provenance, reject_rows, stack_rejects
+from ..schema import RejectCode
+from .records import coded, Adapted, column, load_documents, provenance, reject_rows, stack_rejects
 
 
 
@@ -80,12 +81,14 @@ def read(path: Path, options) -> Adapted:
     nobody = message & member.isna()
     reasons[nobody.to_numpy()] = ("a Workable message with no member: Workable does not say whether the "
                                   "candidate or the employer sent it")
-    frame, not_contacts = reject_rows(frame, reasons, "note", value=action)
+    frame, not_contacts = reject_rows(frame, reasons, "note",
+                                      coded((workflow, RejectCode.NOT_A_CONTACT), (nobody, RejectCode.UNKNOWN_DIRECTION)),
+                                      value=action)
     who = pd.Series(None, index=frame.index, dtype=object)
     who[frame["candidate_id"].isna().to_numpy()] = ("unmatched: the activity names no candidate_id "
                                                     "(save each response with it: see docs/sources.md, Workable)")
     if options.roster is not None:
         stranger = frame["candidate_id"].notna() & ~frame["candidate_id"].isin(_known_ids(options.roster))
         who[stranger.to_numpy()] = "unmatched: candidate " + frame.loc[stranger, "candidate_id"] + " is not in the roster"
-    frame, unmatched = reject_rows(frame, who, "candidate_id", value=frame["candidate_id"])
+    frame, unmatched = reject_rows(frame, who, "candidate_id", RejectCode.UNMATCHED, value=frame["candidate_id"])
     return Adapted(frame, stack_rejects(not_contacts, unmatched), "workable")

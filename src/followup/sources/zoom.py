@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import fold
+from ..schema import RejectCode, fold
 from .calls import OUTCOME_RANK, collapse, finish, with_left_messages
-from .records import Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
+from .records import coded, Adapted, column, first_present, load_documents, provenance, records_under, reject_rows
 
 RESULTS = {fold(k): v for k, v in {
     "call_connected": "connected", "answered": "connected", "recorded": "connected",
@@ -83,7 +83,9 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected Call connected, Voicemail, No Answer, Hang Up, Busy, …")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Zoom Phone direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=raw)
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((failed, RejectCode.NOT_A_CONTACT), (unknown, RejectCode.UNKNOWN_OUTCOME),
+                                         (odd, RejectCode.UNKNOWN_DIRECTION)), value=raw)
     frame, repeats = collapse(frame, "call", frame["outcome"].map(OUTCOME_RANK), "call")
     frame = frame.assign(call_key=frame["event_id"])  # the same call in another file is a duplicate
     return finish(frame.drop(columns=["direction_raw", "call"]), [not_calls, repeats], options, "zoom")

@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..readers import read_records
-from ..schema import fold
+from ..schema import RejectCode, fold
 from .calls import OUTCOME_RANK, collapse, duration_seconds, finish, rename_by_alias, with_left_messages
-from .records import Adapted, column, headed_like, reject_rows
+from .records import Adapted, coded, column, headed_like, reject_rows
 from .zoom import NOT_ATTEMPTS, RESULTS
 
 ALIASES = {
@@ -75,7 +75,9 @@ def read(path: Path, options) -> Adapted:
                                    + "; expected Call connected, Voicemail, No Answer, Hang Up, Busy, …")
     odd = frame["direction"].isna() & reasons.isna()
     reasons[odd.to_numpy()] = "unknown Zoom Phone direction " + frame.loc[odd, "direction_raw"].fillna("(empty)")
-    frame, not_calls = reject_rows(frame, reasons, "outcome", value=result)
+    frame, not_calls = reject_rows(frame, reasons, "outcome",
+                                   coded((failed, RejectCode.NOT_A_CONTACT), (unknown, RejectCode.UNKNOWN_OUTCOME),
+                                         (odd, RejectCode.UNKNOWN_DIRECTION)), value=result)
     frame, repeats = collapse(frame, "call", frame["outcome"].map(OUTCOME_RANK), "call")
     frame = frame.assign(call_key=frame["event_id"])  # the same call in an API page is a duplicate
     return finish(frame.drop(columns=["direction_raw", "call"]), [not_calls, repeats], options, "zoom")

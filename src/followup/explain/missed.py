@@ -1,0 +1,97 @@
+"""What the playbook expected by the as-of time that the log does not show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..days import NS_PER_DAY
+from ..normalise import person_key
+from .words import local_when
+
+def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
+    """What the playbook expected by the as-of time that the log does not show."""
+    if not row["held"]:
+        return []
+    windows, p = policy.windows, policy.persistence
+    missed = []
+    day = row["first_contact_day"]
+    end_day = int(row["window_end_day"])
+    if pd.isna(day):
+        if end_day > windows.no_contact_days:
+            missed.append(f"no contact by the end of day {windows.no_contact_days}")
+        else:
+            left = windows.no_contact_days - end_day
+            missed.append(f"no thank-you yet ({left} day{'s' if left != 1 else ''} left of the "
+                          f"{windows.no_contact_days}-day window)")
+    elif day > 0:
+        missed.append(f"no thank-you on the interview day (the first came on day {int(day)})")
+    if not pd.isna(day) and day > windows.no_contact_days:
+        missed.append(f"no contact by the end of day {windows.no_contact_days}")
+
+    completed = int(row["periods_completed"] or 0)
+    if completed:
+        period_ns = windows.cadence_days * NS_PER_DAY
+        start = pd.Timestamp(start_ns, tz="UTC")
+        contacts = events[(events["kind"] == "contact").to_numpy()]
+        index = ((contacts["timestamp"] - start) / pd.Timedelta(period_ns, "ns")).to_numpy(dtype=float)
+        held_periods = set(np.floor(index[(index >= 0) & (index < completed)]).astype(int).tolist())
+        word = windows.period_word
+        for k in sorted(set(range(completed)) - held_periods):
+            begin = start + pd.Timedelta(days=k * windows.cadence_days)
+            finish = begin + pd.Timedelta(days=windows.cadence_days)
+            missed.append(f"no follow-up in {word} {k + 1} of the cadence "
+                          f"({local_when(begin, tz, False)} – {local_when(finish, tz, False)})")
+        if row["n_channels"] < p.channel_target and row["inbound_contacts"]:
+            used = int(row["n_channels"])
+            listed = str(row["channels"]).replace(",", ", ")
+            missed.append(f"only {used} channel{'s' * (used != 1)} ({listed}); the playbook alternates "
+                          f"{p.channel_target}")
+
+    if row["interviewers_met"] >= 2 and bool(row["contact_data"]) and row["interviewers_thanked"] < row["interviewers_met"]:
+        names = [n.strip() for n in str(row["interviewers"]).split(";") if n.strip()]
+        addressed = set(person_key(events.loc[(events["kind"] == "contact").to_numpy(), "contact"]
+                                   .astype("string")).dropna())
+        keys = person_key(pd.Series(names, dtype="string"))
+        missing = [name for name, key in zip(names, keys) if key not in addressed]
+        if missing:  # else every one was addressed, but some only with a copy (see the notes lines)
+            missed.append("no individual thank-you to " + ", ".join(missing))
+
+    expected = int(row["checkins_expected"] or 0)
+    if policy.deadline.checkins_weight > 0 and expected > int(row["checkins_met"] or 0):
+        missed.append(f"{expected - int(row['checkins_met'])} of {expected} check-ins timed to the decision "
+                      f"date (due on day {int(row['due_day'])}) not made")
+    if "WENT_SILENT" in str(row["flags"]):
+        gap = (row["window_end"] - quiet_from) / pd.Timedelta(days=1)
+        missed.append(f"no contact for {gap:.0f} days since {local_when(quiet_from, tz, False)} "
+                      f"(more than {windows.silent_gap_days} allowed)")
+    courtesy = policy.courtesy
+    if (courtesy.after_decision_weight > 0 and row["window_closed_by"] == "decision"
+            and row["decision"] in courtesy.after_decision and not (row["thanks_after_decision"] or 0)
+            and row["as_of"] >= row["decision_at"] + pd.Timedelta(days=courtesy.after_decision_days)):
+        missed.append(f"no thank-you within {courtesy.after_decision_days} days of the decision ({row['decision']})")
+    return missed + _notes_missed(row, policy)
+
+
+def _notes_missed(row: pd.Series, policy) -> list[str]:
+    """What the thank-you notes' text showed against the playbook (the columns of followup.notes)."""
+    if policy.weights.notes <= 0 or not (row.get("notes_judged") or 0):
+        return []
+    missed = []
+    if isinstance(row["notes_copied_to"], str):
+        names = row["notes_copied_to"].split(";")
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        missed.append(f"the same note went to {listed}: one note, not one each")
+    if isinstance(row["greeting_name"], str):
+        who = "the interviewer is" if row["greeting_issue"] == "misspelled" else "the note went to"
+        missed.append(f"greets '{row['greeting_name']}' — {who} {row['greeting_interviewer']}")
+    if row["notes_no_name"]:
+        unnamed = int(row["notes_no_name"])  # a numpy count: 's' * numpy.bool_ is a TypeError
+        missed.append(f"{unnamed} note{'s' * (unnamed != 1)} greeting no one by name")
+    if row["template_matches"] >= policy.notes.template_candidates:
+        missed.append(f"note matches {row['template_matches']} other candidates' text (a template, not a personal note)")
+    if row["notes_stock"]:
+        stock = int(row["notes_stock"])
+        missed.append(f"{stock} note{'s' * (stock != 1)} mostly a greeting and a stock "
+                      f"phrase (fewer than {policy.notes.min_own_words} words of its own)")
+    return missed
