@@ -133,3 +133,16 @@ def test_a_clean_strict_run_is_unchanged(tmp_path):
                                        "--as-of", AS_OF, "--strict", "--format", "csv"])
     assert result.exit_code == 0 and "C001" in result.stdout
     assert "warning:" not in result.stderr and "error:" not in result.stderr
+
+
+def test_encoding_is_honoured_by_the_vendor_json_readers(tmp_path):
+    """--encoding reaches every vendor adapter's JSON, not only the project's own tables: a
+    Twilio calls file with a UTF-8 'é' is refused under --encoding ascii (it was decoded by
+    detection whatever the option said), and read as before without it."""
+    calls = tmp_path / "twilio_calls.json"
+    calls.write_bytes((SOURCES / "twilio_calls.json").read_bytes().replace(b'"(415) 555-0134"', '"José (415)"'.encode()))
+    args = ["score", str(calls), "-i", str(interviews(tmp_path, "C001", "C002")), "--as-of", AS_OF, "--format", "csv"]
+    refused = CliRunner().invoke(main, [*args, "--encoding", "ascii"])
+    assert refused.exit_code == 1, refused.output
+    assert f"{calls}: is not ascii text (byte 0xc3 cannot be decoded)" in refused.stderr
+    assert "is not ascii" not in CliRunner().invoke(main, args).stderr

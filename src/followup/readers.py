@@ -27,6 +27,8 @@ import csv
 import json
 import re
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable
 
@@ -801,14 +803,29 @@ def _decoded(path: Path, encoding: str | None, data: bytes | None = None) -> tup
     return raw.decode(encoding).lstrip("\ufeff"), encoding == encodings.REPLACING_UTF8
 
 
+# ``--encoding`` for the inputs being read (set by :func:`followup.sources.load`): the vendor
+# adapters' JSON is read through :func:`json_text`, many calls below the options.
+ENCODING_IN_USE: ContextVar[str | None] = ContextVar("followup_encoding", default=None)
+
+
+@contextmanager
+def using_encoding(encoding: str | None):
+    """Within the block, vendor JSON is decoded as ``encoding`` (None: detected, as without)."""
+    token = ENCODING_IN_USE.set(encoding)
+    try:
+        yield
+    finally:
+        ENCODING_IN_USE.reset(token)
+
+
 def json_text(path: Path, data: bytes, detecting: bool = False) -> str:
-    """A vendor's JSON as text, decided as for the project's own JSON (:func:`_decoded`): a
-    byte-order mark, else UTF-8, else the detected encoding, said in a warning; ``detecting``
-    only looks, and says nothing (the reader that runs next does)."""
+    """A vendor's JSON as text, decided as for the project's own JSON (:func:`_decoded`): the
+    ``--encoding`` given, else a byte-order mark, else UTF-8, else the detected encoding, said in
+    a warning; ``detecting`` only looks, and says nothing (the reader that runs next does)."""
     with warnings.catch_warnings():
         if detecting:
             warnings.simplefilter("ignore", InputWarning)
-        text, replaced = _decoded(path, None, data)
+        text, replaced = _decoded(path, ENCODING_IN_USE.get(), data)  # a refusal is worded by read_records
         if replaced:
             warnings.warn(f"{path}: read as UTF-8, but some values hold bytes that are not UTF-8, shown as "
                           "\ufffd; every other value is exact", InputWarning, stacklevel=2)

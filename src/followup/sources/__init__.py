@@ -43,6 +43,7 @@ import warnings
 from ..encodings import checked as checked_encoding
 from ..errors import FollowupError, InputWarning
 from ..normalise import Normalised, normalise_events, normalise_interviews, raise_first_rejected, rows_per_file
+from ..readers import using_encoding
 from ..roster import Roster, email_key, load_roster
 from ..schema import RejectCode
 from ..timeparse import parse_times
@@ -321,7 +322,8 @@ def load(paths, tz: str, strict: bool, options: SourceOptions, role: str, read_n
     options.tz = tz
     options.inputs = [file for p in paths for file in folders.expand(Path(p))[0]]
     options.memo = {}
-    adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
+    with using_encoding(options.encoding):
+        adapted = [item for p in paths for item in _adapt_input(Path(p), options, role, read_native)]
     if role == "interviews":
         loaded = normalise_interviews([a.frame for a in adapted], tz=tz, strict=strict)
         _refuse_an_empty_interview_list(loaded, stack_rejects(*[a.rejects for a in adapted]), paths)
