@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "followup"
 # The engine: reading, normalising, features and scoring. Presentation reads its columns.
 ENGINE = ("errors", "schema", "timeparse", "days", "textcolumns", "policy", "readers", "normalise", "roster",
-          "rounds", "features", "reasons", "scoring", "sources")
+          "rounds", "features", "event_roles", "reasons", "scoring", "sources")
 PRESENTATION = ("present", "report", "plotting", "explain", "cli")
 
 
@@ -133,3 +133,35 @@ def test_no_module_decides_anything_by_a_reject_reasons_wording():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if READS_A_REASON.search(line)]
     assert not offending
+
+
+# The per-event rules live in the engine (followup.event_roles, ScoreResult.event_roles):
+# presentation reads those columns, so it never calls the engine's rule helpers to decide a
+# role again, nor reads the outcome list that makes a call unanswered.
+RULE_HELPERS = {"followup.features": {"follow_up_events", "checkin_roles", "cadence_start", "checkin_days",
+                                      "thanks_after_decision_events"},
+                "followup.schema": {"UNANSWERED_OUTCOMES"}}
+
+
+def _rule_helper_imports(imports) -> list[str]:
+    def presentation(module):
+        return any(module == f"followup.{p}" or module.startswith(f"followup.{p}.") for p in PRESENTATION)
+
+    return sorted(f"{module} imports {target}.{name}" for module, edges in imports.items() if presentation(module)
+                  for target, names in edges for name in names if name in RULE_HELPERS.get(target, ()))
+
+
+def test_presentation_never_calls_the_engines_rule_helpers():
+    assert not _rule_helper_imports(IMPORTS)
+
+
+def test_the_rule_helper_check_catches_explain_deciding_roles_itself():
+    # What explain/roles.py did before the roles moved into the engine.
+    before = {"followup.explain.roles": [("followup.features", ["cadence_start", "checkin_roles", "follow_up_events"]),
+                                         ("followup.schema", ["UNANSWERED_OUTCOMES"])],
+              "followup.event_roles": [("followup.features", ["follow_up_events"])]}
+    assert _rule_helper_imports(before) == [
+        "followup.explain.roles imports followup.features.cadence_start",
+        "followup.explain.roles imports followup.features.checkin_roles",
+        "followup.explain.roles imports followup.features.follow_up_events",
+        "followup.explain.roles imports followup.schema.UNANSWERED_OUTCOMES"]

@@ -185,19 +185,24 @@ def unanswered_calls(events: pd.DataFrame, short_call_seconds: float | None) -> 
 
 
 def _thanks_after_decision(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """Contacts after a decision the policy credits (e.g. a gracious thank-you after a
-    rejection), within ``after_decision_days`` of it. They are never follow-up otherwise."""
+    """Per round: how many :func:`thanks_after_decision_events` it has."""
+    after = thanks_after_decision_events(position, times_ns, is_contact, held, policy)
+    return np.bincount(position[after], minlength=len(held)).astype(np.int64)
+
+
+def thanks_after_decision_events(position, times_ns, is_contact, held: pd.DataFrame, policy: Policy) -> np.ndarray:
+    """Which inbound events on counted channels (their latest round ``position`` in ``held``,
+    -1 for none) are contacts after a decision the policy credits (e.g. a gracious thank-you
+    after a rejection), within ``after_decision_days`` of it. They are never follow-up otherwise."""
     credited = policy.courtesy.after_decision
-    counts = np.zeros(len(held), dtype=np.int64)
-    if not credited:
-        return counts
+    if not credited or not len(held):
+        return np.zeros(len(position), dtype=bool)
     decided = ((held["window_closed_by"] == "decision") & held["decision"].astype(object).isin(credited)).to_numpy()
     decision_ns = pd.to_datetime(held["decision_at"], utc=True).to_numpy(dtype="datetime64[ns]").view("int64")
     slot = np.maximum(position, 0)
     as_of_ns = held["as_of"].to_numpy(dtype="datetime64[ns]").view("int64")
     limit = np.minimum(decision_ns[slot] + policy.courtesy.after_decision_days * NS_PER_DAY, as_of_ns[slot])
-    after = (position >= 0) & is_contact & decided[slot] & (times_ns > decision_ns[slot]) & (times_ns <= limit)
-    return np.bincount(position[after], minlength=len(held)).astype(np.int64)
+    return (position >= 0) & is_contact & decided[slot] & (times_ns > decision_ns[slot]) & (times_ns <= limit)
 
 
 def _opening_notes(follow_up: pd.DataFrame, held: pd.DataFrame, policy: Policy) -> np.ndarray:

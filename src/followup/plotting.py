@@ -38,7 +38,7 @@ from matplotlib.patches import Patch
 
 from .explain import find_candidate
 from .policy import Grades
-from .days import local_day
+from .days import day_position, local_day
 from .features import unanswered_calls
 from .schema import CHANNELS, FLAGS
 
@@ -128,16 +128,6 @@ def _as_utc_series(times: pd.Series, tz: str) -> pd.Series:
     return times.dt.tz_convert("UTC")
 
 
-def _local_day_position(times: pd.Series, origin_day: int, tz: str) -> np.ndarray:
-    """Days since local midnight of day ``origin_day`` (:func:`followup.days.local_day`) in
-    ``tz``: integers fall on local midnights, so ``floor(x)`` is the scorer's local day number,
-    even across a daylight-saving change."""
-    local = times.dt.tz_convert(tz).dt.tz_localize(None)
-    whole_days = (local_day(times, tz) - origin_day).astype("float64")
-    seconds = (local - local.dt.normalize()).dt.total_seconds().to_numpy(dtype="float64")
-    return whole_days + seconds / 86400.0
-
-
 def _calls_unanswered(events: pd.DataFrame, short_call_seconds: float | None) -> np.ndarray:
     """The engine's rule (:func:`followup.features.unanswered_calls`) on a frame a caller may
     have written by hand: ``outcome`` and ``duration_s`` may be missing, durations text."""
@@ -180,7 +170,7 @@ class _Timeline:
         self.end_x = None if self.end_utc is None else self.x_of(self.end_utc)
 
     def x_of(self, stamp: pd.Timestamp) -> float:
-        return float(_local_day_position(pd.Series([stamp]), self.origin_day, self.tz)[0])
+        return float(day_position(pd.Series([stamp]), self.origin_day, self.tz)[0])
 
     @property
     def shows_window(self) -> bool:
@@ -231,7 +221,7 @@ def _draw_events(ax, timeline: _Timeline, short_call_seconds: float | None) -> _
     frame = timeline.events
     if not len(frame):
         return marks
-    x = _local_day_position(frame["timestamp"], timeline.origin_day, timeline.tz)
+    x = day_position(frame["timestamp"], timeline.origin_day, timeline.tz)
     inbound = frame["direction"].astype("string").fillna("").to_numpy() == "inbound"
     # stack events of the same local day and direction so bursts stay visible
     day = np.floor(x).astype(int)

@@ -46,11 +46,11 @@ from matplotlib.figure import Figure
 
 from . import __version__, plotting
 from .explain import annotate_events
-from .days import NS_PER_DAY
+from .days import NS_PER_DAY, day_position
 from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .trend import TRAIL_RUNS
-from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, UNANSWERED_OUTCOMES
+from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
@@ -370,8 +370,7 @@ def _strips(result, frame: pd.DataFrame, texts: _Texts) -> dict:
     n = len(ids)
 
     def position(column):
-        local = pd.to_datetime(rounds[column], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
-        return local.to_numpy(dtype="datetime64[ns]").view("int64") / NS_PER_DAY - rounds["anchor_day"].to_numpy()
+        return day_position(pd.to_datetime(rounds[column], utc=True), rounds["anchor_day"].to_numpy(), tz)
 
     held = rounds["held"].to_numpy(bool) & has_round
     anchor_x = position("anchor") if n else np.zeros(0)
@@ -420,8 +419,9 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
         return empty, [0] * n, [0] * n, total.tolist()
     subset = dataclasses.replace(result, events=candidates.reset_index(drop=True),
                                  rejects=result.rejects.iloc[0:0])
-    annotated = annotate_events(subset)
-    annotated = annotated[(annotated["kind"] != "duplicate").to_numpy()]
+    annotated = annotate_events(subset)  # no rejects, so no duplicates: one row per event_roles row
+    # Red: an inbound call that reached nobody, by the engine's rule, in the window or not.
+    annotated["unanswered_call"] = subset.event_roles["unanswered_call"].to_numpy()
     owner = positions_in(pd.Index(ids), annotated["candidate_id"])
     x = annotated["day_position"].to_numpy(dtype=float)
     shown = (owner >= 0) & has_round[np.maximum(owner, 0)] & (x >= lo[np.maximum(owner, 0)]) \
@@ -435,11 +435,8 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
     y = np.where(inbound, STRIP_AXIS - 11 - STACK_STEP * level, STRIP_AXIS + 11 + STACK_STEP * level)
     y = np.clip(y, 6, STRIP_HEIGHT - 18)
     outcome = annotated["outcome"].astype(object)
-    # Red: an unanswered call as the engine judged it (``kind``), or, outside the window where
-    # nothing is judged, a call of the candidate's whose recorded outcome reached no one.
-    unanswered = (annotated["kind"] == "unanswered").to_numpy() | (
-        inbound & outcome.isin(UNANSWERED_OUTCOMES).to_numpy())
-    fill = np.select([unanswered, (outcome == "voicemail").to_numpy(), inbound], [3, 2, 1], 0)
+    fill = np.select([annotated["unanswered_call"].to_numpy(), (outcome == "voicemail").to_numpy(), inbound],
+                     [3, 2, 1], 0)
     faded = ~(annotated["counted"].to_numpy(bool) | (~inbound & annotated["in_window"].to_numpy(bool)))
     shape = pd.Categorical(annotated["channel"].astype(str), categories=SHAPE_NAMES).codes
     shape = np.where(shape < 0, SHAPE_NAMES.index("other"), shape)

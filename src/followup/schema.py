@@ -220,6 +220,41 @@ NOTE_NAME_COLUMNS = ("notes_copied_to", "greeting_interviewer", "greeting_name")
 # ``greeting_issue``: the GREETINGS code (misspelled / wrong_person) of the greeting quoted.
 
 
+# ---------------------------------------------------------------- per-event roles
+# What each event of a scored log counted for (followup.event_roles, ``ScoreResult.event_roles``):
+# codes the engine decides once and explain, the report and the plots word. ``kind`` is one of
+# EVENT_KINDS: ``contact`` and ``unanswered`` are the scored round's inbound follow-up (a
+# contact, or a call that reached nobody), ``employer`` an employer's message, ``not_counted``
+# any other event, ``duplicate`` (explain only) a row the readers set aside as a repeat.
+EVENT_KINDS = ("contact", "unanswered", "employer", "not_counted", "duplicate")
+# One boolean column each, in the order an event's roles are listed.
+ROLE_CODES = (
+    "first_contact",          # the round's first contact
+    "opening_thank_you",      # a thank-you in the opening days (expected, not over-contact)
+    "thanks_interviewer",     # the first contact addressed to one of the round's interviewers
+    "cadence_counted",        # a contact in a completed cadence period
+    "cadence_incomplete",     # a contact in the cadence period still running (not counted yet)
+    "in_busiest_window",      # one of the contacts of the busiest window, when over the limit
+    "unanswered_attempt",     # a counted call that reached nobody: an attempt, not a contact
+    "in_burst",               # one of the calls of the worst burst, when it is one
+    "thanks_after_decision",  # a thank-you after a decision the policy credits
+    "checkin",                # a check-in timed to the decision date (deadline policies)
+    "early_contact",          # before the decision date, outside the check-ins (deadline policies)
+    "before_cadence",         # a contact with none of the roles above, before the cadence starts
+)
+# ``not_counted``: why an event that is not counted is not (the first that applies; none for a
+# counted event).
+NOT_COUNTED_CODES = (
+    "employer_message",       # outbound: never follow-up
+    "channel_not_counted",    # a channel the policy does not count
+    "before_interview",       # before the candidate's first interview
+    "earlier_round",          # follow-up to a round that is not the scored one
+    "after_decision",         # after the decision closed the window
+    "after_as_of",            # after the as-of time
+    "during_next_interview",  # after the next interview closed the window
+)
+
+
 # ---------------------------------------------------------------- the rejects report
 # Each row the rejects report lists carries a stable ``code`` saying what was wrong with it;
 # the ``reason`` beside it says the same to a person, with the row's particulars. Code reads

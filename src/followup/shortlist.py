@@ -5,11 +5,13 @@ carries it with everything needed to trust it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
+from .event_roles import event_roles
 from .normalise import COUNT_KEYS, Normalised, rows_per_file
 from .policy import Policy
 from .rounds import CANDIDATE_CODE
@@ -69,6 +71,14 @@ class ScoreResult:
 
     def __post_init__(self):
         self.rounds = self.rounds.drop(columns=[CANDIDATE_CODE], errors="ignore")
+
+    @cached_property
+    def event_roles(self) -> pd.DataFrame:
+        """What each event of :attr:`events` counted for, as codes
+        (:func:`followup.event_roles.event_roles`): one row per event in candidate then time
+        order, ``event`` its row in :attr:`events`. Made on first use and kept: scoring alone
+        never pays for it; ``explain``, the report and the plots all read this one frame."""
+        return event_roles(self.events, self.rounds, self.policy, self.tz)
 
     @property
     def with_flags(self) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FollowupError
-from ..features import cadence_start
+from ..event_roles import round_cadence_start
 from ..schema import FLAGS
 from ..scoring import quiet_since
 from .components import components_of
@@ -64,7 +64,7 @@ def explain(result, candidate_id: str) -> Explanation:
         score_why=score_why,
         grade_why=grade_why,
         flag_reasons=flag_reasons,
-        missed=expected_but_missed(row, events, policy, tz, cadence_start(mine, policy)[0] if row["held"] else 0,
+        missed=expected_but_missed(row, events, policy, tz, round_cadence_start(mine, policy)[0],
                        quiet_since(mine, policy).iloc[0]),
         reasons=reasons,
         **_over_time(result, str(candidate_id)),

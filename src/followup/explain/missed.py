@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from ..days import NS_PER_DAY
 from ..normalise import person_key
 from .words import local_when
 
@@ -31,11 +29,10 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, s
 
     completed = int(row["periods_completed"] or 0)
     if completed:
-        period_ns = windows.cadence_days * NS_PER_DAY
         start = pd.Timestamp(start_ns, tz="UTC")
-        contacts = events[(events["kind"] == "contact").to_numpy()]
-        index = ((contacts["timestamp"] - start) / pd.Timedelta(period_ns, "ns")).to_numpy(dtype=float)
-        held_periods = set(np.floor(index[(index >= 0) & (index < completed)]).astype(int).tolist())
+        # The engine's periods (event_roles' cadence_period) of the round's counted contacts.
+        period = events.loc[(events["kind"] == "contact").to_numpy(), "cadence_period"].to_numpy()
+        held_periods = set(period[(period >= 0) & (period < completed)].tolist())
         word = windows.period_word
         for k in sorted(set(range(completed)) - held_periods):
             begin = start + pd.Timedelta(days=k * windows.cadence_days)

@@ -5,19 +5,31 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..days import NAT, NS_PER_DAY, NS_PER_MINUTE, local_day
 from ..reasons import MONTHS
+
+#: Every minute of a day as ``"HH:MM"``.
+CLOCK = np.array([f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60)], dtype=object)
 
 
 def short_dates(times: pd.Series, tz: str) -> np.ndarray:
-    """``"11 Mar"`` for each UTC time (empty where missing), on the local calendar of ``tz``."""
-    local = pd.to_datetime(times, utc=True).dt.tz_convert(tz)
-    day = local.dt.day.to_numpy(dtype=float, na_value=np.nan)
-    month = local.dt.month.to_numpy(dtype=float, na_value=np.nan)
-    known = ~np.isnan(day)
-    out = np.full(len(local), "", dtype=object)
-    out[known] = (pd.Series(day[known].astype(int)).astype(str).to_numpy(dtype=object) + " "
-                  + MONTHS[month[known].astype(int) - 1])
-    return out
+    """``"11 Mar"`` for each UTC time (empty where missing), on the local calendar of ``tz``;
+    each distinct local day is written once (a timeline's million events fall on a few days)."""
+    days = local_day(pd.to_datetime(pd.Series(times).reset_index(drop=True), utc=True), tz)
+    distinct, which = np.unique(days, return_inverse=True)
+    known = distinct != NAT
+    dates = pd.to_datetime(distinct[known] * NS_PER_DAY, unit="ns")
+    words = np.full(len(distinct), "", dtype=object)
+    words[known] = (pd.Series(dates.day).astype(str).to_numpy(dtype=object) + " " + MONTHS[dates.month - 1])
+    return words[which.reshape(-1)] if len(days) else np.zeros(0, dtype=object)
+
+
+def local_clock(times: pd.Series, tz: str) -> np.ndarray:
+    """``"HH:MM"`` of each UTC time in ``tz``: from the minute of the local day, by table (a
+    million times, formatted one by one, would take seconds)."""
+    local = times if tz.upper() == "UTC" else times.dt.tz_convert(tz).dt.tz_localize(None)
+    minute = np.mod(local.to_numpy(dtype="datetime64[ns]").view("int64"), NS_PER_DAY) // NS_PER_MINUTE
+    return CLOCK[minute]
 
 
 def local_when(stamp, tz: str, with_time: bool = True) -> str:
