@@ -44,3 +44,9 @@ def day_position(times: pd.Series, origin_day, tz: str) -> np.ndarray:
     # a few hundred of them.
     position = (day - np.asarray(origin_day, dtype=np.int64)).astype(np.float64) + (values - day * NS_PER_DAY) / NS_PER_DAY
     return np.where(values == NAT, np.nan, position)
+
+
+def minute_of_day(times: pd.Series, tz: str) -> np.ndarray:
+    """The local minute of the day in ``tz`` (0 to 1439) of each UTC time: a timeline's clock."""
+    local = times if tz.upper() == "UTC" else times.dt.tz_convert(tz).dt.tz_localize(None)
+    return np.mod(local.to_numpy(dtype="datetime64[ns]").view("int64"), NS_PER_DAY) // NS_PER_MINUTE

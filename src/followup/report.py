@@ -46,9 +46,10 @@ from matplotlib.figure import Figure
 
 from . import __version__, plotting
 from .explain import annotate_events
-from .days import NS_PER_DAY, day_position
+from .days import NS_PER_DAY, day_position, minute_of_day
 from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
+from .reasons import MONTHS
 from .trend import TRAIL_RUNS
 from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES
 
@@ -81,7 +82,8 @@ STATUS_ORDER = STATUSES[::-1]  # best first, as ranked
 FLAG_LABELS = {"NO_CONTACT": "No contact", "EXCESSIVE_HANGUPS": "Hang-ups",
                "TOO_FREQUENT": "Too frequent", "WENT_SILENT": "Went silent"}
 CLOSED_BY = {"as_of": "as of", "next_interview": "next interview"}  # "decision" names the decision
-LOCAL_FORMAT = "%a %-d %b %Y %H:%M"
+# A local time as the page writes it (``Tue 3 Mar 2026 10:00``, strftime's "%a %-d %b %Y %H:%M").
+WEEKDAYS = np.array(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], dtype=object)
 # Columns another step may add (the model, a run history): shown when the frame has them.
 OPTIONAL_COLUMNS = ("p_advance", "top_factors", "trend", "score_trail")
 
@@ -284,10 +286,17 @@ def _texts_or_none(values: pd.Series) -> list:
 
 
 def _local_texts(stamps: pd.Series, tz: str) -> pd.Series:
-    """``Tue 3 Mar 2026 10:00`` in ``tz`` for each time, formatted once per distinct time."""
+    """``Tue 3 Mar 2026 10:00`` in ``tz`` for each time, written once per distinct time from
+    the local calendar's numbers (``strftime`` one time at a time costs a second per 30,000)."""
     times = pd.to_datetime(pd.Series(stamps).reset_index(drop=True), utc=True)
     codes, uniques = pd.factorize(times)
-    formatted = pd.DatetimeIndex(uniques).tz_convert(tz).strftime(LOCAL_FORMAT).to_numpy(dtype=object)
+    local = pd.DatetimeIndex(uniques).tz_convert(tz)
+
+    def text(numbers, width=1):
+        return pd.Series(numbers, dtype=np.int64).astype(str).str.zfill(width).to_numpy(dtype=object)
+
+    formatted = (WEEKDAYS[local.day_of_week] + " " + text(local.day) + " " + MONTHS[local.month - 1] + " "
+                 + text(local.year) + " " + text(local.hour, 2) + ":" + text(local.minute, 2))
     return pd.Series(np.append(formatted, "")[codes], dtype=object)
 
 
@@ -440,9 +449,7 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
     faded = ~(annotated["counted"].to_numpy(bool) | (~inbound & annotated["in_window"].to_numpy(bool)))
     shape = pd.Categorical(annotated["channel"].astype(str), categories=SHAPE_NAMES).codes
     shape = np.where(shape < 0, SHAPE_NAMES.index("other"), shape)
-    local = annotated["local_time"].astype(str)
-    minutes = (pd.to_numeric(local.str[:2], errors="coerce").fillna(0).astype(np.int64) * 60
-               + pd.to_numeric(local.str[3:5], errors="coerce").fillna(0).astype(np.int64))
+    minutes = minute_of_day(annotated["timestamp"], result.tz)
     count = np.bincount(owner, minlength=n)
     start = np.concatenate([[0], np.cumsum(count)[:-1]]) if n else np.zeros(0, dtype=np.int64)
     marks = {
@@ -452,7 +459,7 @@ def _marks(result, ids, rounds, has_round, lo, hi, scale, texts):
         "faded": faded.astype(np.int64).tolist(),
         "shape": shape.astype(np.int64).tolist(),
         "day": annotated["day"].to_numpy(dtype=np.int64).tolist(),
-        "minute": minutes.to_numpy().tolist(),
+        "minute": minutes.tolist(),
         "what": texts.codes(annotated["description"].astype(str)),
         "roles": texts.codes(annotated["roles"].astype(str)),
     }

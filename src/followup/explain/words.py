@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..days import NAT, NS_PER_DAY, NS_PER_MINUTE, local_day
+from ..days import NAT, NS_PER_DAY, local_day, minute_of_day
 from ..reasons import MONTHS
 
 #: Every minute of a day as ``"HH:MM"``.
@@ -27,9 +27,7 @@ def short_dates(times: pd.Series, tz: str) -> np.ndarray:
 def local_clock(times: pd.Series, tz: str) -> np.ndarray:
     """``"HH:MM"`` of each UTC time in ``tz``: from the minute of the local day, by table (a
     million times, formatted one by one, would take seconds)."""
-    local = times if tz.upper() == "UTC" else times.dt.tz_convert(tz).dt.tz_localize(None)
-    minute = np.mod(local.to_numpy(dtype="datetime64[ns]").view("int64"), NS_PER_DAY) // NS_PER_MINUTE
-    return CLOCK[minute]
+    return CLOCK[minute_of_day(times, tz)]
 
 
 def local_when(stamp, tz: str, with_time: bool = True) -> str:
