@@ -4,7 +4,8 @@
     python bench/presentation_bench.py --only explain   # one of annotate, explain, report
 
 * ``annotate``: :func:`followup.explain.annotate_events` over every event of a scored
-  synthetic set of about 1M events (100,000 candidates; the score itself is not timed);
+  synthetic set of about 1M events (100,000 candidates; the score itself is not timed), the
+  roles decided afresh each run (``ScoreResult.event_roles``), and again with them made;
 * ``explain``: ``followup explain`` (CSV read and scoring included) of ONE candidate whose log
   holds 1M events, each run in a fresh process: wall time and that process's peak RSS;
 * ``report``: :func:`followup.report.build_report` for 10,000 candidates, and the page's size.
@@ -54,11 +55,14 @@ def _medians(runs: list[tuple[float, float]]) -> dict:
 def bench_annotate(candidates: int) -> dict:
     events, interviews = datasets.make_followups(candidates, seed=0)
     result = followup.score(events, interviews, as_of=datasets.default_as_of(interviews), tz="America/New_York")
-    runs = []
+    runs, worded = [], []
     for _ in range(RUNS):
+        vars(result).pop("event_roles", None)  # each run decides the roles afresh, as a new result would
         wall, cpu, frame = _timed(lambda: annotate_events(result))
         runs.append((wall, cpu))
-    return {"events": len(result.events), "candidates": candidates, "rows": len(frame), **_medians(runs)}
+        worded.append(_timed(lambda: annotate_events(result))[:2])  # the roles made: the words alone
+    return {"events": len(result.events), "candidates": candidates, "rows": len(frame), **_medians(runs),
+            "with_roles_made": _medians(worded)}
 
 
 def bench_explain(events: int) -> dict:

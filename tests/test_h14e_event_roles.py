@@ -11,6 +11,7 @@ import followup
 from conftest import call, day, email, interview, make_interviews, run
 from followup import datasets
 from followup.days import day_position, local_day
+from followup.event_roles import FACT_COLUMNS
 from followup.explain import annotate_events, explain
 from followup.report import report_data
 from followup.schema import EVENT_KINDS, NOT_COUNTED_CODES, ROLE_CODES
@@ -35,6 +36,7 @@ def test_a_score_run_does_not_make_the_roles_and_presenting_makes_them_once(synt
 
 def test_the_roles_are_codes_from_the_vocabulary(synthetic):
     roles = synthetic.event_roles
+    assert set(roles.columns) == {*FACT_COLUMNS, *ROLE_CODES}
     assert tuple(roles["kind"].cat.categories) == EVENT_KINDS
     assert tuple(roles["not_counted"].cat.categories) == NOT_COUNTED_CODES
     assert all(roles[code].dtype == bool for code in ROLE_CODES)
