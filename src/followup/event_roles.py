@@ -35,6 +35,8 @@ from .rounds import interviewer_panel, latest_round_at_or_before
 from .schema import EVENT_KINDS, NOT_COUNTED_CODES, ROLE_CODES
 from .textcolumns import is_one_of, positions_in, sorted_codes, text_array
 
+# The events' columns the rules read (``body``: thank-you notes judged from their text).
+RULE_COLUMNS = ("candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s", "contact", "body")
 #: The columns of :func:`event_roles`, besides the :data:`~followup.schema.ROLE_CODES`.
 FACT_COLUMNS = ("event", "round_row", "round_number", "day", "day_position", "hours_after_anchor", "kind",
                 "counted", "in_window", "unanswered_call", "cadence_period", "not_counted")
@@ -66,7 +68,8 @@ def event_roles(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: 
       counted is not, the first reason that applies (``<NA>`` for a counted one).
     """
     order = _candidate_time_order(events)
-    events = events.iloc[order].reset_index(drop=True)
+    # Only the columns the rules read: a log's free-text columns are not copied a million rows at a time.
+    events = events[[c for c in RULE_COLUMNS if c in events]].iloc[order].reset_index(drop=True)
     n = len(events)
     held_rows = np.flatnonzero(rounds["held"].to_numpy(bool))
     held = rounds.iloc[held_rows]
