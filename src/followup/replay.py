@@ -16,9 +16,12 @@ same replace-the-same-as-of rule), so nightly runs can carry on from a backfill.
 What a replayed night costs is the scoring alone: the files are read, normalised and checked
 once (:func:`read_logs`), with the events sorted by time once, so that the log as it stood at
 an as-of is a slice of it found by binary search — no copy of the event frame per night — and
-the per-run checks of a full run (unknown candidates, empty files) are not repeated. The
-nights are independent, so with ``workers``/``scheduler``/``client`` they are scored as Dask
-tasks, the logs sent to the workers once; the history is written by this process, in order
+the per-run checks of a full run (unknown candidates, empty files) are not repeated. In this
+process a night re-scores only the candidates whose row can have changed since the night
+before — something new known about them, or a round not yet settled
+(:mod:`followup.settling`) — and carries the others' rows (:class:`SettledNights`). With
+``workers``/``scheduler``/``client`` the nights are scored in full as independent Dask tasks,
+the logs sent to the workers once; the history is written by this process, in order
 (docs/nightly.md#replay).
 
 >>> import tempfile
