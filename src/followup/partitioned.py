@@ -396,9 +396,10 @@ def _row_count(split) -> int:
     return 0 if isinstance(split, _Failed) else sum(len(piece) for piece in split)
 
 
-def _piece(split, part: int, offset: int) -> pd.DataFrame:
-    """One partition's piece of a split, its rows numbered as in the whole file."""
-    piece = split[part]
+def _numbered(piece: pd.DataFrame, offset: int) -> pd.DataFrame:
+    """A block's piece with its rows numbered as in the whole file (``offset``: the rows of
+    the blocks before it). Done by the task that uses the piece: a renumbered copy stored
+    beside the split would be spilled and sent a second time."""
     return piece.assign(source_row=piece["source_row"] + offset) if offset else piece
 
 
@@ -416,11 +417,13 @@ def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     return owner[trimmed.cat.codes.to_numpy()]
 
 
-def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, *event_pieces):
-    """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
-    normaliser sees the ids hidden, and they are put back afterwards. ``files`` are the event
-    files' names in sorted order, the order in which a single run looks for a first copy."""
-    interview_pieces, event_pieces = _by_file(interview_pieces), _by_file(event_pieces)
+def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, event_pieces: list):
+    """Normalise one partition (its pieces given as (piece, row offset) pairs). Repeated event
+    ids are left for the shuffle on the id: the normaliser sees the ids hidden, and they are
+    put back afterwards. ``files`` are the event files' names in sorted order, the order in
+    which a single run looks for a first copy."""
+    interview_pieces = _by_file([_numbered(piece, offset) for piece, offset in interview_pieces])
+    event_pieces = _by_file([_numbered(piece, offset) for piece, offset in event_pieces])
     with using_time_formats(formats):
         interviews = normalise_interviews(interview_pieces, tz=tz, strict=False)
         hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
@@ -467,6 +470,12 @@ def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return files.get_indexer(column.cat.categories.astype(str))[column.cat.codes.to_numpy()]
     return files.get_indexer(column.astype(str))
+
+
+def _frames(normalised):
+    """A normalised partition without its event-id buckets, which travel on their own: the
+    partition waits for the shuffle on the event id holding only what scoring needs."""
+    return normalised if isinstance(normalised, _Failed) else normalised[:2]
 
 
 def _bucket(normalised, bucket: int) -> pd.DataFrame:
@@ -519,7 +528,7 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
 
     if isinstance(normalised, _Failed):
         return normalised
-    interviews, events, _ = normalised
+    interviews, events = normalised
     found = [copies for copies in repeat_lists if len(copies)]
     copies = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if len(copies):
@@ -574,17 +583,19 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     for (path, role, _), futures in zip(chunked, splits):
         counts = [client.submit(_row_count, f, pure=False) for f in futures]
         offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
-        pieces[role == "events"] += [[client.submit(_piece, f, part, offset, pure=False) for part in range(count)]
+        pieces[role == "events"] += [[(client.submit(getitem, f, part, pure=False), offset) for part in range(count)]
                                      for f, offset in zip(futures, offsets)]
     interview_pieces, event_pieces = pieces
     files = sorted(event_paths)
     normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
-                         *[block[p] for block in event_pieces], key=f"normalise-partition-{p}")
+                         [block[p] for block in event_pieces], key=f"normalise-partition-{p}")
                   for p in range(count)]
     buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
+    frames = [client.submit(_frames, n, pure=False) for n in normalised]
+    del normalised  # released once split into its frames and buckets
     repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
     back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
-    scored = {submit(_score_part, normalised[p], moment, rules, tz, keep_events, *back[p],
+    scored = {submit(_score_part, frames[p], moment, rules, tz, keep_events, *back[p],
                      key=f"score-partition-{p}"): p for p in range(count)}
     parts = [None] * count
     for done, future in enumerate(as_completed(list(scored)), start=1):
