@@ -31,9 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import FollowupError, InputWarning
-from .ids import id_text, loose_key, near_spellings_message
+from .ids import category_id_text, id_text, loose_key, near_spellings_message
 from .normalise import (
     COUNT_KEYS,
     Normalised,
@@ -406,15 +407,17 @@ def _numbered(piece: pd.DataFrame, offset: int) -> pd.DataFrame:
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     """Partition of each row: a hash of the id as the normaliser will write it (trimmed, NFC, a
     number as its digits: :func:`followup.ids.id_text`), one per distinct id."""
-    trimmed = id_text(ids)
-    if not isinstance(trimmed.dtype, pd.CategoricalDtype):
-        trimmed = trimmed.astype("category")
-    distinct = pa.array(pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]"))
+    if not isinstance(ids.dtype, pd.CategoricalDtype):
+        ids = id_text(ids).astype("category")
+    # Each category as the normaliser will write it: categories written as one id hash alike,
+    # so the merged column id_text would build is not needed (a block's ~600k distinct ids).
+    spelled = pa.array(category_id_text(ids), type=pa.large_string(), from_pandas=True)
     # By the id's loose key: ids one case or invisible character apart land in one partition,
     # where the check for such near spellings sees both.
-    hashes = string_hashes(loose_key(distinct)) if len(distinct) else np.zeros(0, np.uint64)
-    owner = np.append((hashes % np.uint64(count)).astype(np.int64), 0)  # a missing id: partition 0
-    return owner[trimmed.cat.codes.to_numpy()]
+    present = pc.is_valid(spelled).to_numpy(zero_copy_only=False)
+    hashes = string_hashes(loose_key(spelled.fill_null(""))) if len(spelled) else np.zeros(0, np.uint64)
+    owner = np.where(present, hashes % np.uint64(count), 0).astype(np.int64)
+    return np.append(owner, 0)[ids.cat.codes.to_numpy()]  # a missing or empty id: partition 0
 
 
 def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, event_pieces: list):
@@ -561,8 +564,13 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
 # ---------------------------------------------------------------- the graph
 
 def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats, keep_events, step):
+    """Submit the graph stage by stage and collect the scored partitions.
+
+    A future this process holds keeps its value on the workers (in memory or spilled), so each
+    stage's futures are dropped as soon as the next stage is submitted: at 50M events, holding
+    them kept every split, piece and normalised partition to the end — the log three times over,
+    19 GB spilled."""
     from distributed import as_completed
-    from operator import getitem
 
     submit = lambda function, *args, **kw: client.submit(  # noqa: E731
         _guarded(function), *args, retries=RETRIES, pure=False, **kw)
@@ -573,36 +581,63 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     splits = [[submit(_split_file, path, role, count, tz, formats, block,
                       key=f"split-{n}-{k}-{os.path.basename(path)}") for k, block in enumerate(blocks)]
               for n, (path, role, blocks) in enumerate(chunked)]
-    for (path, _, _), futures in zip(chunked, splits):  # the first unreadable file, in input order
+    warned = _read_checks(client, chunked, splits)
+    interview_pieces, event_pieces = _pieces(client, chunked, splits, count)
+    del splits
+    files = sorted(event_paths)
+    frames, buckets = _normalising(client, submit, tz, formats, count, files, interview_pieces, event_pieces)
+    del interview_pieces, event_pieces
+    back = _repeats(client, submit, count, files, buckets)
+    del buckets
+    scored = {submit(_score_part, frames[p], moment, rules, tz, keep_events, *back[p],
+                     key=f"score-partition-{p}"): p for p in range(count)}
+    del frames, back
+    parts = [None] * count
+    for done, future in enumerate(as_completed(list(scored)), start=1):
+        part = scored.pop(future)
+        parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
+        step(f"scored partition {done}/{count}")
+    return parts, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
+
+
+def _read_checks(client, chunked, splits) -> list:
+    """Stop at the first unreadable input, in input order; what the reading warned of."""
+    for (path, _, _), futures in zip(chunked, splits):
         for future in futures:
             _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
-    warned = [found for futures in splits for future in futures
-              for found in _result(client.submit(_warned, future, pure=False), "reading")]
-    # A block's rows are numbered from 1; the rows of the blocks before it come on top.
-    pieces = [[], []]  # interviews, events: per input, per block, per partition
-    for (path, role, _), futures in zip(chunked, splits):
+    return [found for futures in splits for future in futures
+            for found in _result(client.submit(_warned, future, pure=False), "reading")]
+
+
+def _pieces(client, chunked, splits, count) -> list[list]:
+    """Interview and event pieces: per input block, per partition, a (piece, row offset) pair;
+    a block's rows are numbered from 1, the rows of the blocks before it come on top."""
+    from operator import getitem
+
+    pieces = [[], []]
+    for (_, role, _), futures in zip(chunked, splits):
         counts = [client.submit(_row_count, f, pure=False) for f in futures]
         offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
         pieces[role == "events"] += [[(client.submit(getitem, f, part, pure=False), offset) for part in range(count)]
                                      for f, offset in zip(futures, offsets)]
-    interview_pieces, event_pieces = pieces
-    files = sorted(event_paths)
+    return pieces
+
+
+def _normalising(client, submit, tz, formats, count, files, interview_pieces, event_pieces):
+    """Per partition, its normalised frames and its event-id buckets, as separate futures."""
     normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
                          [block[p] for block in event_pieces], key=f"normalise-partition-{p}")
                   for p in range(count)]
     buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
-    frames = [client.submit(_frames, n, pure=False) for n in normalised]
-    del normalised  # released once split into its frames and buckets
+    return [client.submit(_frames, n, pure=False) for n in normalised], buckets
+
+
+def _repeats(client, submit, count, files, buckets):
+    """Per partition, the repeated event ids found in each bucket of the shuffle on the id."""
+    from operator import getitem
+
     repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
-    back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
-    scored = {submit(_score_part, frames[p], moment, rules, tz, keep_events, *back[p],
-                     key=f"score-partition-{p}"): p for p in range(count)}
-    parts = [None] * count
-    for done, future in enumerate(as_completed(list(scored)), start=1):
-        part = scored[future]
-        parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
-        step(f"scored partition {done}/{count}")
-    return parts, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
+    return [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
 
 
 def _result(future, what: str):
