@@ -674,12 +674,14 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         not_orphan = event_rejects["code"] != RejectCode.UNKNOWN_CANDIDATE
         raise_first_rejected(event_rejects[not_orphan])
         raise_first_rejected(event_rejects)
-    rounds = stack_frames([p["rounds"] for p in parts])
+    # Each part's frames are let go as they are stacked: at 5M candidates the calling process
+    # holds the whole result, and a second copy of every part would double it.
+    rounds = stack_frames([p.pop("rounds") for p in parts])
     rounds = _global_candidate_order(rounds)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
     orphans = event_rejects[event_rejects["code"] == RejectCode.UNKNOWN_CANDIDATE]
-    events = _in_input_order(stack_frames([p["events"] for p in parts]), file_order, orphans)
-    interviews = stack_frames([p["interviews"] for p in parts]).sort_values(
+    events = _in_input_order(stack_frames([p.pop("events") for p in parts]), file_order, orphans)
+    interviews = stack_frames([p.pop("interviews") for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
     extras = output_extra_columns(interviews)
     chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
@@ -687,6 +689,7 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
     carried = tuple(extras.values())
     group_column = grouping_column(group_by, carried) if group_by else None
     candidates = rank(chosen, group_by=group_column, extra_columns=carried)
+    del chosen
     if model is not None:
         from .learning import load_model
 
