@@ -50,7 +50,8 @@ from .days import NS_PER_DAY
 from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .trend import TRAIL_RUNS
-from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, UNANSWERED_OUTCOMES
+from .schema import (CHANNEL_SEPARATOR, FLAGS, GRADE_CAPPED, GRADES, GROUP, REASON_SEPARATOR, SCORE_GRADE, STATUSES,
+                     UNANSWERED_OUTCOMES)
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
@@ -178,7 +179,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
     closed = np.where(frame["window_closed_by"].astype(str).to_numpy() == "decision",
                       "decision (" + frame["decision"].astype(object).fillna("").astype(str) + ")",
                       frame["window_closed_by"].astype(str).map(CLOSED_BY).fillna("").to_numpy())
-    reasons = frame["reasons"].fillna("").astype(str).str.split("; ")
+    reasons = frame["reasons"].fillna("").astype(str).str.split(REASON_SEPARATOR)
     flat_reasons = reasons.explode()
     kept = flat_reasons.notna() & (flat_reasons != "")
     reason_count = kept.groupby(level=0).sum().reindex(frame.index, fill_value=0).to_numpy(dtype=np.int64)
@@ -208,7 +209,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         "window_end": texts.codes(_local_texts(frame["window_end"], tz)),
         "closed_by": texts.codes(pd.Series(closed)),
         "contacts": _numbers(frame["inbound_contacts"], 0),
-        "channels": texts.codes(frame["channels"].fillna("").astype(str).str.replace(",", ", ")),
+        "channels": texts.codes(frame["channels"].fillna("").astype(str).str.replace(CHANNEL_SEPARATOR, ", ")),
     }
     if GROUP in frame:
         candidates["group"] = texts.codes(frame[GROUP].astype(object).where(frame[GROUP].notna(), "(none)")

@@ -23,11 +23,10 @@ from ..days import NS_PER_DAY, NS_PER_MINUTE, local_day
 from ..features import cadence_start, checkin_roles, follow_up_events
 from ..normalise import person_key
 from ..rounds import interviewer_panel, latest_round_at_or_before
-from ..schema import UNANSWERED_OUTCOMES
+from ..schema import ROLE_SEPARATOR, UNANSWERED_OUTCOMES
 from ..textcolumns import cat, integer, join, positions_in, tenths_text, text_array, when
 from .words import short_dates
 
-ROLE_SEPARATOR = "; "
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",
                  "missed": "missed, no message", "busy": "busy"}
 
