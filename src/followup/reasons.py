@@ -58,12 +58,11 @@ class Wording:
         """``text`` in front of every word."""
         return Wording(self.codes, cat(text, self.words))
 
-    def as_categorical(self) -> pd.Categorical:
-        """The texts as a categorical, one category per distinct word; missing where a row has none."""
-        # Two combinations of keys can word the same text: categories are the distinct texts.
-        distinct, categories = pd.factorize(self.words.to_numpy(zero_copy_only=False))
-        codes = np.where(self.codes >= 0, distinct[np.maximum(self.codes, 0)] if len(distinct) else -1, -1)
-        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    def as_texts(self) -> np.ndarray:
+        """One Python string per row (each distinct word made once, rows share it), ``None``
+        where there is none."""
+        table = np.append(self.words.to_numpy(zero_copy_only=False), None)
+        return table[self.codes]
 
     def as_objects(self) -> np.ndarray:
         """One Python string per row, ``""`` where there is none."""
@@ -382,7 +381,7 @@ HEADLINE = (_upcoming, _pending, _speed_and_cadence)
 @dataclass(frozen=True)
 class Reasons:
     """What :func:`explain` words for each row: every reason joined (``reasons``), the headline
-    (``reason``) and each flag's reason apart (``flags``: code -> a categorical column)."""
+    (``reason``) and each flag's reason apart (``flags``: code -> a text column, ``None`` where the flag is not carried)."""
 
     reasons: pd.Series
     reason: pd.Series
@@ -408,7 +407,7 @@ def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: p
     return Reasons(
         reasons=pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
         reason=pd.Series(headline.as_objects(), index=scored.index, dtype=object),
-        flags={code: pd.Series(first_of(texts).as_categorical(), index=scored.index)
+        flags={code: pd.Series(first_of(texts).as_texts(), index=scored.index, dtype=object)
                for code, texts in details.items()})
 
 
