@@ -154,6 +154,14 @@ def test_default_as_of_follows_the_last_interview_by_a_week(labelled):
     assert events["timestamp"].max() < as_of
 
 
+def test_default_as_of_of_a_list_read_back_from_csv(tmp_path, recwarn):
+    """A notebook reads the written list with pandas.read_csv: its times are text then."""
+    _, interviews_path = write_followups(tmp_path, 60, seed=4)
+    read_back = pd.read_csv(interviews_path)
+    assert default_as_of(read_back) == default_as_of(make_followups(60, seed=4)[1])
+    assert not [w for w in recwarn if issubclass(w.category, FutureWarning)]
+
+
 def test_written_files_read_back_as_generated(tmp_path):
     events_path, interviews_path = write_followups(tmp_path, 200, seed=9)
     events, interviews = make_followups(200, seed=9)

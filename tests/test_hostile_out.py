@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 import followup
-from followup import present
+from followup import present, terminal
 from followup.cli import main
 from followup.errors import FollowupError
 
@@ -311,9 +311,29 @@ def test_there_is_one_escaping_function():
     from followup import terminal
 
     explain = importlib.import_module("followup.explain")  # followup.explain is also the function
-    assert present.printable is terminal.printable and present.CONTROL_CHARACTERS is terminal.CONTROL_CHARACTERS
+    assert present.printable is terminal.printable
     sources = [Path(module.__file__).read_text() for module in (present, explain, importlib.import_module("followup.cli"))]
-    assert not [s for s in sources if "x1f\\x7f" in s]
+    assert not [s for s in sources if "x1f\\x7f" in s or "CONTROL_CHARACTERS" in s]
+
+
+def test_invisible_and_reordering_characters_are_shown_escaped(tmp_path):
+    """Two ids that differ by a zero-width space print differently, and a right-to-left
+    override in a name cannot reorder the rest of its row."""
+    events = tmp_path / "events.csv"
+    interviews = tmp_path / "interviews.csv"
+    interviews.write_text("candidate_id,name,interview_at\n"
+                          "C001,Ann,2026-03-02T10:00:00Z\n"
+                          "C\u200b001,Bo \u202eb,2026-03-02T11:00:00Z\n", encoding="utf-8")
+    events.write_text("candidate_id,timestamp,channel,direction\n"
+                      "C001,2026-03-02T15:00:00Z,email,inbound\n", encoding="utf-8")
+    from click.testing import CliRunner
+    from followup.cli import main
+
+    out = CliRunner().invoke(main, ["score", str(events), "-i", str(interviews), "--as-of", "2026-03-20",
+                                  "--format", "table"]).output
+    assert "C\\u200b001" in out and "Bo \\u202eb" in out
+    assert "\u200b" not in out and "\u202e" not in out
+    assert terminal.printable("x\ufeffy\u2066z") == "x\\ufeffy\\u2066z"
 
 
 # ------------------------------------------------------------------ 6. the disk fails

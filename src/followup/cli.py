@@ -907,8 +907,7 @@ def _changes_text(result) -> str:
         return head + notes + "no changes\n"
     who = (rows["candidate_id"] + " " + rows["name"].fillna("").astype(str)).str.strip()
     # Names and reasons are candidates' text: a control character is shown escaped, never sent.
-    shown = rows[["change"]].assign(
-        candidate=who, reason=rows["reason"]).replace(present.CONTROL_CHARACTERS.pattern, "?", regex=True)
+    shown = rows[["change"]].assign(candidate=who, reason=rows["reason"])
     return head + notes + present.text_table(shown) + "\n"
 
 

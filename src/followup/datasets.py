@@ -277,7 +277,10 @@ def default_as_of(interviews: pd.DataFrame) -> pd.Timestamp:
     none is ``pending`` or ``upcoming``; pass an earlier ``as_of`` to :func:`make_followups` for
     those (``write_followups`` always uses this one).
     """
-    ends = interviews["interview_end"].fillna(interviews["interview_at"] + pd.Timedelta(hours=1))
+    # A set read back with pandas.read_csv holds its times as text: read them as times first.
+    starts = pd.to_datetime(interviews["interview_at"], utc=True, format="ISO8601")
+    ends = pd.to_datetime(interviews["interview_end"], utc=True, format="ISO8601")
+    ends = ends.fillna(starts + pd.Timedelta(hours=1))
     seconds = ends.to_numpy("datetime64[s]").astype(np.int64)
     return pd.Timestamp(_default_as_of_seconds(seconds), unit="s", tz="UTC")
 

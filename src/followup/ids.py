@@ -83,8 +83,7 @@ def id_text(values: pd.Series) -> pd.Series:
     A categorical column stays categorical, the work done once per distinct id.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        categories = pd.Series(values.cat.categories)
-        spelled = _as_text(categories)
+        spelled = category_id_text(values)
         codes_of_spelled, distinct = pd.factorize(spelled)  # one hash pass: missing ones get -1
         codes = values.cat.codes.to_numpy()
         if not np.array_equal(codes_of_spelled, np.arange(len(spelled))):  # some ids merged or emptied
@@ -95,6 +94,13 @@ def id_text(values: pd.Series) -> pd.Series:
     if values.dtype == object and values.isna().all():  # a column the file does not have
         return pd.Series(pd.NA, index=values.index, dtype="string")
     return _as_text(values)
+
+
+def category_id_text(values: pd.Series) -> pd.Series:
+    """:func:`id_text` of each category of a categorical column, in the categories' order (two
+    may come out as one id; an empty one is missing): for work that needs only what each id is
+    written as, such as a hash of it, without building the merged column."""
+    return _as_text(pd.Series(values.cat.categories))
 
 
 def _as_text(values: pd.Series) -> pd.Series:

@@ -31,9 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import FollowupError, InputWarning
-from .ids import id_text, loose_key, near_spellings_message
+from .ids import category_id_text, id_text, loose_key, near_spellings_message
 from .normalise import (
     COUNT_KEYS,
     Normalised,
@@ -396,31 +397,36 @@ def _row_count(split) -> int:
     return 0 if isinstance(split, _Failed) else sum(len(piece) for piece in split)
 
 
-def _piece(split, part: int, offset: int) -> pd.DataFrame:
-    """One partition's piece of a split, its rows numbered as in the whole file."""
-    piece = split[part]
+def _numbered(piece: pd.DataFrame, offset: int) -> pd.DataFrame:
+    """A block's piece with its rows numbered as in the whole file (``offset``: the rows of
+    the blocks before it). Done by the task that uses the piece: a renumbered copy stored
+    beside the split would be spilled and sent a second time."""
     return piece.assign(source_row=piece["source_row"] + offset) if offset else piece
 
 
 def _partition_of(ids: pd.Series, count: int) -> np.ndarray:
     """Partition of each row: a hash of the id as the normaliser will write it (trimmed, NFC, a
     number as its digits: :func:`followup.ids.id_text`), one per distinct id."""
-    trimmed = id_text(ids)
-    if not isinstance(trimmed.dtype, pd.CategoricalDtype):
-        trimmed = trimmed.astype("category")
-    distinct = pa.array(pd.Series(trimmed.cat.categories.astype(str), dtype="string[pyarrow]"))
+    if not isinstance(ids.dtype, pd.CategoricalDtype):
+        ids = id_text(ids).astype("category")
+    # Each category as the normaliser will write it: categories written as one id hash alike,
+    # so the merged column id_text would build is not needed (a block's ~600k distinct ids).
+    spelled = pa.array(category_id_text(ids), type=pa.large_string(), from_pandas=True)
     # By the id's loose key: ids one case or invisible character apart land in one partition,
     # where the check for such near spellings sees both.
-    hashes = string_hashes(loose_key(distinct)) if len(distinct) else np.zeros(0, np.uint64)
-    owner = np.append((hashes % np.uint64(count)).astype(np.int64), 0)  # a missing id: partition 0
-    return owner[trimmed.cat.codes.to_numpy()]
+    present = pc.is_valid(spelled).to_numpy(zero_copy_only=False)
+    hashes = string_hashes(loose_key(spelled.fill_null(""))) if len(spelled) else np.zeros(0, np.uint64)
+    owner = np.where(present, hashes % np.uint64(count), 0).astype(np.int64)
+    return np.append(owner, 0)[ids.cat.codes.to_numpy()]  # a missing or empty id: partition 0
 
 
-def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, *event_pieces):
-    """Normalise one partition. Repeated event ids are left for the shuffle on the id: the
-    normaliser sees the ids hidden, and they are put back afterwards. ``files`` are the event
-    files' names in sorted order, the order in which a single run looks for a first copy."""
-    interview_pieces, event_pieces = _by_file(interview_pieces), _by_file(event_pieces)
+def _normalise_part(tz: str, formats, count: int, files: list[str], interview_pieces: list, event_pieces: list):
+    """Normalise one partition (its pieces given as (piece, row offset) pairs). Repeated event
+    ids are left for the shuffle on the id: the normaliser sees the ids hidden, and they are
+    put back afterwards. ``files`` are the event files' names in sorted order, the order in
+    which a single run looks for a first copy."""
+    interview_pieces = _by_file([_numbered(piece, offset) for piece, offset in interview_pieces])
+    event_pieces = _by_file([_numbered(piece, offset) for piece, offset in event_pieces])
     with using_time_formats(formats):
         interviews = normalise_interviews(interview_pieces, tz=tz, strict=False)
         hidden = [p.assign(event_id=pd.NA) if "event_id" in p else p for p in event_pieces]
@@ -467,6 +473,12 @@ def _file_codes(column: pd.Series, files: pd.Index) -> np.ndarray:
     if isinstance(column.dtype, pd.CategoricalDtype):
         return files.get_indexer(column.cat.categories.astype(str))[column.cat.codes.to_numpy()]
     return files.get_indexer(column.astype(str))
+
+
+def _frames(normalised):
+    """A normalised partition without its event-id buckets, which travel on their own: the
+    partition waits for the shuffle on the event id holding only what scoring needs."""
+    return normalised if isinstance(normalised, _Failed) else normalised[:2]
 
 
 def _bucket(normalised, bucket: int) -> pd.DataFrame:
@@ -519,7 +531,7 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
 
     if isinstance(normalised, _Failed):
         return normalised
-    interviews, events, _ = normalised
+    interviews, events = normalised
     found = [copies for copies in repeat_lists if len(copies)]
     copies = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if len(copies):
@@ -552,8 +564,13 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
 # ---------------------------------------------------------------- the graph
 
 def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats, keep_events, step):
+    """Submit the graph stage by stage and collect the scored partitions.
+
+    A future this process holds keeps its value on the workers (in memory or spilled), so each
+    stage's futures are dropped as soon as the next stage is submitted: at 50M events, holding
+    them kept every split, piece and normalised partition to the end — the log three times over,
+    19 GB spilled."""
     from distributed import as_completed
-    from operator import getitem
 
     submit = lambda function, *args, **kw: client.submit(  # noqa: E731
         _guarded(function), *args, retries=RETRIES, pure=False, **kw)
@@ -564,34 +581,63 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     splits = [[submit(_split_file, path, role, count, tz, formats, block,
                       key=f"split-{n}-{k}-{os.path.basename(path)}") for k, block in enumerate(blocks)]
               for n, (path, role, blocks) in enumerate(chunked)]
-    for (path, _, _), futures in zip(chunked, splits):  # the first unreadable file, in input order
-        for future in futures:
-            _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
-    warned = [found for futures in splits for future in futures
-              for found in _result(client.submit(_warned, future, pure=False), "reading")]
-    # A block's rows are numbered from 1; the rows of the blocks before it come on top.
-    pieces = [[], []]  # interviews, events: per input, per block, per partition
-    for (path, role, _), futures in zip(chunked, splits):
-        counts = [client.submit(_row_count, f, pure=False) for f in futures]
-        offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
-        pieces[role == "events"] += [[client.submit(_piece, f, part, offset, pure=False) for part in range(count)]
-                                     for f, offset in zip(futures, offsets)]
-    interview_pieces, event_pieces = pieces
+    warned = _read_checks(client, chunked, splits)
+    interview_pieces, event_pieces = _pieces(client, chunked, splits, count)
+    del splits
     files = sorted(event_paths)
-    normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
-                         *[block[p] for block in event_pieces], key=f"normalise-partition-{p}")
-                  for p in range(count)]
-    buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
-    repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
-    back = [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
-    scored = {submit(_score_part, normalised[p], moment, rules, tz, keep_events, *back[p],
+    frames, buckets = _normalising(client, submit, tz, formats, count, files, interview_pieces, event_pieces)
+    del interview_pieces, event_pieces
+    back = _repeats(client, submit, count, files, buckets)
+    del buckets
+    scored = {submit(_score_part, frames[p], moment, rules, tz, keep_events, *back[p],
                      key=f"score-partition-{p}"): p for p in range(count)}
+    del frames, back
     parts = [None] * count
     for done, future in enumerate(as_completed(list(scored)), start=1):
-        part = scored[future]
+        part = scored.pop(future)
         parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
         step(f"scored partition {done}/{count}")
     return parts, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
+
+
+def _read_checks(client, chunked, splits) -> list:
+    """Stop at the first unreadable input, in input order; what the reading warned of."""
+    for (path, _, _), futures in zip(chunked, splits):
+        for future in futures:
+            _raise_failed(_result(client.submit(_failure, future, pure=False), f"reading {path}"))
+    return [found for futures in splits for future in futures
+            for found in _result(client.submit(_warned, future, pure=False), "reading")]
+
+
+def _pieces(client, chunked, splits, count) -> list[list]:
+    """Interview and event pieces: per input block, per partition, a (piece, row offset) pair;
+    a block's rows are numbered from 1, the rows of the blocks before it come on top."""
+    from operator import getitem
+
+    pieces = [[], []]
+    for (_, role, _), futures in zip(chunked, splits):
+        counts = [client.submit(_row_count, f, pure=False) for f in futures]
+        offsets = [0] + [client.submit(sum, counts[:k], pure=False) for k in range(1, len(futures))]
+        pieces[role == "events"] += [[(client.submit(getitem, f, part, pure=False), offset) for part in range(count)]
+                                     for f, offset in zip(futures, offsets)]
+    return pieces
+
+
+def _normalising(client, submit, tz, formats, count, files, interview_pieces, event_pieces):
+    """Per partition, its normalised frames and its event-id buckets, as separate futures."""
+    normalised = [submit(_normalise_part, tz, formats, count, files, [block[p] for block in interview_pieces],
+                         [block[p] for block in event_pieces], key=f"normalise-partition-{p}")
+                  for p in range(count)]
+    buckets = [[client.submit(_bucket, n, b, pure=False) for n in normalised] for b in range(count)]
+    return [client.submit(_frames, n, pure=False) for n in normalised], buckets
+
+
+def _repeats(client, submit, count, files, buckets):
+    """Per partition, the repeated event ids found in each bucket of the shuffle on the id."""
+    from operator import getitem
+
+    repeats = [submit(_find_repeats, b, count, files, *buckets[b], key=f"event-ids-{b}") for b in range(count)]
+    return [[client.submit(getitem, r, p, pure=False) for r in repeats] for p in range(count)]
 
 
 def _result(future, what: str):
@@ -628,12 +674,14 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         not_orphan = event_rejects["code"] != RejectCode.UNKNOWN_CANDIDATE
         raise_first_rejected(event_rejects[not_orphan])
         raise_first_rejected(event_rejects)
-    rounds = stack_frames([p["rounds"] for p in parts])
+    # Each part's frames are let go as they are stacked: at 5M candidates the calling process
+    # holds the whole result, and a second copy of every part would double it.
+    rounds = stack_frames([p.pop("rounds") for p in parts])
     rounds = _global_candidate_order(rounds)
     file_order = {name: n for n, name in enumerate([*event_paths, *interview_paths])}
     orphans = event_rejects[event_rejects["code"] == RejectCode.UNKNOWN_CANDIDATE]
-    events = _in_input_order(stack_frames([p["events"] for p in parts]), file_order, orphans)
-    interviews = stack_frames([p["interviews"] for p in parts]).sort_values(
+    events = _in_input_order(stack_frames([p.pop("events") for p in parts]), file_order, orphans)
+    interviews = stack_frames([p.pop("interviews") for p in parts]).sort_values(
         ["candidate_id", "interview_at"], kind="stable", ignore_index=True)
     extras = output_extra_columns(interviews)
     chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
@@ -641,6 +689,7 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
     carried = tuple(extras.values())
     group_column = grouping_column(group_by, carried) if group_by else None
     candidates = rank(chosen, group_by=group_column, extra_columns=carried)
+    del chosen
     if model is not None:
         from .learning import load_model
 

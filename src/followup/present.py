@@ -32,7 +32,7 @@ from .shortlist import ScoreResult
 from .errors import FollowupError
 from .schema import (CHANNEL_SEPARATOR, FACTOR_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GROUP,
                      REASON_SEPARATOR, REJECT_COLUMNS, WITH_FLAGS)
-from .terminal import CONTROL_CHARACTERS, printable, printable_frame, printable_text
+from .terminal import printable, printable_frame, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -552,8 +552,7 @@ def _compact_widths(frame: pd.DataFrame, console_width: int, all_rounds: bool, l
     the reason (and the model's factors) sharing what is left, never under
     ``COMPACT_REASON_WIDTH`` (a narrower console wraps rather than hiding the reason)."""
     shown = frame["candidate_id"].astype(str) + " " + frame["name"].astype("string").fillna("")
-    # A control character is shown as a four-character escape (``\x1b``) by _cell.
-    names = shown.str.len() + 3 * shown.str.count(CONTROL_CHARACTERS.pattern)
+    names = printable_text(shown).str.len()  # as _cell shows them, escapes and all
     ranks = frame["rank"].dropna()
     widths = {"#": max(len(str(int(ranks.max()))) if len(ranks) else 1, 1),
               **({"Round": 5} if all_rounds else {}),

@@ -16,9 +16,12 @@ same replace-the-same-as-of rule), so nightly runs can carry on from a backfill.
 What a replayed night costs is the scoring alone: the files are read, normalised and checked
 once (:func:`read_logs`), with the events sorted by time once, so that the log as it stood at
 an as-of is a slice of it found by binary search — no copy of the event frame per night — and
-the per-run checks of a full run (unknown candidates, empty files) are not repeated. The
-nights are independent, so with ``workers``/``scheduler``/``client`` they are scored as Dask
-tasks, the logs sent to the workers once; the history is written by this process, in order
+the per-run checks of a full run (unknown candidates, empty files) are not repeated. In this
+process a night re-scores only the candidates whose row can have changed since the night
+before — something new known about them, or a round not yet settled
+(:mod:`followup.settling`) — and carries the others' rows (:class:`SettledNights`). With
+``workers``/``scheduler``/``client`` the nights are scored in full as independent Dask tasks,
+the logs sent to the workers once; the history is written by this process, in order
 (docs/nightly.md#replay).
 
 >>> import tempfile
@@ -51,9 +54,11 @@ from .loading import (check_timezone, parse_as_of, read_events, read_interviews,
 from .normalise import COUNT_KEYS, Normalised
 from .partitioned import cluster_client
 from .policy import Policy, load_policy
-from .rounds import build_rounds
+from .rounds import CANDIDATE_CODE, build_rounds
 from .scoring import score_rounds
-from .shortlist import ScoreResult, output_extra_columns, rank, with_extra_columns
+from .settling import rows_are_per_candidate, settled_from, settled_ns
+from .shortlist import CANDIDATE_COLUMNS, ScoreResult, output_extra_columns, rank, with_extra_columns
+from .textcolumns import positions_in, sorted_codes, text_array
 
 MAX_RUNS = 5_000
 SUMMARY_COLUMNS = ["as_of", "candidates", "ok", "flagged", "pending", "upcoming", "with_flags",
@@ -161,17 +166,107 @@ def score_known_at(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=No
     reading and the checks :func:`read_logs` made once."""
     events, interviews = logs.known_at(moment)
     extras = output_extra_columns(interviews.frame)
-    rounds = build_rounds(interviews.frame.drop(columns=list(extras)), moment, logs.tz)
-    scored = score_rounds(rounds, round_features(events.frame, rounds, rules, logs.tz), rules, logs.tz)
+    scored = _scored_rounds(events.frame, interviews.frame, extras, moment, rules, logs.tz)
     chosen = with_extra_columns(scored[scored["is_shortlist_round"]], interviews.frame, extras)
     candidates = rank(chosen, extra_columns=tuple(extras.values()))
     if model is not None:
         candidates = model.annotate(candidates, scored, events.frame, moment, logs.tz)
+    return _result(candidates, scored, events, interviews, extras, moment, rules, logs.tz)
+
+
+def _scored_rounds(events: pd.DataFrame, interviews: pd.DataFrame, extras: dict, moment: pd.Timestamp,
+                   rules: Policy, tz: str) -> pd.DataFrame:
+    """Every round of ``interviews`` scored on ``events`` as of ``moment``: windows, features,
+    components, flags, reasons (the engine of a full run, before ranking)."""
+    rounds = build_rounds(interviews.drop(columns=list(extras)), moment, tz)
+    return score_rounds(rounds, round_features(events, rounds, rules, tz), rules, tz)
+
+
+def _result(candidates, rounds, events: Normalised, interviews: Normalised, extras: dict, moment, rules, tz):
     counts = {key: events.counts[key] + interviews.counts[key] for key in COUNT_KEYS}
     rejects = pd.concat([events.rejects, interviews.rejects], ignore_index=True)
-    return ScoreResult(candidates=candidates, rounds=scored, events=events.frame, interviews=interviews.frame,
-                       rejects=rejects, counts=counts, as_of=moment, tz=logs.tz, policy=rules,
+    return ScoreResult(candidates=candidates, rounds=rounds, events=events.frame, interviews=interviews.frame,
+                       rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,
                        extra_columns=tuple(extras.values()))
+
+
+class SettledNights:
+    """The nights of a replay scored in as-of order, each re-scoring only the candidates whose
+    row can have changed since the night before, and carrying the others' rows.
+
+    A candidate is re-scored when something new is known about it — an event logged between the
+    two as-ofs (whatever its kind), a decision taken between them, an interview held between
+    them — or when any of its rounds had not settled by the night before
+    (:func:`followup.settling.settled_from`: an open window moves with the clock). The rest keep
+    the night before's shortlist row, which is the row a full run gives them (docs/nightly.md#replay);
+    the ranking is made again over everybody, as ranks depend on everyone.
+
+    Only for logs whose rows are per candidate (:func:`~followup.settling.rows_are_per_candidate`)
+    and without a model (its features are its own, some of them moving with the as-of); the
+    caller checks :meth:`applies`.
+    """
+
+    def __init__(self, logs: ReadLogs, rules: Policy):
+        self.logs, self.rules = logs, rules
+        interviews = logs.interviews.frame
+        self.interview_code = sorted_codes(text_array(interviews["candidate_id"]))
+        self.candidates = int(self.interview_code.max(initial=-1)) + 1
+        ids = np.empty(self.candidates, dtype=object)
+        ids[self.interview_code] = interviews["candidate_id"].to_numpy(dtype=object)
+        self.event_code = positions_in(pd.Index(ids), logs.events.frame["candidate_id"])
+        self.interview_ns = _ns(interviews["interview_at"])
+        self.extras = output_extra_columns(interviews)
+        self.columns = [*CANDIDATE_COLUMNS, *self.extras.values(), CANDIDATE_CODE]
+        self.as_of = None  # the night before: its as-of, every candidate's shortlist row, when each settled
+        self.chosen = None
+        self.settled = np.full(self.candidates, np.iinfo(np.int64).max)
+
+    @staticmethod
+    def applies(logs: ReadLogs, model) -> bool:
+        return model is None and rows_are_per_candidate(logs.events.frame)
+
+    def changed_since(self, before: pd.Timestamp, moment: pd.Timestamp) -> np.ndarray:
+        """Per candidate code: whether its row may differ at ``moment`` from ``before``'s."""
+        logs, after, until = self.logs, before.value, moment.value
+        changed = ~(self.settled <= after)
+        if (self.event_code < 0).any():  # an event of nobody in the list (never, once read_logs checked)
+            changed[:] = True
+        logged = slice(*np.searchsorted(logs.event_ns, [after, until], side="right"))
+        changed[self.event_code[logged]] = True
+        for times in (self.interview_ns, logs.decision_ns):  # interviews held, decisions taken
+            changed[self.interview_code[(times > after) & (times <= until)]] = True
+        return changed
+
+    def night(self, moment: pd.Timestamp) -> ScoreResult:
+        """The run as of ``moment`` (after the night before's, if any): its ranked candidates as
+        a full run ranks them; ``rounds`` holds the shortlist rounds (what the history quotes)."""
+        events, interviews = self.logs.known_at(moment)
+        first = self.as_of is None or moment < self.as_of
+        rescore = np.ones(self.candidates, bool) if first else self.changed_since(self.as_of, moment)
+        fresh = None
+        if rescore.any():
+            event_rows = np.flatnonzero(rescore[self.event_code[:len(events.frame)]])
+            own = interviews.frame[rescore[self.interview_code]]
+            scored = _scored_rounds(events.frame.iloc[event_rows], own, self.extras, moment, self.rules, self.logs.tz)
+            # The subset numbered its own candidates 0, 1, … in id order: the same order as the
+            # whole list's codes, so the k-th of the subset is the k-th re-scored candidate.
+            codes = np.flatnonzero(rescore)[scored[CANDIDATE_CODE].to_numpy()]
+            latest = np.full(self.candidates, np.iinfo(np.int64).min)
+            np.maximum.at(latest, codes, settled_ns(settled_from(scored, self.rules)))
+            self.settled[rescore] = latest[rescore]
+            fresh = with_extra_columns(scored[scored["is_shortlist_round"]], own, self.extras)
+            fresh = fresh.assign(**{CANDIDATE_CODE: codes[scored["is_shortlist_round"].to_numpy(bool)]})
+            fresh = fresh.reindex(columns=self.columns)
+        if first:
+            chosen = fresh
+        elif fresh is None:
+            chosen = self.chosen
+        else:
+            kept = self.chosen[~rescore[self.chosen[CANDIDATE_CODE].to_numpy()]]
+            chosen = pd.concat([kept, fresh], ignore_index=True)
+        self.as_of, self.chosen = moment, chosen
+        candidates = rank(chosen, extra_columns=tuple(self.extras.values()))
+        return _result(candidates, chosen, events, interviews, self.extras, moment, self.rules, self.logs.tz)
 
 
 @dataclass
@@ -187,7 +282,11 @@ class Night:
 
 def score_night(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=None, redactor=None) -> Night:
     """Score ``logs`` as of ``moment`` for the history (in this process, or as a Dask task)."""
-    result = score_known_at(logs, pd.Timestamp(moment), rules, model)
+    return night_of(score_known_at(logs, pd.Timestamp(moment), rules, model), redactor)
+
+
+def night_of(result: ScoreResult, redactor=None) -> Night:
+    """A run's result as the history takes it."""
     if redactor is not None:  # only the shortlist and the rounds it quotes reach the history
         result = redactor.result(dataclasses.replace(result, events=result.events.iloc[:0],
                                                      interviews=result.interviews.iloc[:0],
@@ -198,7 +297,8 @@ def score_night(logs: ReadLogs, moment: pd.Timestamp, rules: Policy, model=None,
 
 def replay(events, interviews, place, start, end, every: str = "1d", policy=None, tz: str = "UTC",
            strict: bool = False, sources=None, progress=None, model=None, redactor=None,
-           workers: "int | str" = 1, scheduler: str | None = None, client=None) -> pd.DataFrame:
+           workers: "int | str" = 1, scheduler: str | None = None, client=None,
+           reuse_settled: bool = True) -> pd.DataFrame:
     """Score ``events``/``interviews`` as of each time from ``start`` to ``end`` every
     ``every`` into the history at ``place``. Returns one summary row per as-of
     (:data:`SUMMARY_COLUMNS`): its counts by status and how many flags were newly raised and
@@ -209,6 +309,10 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
     (a :class:`~followup.redact.Redactor`) pseudonymises them, as ``score --redact``.
     ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
     (a ``distributed.Client``) score the as-ofs as parallel Dask tasks, with the same history.
+
+    In one process each night re-scores only the candidates whose row can have changed
+    (:class:`SettledNights`); ``reuse_settled=False`` re-scores every candidate every night
+    instead — the same history, at the cost of full nights (what the tests compare against).
     """
     step = progress or (lambda stage: None)
     tz = check_timezone(tz)
@@ -225,18 +329,23 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
         step.resize(2 + int(parallel) + len(moments))
     logs = read_logs(events, interviews, tz, strict, sources, step)
     nights = (_scored_on_dask(logs, moments, rules, model, redactor, workers, scheduler, client, step) if parallel
-              else _scored_here(logs, moments, rules, model, redactor, step))
+              else _scored_here(logs, moments, rules, model, redactor, step, reuse_settled))
     try:
         return _write(place, nights, inputs, tz)
     finally:
         nights.close()  # a failed write stops the scoring (and closes a cluster started for it)
 
 
-def _scored_here(logs, moments, rules, model, redactor, step):
-    """The nights scored in this process, one after the other."""
+def _scored_here(logs, moments, rules, model, redactor, step, reuse_settled=True):
+    """The nights scored in this process, one after the other: each on what changed since the
+    night before (:class:`SettledNights`) where that applies, else in full."""
+    nights = SettledNights(logs, rules) if reuse_settled and SettledNights.applies(logs, model) else None
     for moment in moments:  # one run per as-of: the loop is over dates, each run vectorised
         step(f"scoring as of {moment.tz_convert(logs.tz).isoformat()}")
-        yield score_night(logs, moment, rules, model, redactor)
+        if nights is None:
+            yield score_night(logs, moment, rules, model, redactor)
+        else:
+            yield night_of(nights.night(moment), redactor)
 
 
 def _write(place, nights, inputs, tz) -> pd.DataFrame:

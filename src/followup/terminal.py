@@ -4,8 +4,9 @@ Names, ids, file headers and message text come from candidates and from other sy
 to a terminal as they are, an escape sequence in them could clear the screen or retitle the
 window, a bell ring, and a line break forge a row of a table or a second error line. Every
 place that prints data — the score table, ``followup explain``, ``followup validate``, error
-and warning lines — shows each control character as a ``\x1b``-style escape instead, with
-the functions here (and no other copy of them).
+and warning lines — shows each control character as a ``\x1b``-style escape instead, and each
+invisible or text-reordering character as a ``\u200b``-style one, with the functions here (and
+no other copy of them).
 
 >>> print(printable("Bob\x1b]0;pwned\x07 =1"))
 Bob\x1b]0;pwned\x07 =1
@@ -17,12 +18,18 @@ import re
 
 import pandas as pd
 
-# C0 controls, DEL and C1 controls (a C1 CSI, \x9b, starts an escape sequence on its own).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from .ids import INVISIBLE
+
+# C0 controls, DEL and C1 controls (a C1 CSI, \x9b, starts an escape sequence on its own);
+# the characters that show as nothing (zero-width spaces and joiners, a soft hyphen, a BOM),
+# which make two different ids print alike; and the bidirectional overrides and isolates,
+# which print what follows them reordered ("Trojan Source").
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|" + INVISIBLE)
 
 
 def _escaped(match: re.Match) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str, characters: re.Pattern = CONTROL_CHARACTERS) -> str:
