@@ -151,3 +151,15 @@ def test_a_text_table_never_shows_a_missing_value_as_na_nan_or_none():
     first, second = shown.splitlines()[1:]
     assert first.split() == ["3", "0.5", "2026-03-02", "a.csv", "x", "dup"]
     assert second.strip() == ""
+
+
+def test_a_replayed_history_keeps_the_flags_reasons_as_a_full_run_words_them(tmp_path):
+    from followup.replay import replay
+
+    replay(*SAMPLE, tmp_path, "2026-03-17T18:00", "2026-03-24T18:00", "7d", tz=TZ)
+    run = history.read(tmp_path).runs[-1].rows.set_index("candidate_id").sort_index()
+    full = history.run_rows(scored("2026-03-24T18:00:00-04:00")).set_index("candidate_id").sort_index()
+    columns = list(FLAG_REASON_COLUMNS.values())
+    assert run.loc["C006", "reason_TOO_FREQUENT"] == "4 contacts in the 7 days to 19 Mar (limit 2)"
+    pd.testing.assert_frame_equal(run[columns], full[columns])
+    assert newly_flagged(compare(*history.read(tmp_path).runs, tz=TZ)) == NEWLY_FLAGGED

@@ -163,8 +163,9 @@ def run_table(result) -> pa.Table:
         frame = frame.merge(shortlist, on=["candidate_id", "round_number"], how="inner")
     n = len(frame)
     # The flags' reasons stay on the rounds (they are not shortlist columns): the candidate's
-    # shortlist round, found by id.
-    shortlist_rounds = result.rounds[result.rounds["is_shortlist_round"].to_numpy(bool)]
+    # shortlist round, found by id (a replayed night's rounds are the shortlist rounds alone).
+    rounds = result.rounds
+    shortlist_rounds = rounds[rounds["is_shortlist_round"].to_numpy(bool)] if "is_shortlist_round" in rounds else rounds
     where = pd.Index(shortlist_rounds["candidate_id"].astype(object)).get_indexer(frame["candidate_id"].astype(object))
     flag_reasons = {column: shortlist_rounds[column].iloc[where].reset_index(drop=True)
                     for column in FLAG_REASON_COLUMNS.values() if column in shortlist_rounds}
