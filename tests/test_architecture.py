@@ -165,3 +165,48 @@ def test_the_rule_helper_check_catches_explain_deciding_roles_itself():
         "followup.explain.roles imports followup.features.checkin_roles",
         "followup.explain.roles imports followup.features.follow_up_events",
         "followup.explain.roles imports followup.schema.UNANSWERED_OUTCOMES"]
+
+
+# A flag's reason is a column of its own (schema.FLAG_REASON_COLUMNS: ``reason_WENT_SILENT``);
+# ``reasons`` and the ``reason`` headline are sentences for people. Code may list the sentences
+# (split on REASON_SEPARATOR) but never takes one apart to find a fact: no test of their text,
+# no regex over them, no cutting at the ``CODE: `` mark the engine words a flag's reason with.
+READS_A_SENTENCE = re.compile(
+    r"""\[["'](?:reasons|reason|reason_[A-Z_]+)["']\][^\n]*(?:\.str\.(?!split\(REASON_SEPARATOR)|startswith|endswith"""
+    r"""|removeprefix|extract|\bre\.)""")
+CUTS_AT_THE_FLAG_MARK = re.compile(
+    r"""(?:split|partition|startswith|endswith|removeprefix|find|index|extract|match|contains)\([^)\n]*"""
+    r"""(?:FLAG_REASON_MARK|\+\s*["']: ["']|["']: ["']\s*[,)]|\[A-Z_\]\+\)?: )""")
+
+
+def _lines_deciding_by_a_sentence(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines()
+            if READS_A_SENTENCE.search(line) or CUTS_AT_THE_FLAG_MARK.search(line)]
+
+
+def test_the_check_catches_the_ways_a_flags_reason_was_read_out_of_the_sentences():
+    # The readings this rule replaced (explain and changes before the reason columns) and
+    # the shapes they come in; a listing of the sentences passes.
+    caught = '''
+    flag_reasons = {code: text.split(": ", 1)[1] for text in reasons for code in FLAGS
+                    if text.startswith(code + ": ")}
+    sentences["flag"] = sentences["sentence"].astype(str).str.extract(r"^([A-Z_]+): ", expand=False)
+    silent = frame["reasons"].str.contains("WENT_SILENT")
+    late = row["reason"].startswith("NO_CONTACT")
+    detail = text.partition(FLAG_REASON_MARK)[2]
+    '''
+    assert len(_lines_deciding_by_a_sentence(caught)) == 6
+    listed = '''
+    reasons = [r for r in str(row["reasons"] or "").split(REASON_SEPARATOR) if r]
+    reasons = frame["reasons"].fillna("").astype(str).str.split(REASON_SEPARATOR)
+    flag_reasons = {code: str(row[column]) for code, column in FLAG_REASON_COLUMNS.items() if pd.notna(row[column])}
+    '''
+    assert _lines_deciding_by_a_sentence(listed) == []
+
+
+def test_no_module_decides_anything_by_a_reasons_wording():
+    offending = [f"{path.relative_to(PACKAGE)}:{number}: {line}"
+                 for path in sorted(PACKAGE.rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 for line in _lines_deciding_by_a_sentence(line)]
+    assert not offending

@@ -42,6 +42,8 @@ import numpy as np
 import pandas as pd
 
 from .history import Run
+from .reasons import flag_sentence
+from .schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, REASON_SEPARATOR
 
 CHANGES = ("newly_flagged", "flag_cleared", "grade_changed", "new_candidate", "dropped", "decided")
 COLUMNS = ["change", "candidate_id", "name", "flag", "before", "after", "reason", "since", "as_of"]
@@ -75,6 +77,9 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
                      f"{after.policy_label} on {_day(after, tz)} — flags and grades may differ for that reason")
     if before.version and after.version and before.version != after.version:
         notes.append(f"the runs were written by different followup versions ({before.version}, {after.version})")
+    if any(column in after.predates for column in FLAG_REASON_COLUMNS.values()):
+        notes.append(f"{after.file.label} was written by an earlier followup that did not keep each flag's "
+                     "reason: a newly raised flag is given by its code alone (score that as-of again for its reason)")
     both = old.merge(new, on="candidate_id", how="outer", suffixes=("_b", "_a"), indicator=True)
     in_both = (both["_merge"] == "both").to_numpy()
     only_new = (both["_merge"] == "right_only").to_numpy()
@@ -90,7 +95,7 @@ def compare(before: Run, after: Run, tz: str = "UTC") -> Changes:
     now = moved_flags[~only_old[flags_moved]][["candidate_id", *side]].rename(columns=side)
     parts = [_flag_changes(was, now, tz), _frame("new_candidate", both[only_new], name[only_new], "", "",
              "new in the interview list: interview on " + _days(both.loc[only_new, "interview_at_a"], tz)
-             + "; " + both.loc[only_new, "reason_a"].fillna("").astype(str))]
+             + REASON_SEPARATOR + both.loc[only_new, "reason_a"].fillna("").astype(str))]
     parts.append(_frame("dropped", both[only_old], name[only_old], "", "",
                         pd.Series("no longer in the interview list", index=both.index[only_old])))
     graded = in_both & both["grade_b"].notna().to_numpy() & both["grade_a"].notna().to_numpy() \
@@ -126,7 +131,7 @@ def flag_counts(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
     """
     (was_codes, was_values), (now_codes, now_values) = (pd.factorize(rows["flags"].fillna("").astype(object))
                                                         for rows in (before, after))
-    names = sorted({code for value in [*was_values, *now_values] for code in str(value).split(";") if code})
+    names = sorted({code for value in [*was_values, *now_values] for code in str(value).split(FLAG_SEPARATOR) if code})
     bit = {code: np.uint64(1) << np.uint64(i) for i, code in enumerate(names)}
     was, now = _flag_bits(was_codes, was_values, bit), _flag_bits(now_codes, now_values, bit)
     where = pd.Index(before["candidate_id"].astype(object)).get_indexer(after["candidate_id"].astype(object))
@@ -140,9 +145,9 @@ def flag_counts(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
 
 
 def _flag_bits(codes: np.ndarray, values, bit: dict) -> np.ndarray:
-    """Each row's flag codes as a bit set, worked out once per distinct ``;``-joined value
+    """Each row's flag codes as a bit set, worked out once per distinct ``flags`` value
     (``codes`` and ``values`` as :func:`pandas.factorize` gives them; a run holds a handful)."""
-    per_value = np.array([sum((bit[code] for code in set(str(value).split(";")) if code), np.uint64(0))
+    per_value = np.array([sum((bit[code] for code in set(str(value).split(FLAG_SEPARATOR)) if code), np.uint64(0))
                           for value in values], dtype=np.uint64)
     return per_value[codes] if len(codes) else np.zeros(0, dtype=np.uint64)
 
@@ -189,16 +194,20 @@ def _capping(moved: pd.DataFrame) -> pd.Series:
 
 
 def _flag_pairs(rows: pd.DataFrame) -> pd.DataFrame:
-    codes = rows[["candidate_id"]].assign(flag=rows["flags"].fillna("").str.split(";")).explode("flag")
+    codes = rows[["candidate_id"]].assign(flag=rows["flags"].fillna("").str.split(FLAG_SEPARATOR)).explode("flag")
     return codes.loc[codes["flag"].fillna("") != "", ["candidate_id", "flag"]].drop_duplicates()
 
 
 def _flag_sentences(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each flag's own sentence from a run's reasons: scoring words every flag's reason as
-    ``CODE: …`` (the same reading :func:`followup.explain.explain` makes of them)."""
-    sentences = rows[["candidate_id"]].assign(sentence=rows["reasons"].fillna("").str.split("; ")).explode("sentence")
-    sentences["flag"] = sentences["sentence"].astype(str).str.extract(r"^([A-Z_]+): ", expand=False)
-    return sentences.dropna(subset=["flag"]).drop_duplicates(["candidate_id", "flag"])[["candidate_id", "flag", "sentence"]]
+    """Each flag's own sentence in a run, ``CODE: …`` as the run's reasons word it, from the
+    flag's reason column (blank in a run written before the history kept them)."""
+    parts = []
+    for code, column in FLAG_REASON_COLUMNS.items():  # one pass per flag code, over all rows
+        carried = rows[column].notna().to_numpy() if column in rows else np.zeros(len(rows), dtype=bool)
+        parts.append(pd.DataFrame({"candidate_id": rows["candidate_id"].to_numpy()[carried], "flag": code,
+                                   "sentence": flag_sentence(code, rows[column].astype(object).to_numpy()[carried])
+                                   if carried.any() else np.array([], dtype=object)}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _frame(change: str, rows: pd.DataFrame, name, before, after, reason) -> pd.DataFrame:

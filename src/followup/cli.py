@@ -19,7 +19,7 @@ from . import api, present
 from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
-from .terminal import printable, printable_frame
+from .terminal import printable
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
 EXIT_FLAGGED = 3
@@ -667,13 +667,13 @@ def validate(events, interviews, tz, rejects, fmt, strict):
                                "sources": by_source.to_dict(orient="records"),
                                "rejects": json.loads(reasons.to_json(orient="records"))}, indent=2))
         return
-    click.echo(printable_frame(by_source).to_string(index=False))
+    click.echo(present.text_table(by_source))
     click.echo(f"total: rows read {totals['rows_read']} = used {totals['rows_used']} + duplicates "
                f"{totals['duplicates']} + unmatched {totals['unmatched']} + rejected {totals['rejected']}")
     if len(all_rejects):
         click.echo("")
         shown = present.rejects_frame(all_rejects).head(20)
-        click.echo(printable_frame(shown).to_string(index=False))
+        click.echo(present.text_table(shown))
         if len(all_rejects) > len(shown):
             click.echo(f"… and {len(all_rejects) - len(shown)} more (write them all with --rejects FILE)")
 
@@ -907,8 +907,8 @@ def _changes_text(result) -> str:
         return head + notes + "no changes\n"
     who = (rows["candidate_id"] + " " + rows["name"].fillna("").astype(str)).str.strip()
     # Names and reasons are candidates' text: a control character is shown escaped, never sent.
-    shown = printable_frame(rows[["change"]].assign(candidate=who, reason=rows["reason"]))
-    return head + notes + shown.to_string(index=False) + "\n"
+    shown = rows[["change"]].assign(candidate=who, reason=rows["reason"])
+    return head + notes + present.text_table(shown) + "\n"
 
 
 @main.command("replay", context_settings=CONTEXT)
@@ -961,7 +961,7 @@ def replay_command(events, interviews, as_of, tz, policy, strict, start, end, ev
     elif fmt == "csv":
         click.echo(nights.to_csv(index=False), nl=False)
     else:
-        click.echo(shown.to_string(index=False))
+        click.echo(present.text_table(shown))
     if not quiet:
         click.echo(f"{len(nights)} runs written to {history} (policy {load_policy(policy).label}"
                    f"{'; redacted' if redactor else ''})", err=True)

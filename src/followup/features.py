@@ -39,7 +39,7 @@ from .normalise import group_time_order, person_key
 from .notes import note_facts
 from .policy import Policy
 from .rounds import candidate_codes, latest_round_at_or_before, panel_codes, round_codes
-from .schema import CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
+from .schema import CHANNEL_SEPARATOR, CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
 from .textcolumns import is_one_of, join, per_distinct, vocabulary_codes
 
 
@@ -115,10 +115,11 @@ def _first_and_last(position: np.ndarray, times: pd.Series, n: int, index: pd.In
 
 
 def _join_flags(present: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
-    """Comma-joined names of the columns that are True in each row of ``present``."""
+    """The names of the columns that are True in each row of ``present``, joined with
+    :data:`~followup.schema.CHANNEL_SEPARATOR`."""
     marked = [pc.if_else(pa.array(present[:, j]), name, pa.scalar(None, pa.string()))
               for j, name in enumerate(names)]
-    joined = pc.fill_null(join(marked, ","), "")
+    joined = pc.fill_null(join(marked, CHANNEL_SEPARATOR), "")
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=index, dtype=object)
 
 

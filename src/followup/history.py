@@ -53,7 +53,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import FollowupError, InputWarning
-from .schema import FLAGS, GRADES, STATUSES
+from .schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, FLAGS, GRADES, STATUSES
 
 # Bumped when the layout or the columns change incompatibly; a run written with a newer
 # format is refused (named), an older one would be converted here.
@@ -93,8 +93,14 @@ SCHEMA = pa.schema([
     # they existed is read with them blank.
     ("p_advance", pa.float64()),
     ("top_factors", pa.string()),
+    # Each flag's reason (schema.FLAG_REASON_COLUMNS), blank where the flag is not carried: what
+    # ``followup changes`` quotes for a newly raised flag. A run written before they existed is
+    # read with them blank (Run.predates names them).
+    *((column, pa.string()) for column in FLAG_REASON_COLUMNS.values()),
 ])
 MODEL_COLUMNS = ("p_advance", "top_factors")
+# Columns a run of an earlier followup may lack: read as blank, never a reason to skip the run.
+LATER_COLUMNS = (*MODEL_COLUMNS, *FLAG_REASON_COLUMNS.values())
 
 
 def followup_version() -> str:
@@ -119,10 +125,13 @@ class RunFile:
 
 @dataclass
 class Run:
-    """One run read and checked: its per-candidate ``rows`` (columns of :data:`SCHEMA`)."""
+    """One run read and checked: its per-candidate ``rows`` (columns of :data:`SCHEMA`);
+    ``predates`` names the columns of :data:`LATER_COLUMNS` its file did not have (an earlier
+    followup wrote it), read as blank."""
 
     file: RunFile
     rows: pd.DataFrame
+    predates: tuple[str, ...] = ()
 
     @property
     def policy_hash(self) -> str:
@@ -153,6 +162,13 @@ def run_table(result) -> pa.Table:
                                       ["candidate_id", "round_number"]]
         frame = frame.merge(shortlist, on=["candidate_id", "round_number"], how="inner")
     n = len(frame)
+    # The flags' reasons stay on the rounds (they are not shortlist columns): the candidate's
+    # shortlist round, found by id (a replayed night's rounds are the shortlist rounds alone).
+    rounds = result.rounds
+    shortlist_rounds = rounds[rounds["is_shortlist_round"].to_numpy(bool)] if "is_shortlist_round" in rounds else rounds
+    where = pd.Index(shortlist_rounds["candidate_id"].astype(object)).get_indexer(frame["candidate_id"].astype(object))
+    flag_reasons = {column: shortlist_rounds[column].iloc[where].reset_index(drop=True)
+                    for column in FLAG_REASON_COLUMNS.values() if column in shortlist_rounds}
     given = {
         "as_of": pd.Timestamp(result.as_of).tz_convert("UTC"),
         "candidate_id": frame["candidate_id"].astype(str),
@@ -163,6 +179,7 @@ def run_table(result) -> pa.Table:
         "tz": result.tz,
         "followup_version": followup_version(),
         "history_format": HISTORY_FORMAT,
+        **flag_reasons,
     }
     columns = []
     for field in SCHEMA:
@@ -310,18 +327,18 @@ def load_run(run: RunFile) -> Run:
     if len(formats) and (formats > HISTORY_FORMAT).any():
         raise FollowupError(f"history {run.label} was written by a newer followup (history format "
                             f"{int(formats.max())}, this one reads {HISTORY_FORMAT}); upgrade followup")
-    for column in MODEL_COLUMNS:  # a run written before the history kept a model's columns
-        if column not in table.schema.names:
-            table = table.append_column(column, pa.nulls(len(table), SCHEMA.field(column).type))
+    predates = tuple(column for column in LATER_COLUMNS if column not in table.schema.names)
+    for column in predates:  # a run written before the history kept these columns
+        table = table.append_column(column, pa.nulls(len(table), SCHEMA.field(column).type))
     rows = _rows_of(table)
     problem = _content_problem(rows, run)
     if problem:
         raise FollowupError(f"history {run.label}: {problem}; it was edited — delete it or re-run that as-of")
-    return Run(run, rows)
+    return Run(run, rows, predates)
 
 
 def _shape_problem(schema: pa.Schema) -> str | None:
-    missing = [name for name in SCHEMA.names if name not in schema.names and name not in MODEL_COLUMNS]
+    missing = [name for name in SCHEMA.names if name not in schema.names and name not in LATER_COLUMNS]
     if missing:
         return f"column(s) {', '.join(missing)} missing"
     for wanted in SCHEMA:
@@ -363,7 +380,7 @@ def _content_problem(rows: pd.DataFrame, run: RunFile) -> str | None:
     scores = rows["score"]
     if ((scores < 0) | (scores > 100)).any():
         return "a score is outside 0-100"
-    codes = rows["flags"].fillna("").str.split(";").explode()
+    codes = rows["flags"].fillna("").str.split(FLAG_SEPARATOR).explode()
     unknown = codes[(codes != "") & ~codes.isin(FLAGS)]
     if len(unknown):
         return f"flag {unknown.iloc[0]!r} is not one of {', '.join(FLAGS)}"

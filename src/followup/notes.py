@@ -68,7 +68,7 @@ import pyarrow.compute as pc
 from .normalise import person_key
 from .policy import Policy
 from .rounds import panel_members
-from .schema import GREETINGS, NOTE_COUNT_COLUMNS, NOTE_NAME_COLUMNS
+from .schema import GREETINGS, NAME_SEPARATOR, NOTE_COUNT_COLUMNS, NOTE_NAME_COLUMNS
 from .textcolumns import text_array
 
 # A word of a name: letters, with apostrophes and hyphens inside (O'Neil, Anne-Marie).
@@ -352,7 +352,7 @@ def _copied_to(position: np.ndarray, addressed: np.ndarray, copy_of: np.ndarray,
     counts = pairs.groupby("pos", sort=True).size()
     offsets = np.concatenate([[0], np.cumsum(counts.to_numpy())]).astype(np.int32)
     names = text_array(panel["name"].to_numpy(dtype=object)[pairs["who"].to_numpy()])
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), names), ";")
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), names), NAME_SEPARATOR)
     # One recipient means the same note went twice to one person: not a copy across interviewers.
     several = counts.to_numpy() >= 2
     result.iloc[counts.index.to_numpy()[several]] = np.asarray(joined.to_numpy(zero_copy_only=False),

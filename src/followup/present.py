@@ -30,8 +30,9 @@ from pydantic import BaseModel, ConfigDict
 
 from .shortlist import ScoreResult
 from .errors import FollowupError
-from .schema import FLAGS, GRADE_CAPPED, GROUP, REJECT_COLUMNS, WITH_FLAGS
-from .terminal import printable, printable_text
+from .schema import (CHANNEL_SEPARATOR, FACTOR_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GROUP,
+                     REASON_SEPARATOR, REJECT_COLUMNS, WITH_FLAGS)
+from .terminal import printable, printable_frame, printable_text
 
 FORMATS = ("table", "csv", "json", "jsonl", "parquet", "xlsx")
 EXTENSION_FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -142,11 +143,11 @@ def json_document(result: ScoreResult, frame: pd.DataFrame | None = None) -> dic
 
 def _json_records(result: ScoreResult, frame: pd.DataFrame | None, drop=(), lines: bool = False) -> str:
     table = tabular(result, frame).drop(columns=list(drop))
-    for column in ("flags", "channels"):
-        table[column] = _split(table[column], ";" if column == "flags" else ",")
-    table["reasons"] = _split(table["reasons"], "; ")
+    table["flags"] = _split(table["flags"], FLAG_SEPARATOR)
+    table["channels"] = _split(table["channels"], CHANNEL_SEPARATOR)
+    table["reasons"] = _split(table["reasons"], REASON_SEPARATOR)
     if "top_factors" in table:  # added by a learned model (followup score --model)
-        table["top_factors"] = _split(table["top_factors"], "; ")
+        table["top_factors"] = _split(table["top_factors"], FACTOR_SEPARATOR)
     return table.to_json(orient="records", date_format="iso", lines=lines, force_ascii=False)
 
 
@@ -396,10 +397,12 @@ def excel_sheet(result: ScoreResult, frame: pd.DataFrame | None = None) -> pd.Da
         if column in table:
             table[column] = table[column].dt.tz_localize(None)
     table = table.rename(columns={column: column + zone for column in TIME_COLUMNS if column in table})
-    carried = table["flags"].fillna("").astype(str)
+    # Separators on both ends, so each code is found whole: ";NO_CONTACT;" in ";NO_CONTACT;WENT_SILENT;".
+    carried = FLAG_SEPARATOR + table["flags"].fillna("").astype(str) + FLAG_SEPARATOR
     position = table.columns.get_loc("flags")
     for offset, code in enumerate(FLAGS):  # four codes, each a whole-column test
-        table.insert(position + 1 + offset, code, carried.str.contains(rf"(?:^|;){code}(?:;|$)").astype(bool))
+        table.insert(position + 1 + offset, code,
+                     carried.str.contains(FLAG_SEPARATOR + code + FLAG_SEPARATOR, regex=False).astype(bool))
     return table.drop(columns=["flags"])
 
 
@@ -456,6 +459,22 @@ def _lay_out(sheet, frame: pd.DataFrame) -> None:
                    else int(values.astype("string").fillna("").str.len().max()) if len(values) else 0)
         width = min(max(longest, len(str(column)) + 2, 6), MAX_COLUMN_WIDTH)
         sheet.column_dimensions[get_column_letter(number)].width = width + 1
+
+
+def text_table(frame: pd.DataFrame) -> str:
+    """``frame`` as the plain-text table of ``validate``, ``changes`` and ``replay``: text made
+    printable (:func:`~followup.terminal.printable_frame`), a missing value a blank cell — never
+    ``<NA>``, ``nan``, ``NaT`` or ``None`` (machine formats keep their nulls)."""
+    shown = printable_frame(frame)
+    for column in shown.columns:
+        values = shown[column]
+        # Floats and times keep their own formatting, with na_rep below; pandas prints the
+        # missing values of other columns (nullable integers, text) as <NA> whatever na_rep says.
+        if not (pd.api.types.is_float_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)):
+            missing = values.isna().to_numpy()
+            if missing.any():
+                shown[column] = values.astype(object).where(~missing, "")
+    return shown.to_string(index=False, na_rep="")
 
 
 def rejects_frame(result_rejects: pd.DataFrame) -> pd.DataFrame:
@@ -578,7 +597,7 @@ def _table(result: ScoreResult, frame: pd.DataFrame, title: str, wide: bool, con
     capped = frame[GRADE_CAPPED].fillna(False).to_numpy(bool) if GRADE_CAPPED in frame else np.zeros(len(frame), bool)
     for row, is_capped in zip(frame.itertuples(index=False), capped):  # the final rows for a person, not the hot path
         flags = Text()
-        for code in filter(None, str(row.flags).split(";")):
+        for code in filter(None, str(row.flags).split(FLAG_SEPARATOR)):
             if flags:
                 flags.append(" ")
             flags.append(f" {code if wide else FLAG_SHORT.get(code, code)} ", style=FLAG_STYLES.get(code, "bold"))

@@ -18,9 +18,9 @@ import pyarrow.compute as pc
 
 from .days import local_day
 from .policy import Policy
+from .schema import CHANNEL_SEPARATOR, FLAG_REASON_MARK, NAME_SEPARATOR, REASON_SEPARATOR
 from .textcolumns import cat, choose, integer, join, tenths_text, text_array, when
 
-SEPARATOR = "; "
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
 
 
@@ -57,6 +57,12 @@ class Wording:
     def prefixed(self, text: str) -> "Wording":
         """``text`` in front of every word."""
         return Wording(self.codes, cat(text, self.words))
+
+    def as_texts(self) -> np.ndarray:
+        """One Python string per row (each distinct word made once, rows share it), ``None``
+        where there is none."""
+        table = np.append(self.words.to_numpy(zero_copy_only=False), None)
+        return table[self.codes]
 
     def as_objects(self) -> np.ndarray:
         """One Python string per row, ``""`` where there is none."""
@@ -209,7 +215,7 @@ def _cadence(s: Sentences) -> Wording:
 def _channels(s: Sentences) -> Wording:
     return worded(s.held & s.has_contact, {"count": s.scored["n_channels"], "names": s.scored["channels"]},
                   lambda d: cat(plural(d["count"], "channel"), " (",
-                                pc.replace_substring(text_array(d["names"].astype(object)), ",", ", "), ")"))
+                                pc.replace_substring(text_array(d["names"].astype(object)), CHANNEL_SEPARATOR, ", "), ")"))
 
 
 def _thanked(s: Sentences) -> Wording:
@@ -307,25 +313,25 @@ def _closed(s: Sentences) -> Wording:
 def _no_contact_late(s: Sentences) -> Wording:
     n_days = s.policy.windows.no_contact_days
     return worded(s.flagged["NO_CONTACT"] & s.has_contact, {"day": s.day},
-                  lambda d: cat("NO_CONTACT: first contact only on day ", integer(d["day"]),
+                  lambda d: cat("first contact only on day ", integer(d["day"]),
                                 f", after the {n_days}-day window"))
 
 
 def _no_contact_at_all(s: Sentences) -> Wording:
     return worded(s.flagged["NO_CONTACT"] & ~s.has_contact, {"end_day": s.scored["window_end_day"]},
-                  lambda d: cat("NO_CONTACT: no contact in the ", integer(d["end_day"]), " days since the interview"))
+                  lambda d: cat("no contact in the ", integer(d["end_day"]), " days since the interview"))
 
 
 def _excessive_hangups(s: Sentences) -> Wording:
     calls = joined_wording([s.texts(_unanswered)[0], s.texts(_burst)[0]], ", ")
-    return calls.where(s.flagged["EXCESSIVE_HANGUPS"]).prefixed("EXCESSIVE_HANGUPS: ")
+    return calls.where(s.flagged["EXCESSIVE_HANGUPS"])
 
 
 def _too_frequent(s: Sentences) -> Wording:
     rules = s.policy.restraint
     return worded(s.flagged["TOO_FREQUENT"],
                   {"most": s.scored["max_contacts_7d"], "day": local_day(s.scored["busiest_window_at"], s.tz)},
-                  lambda d: cat("TOO_FREQUENT: ", plural(d["most"], "contact"),
+                  lambda d: cat(plural(d["most"], "contact"),
                                 f" in the {rules.frequency_window_days} days to ", day_month(d["day"]),
                                 f" (limit {rules.max_contacts_per_window})"))
 
@@ -341,14 +347,14 @@ def _went_silent(s: Sentences) -> Wording:
     # Silent days are quoted whole: keyed by the rounded count, not the exact fraction.
     return worded(s.flagged["WENT_SILENT"] & ~_waited_for_due(s),
                   {"days": s.silent_days.round(), "day": local_day(s.scored["last_contact_at"], s.tz)},
-                  lambda d: cat("WENT_SILENT: no contact for ", integer(d["days"]), " days since ", day_month(d["day"])))
+                  lambda d: cat("no contact for ", integer(d["days"]), " days since ", day_month(d["day"])))
 
 
 def _silent_since_due(s: Sentences) -> Wording:
     due = pd.to_datetime(s.scored["decision_due"], utc=True)
     return worded(s.flagged["WENT_SILENT"] & _waited_for_due(s),
                   {"days": s.silent_days.round(), "day": local_day(due, s.tz)},
-                  lambda d: cat("WENT_SILENT: no contact in the ", integer(d["days"]),
+                  lambda d: cat("no contact in the ", integer(d["days"]),
                                 " days since the decision was due (", day_month(d["day"]), ")"))
 
 
@@ -360,31 +366,55 @@ def _notes(s: Sentences) -> list[Wording]:
     return _note_reasons(s.scored, s.held, s.policy)
 
 
-#: The flags' reasons, in the order a row lists them: first of all, and the headline's first choice.
-FLAG_REASONS = (_no_contact_late, _no_contact_at_all, _excessive_hangups, _too_frequent, _went_silent,
-                _silent_since_due)
-#: Every reason of a row, in the order the ``reasons`` column lists them.
-REASONS = (*FLAG_REASONS, _upcoming, _pending, _speed, _checkins, _cadence, _channels, _thanked, _notes,
+#: Each flag's reason, without its code, in the order of FLAGS: the wordings of a flag exclude
+#: each other (a late first contact or none at all), so a row has at most one per flag.
+FLAG_REASONS = {"NO_CONTACT": (_no_contact_late, _no_contact_at_all), "EXCESSIVE_HANGUPS": (_excessive_hangups,),
+                "TOO_FREQUENT": (_too_frequent,), "WENT_SILENT": (_went_silent, _silent_since_due)}
+#: Every other reason of a row, in the order the ``reasons`` column lists them after the flags'.
+REASONS = (_upcoming, _pending, _speed, _checkins, _cadence, _channels, _thanked, _notes,
            _every_round, _frequency, _early, _quiet_hangups, _capped, _closed, _after_decision)
-#: The ``reason`` headline: the first of these a row has (the first flag's reason, else how fast
+#: The ``reason`` headline: the first flag's reason a row has, else the first of these (how fast
 #: and how steadily the candidate followed up).
-HEADLINE = (*FLAG_REASONS, _upcoming, _pending, _speed_and_cadence)
+HEADLINE = (_upcoming, _pending, _speed_and_cadence)
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """What :func:`explain` words for each row: every reason joined (``reasons``), the headline
+    (``reason``) and each flag's reason apart (``flags``: code -> a text column, ``None`` where the flag is not carried)."""
+
+    reasons: pd.Series
+    reason: pd.Series
+    flags: dict[str, pd.Series]
+
+
+def flag_sentence(code, detail):
+    """How a flag's reason reads among the others: ``"WENT_SILENT: no contact for 18 days since
+    13 Mar"`` (code and detail: strings, or pandas text columns)."""
+    return code + FLAG_REASON_MARK + detail
 
 
 def explain(scored: pd.DataFrame, flags: dict[str, pd.Series], uncapped_grade: pd.Series,
-            silent_days: pd.Series, policy: Policy, tz: str) -> tuple[pd.Series, pd.Series]:
-    """All reasons of each row (:data:`REASONS`), and a one-line headline (:data:`HEADLINE`)."""
+            silent_days: pd.Series, policy: Policy, tz: str) -> Reasons:
+    """All reasons of each row (the flags' :data:`FLAG_REASONS`, then :data:`REASONS`), a one-line
+    headline (:data:`HEADLINE`) and each flag's reason as a column of its own."""
     sentences = Sentences(scored, flags, uncapped_grade, silent_days, policy, tz)
-    everything = joined([text for reason in REASONS for text in sentences.texts(reason)], SEPARATOR)
-    headline = first_of([text for reason in HEADLINE for text in sentences.texts(reason)])
-    return (pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
-            pd.Series(headline.as_objects(), index=scored.index, dtype=object))
+    details = {code: [text for reason in wordings for text in sentences.texts(reason)]
+               for code, wordings in FLAG_REASONS.items()}
+    flagged = [text.prefixed(flag_sentence(code, "")) for code, texts in details.items() for text in texts]
+    everything = joined(flagged + [text for reason in REASONS for text in sentences.texts(reason)], REASON_SEPARATOR)
+    headline = first_of(flagged + [text for reason in HEADLINE for text in sentences.texts(reason)])
+    return Reasons(
+        reasons=pd.Series(everything.to_numpy(zero_copy_only=False), index=scored.index, dtype=object),
+        reason=pd.Series(headline.as_objects(), index=scored.index, dtype=object),
+        flags={code: pd.Series(first_of(texts).as_texts(), index=scored.index, dtype=object)
+               for code, texts in details.items()})
 
 
 def names_text(names: pa.Array) -> pa.Array:
-    """``;``-separated names as a reader says them: ``"Mei Chen and Raj Patel"``,
-    ``"A, B and C"``."""
-    listed = pc.replace_substring(names, ";", ", ")
+    """Names joined with :data:`~followup.schema.NAME_SEPARATOR` as a reader says them:
+    ``"Mei Chen and Raj Patel"``, ``"A, B and C"``."""
+    listed = pc.replace_substring(names, NAME_SEPARATOR, ", ")
     return pc.replace_substring_regex(listed, r", ([^,]*)$", r" and \1")
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
-from .schema import NOTE_NAME_COLUMNS, PERSON_EXTRA_COLUMNS
+from .schema import NAME_SEPARATOR, NOTE_NAME_COLUMNS, PERSON_EXTRA_COLUMNS
 
 KEY_ENV = "FOLLOWUP_REDACT_KEY"
 MIN_KEY_LENGTH = 16
@@ -49,7 +49,7 @@ WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "te
                **dict.fromkeys(PERSON_EXTRA_COLUMNS, "name"),
                # the names the thank-you note reasons quote (followup.notes)
                "greeting_interviewer": "name", "greeting_name": "name"}
-NAME_LISTS = {"interviewers": ";", "notes_copied_to": ";"}
+NAME_LISTS = {"interviewers": NAME_SEPARATOR, "notes_copied_to": NAME_SEPARATOR}
 # Sentences that quote the names of NOTE_NAME_COLUMNS ("the same note went to Mei Chen and …").
 QUOTING_COLUMNS = ("reasons", "reason")
 IDENTIFIERS = ("candidate_id", "event_id")
@@ -197,7 +197,7 @@ def _note_names(rounds: pd.DataFrame) -> set[str]:
     for column in NOTE_NAME_COLUMNS:
         if column in rounds:
             listed = rounds[column].dropna().astype(str)
-            names.update(listed.str.split(";").explode().str.strip().dropna().unique().tolist())
+            names.update(listed.str.split(NAME_SEPARATOR).explode().str.strip().dropna().unique().tolist())
     return names
 
 

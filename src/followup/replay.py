@@ -55,6 +55,7 @@ from .normalise import COUNT_KEYS, Normalised
 from .partitioned import cluster_client
 from .policy import Policy, load_policy
 from .rounds import CANDIDATE_CODE, build_rounds
+from .schema import FLAG_REASON_COLUMNS
 from .scoring import score_rounds
 from .settling import rows_are_per_candidate, settled_from, settled_ns
 from .shortlist import CANDIDATE_COLUMNS, ScoreResult, output_extra_columns, rank, with_extra_columns
@@ -216,7 +217,8 @@ class SettledNights:
         self.event_code = positions_in(pd.Index(ids), logs.events.frame["candidate_id"])
         self.interview_ns = _ns(interviews["interview_at"])
         self.extras = output_extra_columns(interviews)
-        self.columns = [*CANDIDATE_COLUMNS, *self.extras.values(), CANDIDATE_CODE]
+        # The flags' reasons too: the history keeps them (history.run_table).
+        self.columns = [*CANDIDATE_COLUMNS, *self.extras.values(), *FLAG_REASON_COLUMNS.values(), CANDIDATE_CODE]
         self.as_of = None  # the night before: its as-of, every candidate's shortlist row, when each settled
         self.chosen = None
         self.settled = np.full(self.candidates, np.iinfo(np.int64).max)

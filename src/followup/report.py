@@ -51,7 +51,7 @@ from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .reasons import MONTHS
 from .trend import TRAIL_RUNS
-from .schema import FLAGS, GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES
+from .schema import CHANNEL_SEPARATOR, FLAGS, GRADE_CAPPED, GRADES, GROUP, REASON_SEPARATOR, SCORE_GRADE, STATUSES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
@@ -180,7 +180,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
     closed = np.where(frame["window_closed_by"].astype(str).to_numpy() == "decision",
                       "decision (" + frame["decision"].astype(object).fillna("").astype(str) + ")",
                       frame["window_closed_by"].astype(str).map(CLOSED_BY).fillna("").to_numpy())
-    reasons = frame["reasons"].fillna("").astype(str).str.split("; ")
+    reasons = frame["reasons"].fillna("").astype(str).str.split(REASON_SEPARATOR)
     flat_reasons = reasons.explode()
     kept = flat_reasons.notna() & (flat_reasons != "")
     reason_count = kept.groupby(level=0).sum().reindex(frame.index, fill_value=0).to_numpy(dtype=np.int64)
@@ -210,7 +210,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         "window_end": texts.codes(_local_texts(frame["window_end"], tz)),
         "closed_by": texts.codes(pd.Series(closed)),
         "contacts": _numbers(frame["inbound_contacts"], 0),
-        "channels": texts.codes(frame["channels"].fillna("").astype(str).str.replace(",", ", ")),
+        "channels": texts.codes(frame["channels"].fillna("").astype(str).str.replace(CHANNEL_SEPARATOR, ", ")),
     }
     if GROUP in frame:
         candidates["group"] = texts.codes(frame[GROUP].astype(object).where(frame[GROUP].notna(), "(none)")

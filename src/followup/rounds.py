@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from .days import local_day
 from .normalise import person_key
+from .schema import NAME_SEPARATOR
 from .textcolumns import per_distinct, positions_in, sorted_codes, text_array
 from .timeparse import UTC_NS
 
@@ -119,7 +120,8 @@ def panel_members(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Seri
     panels = rounds["interviewers"]
     if not isinstance(panels.dtype, pd.CategoricalDtype):
         panels = panels.astype("string").astype("category")
-    names = pd.Series(panels.cat.categories.astype(object), dtype="string").str.split(";").explode().str.strip()
+    names = (pd.Series(panels.cat.categories.astype(object), dtype="string")
+             .str.split(NAME_SEPARATOR).explode().str.strip())
     names = names[names.notna() & (names != "")]
     panel_of_name = names.index.to_numpy(dtype=np.int64)
     names_per_panel = np.bincount(panel_of_name, minlength=len(panels.cat.categories) + 1)

@@ -174,6 +174,23 @@ SCORE_GRADE = "score_grade"
 GRADE_CAPPED = "grade_capped"
 # ``group``: the value of the ``--group-by`` column; ranks are then counted within each group.
 GROUP = "group"
+# Each flag's reason as a column of its own (``reason_NO_CONTACT``, …): the sentence after the
+# code in ``reasons`` ("no contact for 15 days since 2 Apr"), missing where the flag is not
+# carried. Written by the engine (followup.reasons) on the rounds and kept in the history, so
+# explain and changes read a flag's reason without taking ``reasons`` apart.
+FLAG_REASON_COLUMNS = {code: f"reason_{code}" for code in FLAGS}
+# How ``reasons`` (and the ``reason`` headline) words a flag's reason: the code, this, the text.
+FLAG_REASON_MARK = ": "
+
+# The list columns of the outputs, each joined with one separator; users split on them, so the
+# characters are part of the output format (docs/scoring.md, "Output columns").
+FLAG_SEPARATOR = ";"       # flags: codes of FLAGS, in that order ("NO_CONTACT;WENT_SILENT")
+REASON_SEPARATOR = "; "    # reasons: every sentence of a row, in the engine's order
+CHANNEL_SEPARATOR = ","    # channels: the CHANNELS a candidate used, in that order ("email,phone")
+ROLE_SEPARATOR = "; "      # an event's roles in explain ("first contact; counted follow-up")
+FACTOR_SEPARATOR = "; "    # top_factors of a learned model (--model)
+NAME_SEPARATOR = ";"       # interviewers (as the interview list gives them) and notes_copied_to
+
 # Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
 # that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).
 WITH_FLAGS = "with_flags"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
+from .schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
 
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
@@ -122,8 +122,10 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     # Positions in STATUSES: a categorical from its codes, without a million status strings.
     status = np.where(~held, 0, np.where(~judged, 1, np.where(flagged, 2, 3)))
     scored["status"] = pd.Categorical.from_codes(status, categories=STATUSES)
-    scored["reasons"], scored["reason"] = explain(
-        scored, flag_masks, uncapped, silent_days, policy, tz)
+    worded = explain(scored, flag_masks, uncapped, silent_days, policy, tz)
+    scored["reasons"], scored["reason"] = worded.reasons, worded.reason
+    for code, detail in worded.flags.items():
+        scored[FLAG_REASON_COLUMNS[code]] = detail
     counts = ["inbound_contacts", "hangups", "n_channels", "periods_completed", "periods_with_contact",
               "max_contacts_7d", "burst_hangups", "interviewers_thanked", "outbound_messages",
               "checkins_expected", "checkins_met", "early_contacts", *NOTE_COUNT_COLUMNS]
@@ -200,7 +202,8 @@ def _courtesy_parts(scored: pd.DataFrame, policy: Policy) -> tuple[pd.Series, pd
 
 
 def flag_codes(flag_masks: dict[str, pd.Series]) -> np.ndarray:
-    """The codes of the flags each row carries, ``;``-separated in the order of ``flag_masks``.
+    """The codes of the flags each row carries, joined with :data:`~followup.schema.FLAG_SEPARATOR`
+    (``;``) in the order of ``flag_masks``.
 
     >>> flag_codes({"A": pd.Series([True, False, True]), "B": pd.Series([True, False, False])}).tolist()
     ['A;B', '', 'A']
@@ -209,7 +212,7 @@ def flag_codes(flag_masks: dict[str, pd.Series]) -> np.ndarray:
     # Four flags make at most 16 combinations: each row picks its text from a table of them.
     combination = sum(np.asarray(mask, dtype=bool).astype(np.int64) << bit
                       for bit, mask in enumerate(flag_masks.values()))
-    table = np.array([";".join(code for bit, code in enumerate(codes) if carried >> bit & 1)
+    table = np.array([FLAG_SEPARATOR.join(code for bit, code in enumerate(codes) if carried >> bit & 1)
                       for carried in range(2 ** len(codes))], dtype=object)
     return table[combination]
 

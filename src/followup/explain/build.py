@@ -7,13 +7,13 @@ import pandas as pd
 
 from ..errors import FollowupError
 from ..event_roles import round_cadence_start
-from ..schema import FLAGS
+from ..schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, NAME_SEPARATOR, REASON_SEPARATOR, ROLE_SEPARATOR
 from ..scoring import quiet_since
 from .components import components_of
 from .find import find_candidate
 from .missed import expected_but_missed
 from .model import Explanation, TimelineEvent
-from .roles import ROLE_SEPARATOR, annotate_events
+from .roles import annotate_events
 from .words import local_when
 
 TIMELINE_LIMIT = 1_000
@@ -38,10 +38,10 @@ def explain(result, candidate_id: str) -> Explanation:
     if "round_number" in ranked:  # scored with all_rounds: one row per round; the card is the shortlist round's
         ranked = ranked[(ranked["round_number"] == row["round_number"]).to_numpy()]
     rank = ranked["rank"].iloc[0] if "rank" in ranked and len(ranked) else None
-    reasons = [r for r in str(row["reasons"] or "").split("; ") if r]
-    flags = [f for f in str(row["flags"] or "").split(";") if f]
-    flag_reasons = {code: text.split(": ", 1)[1] for text in reasons for code in FLAGS
-                    if text.startswith(code + ": ")}
+    reasons = [r for r in str(row["reasons"] or "").split(REASON_SEPARATOR) if r]
+    flags = [f for f in str(row["flags"] or "").split(FLAG_SEPARATOR) if f]
+    # Each flag's reason is a column of the engine's (reasons.explain), not read out of the sentences.
+    flag_reasons = {code: str(row[column]) for code, column in FLAG_REASON_COLUMNS.items() if pd.notna(row[column])}
     components, score_why, grade_why = components_of(row, policy)
     card = Explanation(
         candidate_id=str(candidate_id),
@@ -83,7 +83,7 @@ def _over_time(result, candidate_id: str) -> dict:
     runs = [{"as_of": pd.Timestamp(r["as_of"]).isoformat(),
              "score": None if pd.isna(r["score"]) else float(r["score"]),
              "grade": None if pd.isna(r["grade"]) else str(r["grade"]),
-             "flags": [f for f in str(r["flags"] or "").split(";") if f], "status": str(r["status"])}
+             "flags": [f for f in str(r["flags"] or "").split(FLAG_SEPARATOR) if f], "status": str(r["status"])}
             for r in mine.sort_values("as_of").to_dict(orient="records")]  # one candidate's few runs
     return {"score_over_time": runs, "trend": str(row["trend"]), "score_trail": str(row["score_trail"])}
 
@@ -105,7 +105,7 @@ def _event_record(event: dict) -> TimelineEvent:
 
 def _interview(row: pd.Series, tz: str) -> dict[str, object]:
     listed = row.get("interviewers")
-    interviewers = [] if listed is None or pd.isna(listed) else [p.strip() for p in str(listed).split(";") if p.strip()]
+    interviewers = [] if listed is None or pd.isna(listed) else [p.strip() for p in str(listed).split(NAME_SEPARATOR) if p.strip()]
     end = row["interview_end"]
     ends = "" if pd.isna(end) else f"–{pd.Timestamp(end).tz_convert(tz).strftime('%H:%M')}"
     round_text = f"round {row['round_number']} of {row['rounds']}, " if row["rounds"] > 1 else ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import SCORE_GRADE
+from ..schema import FLAG_SEPARATOR, SCORE_GRADE
 from .model import Component, Part
 
 def _value(x) -> float | None:
@@ -78,7 +78,7 @@ def components_of(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     letter = row[SCORE_GRADE]
     grade_why = f"{letter} from the score (A ≥ {grades.A:g}, B ≥ {grades.B:g}, C ≥ {grades.C:g})"
     if letter != row["grade"]:
-        caps = [f"{code} caps at {grades.caps[code]}" for code in str(row["flags"]).split(";")
+        caps = [f"{code} caps at {grades.caps[code]}" for code in str(row["flags"]).split(FLAG_SEPARATOR)
                 if code in grades.caps]
         grade_why += f", capped at {row['grade']} by the flags ({', '.join(caps)})"
     return components, score_why, grade_why

@@ -17,11 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..event_roles import event_roles
-from ..schema import EVENT_KINDS
+from ..schema import EVENT_KINDS, ROLE_SEPARATOR
 from ..textcolumns import cat, integer, sorted_codes, tenths_text, text_array
 from .words import local_clock, short_dates
 
-ROLE_SEPARATOR = "; "
 SHOWN_COLUMNS = ("candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s", "contact",
                  "source_file", "source_row")
 OUTCOME_WORDS = {"connected": "connected", "voicemail": "voicemail left", "hang_up": "hung up",

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from ..normalise import Normalised
 from ..policy import Policy
+from ..schema import FACTOR_SEPARATOR
 from ..textcolumns import join
 from .transformer import FEATURE_NAMES, FIRST_CONTACT_CAP_DAYS, FollowupFeatures, candidate_rows
 
@@ -46,7 +47,7 @@ class LearnedModel:
         return self._predict(values, np.isnan(values).all(axis=1))
 
     def explain(self, features: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
-        """``p_advance`` and the ``top_factors`` text (``"; "``-joined) for each row."""
+        """``p_advance`` and the ``top_factors`` text (joined with ``schema.FACTOR_SEPARATOR``) for each row."""
         values = features.loc[:, list(self.feature_names)].to_numpy(dtype=float)
         unheld = np.isnan(values).all(axis=1)
         probability = self._predict(values, unheld)
@@ -169,4 +170,4 @@ def _top_factors(effects: np.ndarray, phrases: np.ndarray, against: np.ndarray |
         parts.append(pa.array(labelled.where(shown).to_numpy(dtype=object), type=pa.string(), from_pandas=True))
     if not parts:
         return np.full(len(effects), "", dtype=object)
-    return np.asarray(pc.fill_null(join(parts, "; "), "").to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(pc.fill_null(join(parts, FACTOR_SEPARATOR), "").to_numpy(zero_copy_only=False), dtype=object)
