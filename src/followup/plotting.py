@@ -40,7 +40,7 @@ from .explain import find_candidate
 from .policy import Grades
 from .days import day_position, local_day
 from .features import unanswered_calls
-from .schema import CHANNELS, FLAGS
+from .schema import CHANNELS, FLAG_SEPARATOR, FLAGS
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
@@ -541,7 +541,7 @@ def plot_flag_counts(candidates, *, ax=None) -> Figure:
         _no_data(ax, title)
         return fig
     flags = frame["flags"].fillna("").astype(str)
-    codes = flags.str.split(";").explode().str.strip()
+    codes = flags.str.split(FLAG_SEPARATOR).explode().str.strip()
     counts = codes[codes != ""].value_counts()
     order = list(FLAGS) + sorted(set(counts.index) - set(FLAGS))
     heights = [int(counts.get(code, 0)) for code in order]

@@ -51,7 +51,7 @@ from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .reasons import MONTHS
 from .trend import TRAIL_RUNS
-from .schema import CHANNEL_SEPARATOR, FLAGS, GRADE_CAPPED, GRADES, GROUP, REASON_SEPARATOR, SCORE_GRADE, STATUSES
+from .schema import CHANNEL_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GRADES, GROUP, REASON_SEPARATOR, SCORE_GRADE, STATUSES
 
 STRIP_WIDTH, STRIP_HEIGHT, STRIP_PAD, STRIP_AXIS = 640, 104, 14, 46
 STACK_STEP = 9
@@ -197,6 +197,7 @@ def report_data(result, rows: pd.DataFrame | None = None) -> dict:
         "score_grade": texts.codes(frame[SCORE_GRADE].astype(object).fillna(""))
         if SCORE_GRADE in frame else texts.codes(pd.Series([""] * len(frame))),
         "flags": texts.codes(frame["flags"].fillna("").astype(str)),
+        "flag_separator": FLAG_SEPARATOR,
         "first_hours": _numbers(frame["first_contact_hours"], 1),
         "first_day": _numbers(frame["first_contact_day"], 0),
         "speed": _numbers(frame["speed"], 0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..normalise import person_key
+from ..schema import CHANNEL_SEPARATOR, NAME_SEPARATOR
 from .words import local_when
 
 def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
@@ -41,12 +42,12 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, s
                           f"({local_when(begin, tz, False)} – {local_when(finish, tz, False)})")
         if row["n_channels"] < p.channel_target and row["inbound_contacts"]:
             used = int(row["n_channels"])
-            listed = str(row["channels"]).replace(",", ", ")
+            listed = str(row["channels"]).replace(CHANNEL_SEPARATOR, ", ")
             missed.append(f"only {used} channel{'s' * (used != 1)} ({listed}); the playbook alternates "
                           f"{p.channel_target}")
 
     if row["interviewers_met"] >= 2 and bool(row["contact_data"]) and row["interviewers_thanked"] < row["interviewers_met"]:
-        names = [n.strip() for n in str(row["interviewers"]).split(";") if n.strip()]
+        names = [n.strip() for n in str(row["interviewers"]).split(NAME_SEPARATOR) if n.strip()]
         addressed = set(person_key(events.loc[(events["kind"] == "contact").to_numpy(), "contact"]
                                    .astype("string")).dropna())
         keys = person_key(pd.Series(names, dtype="string"))
@@ -76,7 +77,7 @@ def _notes_missed(row: pd.Series, policy) -> list[str]:
         return []
     missed = []
     if isinstance(row["notes_copied_to"], str):
-        names = row["notes_copied_to"].split(";")
+        names = row["notes_copied_to"].split(NAME_SEPARATOR)
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         missed.append(f"the same note went to {listed}: one note, not one each")
     if isinstance(row["greeting_name"], str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel, PrivateAttr
 
+from ..schema import ROLE_SEPARATOR
 from ..terminal import printable_values
 
 RUN_WORDS = {"hang_up": "hung up", "missed": "missed", "busy": "busy"}
@@ -104,7 +105,7 @@ class Explanation(BaseModel):
                 roles = list(dict.fromkeys(role for e in run for role in e.counts_for))
             else:
                 text, roles = event.description, event.counts_for
-            lines.append(f"day {event.day} {event.local_time}  {text}" + (f"  — {'; '.join(roles)}" if roles else ""))
+            lines.append(f"day {event.day} {event.local_time}  {text}" + (f"  — {ROLE_SEPARATOR.join(roles)}" if roles else ""))
             i = j
         return lines
 

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import InputFileError
 from ..readers import parser_complaint
 from ..roster import email_key
-from ..schema import RejectCode
+from ..schema import NAME_SEPARATOR, RejectCode
 from .records import coded, Adapted, reject_rows, stack_rejects
 
 ICS_SUFFIXES = (".ics", ".ical", ".ifb")
@@ -106,7 +106,7 @@ def read(path: Path, options) -> Adapted:
     candidates = pd.Series(rows.index.map(found), index=rows.index, dtype=object)
     staff = people[people["candidate"].isna() & ~people["cutype"].isin(["ROOM", "RESOURCE"])]
     staff = staff.assign(shown=staff["cn"].astype("string").fillna(staff["address"].astype("string")))
-    interviewers = staff.groupby(level=0)["shown"].agg(lambda names: ";".join(dict.fromkeys(names)))
+    interviewers = staff.groupby(level=0)["shown"].agg(lambda names: NAME_SEPARATOR.join(dict.fromkeys(names)))
 
     count = candidates.map(lambda ids: len(ids) if isinstance(ids, list) else 0)
     why = pd.Series(None, index=rows.index, dtype=object)

@@ -38,7 +38,7 @@ import pandas as pd
 from ..ids import id_text
 from .automatic import classify_column, reject_automatic
 from .identity import resolve_applications, resolve_mail
-from ..schema import RejectCode
+from ..schema import NAME_SEPARATOR, RejectCode
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 FEED_KEYS = ("emails", "email", "notes", "note", "activities", "activity")
@@ -129,7 +129,7 @@ def read_interviews(path: Path, options) -> Adapted:
     parts = provenance(parts, path)
     start, end = _times(parts, options.tz)
     people = column(parts, "interviewers").map(
-        lambda people: ";".join(p.get("name") or p.get("email") or "" for p in people if isinstance(p, dict))
+        lambda people: NAME_SEPARATOR.join(p.get("name") or p.get("email") or "" for p in people if isinstance(p, dict))
         if isinstance(people, list) else pd.NA)
     frame = pd.DataFrame({
         "application_id": id_text(column(parts, "application_id")),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import RejectCode
+from ..schema import NAME_SEPARATOR, RejectCode
 from .records import Adapted, column, load_documents, provenance, records_under, reject_rows, stack_rejects
 
 
@@ -42,7 +42,7 @@ def _known_ids(roster) -> set[str]:
 def read_interviews(path: Path, options) -> Adapted:
     interviews = records_under(load_documents(path), ("content",))
     rows = [{"candidate": (i.get("candidate") or {}).get("id"), "answer": (i.get("candidate") or {}).get("status"),
-             "interviewers": ";".join(str(p.get("id")) for p in slot.get("interviewers") or [] if isinstance(p, dict))
+             "interviewers": NAME_SEPARATOR.join(str(p.get("id")) for p in slot.get("interviewers") or [] if isinstance(p, dict))
              or pd.NA, **{k: slot.get(k) for k in ("startsOn", "endsOn")}}
             for i in interviews
             for slot in (i.get("timeslots") if isinstance(i.get("timeslots"), list) and i.get("timeslots") else [{}])]

@@ -45,7 +45,7 @@
   var flagsOf = {};
   function flagList(i) {
     var code = C.flags[i];
-    if (!(code in flagsOf)) { flagsOf[code] = T[code].split(";").filter(Boolean); }
+    if (!(code in flagsOf)) { flagsOf[code] = T[code].split(C.flag_separator).filter(Boolean); }
     return flagsOf[code];
   }
   var search = new Array(n);
