@@ -73,7 +73,7 @@ def event_roles(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: 
     n = len(events)
     held_rows = np.flatnonzero(rounds["held"].to_numpy(bool))
     held = rounds.iloc[held_rows]
-    windows, restraint, courtesy = policy.windows, policy.restraint, policy.courtesy
+    windows, restraint = policy.windows, policy.restraint
 
     # The helper carries ``contact`` through untouched: lending it each event's row number maps
     # every follow-up row back to its event exactly, even for same-second twins.
