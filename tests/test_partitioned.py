@@ -238,3 +238,69 @@ def test_the_readers_and_the_id_checks_warn_as_in_one_process(tmp_path):
     with pytest.raises(followup.errors.FollowupError) as strict:
         followup.score(*paths, as_of="2026-03-20", strict=True, workers=2)
     assert "not UTF-8" in str(strict.value)
+
+
+# ---------------------------------------------------------------- the ranked file, piece by piece
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_file_written_piece_by_piece_is_the_single_runs_file(messy, tmp_path, monkeypatch, fmt):
+    """On partitions, ``score_to_file`` ranks from the keys and writes the workers' pieces one
+    at a time; the file is the one a single run writes, byte for byte (Parquet: frame for frame)
+    — here in pieces of 17 rows, with every round and a ranking per decision."""
+    from followup import partitioned
+    from followup.batch import score_to_file
+
+    events, interviews, as_of = messy
+    monkeypatch.setattr(partitioned, "ROWS_PER_PIECE", 17)
+    options = dict(as_of=as_of, tz="America/New_York", all_rounds=True, group_by="decision")
+    single = score_to_file(events, interviews, tmp_path / f"one.{fmt}", **options)
+    split = score_to_file(events, interviews, tmp_path / f"two.{fmt}", workers=2, **options)
+    assert split.rows == single.rows > 17 * 3
+    assert split.summary() == single.summary() and split.counts == single.counts
+    pd.testing.assert_frame_equal(split.rejects, single.rejects)
+    pd.testing.assert_frame_equal(split.counts_by_file, single.counts_by_file)
+    if fmt == "parquet":
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "two.parquet"), pd.read_parquet(tmp_path / "one.parquet"))
+    else:
+        assert (tmp_path / f"two.{fmt}").read_bytes() == (tmp_path / f"one.{fmt}").read_bytes()
+
+
+def test_the_calling_process_gets_the_ranked_rows_one_piece_at_a_time(messy):
+    """What a consumer of ``rank_partitioned`` is handed: pieces of at most the piece size,
+    best first, together all of the shortlist's rows in the single run's order."""
+    from followup.partitioned import rank_partitioned
+
+    events, interviews, as_of = messy
+    single = followup.score(events, interviews, as_of=as_of)
+
+    def ids(frame):
+        return frame["candidate_id"].tolist()
+
+    def consume(run, pieces):
+        return run, [next_piece for next_piece in pieces]
+
+    run, pieces = rank_partitioned(events, interviews, consume, lambda run: ids, as_of=as_of, workers=2,
+                                   rows_per_piece=25)
+    assert [len(p) for p in pieces] == [25] * (len(single.candidates) // 25) + [len(single.candidates) % 25]
+    assert [i for piece in pieces for i in piece] == single.candidates["candidate_id"].tolist()
+    assert run.rows == len(single.candidates) and run.summary() == single.summary()
+
+
+def test_score_on_workers_to_a_file_writes_the_single_runs_file(messy, tmp_path):
+    """`followup score --workers 2 -o FILE` goes piece by piece, with the same file, rejects
+    file and summary line as one process."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    events, interviews, as_of = messy
+    runs = {}
+    for name, extra in (("one", []), ("two", ["--workers", "2"])):
+        result = CliRunner().invoke(main, ["score", *events, "-i", interviews, "--as-of", str(as_of), "-o",
+                                           str(tmp_path / f"{name}.parquet"), "--rejects",
+                                           str(tmp_path / f"{name}-rejects.csv"), *extra])
+        assert result.exit_code == 0, result.output
+        runs[name] = result.stderr.replace(str(tmp_path / name), "OUT")
+    assert runs["one"] == runs["two"] and "rejected" in runs["two"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "two.parquet"), pd.read_parquet(tmp_path / "one.parquet"))
+    assert (tmp_path / "two-rejects.csv").read_bytes() == (tmp_path / "one-rejects.csv").read_bytes()

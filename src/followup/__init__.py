@@ -40,6 +40,7 @@ _LAZY = {
     "plot_first_contact_delay": "plotting", "plot_flag_counts": "plotting",
     "build_report": "report", "write_report": "report",
     "train": "learning", "load_model": "learning", "LearnedModel": "learning",
+    "score_to_file": "batch",
 }
 
 

@@ -457,13 +457,46 @@ def _emit(result, frame, fmt, output, rejects, quiet, title=None):
     else:
         click.echo(present.csv_text(present.tabular(result, frame)), nl=False)
     if not quiet and (output or fmt != "table"):
-        counts = result.counts
-        where = f" → {output}" if output else ""
-        shown = f"{len(frame)} rows of " if len(frame) != len(result.candidates) else ""
-        click.echo(f"{shown}{present.status_counts(result)}; as of {result.as_of.tz_convert(result.tz).isoformat()} (policy "
-                   f"{result.policy.label}); rows read {counts['rows_read']}, used "
-                   f"{counts['rows_used']}, duplicates {counts['duplicates']}, rejected "
-                   f"{counts['rejected']}{where}", err=True)
+        _summary_line(result, output, len(frame) if len(frame) != len(result.candidates) else None)
+
+
+def _summary_line(result, output, shown_rows=None) -> None:
+    """The run's one line on stderr: statuses, as-of, policy, row accounting, where it went.
+    ``result`` is a ScoreResult or the ShortlistSummary of a run written piece by piece."""
+    counts = result.counts
+    where = f" → {output}" if output else ""
+    shown = f"{shown_rows} rows of " if shown_rows is not None else ""
+    click.echo(f"{shown}{present.status_counts(result)}; as of {result.as_of.tz_convert(result.tz).isoformat()} (policy "
+               f"{result.policy.label}); rows read {counts['rows_read']}, used "
+               f"{counts['rows_used']}, duplicates {counts['duplicates']}, rejected "
+               f"{counts['rejected']}{where}", err=True)
+
+
+def _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, quiet, workers, scheduler,
+                   output, fmt, rejects) -> None:
+    """``score -o FILE`` on partitions: the ranked file is written piece by piece as the workers
+    format it, so the calling process never holds the whole shortlist (followup.batch)."""
+    from .batch import score_to_file
+    from .progress import stages
+
+    with stages(enabled=not quiet and sys.stderr.isatty()) as step:
+        done = score_to_file(list(events), interviews, output, format=fmt, policy=policy, as_of=as_of, tz=tz,
+                             strict=strict, all_rounds=all_rounds, sources=_sources(), progress=step,
+                             group_by=_layout("group_by"), workers=workers, scheduler=scheduler,
+                             inputs=_read_paths())
+    if rejects:
+        _write(rejects, lambda p: present.write_rejects(done.rejects, p, present.rejects_format(rejects)))
+    if not quiet:
+        _summary_line(done, output)
+
+
+def _piecewise(output, fmt, workers, scheduler, model, history) -> bool:
+    """Whether ``score`` writes its file piece by piece: a partitioned run to a file in a
+    format that can be (CSV, JSON Lines, Parquet), with nothing that needs every row at once —
+    a model's annotations, a history's trend, redaction."""
+    partitioned = workers not in (1, "1") or scheduler is not None
+    return bool(output) and partitioned and model is None and not history and _redactor() is None \
+        and present.format_for(output, fmt, sys.stdout.isatty()) in present.PIECEWISE_FORMATS
 
 
 model_option = click.option(
@@ -491,6 +524,10 @@ def score(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
       followup score calls.csv emails.json -i interviews.xlsx -o shortlist.json
     """
     _check_outputs(output, rejects)
+    if _piecewise(output, fmt, workers, scheduler, model, history):
+        _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, quiet, workers, scheduler,
+                       output, present.format_for(output, fmt, sys.stdout.isatty()), rejects)
+        return
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
                     history)
     _emit(result, result.candidates, fmt, output, rejects, quiet)

@@ -85,46 +85,130 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
     a count or ``"auto"`` (one per core) for a local cluster; ``scheduler`` an address of a
     running one; ``client`` a ``distributed.Client``. ``keep_events=False`` leaves
     ``result.events`` empty, so the events never travel back to this process.
+
+    The whole result comes back to this process (about 2 KB per candidate); to write a ranked
+    file without holding it, see :func:`rank_partitioned`.
     """
-    from . import loading
-    from .policy import load_policy
+    setting = _Setting.of(events, interviews, policy, as_of, tz, sources, progress)
+    with _on_cluster(workers, scheduler, client) as dask_client:
+        parts, warned = _run(dask_client, setting, partitions, keep_events or model is not None)
+        parts = _gathered(parts, setting.step)
+    _warn(parts, warned, strict)
+    setting.step("ranking")
+    return _combine(parts, setting, strict, all_rounds, model, group_by)
 
-    step = progress or (lambda stage: None)
-    tz = loading.check_timezone(tz)
-    rules = load_policy(policy)
-    moment = loading.parse_as_of(as_of, tz)
-    event_paths = _paths(events, "events")
-    interview_paths = _paths(interviews, "interviews")
-    _check_sources(sources)
-    formats = TIME_FORMATS_IN_USE.get()
-    import dask
-    import distributed  # noqa: F401  (its settings must be loaded before they are set)
 
-    try:
+# Ranked rows per piece handed to the consumer: the calling process holds one piece at a time.
+ROWS_PER_PIECE = 200_000
+
+
+def rank_partitioned(events, interviews, consume, piece_format, policy=None, as_of=None, tz="UTC",
+                     strict=False, all_rounds=False, sources=None, progress=None, workers=1, scheduler=None,
+                     client=None, partitions=None, group_by=None, rows_per_piece=None):
+    """Score on partitions and hand the ranked shortlist to ``consume`` piece by piece, so that
+    no process ever holds all of it: the memory of a 50M-event run is the partitions'.
+
+    Each partition keeps its scored rows; this process gathers only what ranking reads (id,
+    score, grade, status, round — :func:`followup.shortlist.rank_order`), ranks them, and sends
+    each partition its rows' places. The workers then cut their rows into pieces of
+    ``rows_per_piece`` (:data:`ROWS_PER_PIECE`) consecutive places, stack each piece in rank
+    order and format it with ``piece_format(run)`` (a picklable function of the piece's frame:
+    the shortlist's columns as :attr:`ScoreResult.candidates` has them). ``consume(run,
+    pieces)`` gets the :class:`~followup.shortlist.ShortlistSummary` and an iterator over the
+    formatted pieces, best first, and its value is returned. Rows, ranks, rejects and counts
+    are exactly a single run's.
+    """
+    setting = _Setting.of(events, interviews, policy, as_of, tz, sources, progress)
+    with _on_cluster(workers, scheduler, client) as dask_client:
+        scored, warned = _run(dask_client, setting, partitions, False)
+        rows = [dask_client.submit(_guarded(_ranking_rows), part, all_rounds, group_by, pure=False)
+                for part in scored]
+        del scored
+        facts = _gathered([dask_client.submit(_ranking_facts, r, pure=False) for r in rows], setting.step)
+        _warn(facts, warned, strict)
+        setting.step("ranking")
+        run, places = _ranked(facts, setting, strict, all_rounds)
+        rows_per_piece = rows_per_piece or ROWS_PER_PIECE
+        pieces = max(1, -(-run.rows // rows_per_piece))
+        if hasattr(setting.step, "resize"):  # the bar counts the pieces written too
+            setting.step.resize(len(facts) + 3 + pieces)
+        cuts = [dask_client.submit(_guarded(_cut_ranked), r, *place, pieces, rows_per_piece,
+                                   run.group_by, run.extra_columns, pure=False) for r, place in zip(rows, places)]
+        del rows, places
+        return consume(run, _formatted_pieces(dask_client, cuts, pieces, piece_format(run), setting.step))
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """A run's checked inputs and options, as both entry points take them."""
+
+    event_paths: list
+    interview_paths: list
+    tz: str
+    moment: pd.Timestamp
+    rules: object
+    formats: object
+    step: object
+
+    @classmethod
+    def of(cls, events, interviews, policy, as_of, tz, sources, progress):
+        from . import loading
+        from .policy import load_policy
+
+        tz = loading.check_timezone(tz)
+        rules = load_policy(policy)
+        moment = loading.parse_as_of(as_of, tz)
+        setting = cls(_paths(events, "events"), _paths(interviews, "interviews"), tz, moment, rules,
+                      TIME_FORMATS_IN_USE.get(), progress or (lambda stage: None))
+        _check_sources(sources)
+        return setting
+
+
+class _on_cluster:
+    """The Dask client for a run, with the cluster's own failures as one line (a lost
+    connection, a timed-out call): nothing has been written when one stops the run."""
+
+    def __init__(self, workers, scheduler, client):
+        import dask
+        import distributed  # noqa: F401  (its settings must be loaded before they are set)
+
         # A loaded machine answers slowly: Dask's 30 s timeouts stopped a 50M-event run there.
-        with dask.config.set(COMM_TIMEOUTS), cluster_client(workers, scheduler, client) as dask_client:
-            count = partitions or _partition_count(dask_client, event_paths)
-            if hasattr(step, "resize"):
-                step.resize(count + 3)
-            step(f"splitting into {count} partitions")
-            parts, warned = _run(dask_client, event_paths, interview_paths, count, tz, moment, rules, formats,
-                                 keep_events or model is not None, step)
-    except (OSError, TimeoutError) as exc:  # the cluster itself: a lost connection, a timed-out call
-        from distributed.comm import CommClosedError
+        self.settings = dask.config.set(COMM_TIMEOUTS)
+        self.cluster = cluster_client(workers, scheduler, client)
 
-        what = "the connection to a Dask worker closed" if isinstance(exc, CommClosedError) else \
-            "the Dask cluster did not answer in time" if isinstance(exc, TimeoutError) else "the Dask cluster failed"
-        raise FollowupError(f"{what} ({type(exc).__name__}{': ' + str(exc).splitlines()[0] if str(exc) else ''}); "
-                            "nothing was written") from None
+    def __enter__(self):
+        self.settings.__enter__()
+        try:
+            return self.cluster.__enter__()
+        except BaseException:
+            self.settings.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, kind, exc, trace):
+        try:
+            self.cluster.__exit__(kind, exc, trace)
+        finally:
+            self.settings.__exit__(None, None, None)
+        if isinstance(exc, (OSError, TimeoutError)):
+            from distributed.comm import CommClosedError
+
+            what = "the connection to a Dask worker closed" if isinstance(exc, CommClosedError) else \
+                "the Dask cluster did not answer in time" if isinstance(exc, TimeoutError) else "the Dask cluster failed"
+            raise FollowupError(f"{what} ({type(exc).__name__}{': ' + str(exc).splitlines()[0] if str(exc) else ''}); "
+                                "nothing was written") from None
+        return False
+
+
+def _warn(parts, warned, strict) -> None:
+    """The reading's warnings, once for all partitions, as a single run gives them."""
+    from . import loading
+
     pairs = [pair for part in parts for pair in part["near_spellings"]]
     if pairs:
         warned.append((near_spellings_message(pairs), tuple(spelling for pair in pairs for spelling in pair)))
     with loading.warnings_as_errors(strict):  # as a single run warns, or stops under --strict
         for message, quoted in warned:
-            warnings.warn(InputWarning(message, quoted=quoted), stacklevel=2)
-    step("ranking")
-    return _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules,
-                    group_by)
+            warnings.warn(InputWarning(message, quoted=quoted), stacklevel=3)
 
 
 def _paths(source, role) -> list[str]:
@@ -561,17 +645,85 @@ def _score_part(normalised, moment, rules, tz: str, keep_events: bool, *repeat_l
     }
 
 
+# Which ranked place each row holds, carried with a piece's rows until they are stacked.
+_PLACE = "_place"
+# What the calling process gathers of a partition's rows to rank them (shortlist.rank_order).
+_RANK_KEYS = ["candidate_id", "score", "grade", "status", "round_number", "flags"]
+_FACTS = ("event_rejects", "interview_rejects", "event_files", "interview_files", "rows_read", "near_spellings")
+
+
+def _ranking_rows(part, all_rounds: bool, group_by):
+    """A scored partition cut down to its shortlist rows (every round with ``all_rounds``) with
+    the interview list's own columns joined, as :func:`_combine` makes them; the partition's
+    other frames are let go."""
+    from .shortlist import CANDIDATE_COLUMNS, grouping_column, output_extra_columns, with_extra_columns
+
+    if isinstance(part, _Failed):
+        return part
+    rounds = part.pop("rounds")
+    chosen = rounds if all_rounds else rounds[rounds["is_shortlist_round"]]
+    extras = output_extra_columns(part["interviews"])
+    chosen = with_extra_columns(chosen, part.pop("interviews"), extras)
+    carried = tuple(extras.values())
+    group_column = grouping_column(group_by, carried) if group_by else None
+    columns = [c for c in dict.fromkeys([*CANDIDATE_COLUMNS, *carried]) if c in chosen]
+    return {"rows": chosen[columns].reset_index(drop=True), "extra_columns": carried,
+            "group_by": group_column, **{key: part[key] for key in _FACTS}}
+
+
+def _ranking_facts(rows):
+    """What the calling process needs of a partition to rank it and account for its rows."""
+    from .shortlist import filled_columns
+
+    if isinstance(rows, _Failed):
+        return rows
+    frame = rows["rows"]
+    keys = [*_RANK_KEYS, *([rows["group_by"]] if rows["group_by"] and rows["group_by"] not in _RANK_KEYS else [])]
+    return {**{key: value for key, value in rows.items() if key != "rows"},
+            "keys": frame[keys], "filled_columns": filled_columns(frame)}
+
+
+def _cut_ranked(rows, places: np.ndarray, ranks, pieces: int, rows_per_piece: int, group_by, extra_columns):
+    """A partition's ranked rows (the shortlist's columns, as :func:`followup.shortlist.rank`
+    gives them) cut by place into ``pieces`` runs of ``rows_per_piece`` places, each in place
+    order."""
+    from .shortlist import ranked_rows
+
+    if isinstance(rows, _Failed):
+        return rows
+    order = np.argsort(places, kind="stable")
+    frame = ranked_rows(rows["rows"], order, ranks[order], group_by, extra_columns)
+    frame[_PLACE] = places[order]
+    bounds = np.searchsorted(places[order] // rows_per_piece, np.arange(pieces + 1))
+    return [frame.iloc[bounds[k]:bounds[k + 1]] for k in range(pieces)]
+
+
+def _ranked_piece(piece_format, *cut_pieces):
+    """One piece of the shortlist: the partitions' rows of its places, stacked in place order
+    and formatted."""
+    stacked = stack_frames(list(cut_pieces))
+    piece = stacked.iloc[np.argsort(stacked[_PLACE].to_numpy(), kind="stable")].drop(columns=_PLACE)
+    piece = piece.reset_index(drop=True)
+    categorical = [c for c in piece.columns if isinstance(piece[c].dtype, pd.CategoricalDtype)]
+    # A partition's categories are all of its rows' names: a piece keeps the ones it shows.
+    return piece_format(piece.assign(**{c: _without_unused_categories(piece[c]) for c in categorical}))
+
+
 # ---------------------------------------------------------------- the graph
 
-def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats, keep_events, step):
-    """Submit the graph stage by stage and collect the scored partitions.
+def _run(client, setting, partitions, keep_events):
+    """Submit the graph stage by stage, up to the scored partitions' futures (in partition
+    order), and what the reading warned of.
 
     A future this process holds keeps its value on the workers (in memory or spilled), so each
     stage's futures are dropped as soon as the next stage is submitted: at 50M events, holding
     them kept every split, piece and normalised partition to the end — the log three times over,
     19 GB spilled."""
-    from distributed import as_completed
-
+    event_paths, interview_paths, tz, formats = setting.event_paths, setting.interview_paths, setting.tz, setting.formats
+    count = partitions or _partition_count(client, event_paths)
+    if hasattr(setting.step, "resize"):
+        setting.step.resize(count + 3)
+    setting.step(f"splitting into {count} partitions")
     submit = lambda function, *args, **kw: client.submit(  # noqa: E731
         _guarded(function), *args, retries=RETRIES, pure=False, **kw)
     inputs = [(p, "interviews") for p in interview_paths] + [(p, "events") for p in event_paths]
@@ -589,15 +741,25 @@ def _run(client, event_paths, interview_paths, count, tz, moment, rules, formats
     del interview_pieces, event_pieces
     back = _repeats(client, submit, count, files, buckets)
     del buckets
-    scored = {submit(_score_part, frames[p], moment, rules, tz, keep_events, *back[p],
-                     key=f"score-partition-{p}"): p for p in range(count)}
-    del frames, back
-    parts = [None] * count
-    for done, future in enumerate(as_completed(list(scored)), start=1):
-        part = scored.pop(future)
-        parts[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
+    scored = [submit(_score_part, frames[p], setting.moment, setting.rules, tz, keep_events, *back[p],
+                     key=f"score-partition-{p}") for p in range(count)]
+    return scored, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
+
+
+def _gathered(futures: list, step) -> list:
+    """The futures' values in their order, each let go on the workers as it arrives; a
+    partition that failed stops the run with its one line."""
+    from distributed import as_completed
+
+    count = len(futures)
+    index = {future: p for p, future in enumerate(futures)}
+    futures.clear()
+    values = [None] * count
+    for done, future in enumerate(as_completed(list(index)), start=1):
+        part = index.pop(future)
+        values[part] = _raise_failed(_result(future, f"partition {part} of {count}"))
         step(f"scored partition {done}/{count}")
-    return parts, list(dict.fromkeys(warned))  # a warning each block of a file gave, once
+    return values
 
 
 def _read_checks(client, chunked, splits) -> list:
@@ -658,22 +820,12 @@ def _raise_failed(value):
 
 # ---------------------------------------------------------------- combining
 
-def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, moment, tz, rules, group_by):
-    from .loading import refuse_unusable_files
-    from .shortlist import (ScoreResult, counts_by_file, grouping_column, output_extra_columns, rank,
-                            with_extra_columns)
+def _combine(parts, setting, strict, all_rounds, model, group_by):
+    from .shortlist import ScoreResult, grouping_column, output_extra_columns, rank, with_extra_columns
 
-    interview_rejects = _stack([p["interview_rejects"] for p in parts])
-    event_rejects = _stack([p["event_rejects"] for p in parts])
-    if not strict:  # under --strict the first bad row below says it, as in one process
-        for files, rejects in (("interview_files", interview_rejects), ("event_files", event_rejects)):
-            used = pd.DataFrame({"source_file": sorted({f for p in parts for f in p[files].index})})
-            refuse_unusable_files(used, rejects)
-    if strict:  # the first bad row a single run would stop at: interviews first, then events
-        raise_first_rejected(interview_rejects)
-        not_orphan = event_rejects["code"] != RejectCode.UNKNOWN_CANDIDATE
-        raise_first_rejected(event_rejects[not_orphan])
-        raise_first_rejected(event_rejects)
+    event_paths, interview_paths, moment, tz, rules = (setting.event_paths, setting.interview_paths,
+                                                       setting.moment, setting.tz, setting.rules)
+    interview_rejects, event_rejects = _checked_rejects(parts, strict)
     # Each part's frames are let go as they are stacked: at 5M candidates the calling process
     # holds the whole result, and a second copy of every part would double it.
     rounds = stack_frames([p.pop("rounds") for p in parts])
@@ -694,15 +846,95 @@ def _combine(parts, event_paths, interview_paths, strict, all_rounds, model, mom
         from .learning import load_model
 
         candidates = load_model(model).annotate(candidates, rounds, events, moment, tz)
+    rejects, counts, by_file = _accounting(parts, interview_rejects, event_rejects)
+    return ScoreResult(candidates=candidates, rounds=rounds, events=events, interviews=interviews,
+                       rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,
+                       counts_by_file=by_file, all_rounds=all_rounds, group_by=group_column,
+                       extra_columns=carried)
+
+
+def _checked_rejects(parts, strict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The interview and event rejects of all partitions in input order — after the checks a
+    single run makes of them: a file none of whose rows could be used stops the run, and under
+    --strict the first bad row does (interviews first, then events)."""
+    from .loading import refuse_unusable_files
+
+    interview_rejects = _stack([p["interview_rejects"] for p in parts])
+    event_rejects = _stack([p["event_rejects"] for p in parts])
+    if not strict:  # under --strict the first bad row below says it, as in one process
+        for files, rejects in (("interview_files", interview_rejects), ("event_files", event_rejects)):
+            used = pd.DataFrame({"source_file": sorted({f for p in parts for f in p[files].index})})
+            refuse_unusable_files(used, rejects)
+    if strict:
+        raise_first_rejected(interview_rejects)
+        not_orphan = event_rejects["code"] != RejectCode.UNKNOWN_CANDIDATE
+        raise_first_rejected(event_rejects[not_orphan])
+        raise_first_rejected(event_rejects)
+    return interview_rejects, event_rejects
+
+
+def _accounting(parts, interview_rejects, event_rejects):
+    """The rejects in input order, the run's counts and the counts per file."""
+    from .shortlist import counts_by_file
+
     event_table = _accounted(parts, "event_files", event_rejects, 0)
     interview_table = _accounted(parts, "interview_files", interview_rejects, 1)
     rejects = pd.concat([event_rejects, interview_rejects], ignore_index=True).sort_values(
         ["source_file", "source_row"], kind="stable", ignore_index=True)
     counts = {key: event_table.counts[key] + interview_table.counts[key] for key in COUNT_KEYS}
-    return ScoreResult(candidates=candidates, rounds=rounds, events=events, interviews=interviews,
-                       rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,
-                       counts_by_file=counts_by_file(event_table, interview_table),
-                       all_rounds=all_rounds, group_by=group_column, extra_columns=carried)
+    return rejects, counts, counts_by_file(event_table, interview_table)
+
+
+def _ranked(facts, setting, strict, all_rounds):
+    """Rank the partitions' rows from their keys alone: the run's
+    :class:`~followup.shortlist.ShortlistSummary`, and per
+    partition its rows' places (0 = best) and ranks, in the partition's row order."""
+    from .rounds import CANDIDATE_CODE
+    from .shortlist import ShortlistSummary, rank_order, summary_counts
+    from .textcolumns import sorted_codes, text_array
+
+    interview_rejects, event_rejects = _checked_rejects(facts, strict)
+    rejects, counts, by_file = _accounting(facts, interview_rejects, event_rejects)
+    group_by = facts[0]["group_by"] if facts else None
+    lengths = [len(f["keys"]) for f in facts]
+    keys = stack_frames([f.pop("keys") for f in facts])
+    keys[CANDIDATE_CODE] = sorted_codes(text_array(keys["candidate_id"]))  # ids in sorted order, as one run
+    order, ranks = rank_order(keys, group_by)
+    places = np.empty(len(keys), dtype=np.int64)
+    places[order] = np.arange(len(keys))
+    ranks_by_row = ranks[places]
+    starts = np.cumsum([0, *lengths])
+    per_part = [(places[a:b], ranks_by_row[a:b]) for a, b in zip(starts[:-1], starts[1:])]
+    run = ShortlistSummary(as_of=setting.moment, tz=setting.tz, policy=setting.rules, counts=counts,
+                           counts_by_file=by_file, rejects=rejects, all_rounds=all_rounds, group_by=group_by,
+                           extra_columns=facts[0]["extra_columns"] if facts else (), rows=len(keys),
+                           filled_columns=frozenset().union(*(f["filled_columns"] for f in facts)),
+                           summary_counts=summary_counts(keys, all_rounds))
+    return run, per_part
+
+
+# Pieces being stacked and formatted ahead of the one the consumer is at, per worker.
+PIECES_AHEAD_PER_WORKER = 2
+
+
+def _formatted_pieces(client, cuts, pieces: int, piece_format, step):
+    """The ranked pieces, best first, formatted on the workers a few ahead of the consumer;
+    each is let go once it is handed over."""
+    from collections import deque
+    from operator import getitem
+
+    cut_pieces = [[client.submit(getitem, cut, k, pure=False) for cut in cuts] for k in range(pieces)]
+    cuts.clear()
+    ahead = max(1, len(client.scheduler_info().get("workers", {}))) * PIECES_AHEAD_PER_WORKER
+    waiting = deque()
+    for k in range(pieces):
+        while len(waiting) <= ahead and k + len(waiting) < pieces:
+            n = k + len(waiting)
+            waiting.append(client.submit(_guarded(_ranked_piece), piece_format, *cut_pieces[n], pure=False))
+            cut_pieces[n] = None
+        value = _raise_failed(_result(waiting.popleft(), f"ranked piece {k + 1} of {pieces}"))
+        step(f"wrote piece {k + 1}/{pieces}")
+        yield value
 
 
 def _stack(rejects: list[pd.DataFrame]) -> pd.DataFrame:

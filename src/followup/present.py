@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import gc
 import io
 import json
@@ -19,6 +20,7 @@ import stat
 import sys
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -91,8 +93,10 @@ def provenance(result: ScoreResult) -> dict:
             "policy": {"name": result.policy.name, "hash": result.policy.content_hash}}
 
 
-def tabular(result: ScoreResult, frame: pd.DataFrame | None = None, times_as_text: bool = True) -> pd.DataFrame:
-    """The candidates frame for files, with the as-of and the policy on every row.
+def tabular(result: "ScoreResult | Stamp", frame: pd.DataFrame | None = None,
+            times_as_text: bool = True) -> pd.DataFrame:
+    """The candidates frame for files, with the as-of and the policy on every row (``result``
+    may be a :class:`Stamp` when ``frame`` is given: one piece of a partitioned run's rows).
 
     Times are in the reader's zone, ``--tz``: for CSV and JSON ISO 8601 text with its offset
     (``2026-03-03T10:00:00-05:00``; ``…Z`` under the default UTC), an exact instant that reads
@@ -353,7 +357,7 @@ def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
     if fmt == "csv":
         csv_text(frame, path)
     elif fmt == "parquet":
-        frame.to_parquet(path, index=False)
+        _categories_in_row_order(frame).to_parquet(path, index=False)
     elif fmt == "xlsx":
         with _workbook_file(path) as target:
             spreadsheet_safe(frame, excel=True).to_excel(target, index=False, engine="openpyxl")
@@ -378,6 +382,112 @@ def write_result(result: ScoreResult, fmt: str, path: Path, frame: pd.DataFrame 
         write_workbook(result, path, frame)
     else:
         write_frame(tabular(result, frame, times_as_text=fmt != "parquet"), path, fmt)
+
+
+# The formats a ranked shortlist can be written in piece by piece (followup.score_to_file).
+PIECEWISE_FORMATS = ("csv", "jsonl", "parquet")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every row of a file says produced it — the as-of, the zone, the policy: all that
+    :func:`tabular` reads of a result besides its rows, small enough to travel with each piece
+    of a partitioned run."""
+
+    as_of: pd.Timestamp
+    tz: str
+    policy: object
+
+
+def piece_format(run, fmt: str) -> Callable[[pd.DataFrame], object]:
+    """The function that turns one piece of ``run``'s ranked shortlist (rows as
+    :attr:`ScoreResult.candidates` has them) into what :func:`write_pieces` writes of it: for
+    CSV the header and the rows' text, for JSON Lines the text, for Parquet an Arrow table. It
+    runs where the piece is (a Dask worker), so it is a plain picklable function."""
+    if fmt not in PIECEWISE_FORMATS:
+        raise FollowupError(f"--format {fmt} cannot be written piece by piece (choices: {', '.join(PIECEWISE_FORMATS)})")
+    return functools.partial(_formatted_piece, fmt, Stamp(run.as_of, run.tz, run.policy))
+
+
+def _formatted_piece(fmt: str, stamp: Stamp, frame: pd.DataFrame):
+    if fmt == "csv":
+        table = tabular(stamp, frame)
+        return csv_text(table.iloc[:0]), csv_text(table)
+    if fmt == "jsonl":
+        return "".join(jsonl_chunks(stamp, frame))
+    return pa.Table.from_pandas(_categories_in_row_order(tabular(stamp, frame, times_as_text=False)),
+                                preserve_index=False)
+
+
+def _categories_in_row_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns with their categories in order of first appearance, unused ones
+    dropped. A Parquet reader rebuilds a long dictionary from the rows in that order anyway
+    (past the writer's dictionary page limit), and a file written piece by piece reads back
+    that way too: so every Parquet file says the same whatever its size or how it was written."""
+    changed = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            continue
+        codes = values.cat.codes.to_numpy()
+        seen = pd.unique(codes[codes >= 0])
+        remap = np.full(len(values.cat.categories) + 1, -1, dtype=np.int64)
+        remap[seen] = np.arange(len(seen))
+        kept = pd.CategoricalDtype(values.cat.categories[seen], ordered=values.cat.ordered)
+        changed[column] = pd.Categorical.from_codes(remap[codes], dtype=kept, validate=False)
+    return frame.assign(**changed) if changed else frame
+
+
+def write_pieces(run, pieces: Iterable, path: Path, fmt: str) -> None:
+    """Write the formatted pieces (:func:`piece_format`), best first, as one file: the same
+    file :func:`write_result` writes of the whole result, holding one piece at a time."""
+    if fmt == "parquet":
+        _write_parquet_pieces(run, pieces, path)
+        return
+    with open(path, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as handle:
+        for n, piece in enumerate(pieces):
+            if fmt == "csv":
+                header, text = piece
+                handle.write(text if n == 0 else text[len(header):])
+            else:
+                handle.write(piece)
+
+
+def _write_parquet_pieces(run, pieces: Iterable, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    writer = schema = None
+    try:
+        for table in pieces:
+            if writer is None:
+                schema = _whole_column_types(table.schema, run.filled_columns)
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(table.cast(schema))
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _whole_column_types(schema: pa.Schema, filled: frozenset) -> pa.Schema:
+    """The first piece's schema, typed as the whole shortlist's columns are: a text column
+    with no value in this piece but some in others is text, not Arrow's null type; a
+    categorical's codes are 32-bit, whatever the count of categories in one piece."""
+    metadata = json.loads(schema.metadata[b"pandas"]) if schema.metadata and b"pandas" in schema.metadata else None
+    fields = []
+    for field in schema:
+        if pa.types.is_null(field.type) and field.name in filled:
+            field = field.with_type(pa.string())
+            if metadata:
+                for column in metadata["columns"]:
+                    if column["name"] == field.name:
+                        column["pandas_type"] = "unicode"
+        elif pa.types.is_dictionary(field.type):
+            values = pa.string() if pa.types.is_null(field.type.value_type) else field.type.value_type
+            field = field.with_type(pa.dictionary(pa.int32(), values))
+        fields.append(field)
+    typed = pa.schema(fields)
+    return typed.with_metadata({**schema.metadata, b"pandas": json.dumps(metadata).encode()}) if metadata \
+        else typed.with_metadata(schema.metadata)
 
 
 SHEET_NAME = "Shortlist"

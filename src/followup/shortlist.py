@@ -28,6 +28,40 @@ CANDIDATE_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class ShortlistSummary:
+    """A run's result without its frames of rows: what a batch job needs once the ranked
+    shortlist is written (:func:`followup.score_to_file`). ``summary()`` and ``all_rounds`` are
+    the :class:`ScoreResult`'s, so a summary line reads the same; ``rows`` counts the shortlist
+    rows and ``filled_columns`` names the output columns with a value in at least one row (a
+    file written piece by piece types an empty-looking column of one piece as the whole column
+    is typed)."""
+
+    as_of: pd.Timestamp
+    tz: str
+    policy: Policy
+    counts: dict
+    counts_by_file: pd.DataFrame
+    rejects: pd.DataFrame
+    all_rounds: bool
+    group_by: str | None
+    extra_columns: tuple[str, ...]
+    rows: int
+    filled_columns: frozenset
+    summary_counts: dict
+
+    @classmethod
+    def of(cls, result: "ScoreResult") -> "ShortlistSummary":
+        frame = result.candidates
+        return cls(as_of=result.as_of, tz=result.tz, policy=result.policy, counts=result.counts,
+                   counts_by_file=result.counts_by_file, rejects=result.rejects, all_rounds=result.all_rounds,
+                   group_by=result.group_by, extra_columns=result.extra_columns, rows=len(frame),
+                   filled_columns=filled_columns(frame), summary_counts=result.summary())
+
+    def summary(self) -> dict:
+        return dict(self.summary_counts)
+
+
 # How many shortlist rows a notebook shows of a result before "… more rows".
 NOTEBOOK_ROWS = 10
 
@@ -97,14 +131,7 @@ class ScoreResult:
     def summary(self) -> dict:
         """Counts for footers and logs: candidates (and, with ``all_rounds``, rounds), the rows
         of each status, and the rows with flags whatever their status."""
-        frame = self.candidates
-        by_status = frame["status"].value_counts()
-        counted = {"candidates": int(frame["candidate_id"].nunique())}
-        if self.all_rounds:
-            counted["rounds"] = int(len(frame))
-        return {**counted,
-                **{status: int(by_status.get(status, 0)) for status in STATUSES[::-1]},
-                WITH_FLAGS: int((frame["flags"] != "").sum())}
+        return summary_counts(self.candidates, self.all_rounds)
 
     def _headline(self) -> str:
         counted = self.summary()
@@ -174,6 +201,15 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
     ``candidate_code`` (from :func:`~followup.rounds.build_rounds`) numbers the ids in sorted
     order, so the tie-break is an integer sort rather than a million-string one.
     """
+    order, ranks = rank_order(scored, group_by)
+    return ranked_rows(scored, order, ranks, group_by, extra_columns)
+
+
+def rank_order(scored: pd.DataFrame, group_by: str | None = None) -> tuple[np.ndarray, pd.array]:
+    """The rows of ``scored`` best first (positions) and their ranks in that order: the rule
+    :func:`rank` applies. It reads only ``score``, ``grade``, ``status``, ``candidate_code``,
+    ``round_number`` and the ``group_by`` column, so a partitioned run ranks from those alone
+    (:mod:`followup.partitioned`) and leaves the rows where they are."""
     score = scored["score"].to_numpy(dtype=float)
     grade = pd.Categorical(scored["grade"].astype(object), categories=GRADES).codes.astype(np.int64)
     grade = np.where(grade < 0, len(GRADES), grade)
@@ -192,13 +228,36 @@ def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple
         unscored,
         group,
     ))
+    return order, competition_ranks(group[order], grade[order], score[order])
+
+
+def ranked_rows(scored: pd.DataFrame, order: np.ndarray, ranks: pd.array, group_by: str | None = None,
+                extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The shortlist's columns of ``scored``'s rows at ``order``, with their ``ranks``."""
     columns = [*([GROUP] if group_by else []), *CANDIDATE_COLUMNS, *extra_columns]
     # Only the output columns are reordered: the rounds carry as many again for explanations.
     ordered = scored.reindex(columns=columns).iloc[order].reset_index(drop=True)
     if group_by:
         ordered[GROUP] = scored[group_by].to_numpy()[order]
-    ordered["rank"] = competition_ranks(group[order], grade[order], score[order])
+    ordered["rank"] = ranks
     return ordered
+
+
+def filled_columns(frame: pd.DataFrame) -> frozenset:
+    """The columns of ``frame`` with a value in at least one row."""
+    return frozenset(frame.columns[frame.notna().any().to_numpy()]) if len(frame) else frozenset()
+
+
+def summary_counts(frame: pd.DataFrame, all_rounds: bool = False) -> dict:
+    """:meth:`ScoreResult.summary` of shortlist rows (or of any frame with their
+    ``candidate_id``, ``status`` and ``flags``)."""
+    by_status = frame["status"].value_counts()
+    counted = {"candidates": int(frame["candidate_id"].nunique())}
+    if all_rounds:
+        counted["rounds"] = int(len(frame))
+    return {**counted,
+            **{status: int(by_status.get(status, 0)) for status in STATUSES[::-1]},
+            WITH_FLAGS: int((frame["flags"] != "").sum())}
 
 
 def competition_ranks(group: np.ndarray, grade: np.ndarray, score: np.ndarray) -> pd.array:
