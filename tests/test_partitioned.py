@@ -242,7 +242,7 @@ def test_the_readers_and_the_id_checks_warn_as_in_one_process(tmp_path):
 
 # ---------------------------------------------------------------- the ranked file, piece by piece
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
 def test_a_file_written_piece_by_piece_is_the_single_runs_file(messy, tmp_path, monkeypatch, fmt):
     """On partitions, ``score_to_file`` ranks from the keys and writes the workers' pieces one
     at a time; the file is the one a single run writes, byte for byte (Parquet: frame for frame)
@@ -304,3 +304,33 @@ def test_score_on_workers_to_a_file_writes_the_single_runs_file(messy, tmp_path)
     assert runs["one"] == runs["two"] and "rejected" in runs["two"]
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "two.parquet"), pd.read_parquet(tmp_path / "one.parquet"))
     assert (tmp_path / "two-rejects.csv").read_bytes() == (tmp_path / "one-rejects.csv").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_score_on_workers_to_standard_output_prints_the_single_runs_text(messy, fmt):
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    events, interviews, as_of = messy
+    printed = []
+    for extra in ([], ["--workers", "2"]):
+        result = CliRunner().invoke(main, ["score", *events, "-i", interviews, "--as-of", str(as_of),
+                                           "--format", fmt, "--all-rounds", *extra])
+        assert result.exit_code == 0, result.output
+        printed.append((result.stdout, result.stderr))
+    assert printed[1] == printed[0] and len(printed[0][0].splitlines()) > 100
+
+
+def test_an_empty_shortlist_written_piece_by_piece(tmp_path):
+    """No interview inside the as-of's reach still writes a well-formed file (the JSON
+    document with no candidates), as one process does."""
+    from followup.batch import score_to_file
+
+    (tmp_path / "ev.csv").write_text("candidate_id,timestamp,channel,direction\nC1,2026-03-03T10:00:00Z,email,inbound\n")
+    (tmp_path / "iv.csv").write_text("candidate_id,interview_at\nC1,2026-03-02T10:00:00Z\n")
+    for workers in (1, 2):
+        done = score_to_file(tmp_path / "ev.csv", tmp_path / "iv.csv", tmp_path / f"{workers}.json",
+                             as_of="2026-03-20", workers=workers)
+        assert done.rows == 1
+    assert (tmp_path / "2.json").read_text() == (tmp_path / "1.json").read_text()

@@ -23,10 +23,12 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
                   tz: str = "UTC", strict: bool = False, all_rounds: bool = False, sources=None, progress=None,
                   group_by: str | None = None, time_format=None, workers: "int | str" = 1,
                   scheduler: str | None = None, client=None, inputs=()) -> ShortlistSummary:
-    """Score as :func:`followup.score` does and write the ranked shortlist to ``output`` (CSV,
-    JSON Lines or Parquet, from ``format`` or the file's extension), atomically and never over
-    one of ``inputs`` (or the event and interview paths). Returns the run's
-    :class:`~followup.shortlist.ShortlistSummary`: counts, rejects, the status summary.
+    """Score as :func:`followup.score` does and write the ranked shortlist to ``output``:
+    a path (CSV, JSON, JSON Lines or Parquet, from ``format`` or the file's extension),
+    written atomically and never over one of ``inputs`` or the event and interview paths; or
+    an open text file such as ``sys.stdout`` (CSV, JSON or JSON Lines, given as ``format``).
+    Returns the run's :class:`~followup.shortlist.ShortlistSummary`: counts, rejects, the
+    status summary.
 
     >>> import tempfile, pandas as pd
     >>> folder = tempfile.mkdtemp()
@@ -37,10 +39,12 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
     >>> pd.read_csv(f"{folder}/ranked.csv")["candidate_id"].iloc[0]
     'C001'
     """
-    fmt = present.format_for(output, format, is_terminal=False)
-    if fmt not in present.PIECEWISE_FORMATS:
-        raise FollowupError(f"score_to_file writes {', '.join(present.PIECEWISE_FORMATS)}, not {fmt}; "
-                            "use followup.score(...).write(path) for the others")
+    handle = output if hasattr(output, "write") else None
+    fmt = format if handle is not None else present.format_for(output, format, is_terminal=False)
+    allowed = present.TEXT_PIECEWISE_FORMATS if handle is not None else present.PIECEWISE_FORMATS
+    if fmt not in allowed:
+        raise FollowupError(f"score_to_file writes {', '.join(allowed)}{' to an open file' if handle else ''}, "
+                            f"not {fmt}; use followup.score(...) and its result for the others")
     if time_format is not None:
         with using_time_formats(time_formats(time_format)):
             return score_to_file(events, interviews, output, format=fmt, policy=policy, as_of=as_of, tz=tz,
@@ -48,18 +52,26 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
                                  group_by=group_by, workers=workers, scheduler=scheduler, client=client,
                                  inputs=inputs)
     read = [*_named(events), *_named(interviews), *inputs]
-    present.refuse_overwriting_inputs([output], read)
+    if handle is None:
+        present.refuse_overwriting_inputs([output], read)
     options = dict(policy=policy, as_of=as_of, tz=tz, strict=strict, all_rounds=all_rounds, sources=sources,
                    progress=progress, group_by=group_by, workers=workers, scheduler=scheduler, client=client)
-    if workers in (1, "1") and scheduler is None and client is None:
-        result = score(events, interviews, keep_events=False, **options)
-        present.atomic_write(output, lambda path: present.write_result(result, fmt, path), read)
-        return ShortlistSummary.of(result)
-    from .partitioned import rank_partitioned
 
     def write(run, pieces):
-        present.atomic_write(output, lambda path: present.write_pieces(run, pieces, path, fmt), read)
+        if handle is not None:
+            present.write_pieces(run, pieces, handle, fmt)
+        else:
+            present.atomic_write(output, lambda path: present.write_pieces(run, pieces, path, fmt), read)
         return run
+
+    if workers in (1, "1") and scheduler is None and client is None:
+        result = score(events, interviews, keep_events=False, **options)
+        summary = ShortlistSummary.of(result)
+        if handle is not None:  # the whole shortlist as one piece
+            return write(summary, [present.piece_format(summary, fmt)(result.candidates)])
+        present.atomic_write(output, lambda path: present.write_result(result, fmt, path), read)
+        return summary
+    from .partitioned import rank_partitioned
 
     return rank_partitioned(events, interviews, write, lambda run: present.piece_format(run, fmt), **options)
 

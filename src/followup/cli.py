@@ -480,7 +480,8 @@ def _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, qu
     from .progress import stages
 
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
-        done = score_to_file(list(events), interviews, output, format=fmt, policy=policy, as_of=as_of, tz=tz,
+        done = score_to_file(list(events), interviews, output or _Echoed(), format=fmt,
+                             policy=policy, as_of=as_of, tz=tz,
                              strict=strict, all_rounds=all_rounds, sources=_sources(), progress=step,
                              group_by=_layout("group_by"), workers=workers, scheduler=scheduler,
                              inputs=_read_paths())
@@ -490,13 +491,23 @@ def _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, qu
         _summary_line(done, output)
 
 
+class _Echoed:
+    """Standard output as a file for the pieces: written with ``click.echo``, as the whole
+    result's text is, so the bytes (and the encoding's handling) are the same."""
+
+    @staticmethod
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+
+
 def _piecewise(output, fmt, workers, scheduler, model, history) -> bool:
-    """Whether ``score`` writes its file piece by piece: a partitioned run to a file in a
-    format that can be (CSV, JSON Lines, Parquet), with nothing that needs every row at once —
-    a model's annotations, a history's trend, redaction."""
+    """Whether ``score`` writes piece by piece: a partitioned run in a format that can be
+    (CSV, JSON, JSON Lines, Parquet to a file; the text ones to standard output too), with
+    nothing that needs every row at once — a model's annotations, a history's trend, redaction."""
     partitioned = workers not in (1, "1") or scheduler is not None
-    return bool(output) and partitioned and model is None and not history and _redactor() is None \
-        and present.format_for(output, fmt, sys.stdout.isatty()) in present.PIECEWISE_FORMATS
+    formats = present.PIECEWISE_FORMATS if output else present.TEXT_PIECEWISE_FORMATS
+    return partitioned and model is None and not history and _redactor() is None \
+        and present.format_for(output, fmt, sys.stdout.isatty()) in formats
 
 
 model_option = click.option(

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
-from .shortlist import ScoreResult
+from .shortlist import ScoreResult, ShortlistSummary
 from .errors import FollowupError
 from .schema import (CHANNEL_SEPARATOR, FACTOR_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GROUP,
                      REASON_SEPARATOR, REJECT_COLUMNS, WITH_FLAGS)
@@ -88,7 +88,7 @@ def format_for(output: str | Path | None, requested: str | None, is_terminal: bo
     return "table" if is_terminal else "csv"
 
 
-def provenance(result: ScoreResult) -> dict:
+def provenance(result: "ScoreResult | ShortlistSummary") -> dict:
     return {"as_of": result.as_of.isoformat(), "tz": result.tz,
             "policy": {"name": result.policy.name, "hash": result.policy.content_hash}}
 
@@ -384,8 +384,13 @@ def write_result(result: ScoreResult, fmt: str, path: Path, frame: pd.DataFrame 
         write_frame(tabular(result, frame, times_as_text=fmt != "parquet"), path, fmt)
 
 
-# The formats a ranked shortlist can be written in piece by piece (followup.score_to_file).
-PIECEWISE_FORMATS = ("csv", "jsonl", "parquet")
+# The formats a ranked shortlist can be written in piece by piece (followup.score_to_file),
+# and those of them that are text (and so can go to standard output).
+PIECEWISE_FORMATS = ("csv", "json", "jsonl", "parquet")
+TEXT_PIECEWISE_FORMATS = ("csv", "json", "jsonl")
+# The JSON document's indentation, and that of its candidates' items inside it.
+JSON_INDENT = 2
+JSON_ITEM_INDENT = " " * (2 * JSON_INDENT)
 
 
 @dataclass(frozen=True)
@@ -402,8 +407,9 @@ class Stamp:
 def piece_format(run, fmt: str) -> Callable[[pd.DataFrame], object]:
     """The function that turns one piece of ``run``'s ranked shortlist (rows as
     :attr:`ScoreResult.candidates` has them) into what :func:`write_pieces` writes of it: for
-    CSV the header and the rows' text, for JSON Lines the text, for Parquet an Arrow table. It
-    runs where the piece is (a Dask worker), so it is a plain picklable function."""
+    CSV the header and the rows' text, for JSON the candidates' items, for JSON Lines the
+    text, for Parquet an Arrow table. It runs where the piece is (a Dask worker), so it is a
+    plain picklable function."""
     if fmt not in PIECEWISE_FORMATS:
         raise FollowupError(f"--format {fmt} cannot be written piece by piece (choices: {', '.join(PIECEWISE_FORMATS)})")
     return functools.partial(_formatted_piece, fmt, Stamp(run.as_of, run.tz, run.policy))
@@ -413,10 +419,50 @@ def _formatted_piece(fmt: str, stamp: Stamp, frame: pd.DataFrame):
     if fmt == "csv":
         table = tabular(stamp, frame)
         return csv_text(table.iloc[:0]), csv_text(table)
+    if fmt == "json":
+        items = json.loads(_json_records(stamp, frame, drop=("as_of", "policy")))
+        return ",\n".join(JSON_ITEM_INDENT + json.dumps(item, indent=JSON_INDENT, ensure_ascii=False)
+                          .replace("\n", "\n" + JSON_ITEM_INDENT) for item in items)
     if fmt == "jsonl":
         return "".join(jsonl_chunks(stamp, frame))
     return pa.Table.from_pandas(_categories_in_row_order(tabular(stamp, frame, times_as_text=False)),
                                 preserve_index=False)
+
+
+def write_pieces(run, pieces: Iterable, target, fmt: str) -> None:
+    """Write the formatted pieces (:func:`piece_format`), best first, to ``target`` (a path,
+    or for the text formats an open text file such as standard output): the same bytes
+    :func:`write_result` writes of the whole result, holding one piece at a time."""
+    if fmt == "parquet":
+        _write_parquet_pieces(run, pieces, target)
+    elif hasattr(target, "write"):
+        _write_text_pieces(run, pieces, target, fmt)
+    else:
+        with open(target, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as handle:
+            _write_text_pieces(run, pieces, handle, fmt)
+
+
+def _write_text_pieces(run, pieces: Iterable, handle, fmt: str) -> None:
+    if fmt == "json":  # the document around the items, as json_document and write_result make it
+        head = json.dumps({**provenance(run), "counts": run.counts, "summary": run.summary(), "candidates": []},
+                          indent=JSON_INDENT, ensure_ascii=False)
+        opening, closing = head.removesuffix("[]\n}"), "\n" + " " * JSON_INDENT + "]\n}\n"
+        items = (piece for piece in pieces if piece)
+        first = next(items, None)
+        if first is None:
+            handle.write(head + "\n")
+            return
+        handle.write(opening + "[\n" + first)
+        for piece in items:
+            handle.write(",\n" + piece)
+        handle.write(closing)
+        return
+    for n, piece in enumerate(pieces):
+        if fmt == "csv":
+            header, text = piece
+            handle.write(text if n == 0 else text[len(header):])
+        else:
+            handle.write(piece)
 
 
 def _categories_in_row_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -431,26 +477,11 @@ def _categories_in_row_order(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         codes = values.cat.codes.to_numpy()
         seen = pd.unique(codes[codes >= 0])
-        remap = np.full(len(values.cat.categories) + 1, -1, dtype=np.int64)
+        remap = np.full(len(values.cat.categories) + 1, -1, dtype=np.int64)  # the last slot: missing
         remap[seen] = np.arange(len(seen))
         kept = pd.CategoricalDtype(values.cat.categories[seen], ordered=values.cat.ordered)
         changed[column] = pd.Categorical.from_codes(remap[codes], dtype=kept, validate=False)
     return frame.assign(**changed) if changed else frame
-
-
-def write_pieces(run, pieces: Iterable, path: Path, fmt: str) -> None:
-    """Write the formatted pieces (:func:`piece_format`), best first, as one file: the same
-    file :func:`write_result` writes of the whole result, holding one piece at a time."""
-    if fmt == "parquet":
-        _write_parquet_pieces(run, pieces, path)
-        return
-    with open(path, "w", encoding="utf-8", newline="" if fmt == "csv" else None) as handle:
-        for n, piece in enumerate(pieces):
-            if fmt == "csv":
-                header, text = piece
-                handle.write(text if n == 0 else text[len(header):])
-            else:
-                handle.write(piece)
 
 
 def _write_parquet_pieces(run, pieces: Iterable, path: Path) -> None:
