@@ -2,7 +2,9 @@
 
     python bench/partitioned_run.py /tmp/bench-data/events_50000000 --workers 2
 
-Runs :func:`followup.partitioned.score_partitioned` on ``DIR/events.csv`` and
+Runs :func:`followup.partitioned.score_partitioned` (the whole result back in this process) or,
+with ``--output FILE``, :func:`followup.score_to_file` (the ranked file written piece by piece,
+as ``followup score --workers N -o FILE`` does) on ``DIR/events.csv`` and
 ``DIR/interviews.csv`` (as made by ``bench/make_dataset.py``) on a local Dask cluster set up as
 ``--workers`` sets one up, but with the scheduler's and workers' log kept (``--log``, default
 ``DIR/partitioned.log``): when a large run fails, the log says which call timed out, which
@@ -33,6 +35,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--log", type=Path, help="Dask's log (default: DATA/partitioned.log)")
     parser.add_argument("--out", type=Path, help="the figures as JSON (default: print them)")
+    parser.add_argument("--output", type=Path, help="write the ranked shortlist here piece by piece "
+                        "(.parquet, .csv, .json, .jsonl) instead of returning the whole result")
     args = parser.parse_args()
     use_batch_memory_settings()
     import dask
@@ -82,10 +86,17 @@ def main() -> int:
     outcome: dict = {}
     with distributed.Client(cluster) as client:
         try:
-            result = partitioned.score_partitioned(str(args.data / "events.csv"), str(args.data / "interviews.csv"),
-                                                   as_of=meta["as_of"], client=client, progress=step,
-                                                   keep_events=False)
-            outcome = {"candidates": len(result.candidates), "counts": {k: int(v) for k, v in result.counts.items()}}
+            inputs = str(args.data / "events.csv"), str(args.data / "interviews.csv")
+            if args.output:
+                from followup.batch import score_to_file
+
+                done = score_to_file(*inputs, args.output, as_of=meta["as_of"], client=client, progress=step)
+                outcome = {"candidates": done.rows, "output": str(args.output)}
+            else:
+                done = partitioned.score_partitioned(*inputs, as_of=meta["as_of"], client=client, progress=step,
+                                                     keep_events=False)
+                outcome = {"candidates": len(done.candidates)}
+            outcome["counts"] = {k: int(v) for k, v in done.counts.items()}
         except Exception as exc:  # the figure wanted is the failure itself, named
             outcome = {"error": f"{type(exc).__name__}: {exc}"}
     cluster.close()

@@ -76,9 +76,12 @@ def test_a_scheduler_started_by_address(messy):
     import socket
     import subprocess
     import sys
+    import tempfile
     import time
 
     from distributed import Client
+
+    from followup import present
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -100,19 +103,31 @@ def test_a_scheduler_started_by_address(messy):
         single = followup.score(events, interviews, as_of=as_of)
         remote = followup.score(events, interviews, as_of=as_of, scheduler=address)
         _assert_same(remote, single)
+        # The ranked file written piece by piece from the cluster's workers, too.
+        from followup.batch import score_to_file
+
+        folder = Path(tempfile.mkdtemp())
+        present.write_result(single, "parquet", folder / "one.parquet")
+        score_to_file(events, interviews, folder / "remote.parquet", as_of=as_of, scheduler=address)
+        pd.testing.assert_frame_equal(pd.read_parquet(folder / "remote.parquet"), pd.read_parquet(folder / "one.parquet"))
     finally:
         for process in reversed(processes):
             process.terminate()
             process.wait(timeout=10)
 
 
-def test_strict_stops_at_the_row_a_single_run_stops_at(messy):
+def test_strict_stops_at_the_row_a_single_run_stops_at(messy, tmp_path):
     events, interviews, as_of = messy
     with pytest.raises(followup.errors.FollowupError) as single:
         followup.score(events, interviews, as_of=as_of, strict=True)
     with pytest.raises(followup.errors.FollowupError) as split:
         followup.score(events, interviews, as_of=as_of, strict=True, workers=2)
     assert str(split.value) == str(single.value)
+    from followup.batch import score_to_file
+
+    with pytest.raises(followup.errors.FollowupError) as piecewise:
+        score_to_file(events, interviews, tmp_path / "ranked.csv", as_of=as_of, strict=True, workers=2)
+    assert str(piecewise.value) == str(single.value) and not list(tmp_path.iterdir())
 
 
 def test_the_sample_on_more_partitions_than_interviews_fill(tmp_path):
