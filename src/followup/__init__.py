@@ -52,6 +52,41 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'followup' has no attribute {name!r}")
 
 
+def _plot(result, candidate_id, **kwargs):
+    from .plotting import plot_candidate
+
+    return plot_candidate(result, candidate_id, **kwargs)
+
+
+def _to_html(result, path, title, **kwargs):
+    from . import present
+    from .report import build_report
+
+    page = build_report(result, title=title, **kwargs)
+    if path is None:
+        return page
+    present.atomic_write(path, lambda target: target.write_text(page, encoding="utf-8"), _scored_from(result))
+    return None
+
+
+def _scored_from(result) -> list[str]:
+    """The files a result was scored from, which its outputs must never overwrite."""
+    return [str(name) for name in result.counts_by_file.get("source_file", [])]
+
+
+def _write(result, path, format):
+    from . import present
+
+    fmt = present.format_for(path, format, is_terminal=False)
+    present.atomic_write(path, lambda target: present.write_result(result, fmt, target), _scored_from(result))
+
+
+# ScoreResult's notebook conveniences (result.explain, .plot, .to_html, .write) call these: the
+# package registers them, since it sits above the result and the presentation alike.
+from .shortlist import PRESENTERS as _PRESENTERS  # noqa: E402
+
+_PRESENTERS.update(explain=explain, plot=_plot, to_html=_to_html, write=_write)
+
 __all__ = [
     "datasets", "FLAGS", "GRADES", "STATUSES", "FollowupError", "InputFileError", "InvalidRowError", "Policy",
     "PolicyError", "ScoreResult", "SourceOptions", "load_events", "load_interviews", "load_policy",

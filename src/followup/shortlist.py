@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,22 @@ class ScoreResult:
     :data:`~followup.schema.FLAG_REASON_COLUMNS`; missing where the flag is not carried).
     ``followup explain`` quotes those; the engine's own integer numbering of the
     candidates (``candidate_code``) is left out.
+
+    In a notebook the result explains, plots, reports and writes itself:
+
+    >>> import followup, tempfile, pandas as pd
+    >>> result = followup.score("sample_data/events.csv", "sample_data/interviews.csv",
+    ...                         as_of="2026-03-31T18:00:00-04:00", tz="America/New_York")
+    >>> result.explain("gloria stanton").candidate_id
+    'C007'
+    >>> type(result.plot("C007")).__name__
+    'Figure'
+    >>> result.to_html().lstrip().lower().startswith("<!doctype html>")
+    True
+    >>> target = tempfile.mkdtemp() + "/shortlist.csv"
+    >>> result.write(target)
+    >>> pd.read_csv(target)["candidate_id"].iloc[0]
+    'C001'
     """
 
     candidates: pd.DataFrame
@@ -132,6 +149,27 @@ class ScoreResult:
         """Counts for footers and logs: candidates (and, with ``all_rounds``, rounds), the rows
         of each status, and the rows with flags whatever their status."""
         return summary_counts(self.candidates, self.all_rounds)
+
+    # Notebook conveniences: each hands the result to the presentation function of its name
+    # (PRESENTERS), so a result never imports the layers that read it.
+    def explain(self, candidate_id: str):
+        """:func:`followup.explain` of one candidate (id in any case, or name)."""
+        return _presenter("explain")(self, candidate_id)
+
+    def plot(self, candidate_id: str, **kwargs):
+        """:func:`followup.plot_candidate`: the candidate's timeline, a matplotlib Figure."""
+        return _presenter("plot")(self, candidate_id, **kwargs)
+
+    def to_html(self, path=None, title: str = "Follow-up shortlist", **kwargs) -> str | None:
+        """The HTML report (:func:`followup.build_report`): returned as text, or written to
+        ``path`` when one is given."""
+        return _presenter("to_html")(self, path, title, **kwargs)
+
+    def write(self, path, format: str | None = None) -> None:
+        """Write the shortlist as ``followup score -o`` does: CSV, JSON, JSON Lines, Parquet,
+        Excel or a text table, from ``format`` or the extension; atomically, and never over
+        one of the files it was scored from."""
+        _presenter("write")(self, path, format)
 
     def _headline(self) -> str:
         counted = self.summary()
@@ -187,6 +225,17 @@ def grouping_column(group_by: str, extra_columns: tuple[str, ...]) -> str:
             return column
     raise FollowupError(f"cannot group by {group_by!r}: the interview list has no such column "
                         f"(choices: {', '.join(choices)})")
+
+
+# The presentation functions behind ScoreResult's conveniences, by name (explain, plot,
+# to_html, write): registered by the package (followup/__init__.py), which sits above both.
+PRESENTERS: dict[str, Callable] = {}
+
+
+def _presenter(name: str) -> Callable:
+    if name not in PRESENTERS:  # only when the package's __init__ did not finish
+        raise FollowupError(f"ScoreResult.{name} needs the followup package imported (import followup)")
+    return PRESENTERS[name]
 
 
 def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
