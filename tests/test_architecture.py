@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "followup"
 # The engine: reading, normalising, features and scoring. Presentation reads its columns.
 ENGINE = ("errors", "schema", "timeparse", "days", "textcolumns", "policy", "readers", "normalise", "roster",
           "rounds", "features", "event_roles", "reasons", "scoring", "settling", "sources")
-PRESENTATION = ("present", "report", "plotting", "explain", "cli")
+PRESENTATION = ("present", "report", "plotting", "explain", "batch", "cli")
 
 
 def _module_name(path: Path) -> str:
