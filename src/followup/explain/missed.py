@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..normalise import person_key
-from ..schema import CHANNEL_SEPARATOR, NAME_SEPARATOR
+from ..schema import CADENCE_START, CHANNEL_SEPARATOR, INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR, QUIET_SINCE
 from .words import local_when
 
-def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
-    """What the playbook expected by the as-of time that the log does not show."""
+
+def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -> list[str]:
+    """What the playbook expected by the as-of time that the log does not show: ``row`` is the
+    round's row of the engine's rounds, ``events`` its candidate's annotated events."""
     if not row["held"]:
         return []
     windows, p = policy.windows, policy.persistence
@@ -30,7 +31,7 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, s
 
     completed = int(row["periods_completed"] or 0)
     if completed:
-        start = pd.Timestamp(start_ns, tz="UTC")
+        start = row[CADENCE_START]
         # The engine's periods (event_roles' cadence_period) of the round's counted contacts.
         period = events.loc[(events["kind"] == "contact").to_numpy(), "cadence_period"].to_numpy()
         held_periods = set(period[(period >= 0) & (period < completed)].tolist())
@@ -46,20 +47,18 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, s
             missed.append(f"only {used} channel{'s' * (used != 1)} ({listed}); the playbook alternates "
                           f"{p.channel_target}")
 
-    if row["interviewers_met"] >= 2 and bool(row["contact_data"]) and row["interviewers_thanked"] < row["interviewers_met"]:
-        names = [n.strip() for n in str(row["interviewers"]).split(NAME_SEPARATOR) if n.strip()]
-        addressed = set(person_key(events.loc[(events["kind"] == "contact").to_numpy(), "contact"]
-                                   .astype("string")).dropna())
-        keys = person_key(pd.Series(names, dtype="string"))
-        missing = [name for name, key in zip(names, keys) if key not in addressed]
-        if missing:  # else every one was addressed, but some only with a copy (see the notes lines)
-            missed.append("no individual thank-you to " + ", ".join(missing))
+    # The engine names who no contact was addressed to where thanking each is judged; with
+    # none named, every one was addressed, but some only with a copy (see the notes lines).
+    missing = row[INTERVIEWERS_NOT_ADDRESSED]
+    if row["interviewers_thanked"] < row["interviewers_met"] and isinstance(missing, str):
+        missed.append("no individual thank-you to " + ", ".join(missing.split(NAME_SEPARATOR)))
 
     expected = int(row["checkins_expected"] or 0)
     if policy.deadline.checkins_weight > 0 and expected > int(row["checkins_met"] or 0):
         missed.append(f"{expected - int(row['checkins_met'])} of {expected} check-ins timed to the decision "
                       f"date (due on day {int(row['due_day'])}) not made")
     if "WENT_SILENT" in str(row["flags"]):
+        quiet_from = row[QUIET_SINCE]
         gap = (row["window_end"] - quiet_from) / pd.Timedelta(days=1)
         missed.append(f"no contact for {gap:.0f} days since {local_when(quiet_from, tz, False)} "
                       f"(more than {windows.silent_gap_days} allowed)")
