@@ -135,20 +135,35 @@ def test_no_module_decides_anything_by_a_reject_reasons_wording():
     assert not offending
 
 
-# The per-event rules live in the engine (followup.event_roles, ScoreResult.event_roles):
-# presentation reads those columns, so it never calls the engine's rule helpers to decide a
-# role again, nor reads the outcome list that makes a call unanswered.
-RULE_HELPERS = {"followup.features": {"follow_up_events", "checkin_roles", "cadence_start", "checkin_days",
-                                      "thanks_after_decision_events"},
-                "followup.schema": {"UNANSWERED_OUTCOMES"}}
+# The rules live in the engine, each computed once as a column (the rounds' ``quiet_since``,
+# ``cadence_start_at``, ``interviewers_not_addressed``; event_roles' roles, ``unanswered_run``,
+# …): presentation reads those columns, so it never calls the engine's rule helpers to decide
+# something again, nor reads the outcome list that makes a call unanswered. The modules that
+# hold rules are closed to presentation but for the names listed in ALLOWED_FROM_RULES.
+RULE_MODULES = ("followup.features", "followup.scoring", "followup.reasons", "followup.rounds",
+                "followup.normalise", "followup.event_roles", "followup.notes", "followup.settling")
+RULE_HELPERS = {"followup.schema": {"UNANSWERED_OUTCOMES"}}
+ALLOWED_FROM_RULES = {
+    "followup.reasons": {"MONTHS"},            # month abbreviations: words, no rule
+    "followup.event_roles": {"event_roles"},   # the engine's roles frame, made for a few candidates
+    # plot_timeline draws any events frame, a hand-made one too, so it runs the engine's one
+    # rule function on it; plot_candidate goes through it with the result's events.
+    "followup.features": {"unanswered_calls"},
+}
 
 
 def _rule_helper_imports(imports) -> list[str]:
     def presentation(module):
         return any(module == f"followup.{p}" or module.startswith(f"followup.{p}.") for p in PRESENTATION)
 
-    return sorted(f"{module} imports {target}.{name}" for module, edges in imports.items() if presentation(module)
-                  for target, names in edges for name in names if name in RULE_HELPERS.get(target, ()))
+    def closed(target, name):
+        if target in RULE_MODULES:
+            return name not in ALLOWED_FROM_RULES.get(target, ())
+        return name in RULE_HELPERS.get(target, ())
+
+    return sorted({f"{module} imports {target}" + (f".{name}" if name else "")
+                   for module, edges in imports.items() if presentation(module)
+                   for target, names in edges for name in (names or [""]) if closed(target, name)})
 
 
 def test_presentation_never_calls_the_engines_rule_helpers():
@@ -165,6 +180,21 @@ def test_the_rule_helper_check_catches_explain_deciding_roles_itself():
         "followup.explain.roles imports followup.features.checkin_roles",
         "followup.explain.roles imports followup.features.follow_up_events",
         "followup.explain.roles imports followup.schema.UNANSWERED_OUTCOMES"]
+
+
+def test_the_rule_helper_check_catches_explain_re_deriving_round_facts():
+    # What explain/build.py and explain/missed.py did before the rounds carried quiet_since,
+    # cadence_start_at and interviewers_not_addressed; a whole rule module imported counts too.
+    before = {"followup.explain.build": [("followup.scoring", ["quiet_since"]),
+                                         ("followup.event_roles", ["round_cadence_start"])],
+              "followup.explain.missed": [("followup.normalise", ["person_key"])],
+              "followup.report": [("followup.rounds", [])],
+              "followup.explain.words": [("followup.reasons", ["MONTHS"])]}
+    assert _rule_helper_imports(before) == [
+        "followup.explain.build imports followup.event_roles.round_cadence_start",
+        "followup.explain.build imports followup.scoring.quiet_since",
+        "followup.explain.missed imports followup.normalise.person_key",
+        "followup.report imports followup.rounds"]
 
 
 # A flag's reason is a column of its own (schema.FLAG_REASON_COLUMNS: ``reason_WENT_SILENT``);

@@ -39,7 +39,7 @@ from .textcolumns import is_one_of, positions_in, sorted_codes, text_array
 RULE_COLUMNS = ("candidate_id", "timestamp", "channel", "direction", "outcome", "duration_s", "contact", "body")
 #: The columns of :func:`event_roles`, besides the :data:`~followup.schema.ROLE_CODES`.
 FACT_COLUMNS = ("event", "round_row", "round_number", "day", "day_position", "hours_after_anchor", "kind",
-                "counted", "in_window", "unanswered_call", "cadence_period", "not_counted")
+                "counted", "in_window", "unanswered_call", "unanswered_run", "cadence_period", "not_counted")
 
 
 def event_roles(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
@@ -61,13 +61,16 @@ def event_roles(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: 
       ``not_counted`` the rest; ``counted`` is ``contact`` or ``unanswered``;
     * ``in_window``: inside its round's follow-up window; ``unanswered_call``: an inbound call
       that reached nobody, by :func:`~followup.features.unanswered_calls`, inside the window or
-      not; ``cadence_period``: the cadence period (0 = the first) a contact falls in, -1 before
-      the cadence starts or for other events;
+      not; ``unanswered_run``: for a counted unanswered call, which run of them it is part of —
+      calls back to back (no other event of the candidate between), each within the policy's
+      ``burst_minutes`` of the one before — named by the ``event`` of its first call (a lone
+      call is a run of one), -1 for other events; ``cadence_period``: the cadence period
+      (0 = the first) a contact falls in, -1 before the cadence starts or for other events;
     * one boolean column per :data:`~followup.schema.ROLE_CODES` code;
     * ``not_counted`` (:data:`~followup.schema.NOT_COUNTED_CODES`): why an event that is not
       counted is not, the first reason that applies (``<NA>`` for a counted one).
     """
-    order = _candidate_time_order(events)
+    order, candidate = _candidate_time_order(events)
     # Only the columns the rules read: a log's free-text columns are not copied a million rows at a time.
     events = events[[c for c in RULE_COLUMNS if c in events]].iloc[order].reset_index(drop=True)
     n = len(events)
@@ -139,17 +142,19 @@ def event_roles(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, tz: 
                                               | roles["thanks_interviewer"] | roles["checkin"]
                                               | roles["early_contact"] | (period >= 0))
 
+    kind = np.select([~inbound, contact, counted & unanswered], [2, 0, 1], 3)
     frame = pd.DataFrame({
         "event": order,
         "round_row": np.where(known_round, held_rows[slot] if len(held) else -1, -1),
         "round_number": pd.array(np.where(known_round, column("round_number", float), np.nan), dtype="Int64"),
         **_days(events, rounds, tz),
         "hours_after_anchor": (times_ns - anchor_ns) / 3.6e12,
-        "kind": pd.Categorical.from_codes(
-            np.select([~inbound, contact, counted & unanswered], [2, 0, 1], 3), categories=EVENT_KINDS),
+        "kind": pd.Categorical.from_codes(kind, categories=EVENT_KINDS),
         "counted": counted,
         "in_window": in_window,
         "unanswered_call": inbound & unanswered_calls(events, restraint.short_call_seconds),
+        "unanswered_run": _unanswered_runs(order, candidate, kind == EVENT_KINDS.index("unanswered"), times_ns,
+                                           restraint.burst_minutes),
         "cadence_period": period,
         **roles,
     })
@@ -165,13 +170,16 @@ def _id_ranks(ids: pd.Series) -> np.ndarray:
     return sorted_codes(text_array(ids.astype(str).to_numpy(dtype=object)))
 
 
-def _candidate_time_order(events: pd.DataFrame) -> np.ndarray:
+def _candidate_time_order(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Positions that put ``events`` in candidate id then time order (stable: same-time rows
-    keep theirs), comparing ids by their ranks and times as nanoseconds."""
+    keep theirs), comparing ids by their ranks and times as nanoseconds; and the ranks of the
+    ids in that order."""
     if not len(events):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     times_ns = events["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
-    return np.lexsort((times_ns, _id_ranks(events["candidate_id"])))
+    rank = _id_ranks(events["candidate_id"])
+    order = np.lexsort((times_ns, rank))
+    return order, rank[order]
 
 
 def _days(events: pd.DataFrame, rounds: pd.DataFrame, tz: str) -> dict[str, np.ndarray]:
@@ -185,6 +193,22 @@ def _days(events: pd.DataFrame, rounds: pd.DataFrame, tz: str) -> dict[str, np.n
         else np.zeros(n, dtype=np.int64)
     return {"day": (local_day(events["timestamp"], tz) - anchor_day).astype(np.int64),
             "day_position": day_position(events["timestamp"], anchor_day, tz)}
+
+
+def _unanswered_runs(order: np.ndarray, candidate: np.ndarray, unanswered: np.ndarray, times_ns: np.ndarray,
+                     burst_minutes: float) -> np.ndarray:
+    """Per event (in candidate then time order; ``order`` their positions, ``candidate`` their
+    ids' ranks), the ``event`` of the first call of the run of unanswered calls it is part of;
+    -1 for other events. A call joins the run of the event just before it when that is the
+    same candidate's unanswered call at most ``burst_minutes`` earlier."""
+    n = len(order)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    joins = np.zeros(n, dtype=bool)
+    joins[1:] = (unanswered[1:] & unanswered[:-1] & (candidate[1:] == candidate[:-1])
+                 & (times_ns[1:] - times_ns[:-1] <= burst_minutes * NS_PER_MINUTE))
+    start = np.maximum.accumulate(np.where(joins, 0, np.arange(n)))
+    return np.where(unanswered, order[start], -1)
 
 
 def _first_contacts(events: pd.DataFrame, contact: np.ndarray, times_ns: np.ndarray, first_ns: np.ndarray) -> np.ndarray:
@@ -246,9 +270,3 @@ def _not_counted(events, held, inbound, counted, latest, in_window, after_window
         ]
         reason = np.select([mask for mask, _ in cases], [code[name] for _, name in cases], -1)
     return pd.Categorical.from_codes(np.where(counted, -1, reason), categories=NOT_COUNTED_CODES)
-
-
-def round_cadence_start(rounds: pd.DataFrame, policy: Policy) -> np.ndarray:
-    """When each round's first cadence period starts (UTC ns, by
-    :func:`~followup.features.cadence_start`); 0 for a round not held yet, which has none."""
-    return np.where(rounds["held"].to_numpy(bool), cadence_start(rounds, policy), 0)

@@ -38,8 +38,9 @@ from .days import NS_PER_DAY, NS_PER_MINUTE, local_day
 from .normalise import group_time_order, person_key
 from .notes import note_facts
 from .policy import Policy
-from .rounds import candidate_codes, latest_round_at_or_before, panel_codes, round_codes
-from .schema import CHANNEL_SEPARATOR, CHANNELS, NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES
+from .rounds import candidate_codes, latest_round_at_or_before, named_panel_codes, round_codes
+from .schema import (CADENCE_START, CHANNEL_SEPARATOR, CHANNELS, INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR,
+                     NOTE_COUNT_COLUMNS, UNANSWERED_OUTCOMES)
 from .textcolumns import is_one_of, join, per_distinct, vocabulary_codes
 
 
@@ -79,11 +80,15 @@ def round_features(events: pd.DataFrame, rounds: pd.DataFrame, policy: Policy, t
     features["n_channels"] = used.sum(axis=1)
     features["channels"] = _join_flags(used, CHANNELS, held.index)
 
-    features["periods_completed"], features["periods_with_contact"] = _cadence(contacts, contact_pos, held, policy)
+    start = cadence_start(held, policy)
+    features[CADENCE_START] = pd.Series(start.view("datetime64[ns]"), index=held.index).dt.tz_localize("UTC")
+    features["periods_completed"], features["periods_with_contact"] = _cadence(contacts, contact_pos, held, start,
+                                                                                policy)
     features["max_contacts_7d"], features["busiest_window_at"] = _busiest_window(
         follow_up[contact & ~follow_up["is_opening"].to_numpy()], held, policy)
     features["burst_hangups"], features["burst_at"] = _worst_burst(follow_up[unanswered], held, policy)
-    features["interviewers_thanked"], features["contact_data"] = _interviewers_thanked(contacts, held)
+    (features["interviewers_thanked"], features["contact_data"],
+     features[INTERVIEWERS_NOT_ADDRESSED]) = _interviewers_thanked(contacts, held)
     features["interviewers_met"] = held["interviewers_met"]
     features["outbound_messages"] = _outbound_counts(events, held, event_code)
     features["thanks_after_decision"] = thanks_after_decision
@@ -315,10 +320,11 @@ def cadence_start(held: pd.DataFrame, policy: Policy) -> np.ndarray:
     return anchor + (start_day * NS_PER_DAY).astype(np.int64)
 
 
-def _cadence(contacts: pd.DataFrame, contact_pos: np.ndarray, held: pd.DataFrame, policy: Policy):
-    """Completed cadence periods after the first week, and how many held a contact."""
+def _cadence(contacts: pd.DataFrame, contact_pos: np.ndarray, held: pd.DataFrame, start: np.ndarray,
+             policy: Policy):
+    """Completed cadence periods after the first week (from ``start``, UTC ns, by
+    :func:`cadence_start`), and how many held a contact."""
     period_ns = policy.windows.cadence_days * NS_PER_DAY
-    start = cadence_start(held, policy)
     end = held["window_end"].to_numpy(dtype="datetime64[ns]").view("int64")
     completed = np.maximum((end - start) // period_ns, 0)
     if not len(contacts):
@@ -374,15 +380,18 @@ def _worst_burst(unanswered: pd.DataFrame, held: pd.DataFrame, policy: Policy):
 
 
 def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
-    """How many of a round's interviewers a contact was addressed to, and whether any contact
-    carried a ``contact`` at all (without that, thanking cannot be judged)."""
+    """How many of a round's interviewers a contact was addressed to, whether any contact
+    carried a ``contact`` at all (without that, thanking cannot be judged), and — where it is
+    judged (two or more interviewers) — the interviewers none was addressed to
+    (:data:`~followup.schema.INTERVIEWERS_NOT_ADDRESSED`)."""
     n = len(held)
     addressed = contacts[contacts["contact"].notna().to_numpy()]
     contact_data = np.bincount(addressed["round_pos"].to_numpy(dtype=np.int64), minlength=n) > 0
+    not_addressed = pd.Series(None, index=held.index, dtype=object)
     if not len(addressed):
-        return np.zeros(n, dtype=np.int64), contact_data
+        return np.zeros(n, dtype=np.int64), contact_data, not_addressed
     several = (held["interviewers_met"].to_numpy() >= 2) & contact_data
-    pos, who, vocabulary = panel_codes(held[several])
+    pos, who, vocabulary, written = named_panel_codes(held[several])
     pos = np.flatnonzero(several)[pos]
     # People compared as codes of the panel's person keys: a contact nobody on any panel has
     # gets -1 and matches nothing.
@@ -391,13 +400,21 @@ def _interviewers_thanked(contacts: pd.DataFrame, held: pd.DataFrame):
     reached_pos = addressed["round_pos"].to_numpy(dtype=np.int64)[reached >= 0]
     reached = reached[reached >= 0]
     people = len(vocabulary)
+    # The members (in round, then panel order) no contact of their round reached, by name.
+    missed = ~np.isin(pos * people + who, reached_pos * people + reached)
+    per_round = np.bincount(pos[missed], minlength=n)
+    offsets = np.concatenate([[0], np.cumsum(per_round)]).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), written.filter(pa.array(missed))),
+                            NAME_SEPARATOR)
+    some = per_round > 0
+    not_addressed.iloc[np.flatnonzero(some)] = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)[some]
     if people <= 64:  # the usual case: each round's panel and the people reached as bit sets
         on_panel, addressed_to = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
         np.bitwise_or.at(on_panel, pos, np.left_shift(np.uint64(1), who.astype(np.uint64)))
         np.bitwise_or.at(addressed_to, reached_pos, np.left_shift(np.uint64(1), reached.astype(np.uint64)))
-        return np.bitwise_count(on_panel & addressed_to).astype(np.int64), contact_data
+        return np.bitwise_count(on_panel & addressed_to).astype(np.int64), contact_data, not_addressed
     thanked = np.intersect1d(np.unique(pos * people + who), reached_pos * people + reached)
-    return np.bincount(thanked // people, minlength=n), contact_data
+    return np.bincount(thanked // people, minlength=n), contact_data, not_addressed
 
 
 def _outbound_counts(events: pd.DataFrame, held: pd.DataFrame, event_code: np.ndarray) -> np.ndarray:

@@ -398,7 +398,7 @@ def plot_candidate(result, candidate_id: str, *, ax=None, **kwargs) -> Figure:
     name = row.get("name")
     name = "" if pd.isna(name) else f" {name}"
     defaults["title"] = (f"{candidate_id}{name}: {row.get('status')}{scored}"
-                         + (f" — {flags.replace(';', ', ')}" if flags else ""))
+                         + (f" — {flags.replace(FLAG_SEPARATOR, ', ')}" if flags else ""))
     defaults.update(kwargs)
     fig = plot_timeline(result.events, candidate_id, ax=ax, **defaults)
     reason = row.get("reason")

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from .days import local_day
 from .policy import Policy
-from .schema import CHANNEL_SEPARATOR, FLAG_REASON_MARK, NAME_SEPARATOR, REASON_SEPARATOR
+from .schema import CHANNEL_SEPARATOR, FLAG_REASON_MARK, NAME_SEPARATOR, QUIET_SINCE, REASON_SEPARATOR
 from .textcolumns import cat, choose, integer, join, tenths_text, text_array, when
 
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
@@ -337,10 +337,9 @@ def _too_frequent(s: Sentences) -> Wording:
 
 
 def _waited_for_due(s: Sentences) -> np.ndarray:
-    """Under ``wait_for_due``, silence is counted from the due date when that came after the
-    last contact."""
-    due = pd.to_datetime(s.scored["decision_due"], utc=True)
-    return s.policy.deadline.wait_for_due & (due > s.scored["last_contact_at"]).to_numpy()
+    """Silence counted from the due date (``wait_for_due``, a due date after the last
+    contact): the engine's ``quiet_since`` is then later than the last contact."""
+    return (s.scored[QUIET_SINCE] > s.scored["last_contact_at"]).fillna(False).to_numpy(bool)
 
 
 def _went_silent(s: Sentences) -> Wording:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import FollowupError
-from .schema import NAME_SEPARATOR, NOTE_NAME_COLUMNS, PERSON_EXTRA_COLUMNS
+from .schema import INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR, NOTE_NAME_COLUMNS, PERSON_EXTRA_COLUMNS
 
 KEY_ENV = "FOLLOWUP_REDACT_KEY"
 MIN_KEY_LENGTH = 16
@@ -49,7 +49,8 @@ WHOLE_VALUE = {"name": "name", "contact": "name", "subject": "text", "note": "te
                **dict.fromkeys(PERSON_EXTRA_COLUMNS, "name"),
                # the names the thank-you note reasons quote (followup.notes)
                "greeting_interviewer": "name", "greeting_name": "name"}
-NAME_LISTS = {"interviewers": NAME_SEPARATOR, "notes_copied_to": NAME_SEPARATOR}
+NAME_LISTS = {"interviewers": NAME_SEPARATOR, "notes_copied_to": NAME_SEPARATOR,
+              INTERVIEWERS_NOT_ADDRESSED: NAME_SEPARATOR}
 # Sentences that quote the names of NOTE_NAME_COLUMNS ("the same note went to Mei Chen and …").
 QUOTING_COLUMNS = ("reasons", "reason")
 IDENTIFIERS = ("candidate_id", "event_id")

@@ -108,9 +108,22 @@ def interviewer_panel(rounds: pd.DataFrame) -> pd.DataFrame:
 def panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The interviewer panel as integers: round positions, person codes and the person keys
     the codes stand for (:func:`~followup.normalise.person_key`, made once per distinct name)."""
+    pos, who, vocabulary, _, _ = _coded_panel(rounds)
+    return pos, who, vocabulary
+
+
+def named_panel_codes(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+    """:func:`panel_codes` and each member's name as the interview list writes it (trimmed),
+    for a fact that quotes the panel's members by name."""
+    pos, who, vocabulary, names, name_of_member = _coded_panel(rounds)
+    written = text_array(names.to_numpy(dtype=object, na_value=None)).take(pa.array(name_of_member))
+    return pos, who, vocabulary, written
+
+
+def _coded_panel(rounds: pd.DataFrame):
     pos, name_of_member, names = panel_members(rounds)
     who_of_name, vocabulary = pd.factorize(person_key(names).to_numpy(dtype=object), use_na_sentinel=False)
-    return pos, who_of_name[name_of_member], np.asarray(vocabulary, dtype=object)
+    return pos, who_of_name[name_of_member], np.asarray(vocabulary, dtype=object), names, name_of_member
 
 
 def panel_members(rounds: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:

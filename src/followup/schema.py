@@ -191,6 +191,22 @@ ROLE_SEPARATOR = "; "      # an event's roles in explain ("first contact; counte
 FACTOR_SEPARATOR = "; "    # top_factors of a learned model (--model)
 NAME_SEPARATOR = ";"       # interviewers (as the interview list gives them) and notes_copied_to
 
+# Per-round facts the engine computes once for what explain says a round missed (on the
+# rounds, not in the shortlist's columns):
+# ``quiet_since``: when the went-silent clock starts (scoring.quiet_since): the last contact,
+# or under the deadline rule ``wait_for_due`` the due date when that is later. WENT_SILENT,
+# its reason and explain's "no contact for N days since …" all count from it.
+QUIET_SINCE = "quiet_since"
+# ``cadence_start_at``: when the round's first cadence period starts
+# (features.cadence_start); missing for a round not held yet.
+CADENCE_START = "cadence_start_at"
+# ``interviewers_not_addressed``: the round's interviewers no contact of its window was
+# addressed to (compared as normalise.person_key), as the interview list names them, in its
+# order, joined with NAME_SEPARATOR; missing where there are none or where thanking each
+# interviewer is not judged (fewer than two, or no contact naming anyone). --redact
+# pseudonymises it as it does ``interviewers``.
+INTERVIEWERS_NOT_ADDRESSED = "interviewers_not_addressed"
+
 # Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
 # that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).
 WITH_FLAGS = "with_flags"

@@ -12,7 +12,8 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, SCORE_GRADE, STATUSES
+from .schema import (FLAG_REASON_COLUMNS, FLAG_SEPARATOR, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, QUIET_SINCE,
+                     SCORE_GRADE, STATUSES)
 
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
@@ -106,7 +107,8 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
         (w.notes, scored["notes"]),
     ]).where(judged_series).round(1)
 
-    silent_days = (scored["window_end"] - quiet_since(scored, policy)) / pd.Timedelta(days=1)
+    scored[QUIET_SINCE] = quiet_since(scored, policy)
+    silent_days = (scored["window_end"] - scored[QUIET_SINCE]) / pd.Timedelta(days=1)
     flag_masks = {
         "NO_CONTACT": pd.Series(deadline_passed & (~has_contact | late_first), index=scored.index),
         "EXCESSIVE_HANGUPS": held & ((hangups > restraint_rules.max_hangups) | burst),

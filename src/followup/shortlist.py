@@ -83,8 +83,10 @@ class ScoreResult:
     ``part_every_round``, ``part_after_decision`` and ``part_checkins`` (each 0–100, the parts
     persistence weighs; NaN where a part is not judged) and ``penalty_frequency``,
     ``penalty_hangups``, ``penalty_burst`` and ``penalty_early`` (the points restraint loses
-    to each), and each flag's reason without its code (``reason_NO_CONTACT``, …:
-    :data:`~followup.schema.FLAG_REASON_COLUMNS`; missing where the flag is not carried).
+    to each), each flag's reason without its code (``reason_NO_CONTACT``, …:
+    :data:`~followup.schema.FLAG_REASON_COLUMNS`; missing where the flag is not carried), and
+    the facts explain words what a round missed from (:data:`~followup.schema.QUIET_SINCE`,
+    :data:`~followup.schema.CADENCE_START`, :data:`~followup.schema.INTERVIEWERS_NOT_ADDRESSED`).
     ``followup explain`` quotes those; the engine's own integer numbering of the
     candidates (``candidate_code``) is left out.
 

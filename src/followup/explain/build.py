@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FollowupError
-from ..event_roles import round_cadence_start
 from ..schema import FLAG_REASON_COLUMNS, FLAG_SEPARATOR, NAME_SEPARATOR, REASON_SEPARATOR, ROLE_SEPARATOR
-from ..scoring import quiet_since
 from .components import components_of
 from .find import find_candidate
 from .missed import expected_but_missed
@@ -34,6 +32,9 @@ def explain(result, candidate_id: str) -> Explanation:
     row = mine.iloc[0]
     policy, tz = result.policy, result.tz
     events = annotate_events(result, [candidate_id], described=TIMELINE_LIMIT)
+    # A hostile or runaway log can hold a million events for one candidate: the card lists
+    # a bounded number (one object each), the numbers come from every event.
+    listed = events[(events["description"] != "").to_numpy()].head(TIMELINE_LIMIT)
     ranked = result.candidates[(result.candidates["candidate_id"].astype(str) == str(candidate_id)).to_numpy()]
     if "round_number" in ranked:  # scored with all_rounds: one row per round; the card is the shortlist round's
         ranked = ranked[(ranked["round_number"] == row["round_number"]).to_numpy()]
@@ -55,21 +56,17 @@ def explain(result, candidate_id: str) -> Explanation:
         tz=tz,
         policy={"name": policy.name, "hash": policy.content_hash},
         interview=_interview(row, tz),
-        # A hostile or runaway log can hold a million events for one candidate: the card lists
-        # a bounded number (one object each), the numbers come from every event.
-        events=[_event_record(e) for e in events[(events["description"] != "").to_numpy()]
-                .head(TIMELINE_LIMIT).to_dict(orient="records")],
+        events=[_event_record(e) for e in listed.to_dict(orient="records")],
         events_total=len(events),
         components=components,
         score_why=score_why,
         grade_why=grade_why,
         flag_reasons=flag_reasons,
-        missed=expected_but_missed(row, events, policy, tz, round_cadence_start(mine, policy)[0],
-                       quiet_since(mine, policy).iloc[0]),
+        missed=expected_but_missed(row, events, policy, tz),
         reasons=reasons,
         **_over_time(result, str(candidate_id)),
     )
-    card._burst_minutes = float(policy.restraint.burst_minutes)
+    card._unanswered_runs = listed["unanswered_run"].tolist()
     return card
 
 

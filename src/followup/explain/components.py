@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import FLAG_SEPARATOR, SCORE_GRADE
+from ..schema import CHANNEL_SEPARATOR, FLAG_SEPARATOR, SCORE_GRADE
 from .model import Component, Part
 
 def _value(x) -> float | None:
@@ -118,15 +118,15 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
                            " with a contact")
         channels = Part(name="channels", weight=p.channels_weight,
                         value=_value(row["part_channels"]),
-                        why=f"channels: {row['n_channels']} used ({str(row['channels']).replace(',', ', ') or 'none'})"
+                        why=f"channels: {row['n_channels']} used "
+                            f"({str(row['channels']).replace(CHANNEL_SEPARATOR, ', ') or 'none'})"
                             f", {p.channel_target} wanted")
     else:
         cadence = Part(name="cadence", weight=p.cadence_weight, value=None,
                        why=f"cadence: left out, no {period} has completed yet")
         channels = Part(name="channels", weight=p.channels_weight, value=None,
                         why="channels: left out until the cadence has started")
-    several = row["interviewers_met"] >= 2 and bool(row["contact_data"])
-    if several:
+    if pd.notna(row["part_interviewers"]):  # judged: two or more interviewers, and contacts naming whom
         interviewers = Part(name="interviewers", weight=p.interviewers_weight,
                             value=_value(row["part_interviewers"]),
                             why=f"interviewers: {row['interviewers_thanked']} of {row['interviewers_met']} "
@@ -137,7 +137,7 @@ def _persistence_parts(row: pd.Series, policy) -> list[Part]:
                                                               else "no contact names in the log") + ")")
     parts = [cadence, channels, interviewers]
     if c.every_round_weight > 0:
-        judged = row["rounds_held"] >= 2
+        judged = pd.notna(row["part_every_round"])  # from the second round on
         parts.append(Part(name="every round", weight=c.every_round_weight,
                           value=_value(row["part_every_round"]),
                           why=(f"every round: {row['rounds_thanked']} of {row['rounds_held']} rounds thanked by "

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..normalise import person_key
-from ..schema import CHANNEL_SEPARATOR, NAME_SEPARATOR
+from ..schema import (CADENCE_START, CHANNEL_SEPARATOR, FLAG_SEPARATOR, INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR,
+                      QUIET_SINCE)
 from .words import local_when
 
-def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, start_ns: int, quiet_from) -> list[str]:
-    """What the playbook expected by the as-of time that the log does not show."""
+
+def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -> list[str]:
+    """What the playbook expected by the as-of time that the log does not show: ``row`` is the
+    round's row of the engine's rounds, ``events`` its candidate's annotated events."""
     if not row["held"]:
         return []
     windows, p = policy.windows, policy.persistence
     missed = []
     day = row["first_contact_day"]
-    end_day = int(row["window_end_day"])
+    flags = str(row["flags"] or "").split(FLAG_SEPARATOR)
+    # NO_CONTACT is the engine's (no contact, or only a late one, once the deadline day is over).
     if pd.isna(day):
-        if end_day > windows.no_contact_days:
-            missed.append(f"no contact by the end of day {windows.no_contact_days}")
-        else:
-            left = windows.no_contact_days - end_day
+        if "NO_CONTACT" not in flags:
+            left = windows.no_contact_days - int(row["window_end_day"])
             missed.append(f"no thank-you yet ({left} day{'s' if left != 1 else ''} left of the "
                           f"{windows.no_contact_days}-day window)")
     elif day > 0:
         missed.append(f"no thank-you on the interview day (the first came on day {int(day)})")
-    if not pd.isna(day) and day > windows.no_contact_days:
+    if "NO_CONTACT" in flags:
         missed.append(f"no contact by the end of day {windows.no_contact_days}")
 
     completed = int(row["periods_completed"] or 0)
     if completed:
-        start = pd.Timestamp(start_ns, tz="UTC")
+        start = row[CADENCE_START]
         # The engine's periods (event_roles' cadence_period) of the round's counted contacts.
         period = events.loc[(events["kind"] == "contact").to_numpy(), "cadence_period"].to_numpy()
         held_periods = set(period[(period >= 0) & (period < completed)].tolist())
@@ -46,27 +47,24 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str, s
             missed.append(f"only {used} channel{'s' * (used != 1)} ({listed}); the playbook alternates "
                           f"{p.channel_target}")
 
-    if row["interviewers_met"] >= 2 and bool(row["contact_data"]) and row["interviewers_thanked"] < row["interviewers_met"]:
-        names = [n.strip() for n in str(row["interviewers"]).split(NAME_SEPARATOR) if n.strip()]
-        addressed = set(person_key(events.loc[(events["kind"] == "contact").to_numpy(), "contact"]
-                                   .astype("string")).dropna())
-        keys = person_key(pd.Series(names, dtype="string"))
-        missing = [name for name, key in zip(names, keys) if key not in addressed]
-        if missing:  # else every one was addressed, but some only with a copy (see the notes lines)
-            missed.append("no individual thank-you to " + ", ".join(missing))
+    # The engine names who no contact was addressed to where thanking each is judged; with
+    # none named, every one was addressed, but some only with a copy (see the notes lines).
+    missing = row[INTERVIEWERS_NOT_ADDRESSED]
+    if row["interviewers_thanked"] < row["interviewers_met"] and isinstance(missing, str):
+        missed.append("no individual thank-you to " + ", ".join(missing.split(NAME_SEPARATOR)))
 
     expected = int(row["checkins_expected"] or 0)
     if policy.deadline.checkins_weight > 0 and expected > int(row["checkins_met"] or 0):
         missed.append(f"{expected - int(row['checkins_met'])} of {expected} check-ins timed to the decision "
                       f"date (due on day {int(row['due_day'])}) not made")
-    if "WENT_SILENT" in str(row["flags"]):
+    if "WENT_SILENT" in flags:
+        quiet_from = row[QUIET_SINCE]
         gap = (row["window_end"] - quiet_from) / pd.Timedelta(days=1)
         missed.append(f"no contact for {gap:.0f} days since {local_when(quiet_from, tz, False)} "
                       f"(more than {windows.silent_gap_days} allowed)")
     courtesy = policy.courtesy
-    if (courtesy.after_decision_weight > 0 and row["window_closed_by"] == "decision"
-            and row["decision"] in courtesy.after_decision and not (row["thanks_after_decision"] or 0)
-            and row["as_of"] >= row["decision_at"] + pd.Timedelta(days=courtesy.after_decision_days)):
+    # The part is 0 once a credited decision's days have passed without a thank-you (scoring).
+    if courtesy.after_decision_weight > 0 and row["part_after_decision"] == 0:
         missed.append(f"no thank-you within {courtesy.after_decision_days} days of the decision ({row['decision']})")
     return missed + _notes_missed(row, policy)
 

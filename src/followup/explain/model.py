@@ -79,25 +79,27 @@ class Explanation(BaseModel):
     score_over_time: list[dict[str, object]] = []
     trend: str | None = None
     score_trail: str | None = None
-    _burst_minutes: float = PrivateAttr(default=60.0)
+    # Per listed event, the engine's unanswered-call run (event_roles' ``unanswered_run``; -1 for
+    # none): how the timeline groups calls, kept off the JSON, which lists every event.
+    _unanswered_runs: list[int] = PrivateAttr(default_factory=list)
 
     def timeline_lines(self) -> list[str]:
         """The timeline as text, one line per event; a run of unanswered calls within the
-        burst window is one line ("day 8 10:02  phone, hung up ×4 in 19 min")."""
+        burst window (the engine's runs) is one line ("day 8 10:02  phone, hung up ×4 in 19 min")."""
         lines: list[str] = []
         events = self.events
+        runs = self._unanswered_runs or [-1] * len(events)
         i = 0
-        while i < len(events):  # one candidate's events: a few dozen at most
+        while i < len(events):  # the listed events: TIMELINE_LIMIT at most
             event = events[i]
             j = i + 1
-            while (event.kind == "unanswered" and j < len(events) and events[j].kind == "unanswered"
-                   and _minutes_between(events[j - 1], events[j]) <= self._burst_minutes):
+            while runs[i] >= 0 and j < len(events) and runs[j] == runs[i]:
                 j += 1
             if j - i > 1:
                 run = events[i:j]
                 outcomes = {e.outcome for e in run}
                 verb = "hung up" if outcomes == {"hang_up"} else "unanswered"
-                span = _minutes_between(run[0], run[-1])
+                span = (pd.Timestamp(run[-1].timestamp) - pd.Timestamp(run[0].timestamp)) / pd.Timedelta(minutes=1)
                 text = f"{event.channel}, {verb} ×{len(run)} in {span:.0f} min"
                 if verb == "unanswered":
                     counts = pd.Series([RUN_WORDS.get(e.outcome or "", "no answer") for e in run]).value_counts()
@@ -126,7 +128,7 @@ class Explanation(BaseModel):
         reader's terminal, or forge lines of its own.
         """
         printable = Explanation.model_validate(printable_values(self.model_dump()))
-        printable._burst_minutes = self._burst_minutes
+        printable._unanswered_runs = self._unanswered_runs
         return printable._text()
 
     def _text(self) -> str:
@@ -164,6 +166,3 @@ class Explanation(BaseModel):
         out += [f"  - {item}" for item in self.missed] or ["  nothing missing"]
         return "\n".join(out) + "\n"
 
-
-def _minutes_between(a: TimelineEvent, b: TimelineEvent) -> float:
-    return (pd.Timestamp(b.timestamp) - pd.Timestamp(a.timestamp)) / pd.Timedelta(minutes=1)

@@ -47,7 +47,9 @@ def annotate_events(result, candidate_ids=None, described: int | None = None) ->
     (``"email → Dana Whitfield"``), ``kind`` (``contact``, ``unanswered``, ``employer``,
     ``not_counted``, ``duplicate``), ``counted`` (inbound follow-up of the scored round),
     ``in_window``, ``round_number``, ``cadence_period`` (the cadence period a counted contact
-    falls in, 0 = the first; -1 for none), ``roles`` (``"; "``-joined: first contact, opening
+    falls in, 0 = the first; -1 for none), ``unanswered_run`` (the engine's run of
+    back-to-back unanswered calls a counted one is part of: one number for each call of a run;
+    -1 for none), ``roles`` (``"; "``-joined: first contact, opening
     thank-you, cadence week, part of a burst, after the decision, …), ``source_file`` and
     ``source_row``. Every fact is the engine's (``result.event_roles``); only the words are
     made here.
@@ -85,6 +87,7 @@ def annotate_events(result, candidate_ids=None, described: int | None = None) ->
         "in_window": roles["in_window"].to_numpy(),
         "round_number": roles["round_number"].array,
         "cadence_period": roles["cadence_period"].to_numpy(),
+        "unanswered_run": roles["unanswered_run"].to_numpy(),
         "roles": _str(_padded(_role_words(shown, rounds, contact.iloc[:m], policy, tz), n)),
         "source_file": _str(_arrow_text(events["source_file"])),
         "source_row": events["source_row"].to_numpy(),
@@ -257,5 +260,6 @@ def _duplicates(rejects: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     found["kind"] = "duplicate"
     found["counted"] = False
     found["cadence_period"] = -1
+    found["unanswered_run"] = -1  # in no run: listed beside the call it repeats, it ends the run there
     found["source_file"], found["source_row"] = found.pop("dup_file"), found.pop("dup_row")
     return found[frame.columns]
