@@ -210,7 +210,7 @@ SAMPLE_ARGS = ["score", "sample_data/events.csv", "-i", "sample_data/interviews.
 def test_progress_shows_on_a_terminal_and_not_with_quiet():
     shown = _run_on_a_terminal(*SAMPLE_ARGS)
     # Which stages a refresh catches depends on the machine's speed: any of them will do.
-    stages = ("reading interviews", "reading events", "follow-up windows", "scoring", "ranking")
+    stages = ("starting", "reading interviews", "reading events", "follow-up windows", "scoring", "ranking")
     assert any(stage in shown for stage in stages), shown
     quiet = _run_on_a_terminal(*SAMPLE_ARGS, "--quiet")
     assert quiet.strip() == ""
