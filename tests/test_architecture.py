@@ -149,6 +149,9 @@ ALLOWED_FROM_RULES = {
     # plot_timeline draws any events frame, a hand-made one too, so it runs the engine's one
     # rule function on it; plot_candidate goes through it with the result's events.
     "followup.features": {"unanswered_calls"},
+    # plot_first_contact_delay likewise bins any candidates frame (or another deadline than the
+    # policy's) with the engine's one timing rule; given a result, it reads the rounds' column.
+    "followup.scoring": {"first_contact_timing"},
 }
 
 

@@ -40,7 +40,8 @@ from .explain import find_candidate
 from .policy import Grades
 from .days import day_position, local_day
 from .features import unanswered_calls
-from .schema import CHANNELS, FLAG_SEPARATOR, FLAGS
+from .schema import CHANNELS, FIRST_CONTACT_TIMING, FLAG_SEPARATOR, FLAGS
+from .scoring import first_contact_timing
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
@@ -466,6 +467,20 @@ def _numbers_to_plot(frame, column: str, ax, title: str, nothing) -> "pd.Series 
     return values
 
 
+def _first_contact_timing(frame: pd.DataFrame, candidates, hours: pd.Series, no_contact_days: int) -> np.ndarray:
+    """Each row's first-contact timing code: the engine's, from a ScoreResult's rounds; for a
+    plain frame (or a deadline other than the policy's) the engine's rule function on its
+    ``first_contact_day`` (or, without calendar days, the elapsed whole days)."""
+    rounds = getattr(candidates, "rounds", None)
+    if rounds is not None and FIRST_CONTACT_TIMING in rounds and "round_number" in frame:
+        keys = ["candidate_id", "round_number"]
+        joined = frame[keys].merge(rounds[[*keys, FIRST_CONTACT_TIMING]], on=keys, how="left")
+        return joined[FIRST_CONTACT_TIMING].astype(object).to_numpy()
+    day = (pd.to_numeric(frame["first_contact_day"], errors="coerce") if "first_contact_day" in frame
+           else np.floor(hours / 24.0))
+    return np.asarray(first_contact_timing(pd.Series(day), no_contact_days), dtype=object)
+
+
 def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days: int | None = None,
                              bins: int | None = None, ax=None) -> Figure:
     """Histogram of ``first_contact_hours`` (in ``unit`` = ``"days"`` or ``"hours"``).
@@ -481,6 +496,7 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
     if unit not in ("days", "hours"):
         raise ValueError("unit must be 'days' or 'hours'")
     frame, policy = _unpack(candidates)
+    engine_days = no_contact_days is None  # the bars are then the engine's own timing codes
     if no_contact_days is None:
         no_contact_days = policy.windows.no_contact_days if policy is not None else 7
     fig, ax = _figure_and_axes(ax)
@@ -492,12 +508,9 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
     has = hours.notna()
     per = 24.0 if unit == "days" else 1.0
     values = hours / per
-    if "first_contact_day" in frame:
-        day = pd.to_numeric(frame["first_contact_day"], errors="coerce")
-    else:  # without calendar days, fall back to elapsed time
-        day = np.floor(hours / 24.0)
-    same = has & (day <= 0)
-    late = has & (day > no_contact_days)
+    timing = _first_contact_timing(frame, candidates if engine_days else None, hours, no_contact_days)
+    same = has & (timing == "same_day")
+    late = has & (timing == "late")
     week = has & ~same & ~late
     top = max(float(values[has].max()), (no_contact_days + 1) * 24.0 / per)
     if bins is None:

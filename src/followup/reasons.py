@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 
 from .days import local_day
 from .policy import Policy
-from .schema import CHANNEL_SEPARATOR, FLAG_REASON_MARK, NAME_SEPARATOR, QUIET_SINCE, REASON_SEPARATOR
+from .schema import (CHANNEL_SEPARATOR, FIRST_CONTACT_TIMING, FLAG_REASON_MARK, NAME_SEPARATOR, QUIET_SINCE,
+                     REASON_SEPARATOR)
 from .textcolumns import cat, choose, integer, join, tenths_text, text_array, when
 
 MONTHS = np.array(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
@@ -181,8 +182,8 @@ class Sentences:
 
 def _speed(s: Sentences) -> Wording:
     # Hours are quoted to a tenth: keyed by tenths, a million delays are a few thousand words.
-    n_days = s.policy.windows.no_contact_days
-    return worded(s.held & s.has_contact & (s.day >= 0) & (s.day <= n_days),
+    in_time = s.scored[FIRST_CONTACT_TIMING].isin(["same_day", "in_time"]).to_numpy()
+    return worded(s.held & s.has_contact & in_time,
                   {"tenths": (s.scored["first_contact_hours"] * 10).round(), "day": s.day},
                   lambda d: cat("first contact ", tenths_text(d["tenths"]), " h after the interview ",
                                 choose(d["day"] == 0, "(same day)", cat("(day ", integer(d["day"]), ")"))))

@@ -206,6 +206,12 @@ CADENCE_START = "cadence_start_at"
 # interviewer is not judged (fewer than two, or no contact naming anyone). --redact
 # pseudonymises it as it does ``interviewers``.
 INTERVIEWERS_NOT_ADDRESSED = "interviewers_not_addressed"
+# ``first_contact_timing``: when the round's first contact came (scoring.first_contact_timing),
+# one of FIRST_CONTACT_TIMINGS: on the interview's local day, by the end of the no-contact
+# day, after it, or none yet. The speed score, the late-first-contact rule, explain's speed
+# line and the first-contact plot's bars all read it.
+FIRST_CONTACT_TIMING = "first_contact_timing"
+FIRST_CONTACT_TIMINGS = ("same_day", "in_time", "late", "none")
 
 # Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
 # that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).

@@ -12,8 +12,8 @@ import pandas as pd
 
 from .policy import Policy
 from .reasons import explain
-from .schema import (FLAG_REASON_COLUMNS, FLAG_SEPARATOR, GRADE_CAPPED, GRADES, NOTE_COUNT_COLUMNS, QUIET_SINCE,
-                     SCORE_GRADE, STATUSES)
+from .schema import (FIRST_CONTACT_TIMING, FIRST_CONTACT_TIMINGS, FLAG_REASON_COLUMNS, FLAG_SEPARATOR, GRADE_CAPPED,
+                     GRADES, NOTE_COUNT_COLUMNS, QUIET_SINCE, SCORE_GRADE, STATUSES)
 
 PENALTIES = ["penalty_frequency", "penalty_hangups", "penalty_burst", "penalty_early"]
 
@@ -34,20 +34,35 @@ def weighted_mean(parts: list[tuple[float, pd.Series]]) -> pd.Series:
     return pd.Series(mean, index=parts[0][1].index)
 
 
-def speed_score(first_day: pd.Series, first_hours: pd.Series, deadline_passed: pd.Series,
-                policy: Policy) -> pd.Series:
-    """Speed of the first contact: best on the same local day, then the policy's curve; a
-    first contact after the no-contact deadline, or none once it has passed, scores 0."""
+def first_contact_timing(first_day: pd.Series, no_contact_days: int) -> pd.Categorical:
+    """When a round's first contact came, as a code of :data:`~followup.schema.FIRST_CONTACT_TIMINGS`,
+    from its local day number (day 0 = the interview's day, missing = no contact yet):
+    ``same_day``, ``in_time`` (by the end of day ``no_contact_days``, the policy's no-contact
+    deadline), ``late`` or ``none``.
+
+    >>> list(first_contact_timing(pd.Series([0, 3, 9, None]), 7))
+    ['same_day', 'in_time', 'late', 'none']
+    """
     days = first_day.astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        code = np.select([np.isnan(days), days == 0, days > no_contact_days], [3, 0, 2], 1)
+    return pd.Categorical.from_codes(code, categories=FIRST_CONTACT_TIMINGS)
+
+
+def speed_score(timing: pd.Categorical, first_hours: pd.Series, deadline_passed: pd.Series,
+                policy: Policy) -> pd.Series:
+    """Speed of the first contact (``timing`` from :func:`first_contact_timing`): best on the
+    same local day, then the policy's curve; a first contact after the no-contact deadline, or
+    none once it has passed, scores 0."""
     hours = first_hours.to_numpy(dtype=float)
     xs = [h for h, _ in policy.speed.curve]
     ys = [s for _, s in policy.speed.curve]
     curve = np.interp(np.nan_to_num(hours, nan=0.0), xs, ys)
-    limit = policy.windows.no_contact_days
-    speed = np.where(days == 0, policy.speed.same_day_score, curve)
-    speed = np.where(days > limit, 0.0, speed)
-    speed = np.where(np.isnan(days), np.where(deadline_passed, 0.0, np.nan), speed)
-    return pd.Series(speed, index=first_day.index)
+    timing = np.asarray(timing, dtype=object)
+    speed = np.where(timing == "same_day", policy.speed.same_day_score, curve)
+    speed = np.where(timing == "late", 0.0, speed)
+    speed = np.where(timing == "none", np.where(deadline_passed, 0.0, np.nan), speed)
+    return pd.Series(speed, index=first_hours.index)
 
 
 def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, tz: str) -> pd.DataFrame:
@@ -57,10 +72,11 @@ def score_rounds(rounds: pd.DataFrame, features: pd.DataFrame, policy: Policy, t
     windows, restraint_rules = policy.windows, policy.restraint
     has_contact = scored["inbound_contacts"].fillna(0).to_numpy() > 0
     deadline_passed = held & (scored["window_end_day"].to_numpy() > windows.no_contact_days)
-    late_first = scored["first_contact_day"].astype("float64").to_numpy() > windows.no_contact_days
+    scored[FIRST_CONTACT_TIMING] = first_contact_timing(scored["first_contact_day"], windows.no_contact_days)
+    late_first = (scored[FIRST_CONTACT_TIMING] == "late").to_numpy()
     judged = held & (has_contact | deadline_passed)
 
-    speed = speed_score(scored["first_contact_day"], scored["first_contact_hours"],
+    speed = speed_score(scored[FIRST_CONTACT_TIMING].array, scored["first_contact_hours"],
                         pd.Series(deadline_passed, index=scored.index), policy)
 
     completed = scored["periods_completed"].fillna(0).to_numpy()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import CHANNEL_SEPARATOR, FLAG_SEPARATOR, SCORE_GRADE
+from ..schema import CHANNEL_SEPARATOR, FIRST_CONTACT_TIMING, FLAG_SEPARATOR, SCORE_GRADE
 from .model import Component, Part
 
 def _value(x) -> float | None:
@@ -30,12 +30,13 @@ def components_of(row: pd.Series, policy) -> tuple[list[Component], str, str]:
     day, hours = row["first_contact_day"], row["first_contact_hours"]
     limit = windows.no_contact_days
     curve = ", ".join(f"{h:g} h → {s:g}" for h, s in policy.speed.curve)
-    if pd.isna(day):
+    timing = row[FIRST_CONTACT_TIMING]  # the engine's: which branch of the speed score applied
+    if timing == "none":
         speed_why = f"no contact by the end of day {limit}: 0"
-    elif day == 0:
+    elif timing == "same_day":
         speed_why = (f"first contact {hours:.1f} h after the interview, on the interview day (day 0): "
                      f"a same-day contact scores {policy.speed.same_day_score:g}")
-    elif day > limit:
+    elif timing == "late":
         speed_why = f"first contact only on day {int(day)}, after the end of day {limit}: 0"
     else:
         speed_why = (f"first contact {hours:.1f} h after the interview (day {int(day)}), read off the "

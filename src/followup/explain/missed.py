@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..schema import (CADENCE_START, CHANNEL_SEPARATOR, FLAG_SEPARATOR, INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR,
-                      QUIET_SINCE)
+from ..schema import (CADENCE_START, CHANNEL_SEPARATOR, FIRST_CONTACT_TIMING, FLAG_SEPARATOR,
+                      INTERVIEWERS_NOT_ADDRESSED, NAME_SEPARATOR, QUIET_SINCE)
 from .words import local_when
 
 
@@ -16,15 +16,15 @@ def expected_but_missed(row: pd.Series, events: pd.DataFrame, policy, tz: str) -
         return []
     windows, p = policy.windows, policy.persistence
     missed = []
-    day = row["first_contact_day"]
+    day, timing = row["first_contact_day"], row[FIRST_CONTACT_TIMING]
     flags = str(row["flags"] or "").split(FLAG_SEPARATOR)
     # NO_CONTACT is the engine's (no contact, or only a late one, once the deadline day is over).
-    if pd.isna(day):
+    if timing == "none":
         if "NO_CONTACT" not in flags:
             left = windows.no_contact_days - int(row["window_end_day"])
             missed.append(f"no thank-you yet ({left} day{'s' if left != 1 else ''} left of the "
                           f"{windows.no_contact_days}-day window)")
-    elif day > 0:
+    elif timing != "same_day":
         missed.append(f"no thank-you on the interview day (the first came on day {int(day)})")
     if "NO_CONTACT" in flags:
         missed.append(f"no contact by the end of day {windows.no_contact_days}")
