@@ -37,11 +37,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .explain import find_candidate
-from .policy import Grades
+from .policy import Grades, Windows
 from .days import day_position, local_day
 from .features import unanswered_calls
 from .schema import CHANNELS, FIRST_CONTACT_TIMING, FLAG_SEPARATOR, FLAGS
 from .scoring import first_contact_timing
+
+# Without a policy, the plots draw the default policy's no-contact deadline.
+DEFAULT_NO_CONTACT_DAYS = Windows().no_contact_days
 
 __all__ = [
     "plot_timeline", "plot_candidate", "plot_score_distribution", "plot_first_contact_delay",
@@ -304,7 +307,7 @@ def plot_timeline(
     *,
     anchor=None,
     tz: str = "UTC",
-    no_contact_days: int = 7,
+    no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
     window_end=None,
     short_call_seconds: float | None = None,
     title: str | None = None,
@@ -488,7 +491,7 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
     Bars are stacked by the local calendar day of the first contact (``first_contact_day``):
     same day (day 0), within the week (days 1 to ``no_contact_days``) and late. A dotted line
     marks one day (24 h) and a dashed red line one week (``no_contact_days``, from the result's
-    policy when a ScoreResult is passed, else 7). Candidates with no inbound contact are
+    policy when a ScoreResult is passed, else the default policy's, 7). Candidates with no inbound contact are
     counted in the title.
 
     >>> fig = plot_first_contact_delay(r.candidates, unit="hours")   # doctest: +SKIP
@@ -498,7 +501,7 @@ def plot_first_contact_delay(candidates, *, unit: str = "days", no_contact_days:
     frame, policy = _unpack(candidates)
     engine_days = no_contact_days is None  # the bars are then the engine's own timing codes
     if no_contact_days is None:
-        no_contact_days = policy.windows.no_contact_days if policy is not None else 7
+        no_contact_days = policy.windows.no_contact_days if policy is not None else DEFAULT_NO_CONTACT_DAYS
     fig, ax = _figure_and_axes(ax)
     title = "Time to first follow-up"
     hours = _numbers_to_plot(frame, "first_contact_hours", ax, title,
