@@ -234,3 +234,17 @@ def test_progress_names_each_stage_in_order():
         for stage in SCORE_STAGES:
             step(stage)
     assert f"{len(SCORE_STAGES) - 1}/{len(SCORE_STAGES)}" in screen.getvalue()
+
+
+@pytest.mark.parametrize("option", ["--output", "--rejects"])
+def test_an_output_into_a_missing_folder_is_refused_before_any_work(tmp_path, option):
+    """A long partitioned run must not find out at its end that it cannot write its file."""
+    from click.testing import CliRunner
+
+    from followup.cli import main
+
+    target = tmp_path / "no-such-folder" / "out.csv"
+    result = CliRunner().invoke(main, [*SAMPLE_ARGS, "--workers", "2", option, str(target)])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: cannot write {target}: folder {target.parent} does not exist\n"
+    assert "Dask" not in result.output and not target.parent.exists()

@@ -418,9 +418,13 @@ def _read_paths() -> list[str]:
 
 
 def _check_outputs(output=None, rejects=None) -> None:
-    """Refuse, before any work, outputs that would overwrite what the run reads and a rejects
-    file whose format cannot be told from its name (checked again as each is written)."""
+    """Refuse, before any work, outputs that would overwrite what the run reads, outputs into a
+    folder that does not exist (a long run would find out only at its end) and a rejects file
+    whose format cannot be told from its name (checked again as each is written)."""
     present.refuse_overwriting_inputs([path for path in (output, rejects) if path], _read_paths())
+    for path in (output, rejects):
+        if path and not Path(path).parent.exists():
+            raise FollowupError(f"cannot write {path}: folder {Path(path).parent} does not exist")
     if rejects:
         present.rejects_format(rejects)
 
