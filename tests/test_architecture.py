@@ -89,6 +89,19 @@ def test_the_engine_never_imports_presentation(engine):
     assert not offending
 
 
+# Above the engine: scoring a log and the result. They import neither presentation nor
+# learning (which reads their results: a model is loaded by the caller, score(model=…) takes it).
+PIPELINE = ("loading", "api", "shortlist", "partitioned", "replay", "trend", "history", "changes")
+
+
+@pytest.mark.parametrize("module", PIPELINE)
+def test_the_pipeline_never_imports_presentation_or_learning(module):
+    above = (*PRESENTATION, "learning")
+    offending = sorted({f"followup.{module} imports {target}" for target, _ in IMPORTS[f"followup.{module}"]
+                        if any(target == f"followup.{p}" or target.startswith(f"followup.{p}.") for p in above)})
+    assert not offending
+
+
 def test_no_module_imports_another_modules_private_names():
     crossings = sorted(f"{module} imports {target}.{name}" for module, edges in IMPORTS.items()
                        for target, names in edges for name in names

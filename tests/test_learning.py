@@ -251,7 +251,10 @@ def test_saved_model_gives_identical_predictions(cohort, trained_models, model_f
     path = model_files[model_type]
     loaded = load_model(path)  # with exactly this model type's trusted types
     direct = followup.score(events, interviews, as_of=as_of, model=trained.model).candidates
-    again = followup.score(events, interviews, as_of=as_of, model=path).candidates
+    again = followup.score(events, interviews, as_of=as_of, model=followup.load_model(path)).candidates
+    # The learning layer sits above scoring: score takes the loaded model, not its file.
+    with pytest.raises(followup.FollowupError, match="load_model"):
+        followup.score(events, interviews, as_of=as_of, model=path)
     assert loaded.model_type == model_type and loaded.policy == trained.model.policy
     np.testing.assert_array_equal(direct["p_advance"].to_numpy(), again["p_advance"].to_numpy())
     assert direct["top_factors"].tolist() == again["top_factors"].tolist()

@@ -23,7 +23,7 @@ from .normalise import COUNT_KEYS
 from .policy import Policy, load_policy
 from .rounds import build_rounds
 from .scoring import score_rounds
-from .shortlist import (CANDIDATE_COLUMNS, ScoreResult, competition_ranks, counts_by_file, grouping_column,
+from .shortlist import (CANDIDATE_COLUMNS, loaded_model, ScoreResult, competition_ranks, counts_by_file, grouping_column,
                         output_extra_columns, rank, with_extra_columns)
 from .timeparse import time_formats, using_time_formats
 
@@ -65,8 +65,9 @@ def score(
     ``with_rejects=True``). ``as_of`` defaults to now (pass it explicitly in batch jobs and tests); naive
     times are read in ``tz``, which also decides what "the same day" means. Returns a
     :class:`ScoreResult` whose ``candidates`` frame has one ranked row per candidate (with
-    ``all_rounds=True``, one row per interview round). ``model`` (a ``.skops`` path or a
-    :class:`~followup.learning.LearnedModel`) adds ``p_advance`` and ``top_factors``.
+    ``all_rounds=True``, one row per interview round). ``model`` (a loaded
+    :class:`~followup.learning.LearnedModel`: ``followup.load_model("model.skops")``) adds
+    ``p_advance`` and ``top_factors``.
     ``sources`` (a :class:`followup.sources.SourceOptions`: roster, employer domains, …) is
     what vendor exports need to be tied to candidates (docs/sources.md). ``progress`` is
     called with the name of each stage as it starts (see :mod:`followup.progress`).
@@ -81,6 +82,8 @@ def score(
     row; ``group_by`` names one of them (or ``decision``) to rank within each of its values,
     with a ``group`` column (see :func:`rank`).
     """
+    if model is not None:  # before any work
+        loaded_model(model)
     if time_format is not None:
         with using_time_formats(time_formats(time_format)):
             return score(events, interviews, policy=policy, as_of=as_of, tz=tz, strict=strict,
@@ -122,10 +125,8 @@ def score(
     carried = tuple(extras.values())
     group_column = grouping_column(group_by, carried) if group_by else None
     candidates = rank(chosen, group_by=group_column, extra_columns=carried)
-    if model is not None:  # scikit-learn and skops are imported only when a model is used
-        from .learning import load_model
-
-        candidates = load_model(model).annotate(candidates, scored, loaded_events.frame, moment, tz)
+    if model is not None:
+        candidates = model.annotate(candidates, scored, loaded_events.frame, moment, tz)
 
     rejects = pd.concat([loaded_events.rejects, loaded_interviews.rejects], ignore_index=True).sort_values(
         ["source_file", "source_row"], kind="stable", ignore_index=True)

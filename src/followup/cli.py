@@ -356,6 +356,7 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
     from .progress import stages
 
     redactor = _redactor()
+    model = _loaded_model(model)
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
         result = api.score(list(events), interviews, policy=policy, as_of=as_of, tz=tz,
                            strict=strict, all_rounds=all_rounds, model=model, sources=_sources(),
@@ -368,6 +369,16 @@ def _score(events, interviews, as_of, tz, policy, strict, all_rounds, model=None
 
     check_place(history, [*events, interviews])  # before any output is written
     return _with_trend(result, history)
+
+
+def _loaded_model(path):
+    """``--model FILE`` loaded (scikit-learn and skops are imported only when one is given):
+    the learning layer sits above scoring, so the command loads it and scoring takes the model."""
+    if path is None:
+        return None
+    from .learning import load_model
+
+    return load_model(path)
 
 
 def _record(result, place, inputs):
@@ -1002,9 +1013,14 @@ def replay_command(events, interviews, as_of, tz, policy, strict, start, end, ev
     if not history:
         raise click.UsageError("give --history FOLDER (or set history in followup.toml / FOLLOWUP_HISTORY)")
     redactor = _redactor()
+    if model:
+        from .history import check_place
+
+        check_place(history, [model])  # the history folder must not hold the model file either
     with stages(enabled=not quiet and sys.stderr.isatty()) as step:
         nights = replay(list(events), interviews, history, start, end, every, policy=policy, tz=tz,
-                        strict=strict, sources=_sources(), progress=step, model=model, redactor=redactor,
+                        strict=strict, sources=_sources(), progress=step, model=_loaded_model(model),
+                        redactor=redactor,
                         workers=workers, scheduler=scheduler)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     shown = nights.drop(columns="run_file")

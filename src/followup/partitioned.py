@@ -89,6 +89,10 @@ def score_partitioned(events, interviews, policy=None, as_of=None, tz="UTC", str
     The whole result comes back to this process (about 2 KB per candidate); to write a ranked
     file without holding it, see :func:`rank_partitioned`.
     """
+    from .shortlist import loaded_model
+
+    if model is not None:  # before any work
+        loaded_model(model)
     setting = _Setting.of(events, interviews, policy, as_of, tz, sources, progress)
     with _on_cluster(workers, scheduler, client) as dask_client:
         parts, warned = _run(dask_client, setting, partitions, keep_events or model is not None)
@@ -842,10 +846,8 @@ def _combine(parts, setting, strict, all_rounds, model, group_by):
     group_column = grouping_column(group_by, carried) if group_by else None
     candidates = rank(chosen, group_by=group_column, extra_columns=carried)
     del chosen
-    if model is not None:
-        from .learning import load_model
-
-        candidates = load_model(model).annotate(candidates, rounds, events, moment, tz)
+    if model is not None:  # loaded by the caller (shortlist.loaded_model checked it)
+        candidates = model.annotate(candidates, rounds, events, moment, tz)
     rejects, counts, by_file = _accounting(parts, interview_rejects, event_rejects)
     return ScoreResult(candidates=candidates, rounds=rounds, events=events, interviews=interviews,
                        rejects=rejects, counts=counts, as_of=moment, tz=tz, policy=rules,

@@ -58,7 +58,7 @@ from .rounds import CANDIDATE_CODE, build_rounds
 from .schema import FLAG_REASON_COLUMNS
 from .scoring import score_rounds
 from .settling import rows_are_per_candidate, settled_from, settled_ns
-from .shortlist import CANDIDATE_COLUMNS, ScoreResult, output_extra_columns, rank, with_extra_columns
+from .shortlist import CANDIDATE_COLUMNS, ScoreResult, loaded_model, output_extra_columns, rank, with_extra_columns
 from .textcolumns import positions_in, sorted_codes, text_array
 
 MAX_RUNS = 5_000
@@ -306,7 +306,7 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
     (:data:`SUMMARY_COLUMNS`): its counts by status and how many flags were newly raised and
     cleared since the as-of before it.
 
-    ``model`` (a ``.skops`` path or a :class:`~followup.learning.LearnedModel`) adds
+    ``model`` (a loaded :class:`~followup.learning.LearnedModel`, ``followup.load_model(path)``) adds
     ``p_advance`` and ``top_factors`` to every run's rows, as ``score --model`` does; ``redactor``
     (a :class:`~followup.redact.Redactor`) pseudonymises them, as ``score --redact``.
     ``workers`` (a number or ``"auto"``), ``scheduler`` (a Dask scheduler address) or ``client``
@@ -320,12 +320,10 @@ def replay(events, interviews, place, start, end, every: str = "1d", policy=None
     tz = check_timezone(tz)
     rules = load_policy(policy)
     moments = as_of_times(start, end, every, tz)
-    inputs = [*_paths(events), *_paths(interviews), *_paths(model)]
+    inputs = [*_paths(events), *_paths(interviews)]
     runs_history.check_place(place, inputs)
-    if model is not None:  # scikit-learn and skops are imported only when a model is used
-        from .learning import load_model
-
-        model = load_model(model)
+    if model is not None:
+        loaded_model(model)
     parallel = workers not in (1, "1") or scheduler is not None or client is not None
     if hasattr(step, "resize"):  # the reading, the cluster's start, then one stage per as-of
         step.resize(2 + int(parallel) + len(moments))

@@ -240,6 +240,17 @@ def _presenter(name: str) -> Callable:
     return PRESENTERS[name]
 
 
+def loaded_model(model):
+    """``model`` as scoring takes it: a loaded model (anything with the
+    :meth:`~followup.learning.LearnedModel.annotate` of one). The learning layer sits above the
+    pipeline, so a model file is loaded by the caller (``followup.load_model(path)``; the CLI's
+    ``--model`` does it), never here."""
+    if not hasattr(model, "annotate"):
+        raise FollowupError(f"model={model!r} is not a loaded model: load it with followup.load_model(path) "
+                            "and pass what that returns")
+    return model
+
+
 def rank(scored: pd.DataFrame, group_by: str | None = None, extra_columns: tuple[str, ...] = ()) -> pd.DataFrame:
     """Best first: by grade (so a capped, flagged candidate never outranks a clean one of a
     better grade), then score; pending and upcoming candidates last, without a rank.
