@@ -115,4 +115,12 @@ def test_notebook_draws_its_plots(executed):
               if any("image/png" in output.get("data", {}) for output in cell.outputs)]
     # score distribution, first-contact delay, flag counts, C007's timeline
     assert len(images) >= 4
-    assert any("plot_candidate" in cell.source and "C007" in cell.source for cell in images)
+    assert any(("plot_candidate" in cell.source or ".plot(" in cell.source) and "C007" in cell.source
+               for cell in images)
+
+
+def test_notebook_explains_a_candidate_from_the_result(executed):
+    nb, _ = executed
+    printed = "".join(output.get("text", "") for cell in code_cells(nb) if "r.explain(" in cell.source
+                      for output in cell.outputs)
+    assert "C007" in printed and "Gloria Stanton" in printed
