@@ -349,3 +349,28 @@ def test_an_empty_shortlist_written_piece_by_piece(tmp_path):
                              as_of="2026-03-20", workers=workers)
         assert done.rows == 1
     assert (tmp_path / "2.json").read_text() == (tmp_path / "1.json").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "parquet"])
+def test_flags_on_workers_write_the_single_runs_file(messy, tmp_path, monkeypatch, fmt):
+    """`followup flags --workers 2 -o FILE --fail-on-flag`: the rows with flags, piece by piece,
+    the same file, summary line and exit code as one process."""
+    from click.testing import CliRunner
+
+    from followup import partitioned
+    from followup.cli import main
+
+    monkeypatch.setattr(partitioned, "ROWS_PER_PIECE", 11)
+    events, interviews, as_of = messy
+    runs = {}
+    for name, extra in (("one", []), ("two", ["--workers", "2"])):
+        result = CliRunner().invoke(main, ["flags", *events, "-i", interviews, "--as-of", str(as_of), "--all-rounds",
+                                           "-o", str(tmp_path / f"{name}.{fmt}"), "--fail-on-flag", *extra])
+        runs[name] = (result.exit_code, result.stderr.replace(str(tmp_path / name), "OUT"))
+    assert runs["two"] == runs["one"] and runs["one"][0] == 3 and " rows of " in runs["one"][1]
+    if fmt == "parquet":
+        single = pd.read_parquet(tmp_path / "one.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "two.parquet"), single)
+        assert len(single) > 11 and (single["flags"] != "").all()
+    else:
+        assert (tmp_path / f"two.{fmt}").read_bytes() == (tmp_path / f"one.{fmt}").read_bytes()

@@ -15,20 +15,22 @@ from pathlib import Path
 from . import present
 from .api import score
 from .errors import FollowupError
-from .shortlist import ShortlistSummary
+from .schema import ALL_ROWS, ROW_SELECTIONS
+from .shortlist import ShortlistSummary, selected_rows
 from .timeparse import time_formats, using_time_formats
 
 
 def score_to_file(events, interviews, output, *, format: str | None = None, policy=None, as_of=None,
                   tz: str = "UTC", strict: bool = False, all_rounds: bool = False, sources=None, progress=None,
                   group_by: str | None = None, time_format=None, workers: "int | str" = 1,
-                  scheduler: str | None = None, client=None, inputs=()) -> ShortlistSummary:
+                  scheduler: str | None = None, client=None, inputs=(), rows: str = ALL_ROWS) -> ShortlistSummary:
     """Score as :func:`followup.score` does and write the ranked shortlist to ``output``:
     a path (CSV, JSON, JSON Lines or Parquet, from ``format`` or the file's extension),
     written atomically and never over one of ``inputs`` or the event and interview paths; or
     an open text file such as ``sys.stdout`` (CSV, JSON or JSON Lines, given as ``format``).
-    Returns the run's :class:`~followup.shortlist.ShortlistSummary`: counts, rejects, the
-    status summary.
+    ``rows="with_flags"`` writes only the rows carrying a flag, as ``followup flags`` does (the
+    ranks and the summary stay the whole shortlist's). Returns the run's
+    :class:`~followup.shortlist.ShortlistSummary`: counts, rejects, the status summary.
 
     >>> import tempfile, pandas as pd
     >>> folder = tempfile.mkdtemp()
@@ -39,6 +41,8 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
     >>> pd.read_csv(f"{folder}/ranked.csv")["candidate_id"].iloc[0]
     'C001'
     """
+    if rows not in ROW_SELECTIONS:
+        raise FollowupError(f"rows={rows!r}: choose one of {', '.join(ROW_SELECTIONS)}")
     handle = output if hasattr(output, "write") else None
     fmt = format if handle is not None else present.format_for(output, format, is_terminal=False)
     allowed = present.TEXT_PIECEWISE_FORMATS if handle is not None else present.PIECEWISE_FORMATS
@@ -50,7 +54,7 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
             return score_to_file(events, interviews, output, format=fmt, policy=policy, as_of=as_of, tz=tz,
                                  strict=strict, all_rounds=all_rounds, sources=sources, progress=progress,
                                  group_by=group_by, workers=workers, scheduler=scheduler, client=client,
-                                 inputs=inputs)
+                                 inputs=inputs, rows=rows)
     read = [*_named(events), *_named(interviews), *inputs]
     if handle is None:
         present.refuse_overwriting_inputs([output], read)
@@ -59,21 +63,22 @@ def score_to_file(events, interviews, output, *, format: str | None = None, poli
 
     def write(run, pieces):
         if handle is not None:
-            present.write_pieces(run, pieces, handle, fmt)
+            present.write_pieces(run, pieces, handle, fmt, rows)
         else:
-            present.atomic_write(output, lambda path: present.write_pieces(run, pieces, path, fmt), read)
+            present.atomic_write(output, lambda path: present.write_pieces(run, pieces, path, fmt, rows), read)
         return run
 
     if workers in (1, "1") and scheduler is None and client is None:
         result = score(events, interviews, keep_events=False, **options)
         summary = ShortlistSummary.of(result)
         if handle is not None:  # the whole shortlist as one piece
-            return write(summary, [present.piece_format(summary, fmt)(result.candidates)])
-        present.atomic_write(output, lambda path: present.write_result(result, fmt, path), read)
+            return write(summary, [present.piece_format(summary, fmt, rows)(result.candidates)])
+        chosen = selected_rows(result.candidates, rows)
+        present.atomic_write(output, lambda path: present.write_result(result, fmt, path, chosen), read)
         return summary
     from .partitioned import rank_partitioned
 
-    return rank_partitioned(events, interviews, write, lambda run: present.piece_format(run, fmt), **options)
+    return rank_partitioned(events, interviews, write, lambda run: present.piece_format(run, fmt, rows), **options)
 
 
 def _named(source) -> list:

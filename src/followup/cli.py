@@ -19,6 +19,7 @@ from . import api, present
 from .errors import FollowupError, InputWarning
 from .memory import use_batch_memory_settings
 from .redact import KEY_ENV as REDACT_ENV
+from .schema import ALL_ROWS, WITH_FLAGS
 from .terminal import printable
 from .policy import DEFAULT_POLICY, load_policy, preset_names, preset_text
 
@@ -488,9 +489,10 @@ def _summary_line(result, output, shown_rows=None) -> None:
 
 
 def _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, quiet, workers, scheduler,
-                   output, fmt, rejects) -> None:
-    """``score -o FILE`` on partitions: the ranked file is written piece by piece as the workers
-    format it, so the calling process never holds the whole shortlist (followup.batch)."""
+                   output, fmt, rejects, rows=ALL_ROWS):
+    """``score``/``flags`` on partitions: the ranked file (or standard output) is written piece
+    by piece as the workers format it, so the calling process never holds the whole shortlist
+    (followup.batch). Returns the run's ShortlistSummary."""
     from .batch import score_to_file
     from .progress import stages
 
@@ -499,11 +501,13 @@ def _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, qu
                              policy=policy, as_of=as_of, tz=tz,
                              strict=strict, all_rounds=all_rounds, sources=_sources(), progress=step,
                              group_by=_layout("group_by"), workers=workers, scheduler=scheduler,
-                             inputs=_read_paths())
+                             inputs=_read_paths(), rows=rows)
     if rejects:
         _write(rejects, lambda p: present.write_rejects(done.rejects, p, present.rejects_format(rejects)))
     if not quiet:
-        _summary_line(done, output)
+        shown = done.summary()[WITH_FLAGS] if rows == WITH_FLAGS else done.rows
+        _summary_line(done, output, shown if shown != done.rows else None)
+    return done
 
 
 class _Echoed:
@@ -577,6 +581,13 @@ def flags(events, interviews, as_of, tz, policy, fmt, output, rejects, strict, a
     WENT_SILENT.
     """
     _check_outputs(output, rejects)
+    if _piecewise(output, fmt, workers, scheduler, model, history):
+        done = _score_to_file(events, interviews, as_of, tz, policy, strict, all_rounds, quiet, workers,
+                              scheduler, output, present.format_for(output, fmt, sys.stdout.isatty()), rejects,
+                              rows=WITH_FLAGS)
+        if fail_on_flag and done.summary()[WITH_FLAGS]:
+            sys.exit(EXIT_FLAGGED)
+        return
     result = _score(events, interviews, as_of, tz, policy, strict, all_rounds, model, quiet, workers, scheduler,
                     history)
     with_flags = result.with_flags

@@ -48,6 +48,7 @@ from .normalise import (
     raise_first_rejected,
 )
 from .schema import (
+    ROW_SELECTIONS,
     RejectCode,
     EVENT_COLUMN_ALIASES,
     INTERVIEW_COLUMN_ALIASES,
@@ -910,7 +911,8 @@ def _ranked(facts, setting, strict, all_rounds):
     run = ShortlistSummary(as_of=setting.moment, tz=setting.tz, policy=setting.rules, counts=counts,
                            counts_by_file=by_file, rejects=rejects, all_rounds=all_rounds, group_by=group_by,
                            extra_columns=facts[0]["extra_columns"] if facts else (), rows=len(keys),
-                           filled_columns=frozenset().union(*(f["filled_columns"] for f in facts)),
+                           filled_columns={rows: frozenset().union(*(f["filled_columns"][rows] for f in facts))
+                                           for rows in ROW_SELECTIONS},
                            summary_counts=summary_counts(keys, all_rounds))
     return run, per_part
 

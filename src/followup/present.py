@@ -30,9 +30,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict
 
-from .shortlist import ScoreResult, ShortlistSummary
+from .shortlist import ScoreResult, ShortlistSummary, selected_rows
 from .errors import FollowupError
-from .schema import (CHANNEL_SEPARATOR, FACTOR_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GROUP,
+from .schema import (ALL_ROWS, CHANNEL_SEPARATOR, FACTOR_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GROUP,
                      REASON_SEPARATOR, REJECT_COLUMNS, WITH_FLAGS)
 from .terminal import printable, printable_frame, printable_text
 
@@ -404,18 +404,20 @@ class Stamp:
     policy: object
 
 
-def piece_format(run, fmt: str) -> Callable[[pd.DataFrame], object]:
+def piece_format(run, fmt: str, rows: str = ALL_ROWS) -> Callable[[pd.DataFrame], object]:
     """The function that turns one piece of ``run``'s ranked shortlist (rows as
     :attr:`ScoreResult.candidates` has them) into what :func:`write_pieces` writes of it: for
     CSV the header and the rows' text, for JSON the candidates' items, for JSON Lines the
-    text, for Parquet an Arrow table. It runs where the piece is (a Dask worker), so it is a
-    plain picklable function."""
+    text, for Parquet an Arrow table — of the piece's ``rows`` (every row, or those with flags:
+    :func:`~followup.shortlist.selected_rows`). It runs where the piece is (a Dask worker), so
+    it is a plain picklable function."""
     if fmt not in PIECEWISE_FORMATS:
         raise FollowupError(f"--format {fmt} cannot be written piece by piece (choices: {', '.join(PIECEWISE_FORMATS)})")
-    return functools.partial(_formatted_piece, fmt, Stamp(run.as_of, run.tz, run.policy))
+    return functools.partial(_formatted_piece, fmt, Stamp(run.as_of, run.tz, run.policy), rows)
 
 
-def _formatted_piece(fmt: str, stamp: Stamp, frame: pd.DataFrame):
+def _formatted_piece(fmt: str, stamp: Stamp, rows: str, frame: pd.DataFrame):
+    frame = selected_rows(frame, rows).reset_index(drop=True)
     if fmt == "csv":
         table = tabular(stamp, frame)
         return csv_text(table.iloc[:0]), csv_text(table)
@@ -429,12 +431,12 @@ def _formatted_piece(fmt: str, stamp: Stamp, frame: pd.DataFrame):
                                 preserve_index=False)
 
 
-def write_pieces(run, pieces: Iterable, target, fmt: str) -> None:
+def write_pieces(run, pieces: Iterable, target, fmt: str, rows: str = ALL_ROWS) -> None:
     """Write the formatted pieces (:func:`piece_format`), best first, to ``target`` (a path,
     or for the text formats an open text file such as standard output): the same bytes
-    :func:`write_result` writes of the whole result, holding one piece at a time."""
+    :func:`write_result` writes of the whole result's ``rows``, holding one piece at a time."""
     if fmt == "parquet":
-        _write_parquet_pieces(run, pieces, target)
+        _write_parquet_pieces(pieces, target, run.filled_columns[rows])
     elif hasattr(target, "write"):
         _write_text_pieces(run, pieces, target, fmt)
     else:
@@ -484,14 +486,14 @@ def _categories_in_row_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**changed) if changed else frame
 
 
-def _write_parquet_pieces(run, pieces: Iterable, path: Path) -> None:
+def _write_parquet_pieces(pieces: Iterable, path: Path, filled: frozenset) -> None:
     import pyarrow.parquet as pq
 
     writer = schema = None
     try:
         for table in pieces:
             if writer is None:
-                schema = _whole_column_types(table.schema, run.filled_columns)
+                schema = _whole_column_types(table.schema, filled)
                 writer = pq.ParquetWriter(path, schema)
             writer.write_table(table.cast(schema))
     finally:

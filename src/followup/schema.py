@@ -216,6 +216,10 @@ FIRST_CONTACT_TIMINGS = ("same_day", "in_time", "late", "none")
 # Statuses are the stable codes of scoring.STATUSES; "flagged" is only ever that status. A row
 # that carries any flag, whatever its status, is "with flags" (``followup flags``, summary).
 WITH_FLAGS = "with_flags"
+# Which shortlist rows an output holds: every row (``followup score``) or those with flags
+# (``followup flags``).
+ALL_ROWS = "all"
+ROW_SELECTIONS = (ALL_ROWS, WITH_FLAGS)
 
 
 def extra_column_name(header: str) -> str:

@@ -16,7 +16,7 @@ from .event_roles import event_roles
 from .normalise import COUNT_KEYS, Normalised, rows_per_file
 from .policy import Policy
 from .rounds import CANDIDATE_CODE
-from .schema import GRADE_CAPPED, GRADES, GROUP, SCORE_GRADE, STATUSES, WITH_FLAGS, fold
+from .schema import ALL_ROWS, GRADE_CAPPED, GRADES, GROUP, ROW_SELECTIONS, SCORE_GRADE, STATUSES, WITH_FLAGS, fold
 
 CANDIDATE_COLUMNS = [
     "rank", "candidate_id", "name", "interview_at", "status", "score", "grade", GRADE_CAPPED, SCORE_GRADE,
@@ -34,9 +34,9 @@ class ShortlistSummary:
     """A run's result without its frames of rows: what a batch job needs once the ranked
     shortlist is written (:func:`followup.score_to_file`). ``summary()`` and ``all_rounds`` are
     the :class:`ScoreResult`'s, so a summary line reads the same; ``rows`` counts the shortlist
-    rows and ``filled_columns`` names the output columns with a value in at least one row (a
-    file written piece by piece types an empty-looking column of one piece as the whole column
-    is typed)."""
+    rows and ``filled_columns`` names, per row selection, the output columns with a value in at
+    least one row (a file written piece by piece types an empty-looking column of one piece as
+    the whole column is typed)."""
 
     as_of: pd.Timestamp
     tz: str
@@ -48,7 +48,7 @@ class ShortlistSummary:
     group_by: str | None
     extra_columns: tuple[str, ...]
     rows: int
-    filled_columns: frozenset
+    filled_columns: dict
     summary_counts: dict
 
     @classmethod
@@ -139,7 +139,7 @@ class ScoreResult:
     def with_flags(self) -> pd.DataFrame:
         """The rows carrying at least one flag, whatever their status (a pending candidate with
         three hang-ups on day 1 is one): what ``followup flags`` lists."""
-        return self.candidates[self.candidates["flags"] != ""]
+        return selected_rows(self.candidates, WITH_FLAGS)
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -305,9 +305,25 @@ def ranked_rows(scored: pd.DataFrame, order: np.ndarray, ranks: pd.array, group_
     return ordered
 
 
-def filled_columns(frame: pd.DataFrame) -> frozenset:
-    """The columns of ``frame`` with a value in at least one row."""
-    return frozenset(frame.columns[frame.notna().any().to_numpy()]) if len(frame) else frozenset()
+def carries_flags(frame: pd.DataFrame) -> np.ndarray:
+    """Which shortlist rows carry at least one flag, whatever their status."""
+    return (frame["flags"] != "").to_numpy(bool)
+
+
+def selected_rows(frame: pd.DataFrame, rows: str = ALL_ROWS) -> pd.DataFrame:
+    """The shortlist rows an output holds (:data:`~followup.schema.ROW_SELECTIONS`)."""
+    if rows not in ROW_SELECTIONS:
+        raise FollowupError(f"rows={rows!r}: choose one of {', '.join(ROW_SELECTIONS)}")
+    return frame if rows == ALL_ROWS else frame[carries_flags(frame)]
+
+
+def filled_columns(frame: pd.DataFrame) -> dict[str, frozenset]:
+    """Per row selection (all rows, those with flags), the columns of ``frame`` with a value
+    in at least one of its rows."""
+    def filled(rows: pd.DataFrame) -> frozenset:
+        return frozenset(rows.columns[rows.notna().any().to_numpy()]) if len(rows) else frozenset()
+
+    return {selection: filled(selected_rows(frame, selection)) for selection in ROW_SELECTIONS}
 
 
 def summary_counts(frame: pd.DataFrame, all_rounds: bool = False) -> dict:
@@ -319,7 +335,7 @@ def summary_counts(frame: pd.DataFrame, all_rounds: bool = False) -> dict:
         counted["rounds"] = int(len(frame))
     return {**counted,
             **{status: int(by_status.get(status, 0)) for status in STATUSES[::-1]},
-            WITH_FLAGS: int((frame["flags"] != "").sum())}
+            WITH_FLAGS: int(carries_flags(frame).sum())}
 
 
 def competition_ranks(group: np.ndarray, grade: np.ndarray, score: np.ndarray) -> pd.array:
