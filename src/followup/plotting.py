@@ -42,6 +42,7 @@ from .days import day_position, local_day
 from .features import unanswered_calls
 from .schema import CHANNELS, FIRST_CONTACT_TIMING, FLAG_SEPARATOR, FLAGS
 from .scoring import first_contact_timing
+from .shortlist import carries_flags
 
 # Without a policy, the plots draw the default policy's no-contact deadline.
 DEFAULT_NO_CONTACT_DAYS = Windows().no_contact_days
@@ -437,7 +438,7 @@ def plot_score_distribution(candidates, *, thresholds: Mapping[str, float] | Non
     if score is None:
         return fig
     scored = score.notna()
-    flagged = (frame["flags"].fillna("").astype(str) != "") if "flags" in frame else pd.Series(False, index=frame.index)
+    flagged = pd.Series(carries_flags(frame) if "flags" in frame else False, index=frame.index)
     groups = [score[scored & ~flagged].to_numpy(), score[scored & flagged].to_numpy()]
     edges = np.linspace(0, 100, bins + 1)
     ax.hist(groups, bins=edges, stacked=True, color=[COLORS["ok"], COLORS["flagged"]],
@@ -569,7 +570,7 @@ def plot_flag_counts(candidates, *, ax=None) -> Figure:
     ax.set_ylabel("candidates")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelsize=8)
-    n_flagged = int((flags != "").sum())
+    n_flagged = int(carries_flags(frame).sum())
     # "carry a flag", not "flagged": a pending candidate can carry one while its status stays
     # pending, and the report's header counts statuses.
     ax.set_title(f"{title}: {n_flagged} of {len(frame)} candidates carry a flag")

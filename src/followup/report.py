@@ -50,6 +50,7 @@ from .days import NS_PER_DAY, day_position, minute_of_day
 from .textcolumns import positions_in
 from .plotting import COLORS, FLAG_COLORS
 from .reasons import MONTHS
+from .shortlist import carries_flags
 from .trend import TRAIL_RUNS
 from .schema import CHANNEL_SEPARATOR, FLAG_SEPARATOR, FLAGS, GRADE_CAPPED, GRADES, GROUP, REASON_SEPARATOR, SCORE_GRADE, STATUSES
 
@@ -110,7 +111,7 @@ def build_report(result, title: str = "Follow-up shortlist", *, rows: pd.DataFra
     frame = result.candidates if rows is None else rows
     script = _asset("report.js")
     policy, tz = result.policy, result.tz
-    flagged_any = int((frame["flags"].fillna("") != "").sum())
+    flagged_any = int(carries_flags(frame).sum())
     statuses = frame["status"].astype(str).value_counts()
     rejects, rejects_left_out = _rejects(result.rejects)
     context = {

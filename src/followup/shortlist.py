@@ -306,8 +306,9 @@ def ranked_rows(scored: pd.DataFrame, order: np.ndarray, ranks: pd.array, group_
 
 
 def carries_flags(frame: pd.DataFrame) -> np.ndarray:
-    """Which shortlist rows carry at least one flag, whatever their status."""
-    return (frame["flags"] != "").to_numpy(bool)
+    """Which shortlist rows carry at least one flag, whatever their status (a missing
+    ``flags`` cell, as in a hand-made frame, carries none)."""
+    return (frame["flags"].fillna("").astype(str) != "").to_numpy(bool)
 
 
 def selected_rows(frame: pd.DataFrame, rows: str = ALL_ROWS) -> pd.DataFrame:
